@@ -1,0 +1,19 @@
+/** An error caused by the user's input: printed as one clear message, never as a stack trace. */
+export class UserError extends Error {
+  override name = "UserError";
+}
+
+/**
+ * Runs a command body. Every failure is reported as one line on stderr with exit code 1;
+ * the stack trace of an unexpected error is shown only with LOOM_DEBUG=1.
+ */
+export async function runCommand(body: () => Promise<void> | void): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    process.stderr.write(`loom: ${e.message}\n`);
+    if (!(e instanceof UserError) && process.env.LOOM_DEBUG) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,101 @@
+// Integer datatypes shared by the model format, the golden models and the hardware generators.
+// Names follow FINN/QONNX: UINTn, INTn, BIPOLAR (±1 stored as one bit), BINARY (0/1).
+
+export type DataType =
+  | { kind: "UINT"; bits: number }
+  | { kind: "INT"; bits: number }
+  | { kind: "BIPOLAR"; bits: 1 }
+  | { kind: "BINARY"; bits: 1 };
+
+const MAX_BITS = 64;
+
+export class DataTypeError extends Error {}
+
+/** Parses "UINT8", "INT4", "BIPOLAR", "BINARY" (case-insensitive). */
+export function parseDataType(name: string): DataType {
+  const upper = name.trim().toUpperCase();
+  if (upper === "BIPOLAR") return { kind: "BIPOLAR", bits: 1 };
+  if (upper === "BINARY") return { kind: "BINARY", bits: 1 };
+  const m = /^(U?INT)(\d+)$/.exec(upper);
+  if (m) {
+    const bits = Number(m[2]);
+    if (bits < 1 || bits > MAX_BITS) {
+      throw new DataTypeError(`datatype ${name}: width must be 1..${MAX_BITS}`);
+    }
+    if (m[1] === "UINT") return bits === 1 ? { kind: "BINARY", bits: 1 } : { kind: "UINT", bits };
+    if (bits < 2) throw new DataTypeError(`datatype ${name}: INT needs at least 2 bits (use BIPOLAR for ±1)`);
+    return { kind: "INT", bits };
+  }
+  throw new DataTypeError(`unknown datatype "${name}": expected UINTn, INTn, BIPOLAR or BINARY`);
+}
+
+export function dataTypeName(dt: DataType): string {
+  switch (dt.kind) {
+    case "BIPOLAR":
+    case "BINARY":
+      return dt.kind;
+    default:
+      return `${dt.kind}${dt.bits}`;
+  }
+}
+
+export function isSigned(dt: DataType): boolean {
+  return dt.kind === "INT" || dt.kind === "BIPOLAR";
+}
+
+/** Smallest representable value. */
+export function minValue(dt: DataType): bigint {
+  switch (dt.kind) {
+    case "UINT":
+    case "BINARY":
+      return 0n;
+    case "BIPOLAR":
+      return -1n;
+    case "INT":
+      return -(1n << BigInt(dt.bits - 1));
+  }
+}
+
+/** Largest representable value. */
+export function maxValue(dt: DataType): bigint {
+  switch (dt.kind) {
+    case "UINT":
+      return (1n << BigInt(dt.bits)) - 1n;
+    case "BINARY":
+    case "BIPOLAR":
+      return 1n;
+    case "INT":
+      return (1n << BigInt(dt.bits - 1)) - 1n;
+  }
+}
+
+export function allows(dt: DataType, v: bigint | number): boolean {
+  const b = typeof v === "bigint" ? v : BigInt(v);
+  if (dt.kind === "BIPOLAR") return b === -1n || b === 1n;
+  return b >= minValue(dt) && b <= maxValue(dt);
+}
+
+/** Bit pattern of a value as stored in hardware (BIPOLAR: -1 -> 0, +1 -> 1). */
+export function encode(dt: DataType, v: bigint): bigint {
+  if (!allows(dt, v)) throw new DataTypeError(`value ${v} does not fit ${dataTypeName(dt)}`);
+  if (dt.kind === "BIPOLAR") return v === 1n ? 1n : 0n;
+  return BigInt.asUintN(dt.bits, v);
+}
+
+/** Value of a stored bit pattern. */
+export function decode(dt: DataType, bits: bigint): bigint {
+  if (dt.kind === "BIPOLAR") return (bits & 1n) === 1n ? 1n : -1n;
+  return dt.kind === "INT" ? BigInt.asIntN(dt.bits, bits) : BigInt.asUintN(dt.bits, bits);
+}
+
+/** Smallest signed-or-unsigned datatype holding every value in [lo, hi]. */
+export function smallestTypeFor(lo: bigint, hi: bigint): DataType {
+  if (lo >= 0n) {
+    let bits = 1;
+    while ((1n << BigInt(bits)) - 1n < hi) bits++;
+    return bits === 1 ? { kind: "BINARY", bits: 1 } : { kind: "UINT", bits };
+  }
+  let bits = 2;
+  while (-(1n << BigInt(bits - 1)) > lo || (1n << BigInt(bits - 1)) - 1n < hi) bits++;
+  return { kind: "INT", bits };
+}

@@ -1,0 +1,129 @@
+// Loom's versioned model file for quantized fully-connected networks (docs/model-format.md).
+// The zod schema is the single definition: types are inferred from it, and load errors name
+// the offending field by its JSON path.
+import { z } from "zod";
+import { parseDataType } from "./datatypes.js";
+
+const dataTypeName = z.string().refine(
+  (s) => {
+    try {
+      parseDataType(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "expected a datatype: UINTn, INTn, BIPOLAR or BINARY" },
+);
+
+/** A number applied to every channel, or one number per channel. */
+const perChannel = z.union([z.number(), z.array(z.number())]);
+
+/** Integers; bigint-safe values are given as decimal strings when they exceed 2^53. */
+const integer = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]);
+
+const quantizer = z.object({
+  /** Step of the output grid: y = code · scale. */
+  scale: z.number().positive(),
+  bits: z.number().int().min(1).max(16),
+  signed: z.boolean(),
+  narrow: z.boolean().default(false),
+  /** ROUND = half to even (QONNX/numpy), FLOOR, CEIL. */
+  rounding: z.enum(["ROUND", "FLOOR", "CEIL"]).default("ROUND"),
+});
+
+const batchNorm = z.object({
+  mean: perChannel,
+  variance: perChannel,
+  gamma: perChannel,
+  beta: perChannel,
+  epsilon: z.number().nonnegative().default(1e-5),
+});
+
+/** What training produces: a monotone float chain from the integer accumulator to an output code. */
+const floatActivation = z.object({
+  kind: z.literal("float"),
+  /** Accumulator scale (input scale × weight scale), per channel or per tensor. */
+  scale: perChannel,
+  /** Added after scaling, in float units. */
+  bias: perChannel.default(0),
+  batchnorm: batchNorm.optional(),
+  relu: z.boolean().default(false),
+  quant: quantizer,
+});
+
+/** What FINN calls streamlined: y = outScale·#{i : acc ≥ T[c][i]} + outBias. */
+const thresholdActivation = z.object({
+  kind: z.literal("thresholds"),
+  outDatatype: dataTypeName,
+  outBias: z.number().int().default(0),
+  /** Ascending thresholds: one row for all channels, or one row per channel. */
+  thresholds: z.array(z.array(integer)).min(1),
+});
+
+/** Raw accumulator out (last layer): score = acc + bias; float score = score · scale on the host. */
+const noActivation = z.object({
+  kind: z.literal("none"),
+  bias: z.union([integer, z.array(integer)]).default(0),
+  scale: perChannel.default(1),
+});
+
+export const activationSchema = z.discriminatedUnion("kind", [
+  floatActivation,
+  thresholdActivation,
+  noActivation,
+]);
+
+export const denseLayerSchema = z.object({
+  name: z.string().min(1),
+  kind: z.literal("dense"),
+  /** MW and MH. */
+  inFeatures: z.number().int().positive(),
+  outFeatures: z.number().int().positive(),
+  weightDatatype: dataTypeName,
+  /** MH rows of MW integers (row r = output channel r). BIPOLAR weights are written as -1/+1. */
+  weights: z.array(z.array(z.number().int())),
+  activation: activationSchema,
+  /** Optional folding chosen by the user or by an importer (kept by the compiler). */
+  folding: z.object({ pe: z.number().int().positive(), simd: z.number().int().positive() }).optional(),
+});
+
+export const modelSchema = z.object({
+  format: z.literal("loom-qnn"),
+  version: z.literal(1),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  input: z.object({
+    /** Logical shape (for example [32, 32]); the hardware takes the row-major flattening. */
+    shape: z.array(z.number().int().positive()).min(1),
+    datatype: dataTypeName,
+    /** Host-side preprocessing that turns a source image into the input vector. */
+    preprocess: z
+      .object({
+        resize: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
+        note: z.string().optional(),
+      })
+      .optional(),
+    /** For float inputs (imported graphs): code = round(x / scale) + zeroPoint on the host. */
+    scale: z.number().positive().optional(),
+    zeroPoint: z.number().int().optional(),
+  }),
+  layers: z.array(denseLayerSchema).min(1),
+  output: z
+    .object({
+      /** Arg-max over the last layer's scores in hardware (ties pick the lowest index). */
+      argmax: z.boolean().default(true),
+      classes: z.array(z.string()).optional(),
+    })
+    .default({ argmax: true }),
+  /** Free-form provenance (training command, metrics, importer). */
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type Model = z.infer<typeof modelSchema>;
+export type DenseLayer = z.infer<typeof denseLayerSchema>;
+export type Activation = z.infer<typeof activationSchema>;
+export type FloatActivation = z.infer<typeof floatActivation>;
+export type ThresholdActivation = z.infer<typeof thresholdActivation>;
+export type NoActivation = z.infer<typeof noActivation>;
+export type Quantizer = z.infer<typeof quantizer>;

@@ -1,0 +1,67 @@
+// Exact streamlining core: any nondecreasing map from an integer accumulator to an integer output
+// code equals a multi-threshold. Thresholds are found by binary search on the map itself, so the
+// integer model agrees with the map on every accumulator value by construction, whatever
+// floating-point rounding the map does internally (rounding is monotone, so the map stays monotone).
+
+export interface ThresholdFit {
+  /** Ascending; T[k] = smallest accumulator whose code is ≥ outBias + k + 1 (hi + 1 if never). */
+  thresholds: bigint[];
+  /** The code at the bottom of the accumulator range. */
+  outBias: number;
+}
+
+/**
+ * Fits thresholds for `code(acc)` over acc ∈ [lo, hi], where code is nondecreasing and
+ * takes integer values in [minCode, maxCode]. Throws if the map is not monotone at a probed point.
+ */
+export function fitThresholds(
+  code: (acc: bigint) => number,
+  lo: bigint,
+  hi: bigint,
+  minCode: number,
+  maxCode: number,
+): ThresholdFit {
+  if (hi < lo) throw new Error(`empty accumulator range [${lo}, ${hi}]`);
+  const levels = maxCode - minCode;
+  const thresholds: bigint[] = [];
+  let searchLo = lo;
+  for (let k = 1; k <= levels; k++) {
+    const target = minCode + k;
+    // Smallest acc in [searchLo, hi] with code(acc) >= target, or hi + 1.
+    let a = searchLo;
+    let b = hi + 1n;
+    while (a < b) {
+      const mid = a + ((b - a) >> 1n);
+      if (code(mid) >= target) b = mid;
+      else a = mid + 1n;
+    }
+    thresholds.push(a);
+    searchLo = a;
+  }
+  checkMonotoneSamples(code, lo, hi, minCode, thresholds);
+  return { thresholds, outBias: minCode };
+}
+
+/** Spot-checks the fit at every threshold and its left neighbour: a non-monotone map fails here. */
+function checkMonotoneSamples(
+  code: (acc: bigint) => number,
+  lo: bigint,
+  hi: bigint,
+  minCode: number,
+  thresholds: bigint[],
+): void {
+  const predicted = (acc: bigint) => minCode + thresholds.filter((t) => acc >= t).length;
+  const probes = new Set<bigint>([lo, hi]);
+  for (const t of thresholds) {
+    if (t >= lo && t <= hi) probes.add(t);
+    if (t - 1n >= lo && t - 1n <= hi) probes.add(t - 1n);
+  }
+  for (const acc of probes) {
+    const want = code(acc);
+    if (want !== predicted(acc)) {
+      throw new Error(
+        `activation is not monotone in the accumulator near ${acc} (code ${want}, thresholds give ${predicted(acc)})`,
+      );
+    }
+  }
+}
