@@ -101,6 +101,21 @@ export const modelSchema = z.object({
     preprocess: z
       .object({
         resize: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
+        /**
+         * Exact integer resize to `resize` (written by `loom train`, src/data/resize.ts): "area" =
+         * area averaging, sum of overlap-weighted pixels / (srcW·srcH), rounded half up.
+         */
+        resample: z.enum(["area"]).optional(),
+        /**
+         * Grayscale conversion of colour sources: "luma" = (77R + 150G + 29B + 128) >> 8 (exact for R = G = B).
+         */
+        grayscale: z.enum(["luma"]).optional(),
+        /**
+         * Per-image integer normalization after resizing (src/data/normalize.ts): "none";
+         * "minmax" = stretch [min, max] to [0, 255]; "stretch" = the same between the 1st and 99th
+         * percentile pixels, clamped; "histeq" = histogram equalization. All round half up.
+         */
+        normalize: z.enum(["none", "minmax", "stretch", "histeq"]).optional(),
         note: z.string().optional(),
       })
       .optional(),

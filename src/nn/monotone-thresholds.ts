@@ -50,7 +50,18 @@ function checkMonotoneSamples(
   minCode: number,
   thresholds: bigint[],
 ): void {
-  const predicted = (acc: bigint) => minCode + thresholds.filter((t) => acc >= t).length;
+  // Count of thresholds ≤ acc by binary search (thresholds ascend): a linear count per probe
+  // made 16-bit outputs quadratic (65535² steps per channel).
+  const predicted = (acc: bigint) => {
+    let a = 0;
+    let b = thresholds.length;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (thresholds[mid]! <= acc) a = mid + 1;
+      else b = mid;
+    }
+    return minCode + a;
+  };
   const probes = new Set<bigint>([lo, hi]);
   for (const t of thresholds) {
     if (t >= lo && t <= hi) probes.add(t);

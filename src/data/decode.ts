@@ -1,0 +1,64 @@
+// Decodes PNG and JPEG files to 8-bit grayscale. Colour images are converted with an exact
+// integer luma (BT.601 weights 77/150/29 out of 256, round half up), so every host gets the
+// same codes; for the chest X-ray data R = G = B and the conversion is the identity.
+import { readFileSync } from "node:fs";
+import { extname } from "node:path";
+import jpeg from "jpeg-js";
+import { PNG } from "pngjs";
+
+export interface GrayImage {
+  width: number;
+  height: number;
+  /** Row-major 8-bit codes. */
+  pixels: Uint8Array;
+}
+
+export class ImageDecodeError extends Error {}
+
+export const IMAGE_EXTENSIONS = [".png", ".jpg", ".jpeg"];
+
+/** Integer luma of one RGB pixel: exact for R = G = B (77 + 150 + 29 = 256). */
+export function luma(r: number, g: number, b: number): number {
+  return (77 * r + 150 * g + 29 * b + 128) >> 8;
+}
+
+/** Converts interleaved RGBA data to gray, compositing alpha over black (a = 255 keeps the pixel). */
+export function rgbaToGray(data: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(width * height);
+  for (let i = 0, p = 0; i < out.length; i++, p += 4) {
+    const y = luma(data[p]!, data[p + 1]!, data[p + 2]!);
+    const a = data[p + 3]!;
+    out[i] = a === 255 ? y : Math.floor((y * a + 127) / 255);
+  }
+  return out;
+}
+
+export function decodeImageBuffer(buf: Uint8Array, name: string): GrayImage {
+  const ext = extname(name).toLowerCase();
+  try {
+    if (ext === ".png") {
+      // pngjs expands every colour type and bit depth to 8-bit RGBA.
+      const png = PNG.sync.read(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
+      return { width: png.width, height: png.height, pixels: rgbaToGray(png.data, png.width, png.height) };
+    }
+    if (ext === ".jpg" || ext === ".jpeg") {
+      const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512 });
+      return { width: img.width, height: img.height, pixels: rgbaToGray(img.data, img.width, img.height) };
+    }
+  } catch (err) {
+    throw new ImageDecodeError(`cannot decode image ${name}: ${(err as Error).message}`);
+  }
+  throw new ImageDecodeError(`unsupported image type ${name} (expected ${IMAGE_EXTENSIONS.join(", ")})`);
+}
+
+export function decodeImageFile(path: string): GrayImage {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    throw new ImageDecodeError(`cannot read image ${path}: ${(err as Error).message}`);
+  }
+  const img = decodeImageBuffer(buf, path);
+  if (img.width <= 0 || img.height <= 0) throw new ImageDecodeError(`image ${path} is empty`);
+  return img;
+}

@@ -1,0 +1,103 @@
+// Loads a dataset as UINT8 tensors at the model's input size: scan, decode, resize (cached),
+// per-image normalization, and the validation hold-out when there is no val/ folder.
+import { join } from "node:path";
+import { cacheKey, cachePath, readCache, writeCache } from "./cache.js";
+import { decodeImageFile } from "./decode.js";
+import { type ImageEntry, type SplitName, scanDataset } from "./layout.js";
+import { type Normalization, normalizeImage } from "./normalize.js";
+import { resizeArea } from "./resize.js";
+import { stratifiedHoldOut } from "./split.js";
+
+export interface Split {
+  /** n images of `dim` UINT8 codes each, row-major. */
+  x: Uint8Array;
+  y: Uint8Array;
+  names: string[];
+  n: number;
+  dim: number;
+}
+
+export interface LoadedDataset {
+  classes: string[];
+  width: number;
+  height: number;
+  normalize: Normalization;
+  /** How validation was obtained: the val/ folder, or a hold-out of train/. */
+  valSource: "folder" | "holdout";
+  splits: Partial<Record<SplitName, Split>>;
+}
+
+export interface LoadOptions {
+  width: number;
+  height: number;
+  normalize?: Normalization;
+  classes?: string[];
+  /** Fraction of train/ held out per class when there is no val/ (default 0.15). */
+  valFraction?: number;
+  /** Seed of the hold-out (default 1). */
+  splitSeed?: number;
+  cacheDir?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Decodes and resizes every entry, using the cache when it matches. */
+function decodeAll(root: string, entries: ImageEntry[], opts: LoadOptions): Uint8Array {
+  const dim = opts.width * opts.height;
+  const dir = opts.cacheDir ?? ".loom-cache";
+  const path = cachePath(dir, cacheKey(root, opts.width, opts.height, entries));
+  const cached = readCache(path, entries.length, dim);
+  if (cached) return cached;
+  const data = new Uint8Array(entries.length * dim);
+  entries.forEach((e, i) => {
+    const img = decodeImageFile(join(root, e.rel));
+    data.set(resizeArea(img, opts.width, opts.height), i * dim);
+    opts.onProgress?.(i + 1, entries.length);
+  });
+  try {
+    writeCache(path, dir, entries.length, dim, data);
+  } catch {
+    // A read-only tree only costs speed next time; the data itself is correct.
+  }
+  return data;
+}
+
+function gather(data: Uint8Array, entries: ImageEntry[], idx: number[], dim: number, norm: Normalization): Split {
+  const x = new Uint8Array(idx.length * dim);
+  const y = new Uint8Array(idx.length);
+  idx.forEach((k, i) => {
+    x.set(normalizeImage(data.subarray(k * dim, (k + 1) * dim), norm), i * dim);
+    y[i] = entries[k]!.label;
+  });
+  return { x, y, names: idx.map((k) => entries[k]!.rel), n: idx.length, dim };
+}
+
+export function loadDataset(root: string, opts: LoadOptions): LoadedDataset {
+  const layout = scanDataset(root, opts.classes);
+  const data = decodeAll(root, layout.entries, opts);
+  const dim = opts.width * opts.height;
+  const norm = opts.normalize ?? "none";
+  const idxOf = (s: SplitName) => layout.entries.flatMap((e, i) => (e.split === s ? [i] : []));
+  const splits: Partial<Record<SplitName, Split>> = {};
+  let valSource: "folder" | "holdout" = "folder";
+  if (layout.splits.includes("train")) {
+    const trainIdx = idxOf("train");
+    if (layout.splits.includes("val")) {
+      splits.train = gather(data, layout.entries, trainIdx, dim, norm);
+      splits.val = gather(data, layout.entries, idxOf("val"), dim, norm);
+    } else {
+      valSource = "holdout";
+      const h = stratifiedHoldOut(
+        trainIdx.map((i) => layout.entries[i]!.label),
+        trainIdx.map((i) => layout.entries[i]!.rel),
+        opts.valFraction ?? 0.15,
+        opts.splitSeed ?? 1,
+      );
+      splits.train = gather(data, layout.entries, h.train.map((j) => trainIdx[j]!), dim, norm);
+      splits.val = gather(data, layout.entries, h.val.map((j) => trainIdx[j]!), dim, norm);
+    }
+  } else if (layout.splits.includes("val")) {
+    splits.val = gather(data, layout.entries, idxOf("val"), dim, norm);
+  }
+  if (layout.splits.includes("test")) splits.test = gather(data, layout.entries, idxOf("test"), dim, norm);
+  return { classes: layout.classes, width: opts.width, height: opts.height, normalize: norm, valSource, splits };
+}

@@ -1,0 +1,332 @@
+// Expressions over ground types. Width rules are in docs/dsl.md; every operation checks its
+// operands when it is built, so a mistake is reported at the user's line, not at emission.
+import { ElaborationError } from "./errors.js";
+import { type GroundType, SInt, type HwType, UInt, typeName } from "./types.js";
+
+export type Op =
+  | "lit"
+  | "sig"
+  | "undef"
+  | "add"
+  | "sub"
+  | "mul"
+  | "and"
+  | "or"
+  | "xor"
+  | "not"
+  | "shl"
+  | "shr"
+  | "dshl"
+  | "dshr"
+  | "eq"
+  | "ne"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge"
+  | "mux"
+  | "cat"
+  | "bits"
+  | "ext"
+  | "cast"
+  | "andr"
+  | "orr"
+  | "xorr";
+
+export type Operand = Expr | number | bigint | boolean;
+
+/** Shift amounts of dynamic left shifts grow the result by 2^w − 1 bits: keep that bounded. */
+const MAX_DSHL_AMOUNT_WIDTH = 12;
+
+let nextId = 0;
+
+export class Expr {
+  readonly id = nextId++;
+  /** Name requested with `.named()`: the emitter gives this node its own Verilog wire. */
+  name?: string;
+
+  constructor(
+    readonly op: Op,
+    readonly type: GroundType,
+    readonly args: readonly Expr[] = [],
+    /** Literal bit pattern (op "lit"), shift amount or bit range (shl/shr/bits), sign-extension flag (ext). */
+    readonly param: { value?: bigint; amount?: number; hi?: number; lo?: number; signExtend?: boolean } = {},
+  ) {}
+
+  get width(): number {
+    return this.type.width;
+  }
+  get signed(): boolean {
+    return this.type.signed;
+  }
+
+  /** Gives this value a Verilog name (a wire of its own), for readable output and waveforms. */
+  named(name: string): this {
+    this.name = name;
+    return this;
+  }
+
+  // Arithmetic: `add`/`sub` keep the wider operand's width (wrapping); `addw`/`subw` grow by one bit.
+  add(b: Operand): Expr {
+    return arith("add", this, b, false);
+  }
+  addw(b: Operand): Expr {
+    return arith("add", this, b, true);
+  }
+  sub(b: Operand): Expr {
+    return arith("sub", this, b, false);
+  }
+  subw(b: Operand): Expr {
+    return arith("sub", this, b, true);
+  }
+  /** Full product: width is the sum of the operand widths. */
+  mul(b: Operand): Expr {
+    const [x, y] = sameSign("mul", this, b);
+    return new Expr("mul", ground(x.signed, x.width + y.width), [x, y]);
+  }
+  /** Product truncated to the wider operand's width. */
+  mulw(b: Operand): Expr {
+    const [x, y] = sameSign("mul", this, b);
+    return x.mul(y).trunc(Math.max(x.width, y.width));
+  }
+
+  and(b: Operand): Expr {
+    return bitwise("and", this, b);
+  }
+  or(b: Operand): Expr {
+    return bitwise("or", this, b);
+  }
+  xor(b: Operand): Expr {
+    return bitwise("xor", this, b);
+  }
+  not(): Expr {
+    return new Expr("not", this.type, [this]);
+  }
+
+  /** Static left shift: width grows by `n`. */
+  shl(n: number): Expr {
+    checkAmount(n);
+    return n === 0 ? this : new Expr("shl", ground(this.signed, this.width + n), [this], { amount: n });
+  }
+  /** Static right shift (arithmetic for SInt): width shrinks by `n`, to at least 1. */
+  shr(n: number): Expr {
+    checkAmount(n);
+    return n === 0 ? this : new Expr("shr", ground(this.signed, Math.max(this.width - n, 1)), [this], { amount: n });
+  }
+  /** Dynamic left shift by a UInt: width grows by 2^w(amount) − 1. */
+  dshl(amount: Expr): Expr {
+    requireUInt(amount, "dshl amount");
+    if (amount.width > MAX_DSHL_AMOUNT_WIDTH) {
+      throw new ElaborationError(
+        `dshl amount is ${amount.width} bits wide: the result would be ${this.width}+2^${amount.width}−1 bits; truncate the amount first`,
+      );
+    }
+    return new Expr("dshl", ground(this.signed, this.width + (1 << amount.width) - 1), [this, amount]);
+  }
+  /** Dynamic right shift by a UInt (arithmetic for SInt): width unchanged. */
+  dshr(amount: Expr): Expr {
+    requireUInt(amount, "dshr amount");
+    return new Expr("dshr", this.type, [this, amount]);
+  }
+
+  eq(b: Operand): Expr {
+    return compare("eq", this, b);
+  }
+  ne(b: Operand): Expr {
+    return compare("ne", this, b);
+  }
+  lt(b: Operand): Expr {
+    return compare("lt", this, b);
+  }
+  le(b: Operand): Expr {
+    return compare("le", this, b);
+  }
+  gt(b: Operand): Expr {
+    return compare("gt", this, b);
+  }
+  ge(b: Operand): Expr {
+    return compare("ge", this, b);
+  }
+
+  /** Bits hi..lo (inclusive) as a UInt. */
+  bits(hi: number, lo: number): Expr {
+    if (!Number.isInteger(hi) || !Number.isInteger(lo) || lo < 0 || hi < lo || hi >= this.width) {
+      throw new ElaborationError(`bits(${hi}, ${lo}) is out of range for a ${this.width}-bit ${typeName(this.type)}`);
+    }
+    if (lo === 0 && hi === this.width - 1 && !this.signed) return this;
+    return new Expr("bits", UInt(hi - lo + 1), [this], { hi, lo });
+  }
+  bit(i: number): Expr {
+    return this.bits(i, i);
+  }
+  /** Keeps the low `width` bits, keeping the signedness (wraps). */
+  trunc(width: number): Expr {
+    if (width > this.width) {
+      throw new ElaborationError(`trunc(${width}) of a ${this.width}-bit value would widen it; use pad()`);
+    }
+    if (width === this.width) return this;
+    const low = this.bits(width - 1, 0);
+    return this.signed ? low.asSInt() : low;
+  }
+  /** Extends to `width` by the value's own signedness (value-preserving). */
+  pad(width: number): Expr {
+    return extend(this, width, this.signed, this.signed);
+  }
+  /** Zero-extends to `width`, giving a UInt. */
+  zext(width: number): Expr {
+    return extend(this.signed ? this.asUInt() : this, width, false, false);
+  }
+  /** Sign-extends to `width`, giving an SInt. */
+  sext(width: number): Expr {
+    return extend(this.signed ? this : this.asSInt(), width, true, true);
+  }
+  /** Same bits read as UInt. */
+  asUInt(): Expr {
+    return this.signed ? new Expr("cast", UInt(this.width), [this]) : this;
+  }
+  /** Same bits read as SInt (two's complement). */
+  asSInt(): Expr {
+    return this.signed ? this : new Expr("cast", SInt(this.width), [this]);
+  }
+  /** A UInt as a non-negative SInt one bit wider (value-preserving). */
+  toSInt(): Expr {
+    return this.signed ? this : this.zext(this.width + 1).asSInt();
+  }
+
+  andR(): Expr {
+    return new Expr("andr", UInt(1), [this]);
+  }
+  orR(): Expr {
+    return new Expr("orr", UInt(1), [this]);
+  }
+  xorR(): Expr {
+    return new Expr("xorr", UInt(1), [this]);
+  }
+}
+
+function ground(signed: boolean, width: number): GroundType {
+  return signed ? SInt(width) : UInt(width);
+}
+
+function checkAmount(n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new ElaborationError(`shift amount must be a non-negative integer, got ${n}`);
+}
+
+function requireUInt(e: Expr, what: string): void {
+  if (e.signed) throw new ElaborationError(`${what} must be a UInt, got ${typeName(e.type)}`);
+}
+
+function extend(e: Expr, width: number, signed: boolean, signExtend: boolean): Expr {
+  if (width < e.width) {
+    throw new ElaborationError(`cannot extend a ${e.width}-bit value to ${width} bits; use trunc()`);
+  }
+  if (width === e.width) return e;
+  if (e.op === "lit") {
+    const v = e.param.value!;
+    const negative = signExtend && ((v >> BigInt(e.width - 1)) & 1n) === 1n;
+    return new Expr("lit", ground(signed, width), [], { value: negative ? BigInt.asUintN(width, v | (~0n << BigInt(e.width))) : v });
+  }
+  return new Expr("ext", ground(signed, width), [e], { signExtend });
+}
+
+/** Smallest literal width holding `v` in the given signedness. */
+export function minWidth(v: bigint, signed: boolean): number {
+  if (!signed) {
+    if (v < 0n) throw new ElaborationError(`negative literal ${v} used with a UInt operand`);
+    return Math.max(v.toString(2).length, 1);
+  }
+  let w = 1;
+  while (v < -(1n << BigInt(w - 1)) || v > (1n << BigInt(w - 1)) - 1n) w++;
+  return w;
+}
+
+/** A literal of the given type; values that do not fit are an error. */
+export function lit(value: number | bigint | boolean, type?: GroundType): Expr {
+  if (typeof value === "number" && !Number.isSafeInteger(value)) {
+    throw new ElaborationError(`literal ${value} is not a safe integer; pass a bigint`);
+  }
+  const v = typeof value === "boolean" ? (value ? 1n : 0n) : BigInt(value);
+  const t = type ?? ground(v < 0n, minWidth(v, v < 0n));
+  const lo = t.signed ? -(1n << BigInt(t.width - 1)) : 0n;
+  const hi = t.signed ? (1n << BigInt(t.width - 1)) - 1n : (1n << BigInt(t.width)) - 1n;
+  if (v < lo || v > hi) throw new ElaborationError(`literal ${v} does not fit ${typeName(t)} (${lo}..${hi})`);
+  return new Expr("lit", t, [], { value: BigInt.asUintN(t.width, v) });
+}
+
+/** Turns a JS number next to a hardware operand into a literal of the operand's signedness. */
+export function toExpr(v: Operand, like?: Expr): Expr {
+  if (v instanceof Expr) return v;
+  const big = typeof v === "boolean" ? (v ? 1n : 0n) : BigInt(v);
+  const signed = like?.signed ?? big < 0n;
+  return lit(big, ground(signed, minWidth(big, signed)));
+}
+
+function sameSign(op: string, a: Expr, b: Operand): [Expr, Expr] {
+  const y = toExpr(b, a);
+  if (a.signed !== y.signed) {
+    throw new ElaborationError(
+      `${op}: operands differ in signedness (${typeName(a.type)} and ${typeName(y.type)}); convert one with asSInt(), toSInt() or asUInt()`,
+    );
+  }
+  return [a, y];
+}
+
+function arith(op: "add" | "sub", a: Expr, b: Operand, grow: boolean): Expr {
+  const [x, y] = sameSign(op, a, b);
+  const w = Math.max(x.width, y.width) + (grow ? 1 : 0);
+  return new Expr(op, ground(x.signed, w), [x, y]);
+}
+
+function bitwise(op: "and" | "or" | "xor", a: Expr, b: Operand): Expr {
+  const [x, y] = sameSign(op, a, b);
+  return new Expr(op, ground(x.signed, Math.max(x.width, y.width)), [x, y]);
+}
+
+function compare(op: Op, a: Expr, b: Operand): Expr {
+  const [x, y] = sameSign(op, a, b);
+  return new Expr(op, UInt(1), [x, y]);
+}
+
+/** `cond ? a : b`; both sides must have the same signedness; the result has the wider width. */
+export function mux(cond: Operand, a: Operand, b: Operand): Expr {
+  const c = toExpr(cond);
+  if (c.width !== 1 || c.signed) throw new ElaborationError(`mux condition must be a Bool, got ${typeName(c.type)}`);
+  const ax = a instanceof Expr ? a : toExpr(a, b instanceof Expr ? b : undefined);
+  const [x, y] = sameSign("mux", ax, b);
+  return new Expr("mux", ground(x.signed, Math.max(x.width, y.width)), [c, x, y]);
+}
+
+/** Concatenation, first argument in the most significant bits; the result is a UInt. */
+export function cat(...parts: Expr[]): Expr {
+  if (parts.length === 0) throw new ElaborationError("cat() needs at least one operand");
+  if (parts.length === 1) return parts[0]!.asUInt();
+  return new Expr(
+    "cat",
+    UInt(parts.reduce((s, p) => s + p.width, 0)),
+    parts.map((p) => p.asUInt()),
+  );
+}
+
+/** Selects `options[index]` with a balanced mux tree; indices past the end give the last option. */
+export function select(index: Expr, options: readonly Expr[]): Expr {
+  requireUInt(index, "select index");
+  const n = options.length;
+  if (n === 0) throw new ElaborationError("select() needs at least one option");
+  // Covers indices [lo, lo + 2^(bit+1)); ranges wholly past the end collapse to the last option.
+  const level = (lo: number, bit: number): Expr => {
+    if (bit < 0 || lo >= n - 1) return options[Math.min(lo, n - 1)]!;
+    const low = level(lo, bit - 1);
+    const high = level(lo + 2 ** bit, bit - 1);
+    return low === high ? low : mux(index.bit(bit), high, low);
+  };
+  return level(0, index.width - 1);
+}
+
+export function isGround(t: HwType): t is GroundType {
+  return t.kind === "ground";
+}
+
+/** Placeholder for "no value on this path" while expanding when-blocks. */
+export function undef(type: GroundType): Expr {
+  return new Expr("undef", type);
+}

@@ -1,0 +1,27 @@
+// The Loom DSL: import everything a hardware description needs from here.
+export { blackBox } from "./blackbox.js";
+export { ElaborationError } from "./errors.js";
+export { cat, Expr, lit, mux, type Operand, select } from "./expr.js";
+export type { DesignIR, MemoryStyle, ModuleIR } from "./ir.js";
+export { addressWidth, ram, rom, type Ram, type Rom } from "./memory.js";
+export {
+  connect,
+  defineModule,
+  elaborate,
+  input,
+  instance,
+  type ModuleDef,
+  named,
+  output,
+  ports,
+  reg,
+  regEnable,
+  regNext,
+  type Value,
+  type ValueOf,
+  when,
+  wire,
+} from "./module.js";
+export { Signal } from "./signal.js";
+export { AxiStream, Decoupled, FALSE, fire, isStalled, Stream, type StreamType, type StreamValue, TRUE } from "./stream.js";
+export { Bool, Bundle, bitWidth, flipped, type GroundType, type HwType, SInt, typeName, UInt, Vec } from "./types.js";

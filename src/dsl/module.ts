@@ -1,0 +1,308 @@
+// Module definitions, ports, wires, registers, instances and bulk connection: the user-facing
+// half of the DSL. A module is a TypeScript function from parameters to hardware; elaborating
+// it runs the function once per distinct parameter set.
+import { ModuleBuilder, currentModule, withModule } from "./builder.js";
+import { ElaborationError } from "./errors.js";
+import { type Expr, type Operand, lit, toExpr } from "./expr.js";
+import { type ClockingOptions, DEFAULT_CLOCKING, type DesignIR, type InstanceIR, type ModuleIR } from "./ir.js";
+import { here, type SourceLocation } from "./location.js";
+import type { Signal, SignalKind } from "./signal.js";
+import type { BundleType, GroundType, HwType, VecType } from "./types.js";
+
+/** The value of a hardware type: Signals at the leaves, arrays for Vecs, objects for Bundles. */
+export type ValueOf<T extends HwType> = T extends GroundType
+  ? Signal
+  : T extends VecType<infer E>
+    ? ValueOf<E>[]
+    : T extends BundleType<infer F>
+      ? { [K in keyof F]: ValueOf<F[K]> }
+      : never;
+
+/** Any aggregate of signals (what ValueOf produces). */
+export type Value = Signal | Value[] | { [k: string]: Value };
+
+export interface PortSpec<T extends HwType = HwType> {
+  readonly direction: "input" | "output";
+  readonly type: T;
+}
+export function input<T extends HwType>(type: T): PortSpec<T> {
+  return { direction: "input", type };
+}
+export function output<T extends HwType>(type: T): PortSpec<T> {
+  return { direction: "output", type };
+}
+
+type PortsValue<S extends Record<string, PortSpec>> = { [K in keyof S]: ValueOf<S[K]["type"]> };
+
+/** Walks a type, creating one leaf per ground field; `flip` tracks bundle-field flips. */
+function build<T extends HwType>(
+  type: T,
+  path: string,
+  flip: boolean,
+  leaf: (t: GroundType, name: string, flipped: boolean) => Signal,
+): ValueOf<T> {
+  switch (type.kind) {
+    case "ground":
+      return leaf(type, path, flip) as ValueOf<T>;
+    case "vec":
+      return Array.from({ length: type.length }, (_, i) =>
+        build(type.element, `${path}_${i}`, flip, leaf),
+      ) as ValueOf<T>;
+    case "bundle": {
+      const out: Record<string, unknown> = {};
+      for (const [k, f] of Object.entries(type.fields)) out[k] = build(f.type, `${path}_${k}`, flip !== f.flipped, leaf);
+      return out as ValueOf<T>;
+    }
+  }
+}
+
+/** Declares the module's IO; field names become Verilog port names (`in_valid`, `out_data`). */
+export function ports<S extends Record<string, PortSpec>>(spec: S): PortsValue<S> {
+  const m = currentModule();
+  const loc = here();
+  const io: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(spec)) {
+    io[name] = build(p.type, name, false, (t, path, flipped) => {
+      const isInput = (p.direction === "input") !== flipped;
+      return m.declare(isInput ? "input" : "output", t, path, loc);
+    });
+  }
+  return io as PortsValue<S>;
+}
+
+/** A combinational signal; drive it with `.set()` (the last assignment wins). */
+export function wire<T extends HwType>(name: string, type: T): ValueOf<T> {
+  const m = currentModule();
+  const loc = here();
+  return build(type, name, false, (t, path) => m.declare("wire", t, path, loc));
+}
+
+/** A wire already driven by `value`, for naming an intermediate result. */
+export function named(name: string, value: Operand): Signal {
+  const v = toExpr(value);
+  const w = wire(name, v.type) as Signal;
+  w.set(v);
+  return w;
+}
+
+export interface RegOptions {
+  /** Reset value (synchronous, on the design's reset); omit for a register without reset. */
+  init?: number | bigint | boolean;
+}
+
+/** A register clocked by the design clock; update it with `.next()`; it holds its value otherwise. */
+export function reg<T extends HwType>(name: string, type: T, options: RegOptions = {}): ValueOf<T> {
+  const m = currentModule();
+  const loc = here();
+  return build(type, name, false, (t, path) => {
+    const init = options.init === undefined ? undefined : lit(options.init, t).param.value!;
+    return m.declare("reg", t, path, loc, { init });
+  });
+}
+
+/** A register that takes `value` every cycle (a one-cycle delay). */
+export function regNext(name: string, value: Operand, init?: number | bigint): Signal {
+  const v = toExpr(value);
+  const r = reg(name, v.type, { init }) as Signal;
+  r.next(v);
+  return r;
+}
+
+/** A register that takes `value` in cycles where `enable` is high. */
+export function regEnable(name: string, value: Operand, enable: Expr, init?: number | bigint): Signal {
+  const v = toExpr(value);
+  const r = reg(name, v.type, { init }) as Signal;
+  when(enable, () => r.next(v));
+  return r;
+}
+
+export interface WhenChain {
+  elsewhen(cond: Operand, body: () => void): WhenChain;
+  otherwise(body: () => void): void;
+}
+
+function asCondition(cond: Operand): Expr {
+  const c = toExpr(cond);
+  if (c.width !== 1 || c.signed) throw new ElaborationError(`a when condition must be a Bool, got ${c.width} bits`);
+  return c;
+}
+
+/** Conditional assignment; chains with `.elsewhen()` and `.otherwise()`. */
+export function when(cond: Operand, body: () => void): WhenChain {
+  const m = currentModule();
+  const location = here();
+  const c = asCondition(cond);
+  const statement = { kind: "when" as const, branches: [{ cond: c, body: m.collect(body), location }] } as {
+    kind: "when";
+    branches: Array<{ cond: Expr; body: ReturnType<typeof m.collect>; location: SourceLocation }>;
+    otherwise?: ReturnType<typeof m.collect>;
+  };
+  m.push(statement);
+  const chain: WhenChain = {
+    elsewhen(next, nextBody) {
+      if (m.lastStatement() !== statement) {
+        throw new ElaborationError("elsewhen() must directly follow its when() or elsewhen()");
+      }
+      statement.branches.push({ cond: asCondition(next), body: m.collect(nextBody), location: here() });
+      return chain;
+    },
+    otherwise(otherBody) {
+      if (m.lastStatement() !== statement) {
+        throw new ElaborationError("otherwise() must directly follow its when() or elsewhen()");
+      }
+      statement.otherwise = m.collect(otherBody);
+    },
+  };
+  return chain;
+}
+
+// ---- Module definitions and hierarchy ------------------------------------------------------
+
+export interface ModuleDef<P, IO> {
+  readonly baseName: string;
+  /** Where the definition is written, for the Verilog header and error messages. */
+  readonly location: SourceLocation;
+  nameFor(params: P): string;
+  readonly body: (params: P) => IO;
+}
+
+/**
+ * Defines a hardware module. `name` may depend on the parameters (`p => \`Fifo_d${p.depth}\``);
+ * the body declares ports with `ports()` and returns them.
+ */
+export function defineModule<P, IO>(name: string | ((params: P) => string), body: (params: P) => IO): ModuleDef<P, IO> {
+  const nameFor = typeof name === "string" ? () => name : name;
+  return { baseName: typeof name === "string" ? name : "module", nameFor, body, location: here() };
+}
+
+interface Elaborated<IO> {
+  ir: ModuleIR;
+  io: IO;
+}
+
+/** Elaboration cache: the same definition with equal parameters elaborates once per design. */
+let cache: Map<ModuleDef<any, any>, Map<string, Elaborated<any>>> | undefined;
+
+function elaborateModule<P, IO>(def: ModuleDef<P, IO>, params: P): Elaborated<IO> {
+  const key = stableKey(params);
+  const perDef = cache?.get(def);
+  const hit = perDef?.get(key);
+  if (hit) return hit;
+  const builder = new ModuleBuilder(def.nameFor(params), params, def.location);
+  const io = withModule(builder, () => def.body(params));
+  const result = { ir: builder.finish(), io };
+  if (cache) {
+    if (!cache.has(def)) cache.set(def, new Map());
+    cache.get(def)!.set(key, result);
+  }
+  return result;
+}
+
+function stableKey(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => {
+    if (typeof x === "bigint") return `${x}n`;
+    if (x && typeof x === "object" && !Array.isArray(x)) {
+      return Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]]));
+    }
+    return x;
+  });
+}
+
+/** Elaborates a top-level module into a design. */
+export function elaborate<P, IO>(
+  def: ModuleDef<P, IO>,
+  params: P,
+  clocking: Partial<ClockingOptions> = {},
+): DesignIR & { io: IO } {
+  const outer = cache;
+  cache = new Map();
+  try {
+    const { ir, io } = elaborateModule(def, params);
+    return { top: ir, clocking: { ...DEFAULT_CLOCKING, ...clocking }, io };
+  } finally {
+    cache = outer;
+  }
+}
+
+/**
+ * Instantiates `def` inside the current module. Returns the child's IO as seen from outside:
+ * drive its inputs with `.set()` and read its outputs.
+ */
+export function instance<P, IO>(name: string, def: ModuleDef<P, IO>, params: P): IO {
+  const parent = currentModule();
+  const location = here();
+  parent.claimName(name, location);
+  const child = elaborateModule(def, params);
+  const pins = new Map<string, Signal>();
+  for (const port of child.ir.ports) {
+    const kind: SignalKind = port.kind === "input" ? "inst-input" : "inst-output";
+    pins.set(port.signalName, parent.declare(kind, port.type, `${name}_${port.signalName}`, location));
+  }
+  const inst: InstanceIR = { name, module: child.ir, pins, location };
+  parent.instances.push(inst);
+  return remap(child.io, pins) as IO;
+}
+
+/** Rebuilds the child's IO aggregate with the parent-side pins in place of the child's ports. */
+function remap(io: unknown, pins: Map<string, Signal>): unknown {
+  if (io && typeof io === "object" && "signalName" in io && "owner" in io) {
+    return pins.get((io as Signal).signalName) ?? io;
+  }
+  if (Array.isArray(io)) return io.map((x) => remap(x, pins));
+  if (io && typeof io === "object") {
+    return Object.fromEntries(Object.entries(io).map(([k, v]) => [k, remap(v, pins)]));
+  }
+  return io;
+}
+
+/** Leaves of an aggregate with their flip relative to the aggregate's own orientation. */
+export function leaves(v: Value, type?: HwType): Array<{ path: string; signal: Signal; flipped: boolean }> {
+  const out: Array<{ path: string; signal: Signal; flipped: boolean }> = [];
+  const walk = (x: Value, t: HwType | undefined, path: string, flip: boolean): void => {
+    if (isSignal(x)) {
+      out.push({ path, signal: x, flipped: flip });
+    } else if (Array.isArray(x)) {
+      x.forEach((e, i) => walk(e, t?.kind === "vec" ? t.element : undefined, `${path}[${i}]`, flip));
+    } else {
+      for (const [k, e] of Object.entries(x)) {
+        const field = t?.kind === "bundle" ? t.fields[k] : undefined;
+        walk(e, field?.type, path ? `${path}.${k}` : k, flip !== (field?.flipped ?? isFlippedName(k)));
+      }
+    }
+  };
+  walk(v, type, "", false);
+  return out;
+}
+
+/** Without a type at hand, `ready` is the one field that flows backwards (Loom's stream convention). */
+function isFlippedName(k: string): boolean {
+  return k === "ready";
+}
+
+export function isSignal(x: unknown): x is Signal {
+  return typeof x === "object" && x !== null && "signalName" in x && "owner" in x;
+}
+
+/**
+ * Bulk connection in data-flow order: forward fields of `sink` take `source`'s values and
+ * flipped fields (a stream's `ready`) flow back from `sink` to `source`.
+ */
+export function connect(sink: Value, source: Value, type?: HwType): void {
+  const a = leaves(sink, type);
+  const b = leaves(source, type);
+  if (a.length !== b.length || a.some((x, i) => x.path !== b[i]!.path)) {
+    throw new ElaborationError(
+      `connect(): the two sides have different shapes (${a.map((x) => x.path).join(",")} vs ${b.map((x) => x.path).join(",")})`,
+    );
+  }
+  a.forEach((x, i) => {
+    const y = b[i]!;
+    if (x.flipped) assign(y.signal, x.signal);
+    else assign(x.signal, y.signal);
+  });
+}
+
+function assign(target: Signal, value: Signal): void {
+  if (target.kind === "reg") target.next(value);
+  else target.set(value);
+}

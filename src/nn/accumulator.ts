@@ -1,0 +1,103 @@
+// Accumulator ranges. Hardware widths come from the exact range the real weights can reach, not
+// from a fixed 32 bits; the worst case from datatypes alone is kept for comparison and for
+// weights that are not yet known. BIPOLAR × BIPOLAR layers accumulate a popcount instead.
+import { type DataType, maxValue, minValue, smallestTypeFor } from "./datatypes.js";
+
+export interface Range {
+  lo: bigint;
+  hi: bigint;
+}
+
+/** True when the hardware computes the dot product as popcount(xnor(x, w)). */
+export function isXnorLayer(inDt: DataType, wDt: DataType): boolean {
+  return inDt.kind === "BIPOLAR" && wDt.kind === "BIPOLAR";
+}
+
+/** Range of w·x over x in inDt: linear in x, so the endpoints give it. */
+function productRange(inDt: DataType, w: bigint): Range {
+  const a = w * minValue(inDt);
+  const b = w * maxValue(inDt);
+  return a <= b ? { lo: a, hi: b } : { lo: b, hi: a };
+}
+
+/** Exact range of one output channel's dot product over every input vector of inDt. */
+export function rowAccumulatorRange(inDt: DataType, row: readonly bigint[]): Range {
+  let lo = 0n;
+  let hi = 0n;
+  for (const w of row) {
+    const p = productRange(inDt, w);
+    lo += p.lo;
+    hi += p.hi;
+  }
+  return { lo, hi };
+}
+
+/** Exact range over all channels (the union of the row ranges), in ±1-sum form for XNOR layers. */
+export function exactAccumulatorRange(inDt: DataType, weights: readonly (readonly bigint[])[]): Range {
+  const rows = weights.map((row) => rowAccumulatorRange(inDt, row));
+  return {
+    lo: rows.reduce((m, r) => (r.lo < m ? r.lo : m), rows[0]?.lo ?? 0n),
+    hi: rows.reduce((m, r) => (r.hi > m ? r.hi : m), rows[0]?.hi ?? 0n),
+  };
+}
+
+/** Range reachable by any MW weights of wDt on inputs of inDt. */
+export function worstCaseAccumulatorRange(inDt: DataType, wDt: DataType, mw: number): Range {
+  const corners = [minValue(wDt), maxValue(wDt)].flatMap((w) => [w * minValue(inDt), w * maxValue(inDt)]);
+  const lo = corners.reduce((a, b) => (b < a ? b : a));
+  const hi = corners.reduce((a, b) => (b > a ? b : a));
+  return { lo: lo * BigInt(mw), hi: hi * BigInt(mw) };
+}
+
+/**
+ * Smallest INT/UINT holding the accumulator range and every threshold compared against it
+ * (a threshold of hi + 1 means "never", and the comparator must still represent it).
+ */
+export function accumulatorType(range: Range, thresholds: readonly (readonly bigint[])[] = []): DataType {
+  let { lo, hi } = range;
+  for (const row of thresholds) {
+    for (const t of row) {
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+  }
+  return smallestTypeFor(lo, hi);
+}
+
+// --- XNOR (BIPOLAR × BIPOLAR) forms -------------------------------------------------------
+// sum = Σ x·w over ±1 values; pop = #{i : x_i = w_i} = popcount(xnor). sum = 2·pop − MW.
+
+/** Popcount range of an XNOR layer: always [0, MW]. */
+export function popcountRange(mw: number): Range {
+  return { lo: 0n, hi: BigInt(mw) };
+}
+
+export function popcountToSum(pop: bigint, mw: number): bigint {
+  return 2n * pop - BigInt(mw);
+}
+
+export function sumToPopcount(sum: bigint, mw: number): bigint {
+  const twice = sum + BigInt(mw);
+  if (twice % 2n !== 0n) throw new Error(`±1 sum ${sum} has the wrong parity for MW = ${mw}`);
+  return twice / 2n;
+}
+
+/**
+ * Threshold on the ±1 sum → threshold on the popcount: sum ≥ T ⇔ pop ≥ ceil((T + MW) / 2).
+ * Clipped to [0, MW + 1], which keeps the meaning because pop ∈ [0, MW].
+ */
+export function thresholdSumToPopcount(t: bigint, mw: number): bigint {
+  const p = ceilDiv(t + BigInt(mw), 2n);
+  const max = BigInt(mw) + 1n;
+  return p < 0n ? 0n : p > max ? max : p;
+}
+
+/** Threshold on the popcount → threshold on the ±1 sum: pop ≥ P ⇔ sum ≥ 2P − MW. */
+export function thresholdPopcountToSum(p: bigint, mw: number): bigint {
+  return 2n * p - BigInt(mw);
+}
+
+function ceilDiv(a: bigint, b: bigint): bigint {
+  const q = a / b; // truncates toward zero
+  return q * b < a ? q + 1n : q;
+}

@@ -1,0 +1,14 @@
+// Golden models: pure BigInt references with no hardware code, for tests and simulations.
+export { argmax } from "./argmax.js";
+export {
+  type ChannelFloatParams,
+  channelFloatParams,
+  channelSlopeSign,
+  floatActivationCode,
+  preQuantValue,
+} from "./float-activation.js";
+export { type FloatResult, runFloatModel } from "./float-model.js";
+export { multiThreshold } from "./multithreshold.js";
+export { mvauGolden, type XnorForm, xnorSum } from "./mvau.js";
+export { roundBy, roundHalfEven, type RoundingMode } from "./rounding.js";
+export { type GoldenResult, goldenLayer, runGolden, runGoldenLayers } from "./run-golden.js";

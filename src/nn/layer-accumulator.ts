@@ -1,0 +1,57 @@
+// Accumulator facts of one model layer, in the form the hardware computes (popcount for XNOR
+// layers, the plain dot product otherwise), with the width that holds them.
+import {
+  accumulatorType,
+  exactAccumulatorRange,
+  isXnorLayer,
+  popcountRange,
+  type Range,
+  thresholdSumToPopcount,
+  worstCaseAccumulatorRange,
+} from "./accumulator.js";
+import type { DataType } from "./datatypes.js";
+import { layerInputDatatypes, weightDatatype } from "./layer-types.js";
+import type { Model } from "./model-format.js";
+import { channelValue, thresholdRow, toBigInt, weightMatrix } from "./weights.js";
+
+export interface LayerAccumulator {
+  inDt: DataType;
+  wDt: DataType;
+  mw: number;
+  mh: number;
+  /** BIPOLAR × BIPOLAR: the hardware accumulates popcount(xnor) ∈ [0, MW]. */
+  xnor: boolean;
+  /** Exact range of the ±1 sum / dot product over all inputs, from the actual weights. */
+  exactSum: Range;
+  /** Exact range in hardware form (popcount for XNOR layers). */
+  exact: Range;
+  /** Range from datatypes and MW alone, hardware form. */
+  worstCase: Range;
+  /** Smallest type holding the exact range, the thresholds (hardware form) and, for "none", acc + bias. */
+  type: DataType;
+}
+
+export function layerAccumulator(model: Model, index: number, inDt?: DataType): LayerAccumulator {
+  const layer = model.layers[index]!;
+  const input = inDt ?? layerInputDatatypes(model)[index]!;
+  const wDt = weightDatatype(model, index);
+  const mw = layer.inFeatures;
+  const xnor = isXnorLayer(input, wDt);
+  const exactSum = exactAccumulatorRange(input, weightMatrix(layer));
+  const exact = xnor ? popcountRange(mw) : exactSum;
+  const worstCase = xnor ? popcountRange(mw) : worstCaseAccumulatorRange(input, wDt, mw);
+  const act = layer.activation;
+  let compared: bigint[][] = [];
+  if (act.kind === "thresholds") {
+    compared = act.thresholds.map((_, c) =>
+      thresholdRow(act, c).map((t) => (xnor ? thresholdSumToPopcount(t, mw) : t)),
+    );
+  } else if (act.kind === "none") {
+    // The bias is added in the accumulator, so acc + bias must fit too (in ±1-sum form).
+    const biases = Array.from({ length: layer.outFeatures }, (_, c) => toBigInt(channelValue(act.bias, c)));
+    const lo = biases.reduce((m, b) => (b < m ? b : m));
+    const hi = biases.reduce((m, b) => (b > m ? b : m));
+    compared = [[exactSum.lo + lo, exactSum.hi + hi]];
+  }
+  return { inDt: input, wDt, mw, mh: layer.outFeatures, xnor, exactSum, exact, worstCase, type: accumulatorType(exact, compared) };
+}

@@ -1,0 +1,51 @@
+// Which datatype flows into and out of each layer. Activations are typed by what they produce:
+// a quantizer by its bits and sign, thresholds by their declared output datatype.
+import { type DataType, parseDataType } from "./datatypes.js";
+import type { Activation, Model, Quantizer } from "./model-format.js";
+
+/** Output datatype of a quantizer: 1-bit signed is BIPOLAR (QONNX), 1-bit unsigned is BINARY. */
+export function quantDatatype(q: Quantizer): DataType {
+  if (q.bits === 1) return q.signed ? { kind: "BIPOLAR", bits: 1 } : { kind: "BINARY", bits: 1 };
+  return q.signed ? { kind: "INT", bits: q.bits } : { kind: "UINT", bits: q.bits };
+}
+
+/** Output code range [min, max] of a quantizer (narrow drops the most negative / the top code). */
+export function quantCodeRange(q: Quantizer): { min: number; max: number } {
+  if (q.bits === 1 && q.signed) return { min: -1, max: 1 };
+  if (q.signed) {
+    const half = 2 ** (q.bits - 1);
+    return { min: q.narrow ? -half + 1 : -half, max: half - 1 };
+  }
+  const top = 2 ** q.bits - 1;
+  return { min: 0, max: q.narrow ? top - 1 : top };
+}
+
+/** Datatype produced by an activation, or null for "none" (the raw accumulator plus bias). */
+export function activationOutputDatatype(act: Activation): DataType | null {
+  switch (act.kind) {
+    case "float":
+      return quantDatatype(act.quant);
+    case "thresholds":
+      return parseDataType(act.outDatatype);
+    case "none":
+      return null;
+  }
+}
+
+/** Input datatype of every layer: the model input for layer 0, then the previous layer's output. */
+export function layerInputDatatypes(model: Model): DataType[] {
+  const types: DataType[] = [parseDataType(model.input.datatype)];
+  for (let i = 1; i < model.layers.length; i++) {
+    const prev = model.layers[i - 1]!;
+    const out = activationOutputDatatype(prev.activation);
+    // The loader only allows "none" on the last layer, so this is a programming error.
+    if (!out) throw new Error(`layer ${prev.name}: "none" activation feeds another layer`);
+    types.push(out);
+  }
+  return types;
+}
+
+/** Weight datatype of a layer. */
+export function weightDatatype(model: Model, index: number): DataType {
+  return parseDataType(model.layers[index]!.weightDatatype);
+}

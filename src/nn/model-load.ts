@@ -1,0 +1,225 @@
+// Loads and checks a model file. zod checks the shape; the checks below are the ones zod cannot
+// express (matrix sizes, values fitting datatypes, layer chaining, threshold counts), so every
+// later stage may assume a consistent model.
+import { readFileSync } from "node:fs";
+import type { z } from "zod";
+import { allows, type DataType, dataTypeName, maxValue, minValue, parseDataType } from "./datatypes.js";
+import { divisors } from "./divisors.js";
+import { ModelError } from "./model-error.js";
+import { type DenseLayer, type Model, modelSchema } from "./model-format.js";
+
+export { ModelError } from "./model-error.js";
+
+/**
+ * Loads a model from a file path, from JSON text (a string starting with "{"), or from an
+ * already parsed object. `source` names the model in error messages (defaults to the path).
+ */
+export function loadModel(pathOrJson: string | unknown, source?: string): Model {
+  if (typeof pathOrJson !== "string") return parseModel(pathOrJson, source ?? "model");
+  const text = pathOrJson.trimStart();
+  if (text.startsWith("{")) return parseModel(parseJson(text, source ?? "model"), source ?? "model");
+  const name = source ?? pathOrJson;
+  let content: string;
+  try {
+    content = readFileSync(pathOrJson, "utf8");
+  } catch (err) {
+    throw new ModelError(`${name}: cannot read the model file (${(err as Error).message})`);
+  }
+  return parseModel(parseJson(content, name), name);
+}
+
+/** Validates a parsed JSON value: schema first, then the semantic checks. */
+export function parseModel(json: unknown, source = "model"): Model {
+  const result = modelSchema.safeParse(json);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => formatIssue(issue));
+    throw new ModelError(`${source}: ${lines.join("; ")}`);
+  }
+  checkModel(result.data, source);
+  return result.data;
+}
+
+function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ModelError(`${source}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** `layers[1].weights[3]` from a zod path. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out === "" ? "(top level)" : out;
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const where = formatPath(issue.path);
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    // "Invalid input" says nothing: list what each alternative expected instead.
+    const expected = issue.errors.flatMap((branch) =>
+      branch.filter((i) => i.code === "invalid_type").map((i) => (i as { expected: string }).expected),
+    );
+    if (expected.length === issue.errors.length) {
+      return `${where}: expected ${[...new Set(expected)].join(" or ")}`;
+    }
+    const deepest = issue.errors.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+    return deepest.map((i) => formatIssue({ ...i, path: [...issue.path, ...i.path] })).join("; ");
+  }
+  return `${where}: ${issue.message.replace(/^Invalid input: /, "")}`;
+}
+
+function depth(branch: z.core.$ZodIssue[]): number {
+  return Math.max(0, ...branch.map((i) => i.path.length));
+}
+
+/** Throws a ModelError at the first inconsistency zod cannot see. */
+export function checkModel(model: Model, source = "model"): void {
+  const fail = (path: string, msg: string): never => {
+    throw new ModelError(`${source}: ${path}: ${msg}`);
+  };
+  const inputCount = model.input.shape.reduce((a, b) => a * b, 1);
+  model.layers.forEach((layer, i) => {
+    const at = `layers[${i}]`;
+    const expectedIn = i === 0 ? inputCount : model.layers[i - 1]!.outFeatures;
+    if (layer.inFeatures !== expectedIn) {
+      const from =
+        i === 0
+          ? `input.shape [${model.input.shape.join(", ")}] has ${inputCount} values`
+          : `layers[${i - 1}] ("${model.layers[i - 1]!.name}") has outFeatures ${expectedIn}`;
+      fail(`${at}.inFeatures`, `is ${layer.inFeatures}, but ${from}`);
+    }
+    checkWeights(layer, at, fail);
+    checkActivation(layer, at, i === model.layers.length - 1, fail);
+    if (layer.folding) checkFolding(layer, at, fail);
+  });
+  const names = new Set<string>();
+  model.layers.forEach((layer, i) => {
+    if (names.has(layer.name)) fail(`layers[${i}].name`, `"${layer.name}" is used by an earlier layer`);
+    names.add(layer.name);
+  });
+  const classes = model.output.classes;
+  const last = model.layers[model.layers.length - 1]!;
+  if (classes && classes.length !== last.outFeatures) {
+    fail("output.classes", `has ${classes.length} names, but the last layer has ${last.outFeatures} outputs`);
+  }
+}
+
+type Fail = (path: string, msg: string) => never;
+
+function checkWeights(layer: DenseLayer, at: string, fail: Fail): void {
+  if (layer.weights.length !== layer.outFeatures) {
+    fail(`${at}.weights`, `expected ${layer.outFeatures} rows (outFeatures), got ${layer.weights.length}`);
+  }
+  const dt = parseDataType(layer.weightDatatype);
+  layer.weights.forEach((row, r) => {
+    if (row.length !== layer.inFeatures) {
+      fail(`${at}.weights[${r}]`, `expected ${layer.inFeatures} values (inFeatures), got ${row.length}`);
+    }
+    row.forEach((w, c) => {
+      if (!allows(dt, w)) fail(`${at}.weights[${r}][${c}]`, `${w} does not fit ${rangeText(dt)}`);
+    });
+  });
+}
+
+function rangeText(dt: DataType): string {
+  if (dt.kind === "BIPOLAR") return "BIPOLAR (weights must be -1 or +1)";
+  return `${dataTypeName(dt)} (${minValue(dt)}..${maxValue(dt)})`;
+}
+
+function checkPerChannel(value: unknown, path: string, channels: number, fail: Fail): void {
+  if (Array.isArray(value) && value.length !== 1 && value.length !== channels) {
+    fail(path, `expected 1 value or ${channels} values (one per output channel), got ${value.length}`);
+  }
+}
+
+function checkActivation(layer: DenseLayer, at: string, isLast: boolean, fail: Fail): void {
+  const act = layer.activation;
+  const C = layer.outFeatures;
+  const ap = `${at}.activation`;
+  switch (act.kind) {
+    case "none":
+      if (!isLast) fail(`${ap}.kind`, `"none" is only allowed on the last layer (use "float" or "thresholds")`);
+      checkPerChannel(act.bias, `${ap}.bias`, C, fail);
+      checkPerChannel(act.scale, `${ap}.scale`, C, fail);
+      return;
+    case "float": {
+      checkPerChannel(act.scale, `${ap}.scale`, C, fail);
+      checkPerChannel(act.bias, `${ap}.bias`, C, fail);
+      const bn = act.batchnorm;
+      if (bn) {
+        for (const key of ["mean", "variance", "gamma", "beta"] as const) {
+          checkPerChannel(bn[key], `${ap}.batchnorm.${key}`, C, fail);
+        }
+        const variances = Array.isArray(bn.variance) ? bn.variance : [bn.variance];
+        variances.forEach((v, c) => {
+          if (!(v + bn.epsilon > 0)) {
+            fail(`${ap}.batchnorm.variance`, `channel ${c}: variance + epsilon must be > 0, got ${v + bn.epsilon}`);
+          }
+        });
+      }
+      return;
+    }
+    case "thresholds":
+      checkThresholds(act, ap, C, fail);
+      return;
+  }
+}
+
+function checkThresholds(
+  act: Extract<DenseLayer["activation"], { kind: "thresholds" }>,
+  ap: string,
+  C: number,
+  fail: Fail,
+): void {
+  const dt = parseDataType(act.outDatatype);
+  const rows = act.thresholds;
+  if (rows.length !== 1 && rows.length !== C) {
+    fail(`${ap}.thresholds`, `expected 1 row (for all channels) or ${C} rows (one per channel), got ${rows.length}`);
+  }
+  const maxCount = dt.kind === "BIPOLAR" ? 1 : 2 ** dt.bits - 1;
+  const count = rows[0]!.length;
+  rows.forEach((row, r) => {
+    const rp = `${ap}.thresholds[${r}]`;
+    if (row.length !== count) fail(rp, `has ${row.length} thresholds, but row 0 has ${count}: all rows need the same count`);
+    if (row.length > maxCount) {
+      fail(rp, `has ${row.length} thresholds; ${act.outDatatype} output allows at most ${maxCount}`);
+    }
+    for (let k = 1; k < row.length; k++) {
+      if (BigInt(row[k]!) < BigInt(row[k - 1]!)) {
+        fail(`${rp}[${k}]`, `thresholds must be ascending, but ${row[k]} < ${row[k - 1]}`);
+      }
+    }
+  });
+  if (dt.kind === "BIPOLAR") {
+    if (act.outBias !== 0) fail(`${ap}.outBias`, `must be 0 (omitted) for BIPOLAR output, which is 2·count − 1`);
+    return;
+  }
+  const lo = BigInt(act.outBias);
+  const hi = lo + BigInt(count);
+  if (!allows(dt, lo) || !allows(dt, hi)) {
+    fail(
+      `${ap}.outBias`,
+      `outputs ${lo}..${hi} (outBias + 0..${count}) do not fit ${rangeText(dt)}; ` +
+        `use outBias ${minValue(dt)} for signed or 0 for unsigned outputs`,
+    );
+  }
+}
+
+function checkFolding(layer: DenseLayer, at: string, fail: Fail): void {
+  const { pe, simd } = layer.folding!;
+  if (layer.outFeatures % pe !== 0) {
+    fail(`${at}.folding.pe`, `${pe} does not divide outFeatures ${layer.outFeatures}; valid: ${divisorList(layer.outFeatures)}`);
+  }
+  if (layer.inFeatures % simd !== 0) {
+    fail(`${at}.folding.simd`, `${simd} does not divide inFeatures ${layer.inFeatures}; valid: ${divisorList(layer.inFeatures)}`);
+  }
+}
+
+function divisorList(n: number): string {
+  return divisors(n).join(", ");
+}
