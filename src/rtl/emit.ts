@@ -13,6 +13,17 @@ export interface EmittedDesign {
   verilogFiles: string[];
   /** Module IR → its final Verilog name. */
   moduleNames: Map<ModuleIR, string>;
+  /** The top module's ports in declaration order, clock and reset included when present. */
+  topPorts: TopPort[];
+  clock?: string;
+  reset?: { name: string; activeLow: boolean };
+}
+
+export interface TopPort {
+  name: string;
+  width: number;
+  direction: "input" | "output";
+  signed: boolean;
 }
 
 /** Memory images at or above this many words go to a $readmemh file instead of inline initialisers. */
@@ -62,7 +73,22 @@ export function emitVerilog(design: DesignIR): EmittedDesign {
     for (const [mem, text] of body.images) files.set(`${name}_${mem}.hex`, text);
   };
   visit(design.top);
-  return { topName: moduleNames.get(design.top)!, files, verilogFiles, moduleNames };
+  const top = design.top;
+  const topPorts: TopPort[] = [];
+  if (top.clocked) topPorts.push({ name: clock, width: 1, direction: "input", signed: false });
+  if (usesReset.get(top)) topPorts.push({ name: reset, width: 1, direction: "input", signed: false });
+  for (const p of top.ports) {
+    topPorts.push({ name: p.signalName, width: p.width, direction: p.kind === "input" ? "input" : "output", signed: p.signed });
+  }
+  return {
+    topName: moduleNames.get(top)!,
+    files,
+    verilogFiles,
+    moduleNames,
+    topPorts,
+    clock: top.clocked ? clock : undefined,
+    reset: usesReset.get(top) ? { name: reset, activeLow: resetActiveLow } : undefined,
+  };
 }
 
 function headerComment(m: ModuleIR): string {
