@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { register as emit } from "./emit.js";
 
 /** Every subcommand's registration function, in the order `loom --help` lists them. */
-export const commands: Array<(program: Command) => void> = [];
+export const commands: Array<(program: Command) => void> = [emit];

@@ -1,0 +1,138 @@
+// `loom train`: trains a quantized MLP on an image folder and writes a Loom model file and report.
+import cliProgress from "cli-progress";
+import type { Command } from "commander";
+import { NORMALIZATIONS, type Normalization } from "../data/normalize.js";
+import { runTraining } from "../train/run.js";
+import { runCommand, UserError } from "./user-error.js";
+
+function parseSize(s: string): [number, number] {
+  const m = /^(\d+)x(\d+)$/i.exec(s.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
+    throw new UserError(`--input ${s}: expected WIDTHxHEIGHT, e.g. 32x32`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+function parseInteger(name: string, s: string, lo: number, hi: number): number {
+  const v = Number(s);
+  if (!Number.isInteger(v) || v < lo || v > hi)
+    throw new UserError(`${name} ${s}: expected an integer in ${lo}..${hi}`);
+  return v;
+}
+
+function parseNum(name: string, s: string, lo: number, hi: number): number {
+  const v = Number(s);
+  if (!Number.isFinite(v) || v < lo || v > hi)
+    throw new UserError(`${name} ${s}: expected a number in [${lo}, ${hi}]`);
+  return v;
+}
+
+export function register(program: Command): void {
+  program
+    .command("train")
+    .description(
+      "train a quantized MLP classifier on {train,val,test}/{CLASS}/ images and write a model file",
+    )
+    .requiredOption("--data <dir>", "dataset folder with train/ (and optionally val/, test/)")
+    .requiredOption("--out <file>", "model file to write, e.g. models/pneumonia-w8a8.json")
+    .option("--input <WxH>", "input size the images are resized to", "32x32")
+    .option("--hidden <list>", "hidden layer sizes", "256,128")
+    .option("--wbits <n>", "weight bits (1 = bipolar)", "8")
+    .option("--abits <n>", "activation bits", "8")
+    .option("--epochs <n>", "maximum epochs", "30")
+    .option("--seed <n>", "training seed (init, shuffling, augmentation, dropout)", "1")
+    .option("--batch <n>", "mini-batch size", "64")
+    .option("--lr <x>", "initial Adam learning rate (cosine decay)", "0.001")
+    .option("--weight-decay <x>", "decoupled weight decay", "0.0001")
+    .option("--dropout <x>", "dropout rate on hidden activations", "0")
+    .option("--shift <n>", "augmentation: largest shift in pixels", "2")
+    .option("--contrast <x>", "augmentation: contrast jitter ±x", "0.2")
+    .option("--brightness <x>", "augmentation: brightness jitter ±x·255", "0.05")
+    .option("--normalize <mode>", `per-image normalization: ${NORMALIZATIONS.join(", ")}`, "none")
+    .option("--patience <n>", "early stopping patience in epochs (0 = off)", "6")
+    .option("--class-weight <mode>", "balanced or none", "balanced")
+    .option("--val-fraction <x>", "fraction of train/ held out per class when there is no val/", "0.15")
+    .option("--split-seed <n>", "seed of the validation hold-out", "1")
+    .option("--no-test", "do not evaluate test/ for the report")
+    .action((o) =>
+      runCommand(() => {
+        const [width, height] = parseSize(o.input);
+        const hidden = String(o.hidden)
+          .split(",")
+          .filter((s) => s.trim() !== "")
+          .map((s) => parseInteger("--hidden", s, 1, 65536));
+        if (!NORMALIZATIONS.includes(o.normalize)) {
+          throw new UserError(`--normalize ${o.normalize}: expected one of ${NORMALIZATIONS.join(", ")}`);
+        }
+        if (o.classWeight !== "balanced" && o.classWeight !== "none") {
+          throw new UserError(`--class-weight ${o.classWeight}: expected balanced or none`);
+        }
+        const epochs = parseInteger("--epochs", o.epochs, 1, 100000);
+        const tty = Boolean(process.stderr.isTTY);
+        const bar = new cliProgress.SingleBar(
+          {
+            format: "epoch {epoch}/{epochs} |{bar}| {value}/{total} batches | loss {loss} | val acc {valAcc}",
+            stream: process.stderr,
+            hideCursor: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        let valAcc = "-";
+        let epoch = 1;
+        let started = false;
+        const result = runTraining({
+          data: o.data,
+          out: o.out,
+          width,
+          height,
+          hidden,
+          wbits: parseInteger("--wbits", o.wbits, 1, 8),
+          abits: parseInteger("--abits", o.abits, 1, 8),
+          epochs,
+          seed: parseInteger("--seed", o.seed, 0, 2 ** 32 - 1),
+          batch: parseInteger("--batch", o.batch, 1, 65536),
+          lr: parseNum("--lr", o.lr, 0, 1),
+          weightDecay: parseNum("--weight-decay", o.weightDecay, 0, 10),
+          dropout: parseNum("--dropout", o.dropout, 0, 0.95),
+          augment: {
+            shift: parseInteger("--shift", o.shift, 0, 64),
+            contrast: parseNum("--contrast", o.contrast, 0, 0.99),
+            brightness: parseNum("--brightness", o.brightness, 0, 1),
+          },
+          normalize: o.normalize as Normalization,
+          patience: parseInteger("--patience", o.patience, 0, 100000),
+          classWeight: o.classWeight,
+          valFraction: parseNum("--val-fraction", o.valFraction, 0.001, 0.999),
+          splitSeed: parseInteger("--split-seed", o.splitSeed, 0, 2 ** 32 - 1),
+          reportTest: o.test !== false,
+          command: `loom ${process.argv.slice(2).join(" ")}`,
+          onBatch: (done, total, loss) => {
+            if (!tty) return;
+            if (!started) {
+              bar.start(total, 0, { epoch, epochs, loss: "-", valAcc });
+              started = true;
+            }
+            bar.update(done, { epoch, epochs, loss: loss.toFixed(4), valAcc });
+          },
+          onEpoch: (r) => {
+            valAcc = `${(100 * r.valAccuracy).toFixed(2)}%`;
+            if (tty) {
+              bar.update({ valAcc });
+              bar.stop();
+              started = false;
+            }
+            process.stderr.write(
+              `epoch ${r.epoch}/${epochs}: train loss ${r.trainLoss.toFixed(4)}, val loss ${r.valLoss.toFixed(4)}, val acc ${valAcc}, val bal. acc ${(100 * r.valBalancedAccuracy).toFixed(2)}% (${r.seconds.toFixed(1)} s)\n`,
+            );
+            epoch = r.epoch + 1;
+          },
+        });
+        const f = (v: number) => `${(100 * v).toFixed(2)}%`;
+        const line = (n: string, m: typeof result.val) =>
+          `${n}: accuracy ${f(m.accuracy)}, sensitivity ${f(m.sensitivity)}, specificity ${f(m.specificity)}, AUC ${m.auc.toFixed(4)}, confusion ${JSON.stringify(m.confusion)}\n`;
+        process.stdout.write(`wrote ${o.out} (kept epoch ${result.bestEpoch}, margin ${result.margin})\n`);
+        process.stdout.write(line("validation", result.val));
+        if (result.test) process.stdout.write(line("test (reported only)", result.test));
+        process.stdout.write(`${result.goldenCheck}\n`);
+      }),
+    );
+}
