@@ -13,6 +13,20 @@ export function isXnorLayer(inDt: DataType, wDt: DataType): boolean {
   return inDt.kind === "BIPOLAR" && wDt.kind === "BIPOLAR";
 }
 
+/** Smallest of a list of bigints (Math.min does not take bigints); 0 for an empty list. */
+export function minBig(values: readonly bigint[]): bigint {
+  let m = values[0] ?? 0n;
+  for (const v of values) if (v < m) m = v;
+  return m;
+}
+
+/** Largest of a list of bigints; 0 for an empty list. */
+export function maxBig(values: readonly bigint[]): bigint {
+  let m = values[0] ?? 0n;
+  for (const v of values) if (v > m) m = v;
+  return m;
+}
+
 /** Range of w·x over x in inDt: linear in x, so the endpoints give it. */
 function productRange(inDt: DataType, w: bigint): Range {
   const a = w * minValue(inDt);
@@ -36,17 +50,15 @@ export function rowAccumulatorRange(inDt: DataType, row: readonly bigint[]): Ran
 export function exactAccumulatorRange(inDt: DataType, weights: readonly (readonly bigint[])[]): Range {
   const rows = weights.map((row) => rowAccumulatorRange(inDt, row));
   return {
-    lo: rows.reduce((m, r) => (r.lo < m ? r.lo : m), rows[0]?.lo ?? 0n),
-    hi: rows.reduce((m, r) => (r.hi > m ? r.hi : m), rows[0]?.hi ?? 0n),
+    lo: minBig(rows.map((r) => r.lo)),
+    hi: maxBig(rows.map((r) => r.hi)),
   };
 }
 
 /** Range reachable by any MW weights of wDt on inputs of inDt. */
 export function worstCaseAccumulatorRange(inDt: DataType, wDt: DataType, mw: number): Range {
   const corners = [minValue(wDt), maxValue(wDt)].flatMap((w) => [w * minValue(inDt), w * maxValue(inDt)]);
-  const lo = corners.reduce((a, b) => (b < a ? b : a));
-  const hi = corners.reduce((a, b) => (b > a ? b : a));
-  return { lo: lo * BigInt(mw), hi: hi * BigInt(mw) };
+  return { lo: minBig(corners) * BigInt(mw), hi: maxBig(corners) * BigInt(mw) };
 }
 
 /**

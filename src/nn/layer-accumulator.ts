@@ -4,6 +4,8 @@ import {
   accumulatorType,
   exactAccumulatorRange,
   isXnorLayer,
+  maxBig,
+  minBig,
   popcountRange,
   type Range,
   thresholdSumToPopcount,
@@ -49,9 +51,17 @@ export function layerAccumulator(model: Model, index: number, inDt?: DataType): 
   } else if (act.kind === "none") {
     // The bias is added in the accumulator, so acc + bias must fit too (in ±1-sum form).
     const biases = Array.from({ length: layer.outFeatures }, (_, c) => toBigInt(channelValue(act.bias, c)));
-    const lo = biases.reduce((m, b) => (b < m ? b : m));
-    const hi = biases.reduce((m, b) => (b > m ? b : m));
-    compared = [[exactSum.lo + lo, exactSum.hi + hi]];
+    compared = [[exactSum.lo + minBig(biases), exactSum.hi + maxBig(biases)]];
   }
-  return { inDt: input, wDt, mw, mh: layer.outFeatures, xnor, exactSum, exact, worstCase, type: accumulatorType(exact, compared) };
+  return {
+    inDt: input,
+    wDt,
+    mw,
+    mh: layer.outFeatures,
+    xnor,
+    exactSum,
+    exact,
+    worstCase,
+    type: accumulatorType(exact, compared),
+  };
 }

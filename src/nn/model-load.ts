@@ -143,7 +143,8 @@ function checkActivation(layer: DenseLayer, at: string, isLast: boolean, fail: F
   const ap = `${at}.activation`;
   switch (act.kind) {
     case "none":
-      if (!isLast) fail(`${ap}.kind`, `"none" is only allowed on the last layer (use "float" or "thresholds")`);
+      if (!isLast)
+        fail(`${ap}.kind`, `"none" is only allowed on the last layer (use "float" or "thresholds")`);
       checkPerChannel(act.bias, `${ap}.bias`, C, fail);
       checkPerChannel(act.scale, `${ap}.scale`, C, fail);
       return;
@@ -158,7 +159,10 @@ function checkActivation(layer: DenseLayer, at: string, isLast: boolean, fail: F
         const variances = Array.isArray(bn.variance) ? bn.variance : [bn.variance];
         variances.forEach((v, c) => {
           if (!(v + bn.epsilon > 0)) {
-            fail(`${ap}.batchnorm.variance`, `channel ${c}: variance + epsilon must be > 0, got ${v + bn.epsilon}`);
+            fail(
+              `${ap}.batchnorm.variance`,
+              `channel ${c}: variance + epsilon must be > 0, got ${v + bn.epsilon}`,
+            );
           }
         });
       }
@@ -179,13 +183,17 @@ function checkThresholds(
   const dt = parseDataType(act.outDatatype);
   const rows = act.thresholds;
   if (rows.length !== 1 && rows.length !== C) {
-    fail(`${ap}.thresholds`, `expected 1 row (for all channels) or ${C} rows (one per channel), got ${rows.length}`);
+    fail(
+      `${ap}.thresholds`,
+      `expected 1 row (for all channels) or ${C} rows (one per channel), got ${rows.length}`,
+    );
   }
   const maxCount = dt.kind === "BIPOLAR" ? 1 : 2 ** dt.bits - 1;
   const count = rows[0]!.length;
   rows.forEach((row, r) => {
     const rp = `${ap}.thresholds[${r}]`;
-    if (row.length !== count) fail(rp, `has ${row.length} thresholds, but row 0 has ${count}: all rows need the same count`);
+    if (row.length !== count)
+      fail(rp, `has ${row.length} thresholds, but row 0 has ${count}: all rows need the same count`);
     if (row.length > maxCount) {
       fail(rp, `has ${row.length} thresholds; ${act.outDatatype} output allows at most ${maxCount}`);
     }
@@ -196,7 +204,8 @@ function checkThresholds(
     }
   });
   if (dt.kind === "BIPOLAR") {
-    if (act.outBias !== 0) fail(`${ap}.outBias`, `must be 0 (omitted) for BIPOLAR output, which is 2·count − 1`);
+    if (act.outBias !== 0)
+      fail(`${ap}.outBias`, `must be 0 (omitted) for BIPOLAR output, which is 2·count − 1`);
     return;
   }
   const lo = BigInt(act.outBias);
@@ -213,10 +222,16 @@ function checkThresholds(
 function checkFolding(layer: DenseLayer, at: string, fail: Fail): void {
   const { pe, simd } = layer.folding!;
   if (layer.outFeatures % pe !== 0) {
-    fail(`${at}.folding.pe`, `${pe} does not divide outFeatures ${layer.outFeatures}; valid: ${divisorList(layer.outFeatures)}`);
+    fail(
+      `${at}.folding.pe`,
+      `${pe} does not divide outFeatures ${layer.outFeatures}; valid: ${divisorList(layer.outFeatures)}`,
+    );
   }
   if (layer.inFeatures % simd !== 0) {
-    fail(`${at}.folding.simd`, `${simd} does not divide inFeatures ${layer.inFeatures}; valid: ${divisorList(layer.inFeatures)}`);
+    fail(
+      `${at}.folding.simd`,
+      `${simd} does not divide inFeatures ${layer.inFeatures}; valid: ${divisorList(layer.inFeatures)}`,
+    );
   }
 }
 

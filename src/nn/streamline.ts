@@ -7,7 +7,13 @@ import { allows, type DataType, dataTypeName, parseDataType } from "./datatypes.
 import { channelSlopeSign, floatActivationCode } from "./golden/float-activation.js";
 import { layerInputDatatypes, quantCodeRange, quantDatatype } from "./layer-types.js";
 import { ModelError } from "./model-error.js";
-import type { DenseLayer, FloatActivation, Model, NoActivation, ThresholdActivation } from "./model-format.js";
+import type {
+  DenseLayer,
+  FloatActivation,
+  Model,
+  NoActivation,
+  ThresholdActivation,
+} from "./model-format.js";
 import { fitThresholds } from "./monotone-thresholds.js";
 import { channelValue, toBigInt, toJsonInteger, weightMatrix } from "./weights.js";
 
@@ -26,7 +32,12 @@ export function streamlineModel(model: Model): Model {
   return { ...structuredClone(model), layers, ...(meta ? { meta } : {}) };
 }
 
-function streamlineFloatLayer(layer: DenseLayer, act: FloatActivation, inDt: DataType, notes: string[]): DenseLayer {
+function streamlineFloatLayer(
+  layer: DenseLayer,
+  act: FloatActivation,
+  inDt: DataType,
+  notes: string[],
+): DenseLayer {
   const outDt = quantDatatype(act.quant);
   const bipolar = outDt.kind === "BIPOLAR";
   const { min, max } = quantCodeRange(act.quant);
@@ -71,13 +82,20 @@ function streamlineFloatLayer(layer: DenseLayer, act: FloatActivation, inDt: Dat
 }
 
 /** The weight datatype after negating rows: widened by one bit (and signed) if a value no longer fits. */
-function negatedWeightType(layer: DenseLayer, weights: bigint[][], negated: number[], notes: string[]): string {
+function negatedWeightType(
+  layer: DenseLayer,
+  weights: bigint[][],
+  negated: number[],
+  notes: string[],
+): string {
   if (negated.length === 0) return layer.weightDatatype;
   const dt = parseDataType(layer.weightDatatype);
   notes.push(`layer ${layer.name}: weight rows [${negated.join(", ")}] negated (negative activation slope)`);
   if (weights.every((row) => row.every((w) => allows(dt, w)))) return layer.weightDatatype;
   const wider = dataTypeName({ kind: "INT", bits: dt.bits + 1 });
-  notes.push(`layer ${layer.name}: weight datatype widened from ${layer.weightDatatype} to ${wider} to hold negated weights`);
+  notes.push(
+    `layer ${layer.name}: weight datatype widened from ${layer.weightDatatype} to ${wider} to hold negated weights`,
+  );
   return wider;
 }
 
@@ -105,12 +123,18 @@ function normalizeScoreLayer(layer: DenseLayer, act: NoActivation, notes: string
   }
   if (s > 0) return structuredClone(layer);
   const weights = weightMatrix(layer).map((r) => r.map((w) => -w));
-  const bias = Array.isArray(act.bias) ? act.bias.map((b) => toJsonInteger(-toBigInt(b))) : toJsonInteger(-toBigInt(act.bias));
+  const bias = Array.isArray(act.bias)
+    ? act.bias.map((b) => toJsonInteger(-toBigInt(b)))
+    : toJsonInteger(-toBigInt(act.bias));
   const weightDatatype = negatedWeightType(layer, weights, [...weights.keys()], notes);
   return {
     ...structuredClone(layer),
     weightDatatype,
     weights: weights.map((r) => r.map(Number)),
-    activation: { kind: "none", bias, scale: Array.isArray(act.scale) ? act.scale.map((v) => -v) : -act.scale },
+    activation: {
+      kind: "none",
+      bias,
+      scale: Array.isArray(act.scale) ? act.scale.map((v) => -v) : -act.scale,
+    },
   };
 }

@@ -26,5 +26,7 @@ export function toBigInt(v: number | string): bigint {
 
 /** JSON form of a bigint: a number when exactly representable, else a decimal string. */
 export function toJsonInteger(v: bigint): number | string {
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(v)
+    : v.toString();
 }

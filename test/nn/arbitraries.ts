@@ -38,10 +38,7 @@ function floatActivationArb(channels: number) {
   const bnArb = fc.record({
     mean: perChannelArb(fc.double({ min: -8, max: 8, noNaN: true }), channels),
     variance: perChannelArb(fc.double({ min: 0, max: 4, noNaN: true }), channels),
-    gamma: perChannelArb(
-      fc.oneof(fc.double({ min: -3, max: 3, noNaN: true }), fc.constant(0)),
-      channels,
-    ),
+    gamma: perChannelArb(fc.oneof(fc.double({ min: -3, max: 3, noNaN: true }), fc.constant(0)), channels),
     beta: perChannelArb(fc.double({ min: -3, max: 3, noNaN: true }), channels),
     epsilon: fc.constantFrom(1e-5, 1e-3),
   });
@@ -58,7 +55,10 @@ function floatActivationArb(channels: number) {
 function noneActivationArb(channels: number) {
   return fc.record({
     kind: fc.constant("none" as const),
-    bias: fc.oneof(fc.integer({ min: -50, max: 50 }), fc.array(fc.integer({ min: -50, max: 50 }), { minLength: channels, maxLength: channels })),
+    bias: fc.oneof(
+      fc.integer({ min: -50, max: 50 }),
+      fc.array(fc.integer({ min: -50, max: 50 }), { minLength: channels, maxLength: channels }),
+    ),
     scale: fc.constantFrom(1, 0.25, -0.5),
   });
 }

@@ -1,8 +1,9 @@
 // The fake-quant float reference of one output channel: the definition the trainer uses too.
 // The order of floating-point operations below is part of the contract; streamlining fits
 // thresholds to exactly this function, so the integer model agrees with it bit for bit.
-import type { FloatActivation } from "../model-format.js";
+
 import { quantCodeRange } from "../layer-types.js";
+import type { FloatActivation } from "../model-format.js";
 import { channelValue } from "../weights.js";
 import { roundBy } from "./rounding.js";
 
@@ -47,7 +48,8 @@ export function floatActivationCode(act: FloatActivation, c: number): (acc: bigi
   const bipolar = q.bits === 1 && q.signed;
   return (acc) => {
     const u = preQuantValue(act, p, acc) / q.scale;
-    if (Number.isNaN(u)) throw new RangeError(`float activation of channel ${c} is NaN at accumulator ${acc}`);
+    if (Number.isNaN(u))
+      throw new RangeError(`float activation of channel ${c} is NaN at accumulator ${acc}`);
     if (bipolar) return u >= 0 ? 1 : -1;
     const code = roundBy(q.rounding, u);
     return code < min ? min : code > max ? max : code + 0; // + 0 turns −0 into 0

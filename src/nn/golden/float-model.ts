@@ -8,8 +8,8 @@ import type { Model } from "../model-format.js";
 import { channelValue, weightMatrix } from "../weights.js";
 import { argmax } from "./argmax.js";
 import { floatActivationCode } from "./float-activation.js";
-import { goldenLayer } from "./run-golden.js";
 import { mvauGolden } from "./mvau.js";
+import { goldenLayer } from "./run-golden.js";
 
 export interface FloatResult {
   /** Integer output of every layer: codes for activations, acc + bias for a final "none". */
@@ -39,11 +39,12 @@ export function runFloatModel(model: Model, input: readonly bigint[]): FloatResu
     } else {
       y = goldenLayer(layer, x, inTypes[i]!);
       scores =
-        act.kind === "none" ? y.map((v, c) => Number(v) * channelValue(act.scale, c)) : y.map((v) => Number(v));
+        act.kind === "none"
+          ? y.map((v, c) => Number(v) * channelValue(act.scale, c))
+          : y.map((v) => Number(v));
     }
     layers.push(y);
     x = y;
   });
   return { layers, scores, prediction: argmax(scores) };
 }
-

@@ -10,5 +10,5 @@ export {
 export { type FloatResult, runFloatModel } from "./float-model.js";
 export { multiThreshold } from "./multithreshold.js";
 export { mvauGolden, type XnorForm, xnorSum } from "./mvau.js";
-export { roundBy, roundHalfEven, type RoundingMode } from "./rounding.js";
+export { type RoundingMode, roundBy, roundHalfEven } from "./rounding.js";
 export { type GoldenResult, goldenLayer, runGolden, runGoldenLayers } from "./run-golden.js";

@@ -5,7 +5,12 @@ import type { DataType } from "../datatypes.js";
  * y = #{i : acc ≥ T[i]} + outBias; a BIPOLAR output is 2·count − 1 (outBias is not used).
  * A value equal to a threshold counts (≥), as in QONNX and FINN.
  */
-export function multiThreshold(acc: bigint, thresholds: readonly bigint[], outBias: number, outDt: DataType): bigint {
+export function multiThreshold(
+  acc: bigint,
+  thresholds: readonly bigint[],
+  outBias: number,
+  outDt: DataType,
+): bigint {
   let count = 0n;
   for (const t of thresholds) if (acc >= t) count++;
   return outDt.kind === "BIPOLAR" ? 2n * count - 1n : count + BigInt(outBias);

@@ -24,10 +24,12 @@ export function mvauGolden(
   });
   const xnor = isXnorLayer(inDt, wDt);
   return weights.map((row, r) => {
-    if (row.length !== mw) throw new RangeError(`mvau weights[${r}] has ${row.length} values, inputs have ${mw}`);
+    if (row.length !== mw)
+      throw new RangeError(`mvau weights[${r}] has ${row.length} values, inputs have ${mw}`);
     let acc = 0n;
     row.forEach((w, i) => {
-      if (!allows(wDt, w)) throw new RangeError(`mvau weights[${r}][${i}] = ${w} does not fit ${dataTypeName(wDt)}`);
+      if (!allows(wDt, w))
+        throw new RangeError(`mvau weights[${r}][${i}] = ${w} does not fit ${dataTypeName(wDt)}`);
       acc += xnor ? (w === inputs[i] ? 1n : 0n) : w * inputs[i]!;
     });
     return xnor && form === "sum" ? popcountToSum(acc, mw) : acc;

@@ -1,0 +1,84 @@
+// Supported boards and their programmable-logic budgets (docs: shared semantics.md, "Boards").
+import { UserError } from "../cli/user-error.js";
+
+export interface Board {
+  /** Canonical lower-case name used on the command line. */
+  name: string;
+  displayName: string;
+  part: string;
+  family: "ultrascale+" | "7series";
+  lut: number;
+  ff: number;
+  bram36: number;
+  uram: number;
+  dsp: number;
+  /** PL clock FINN builds use by default. */
+  defaultClockMHz: number;
+}
+
+const zynq7020 = {
+  part: "xc7z020clg400-1",
+  family: "7series",
+  lut: 53200,
+  ff: 106400,
+  bram36: 140,
+  uram: 0,
+  dsp: 220,
+} as const;
+
+export const BOARDS: readonly Board[] = [
+  {
+    name: "zcu104",
+    displayName: "ZCU104",
+    part: "xczu7ev-ffvc1156-2-e",
+    family: "ultrascale+",
+    lut: 230400,
+    ff: 460800,
+    bram36: 312,
+    uram: 96,
+    dsp: 1728,
+    defaultClockMHz: 100,
+  },
+  {
+    name: "zcu102",
+    displayName: "ZCU102",
+    part: "xczu9eg-ffvb1156-2-e",
+    family: "ultrascale+",
+    lut: 274080,
+    ff: 548160,
+    bram36: 912,
+    uram: 0,
+    dsp: 2520,
+    defaultClockMHz: 100,
+  },
+  {
+    name: "ultra96",
+    displayName: "Ultra96-V2",
+    part: "xczu3eg-sbva484-1-i",
+    family: "ultrascale+",
+    lut: 70560,
+    ff: 141120,
+    bram36: 216,
+    uram: 0,
+    dsp: 360,
+    defaultClockMHz: 100,
+  },
+  { name: "pynq-z1", displayName: "PYNQ-Z1", ...zynq7020, defaultClockMHz: 100 },
+  { name: "pynq-z2", displayName: "PYNQ-Z2", ...zynq7020, defaultClockMHz: 100 },
+];
+
+const ALIASES: Record<string, string> = { "ultra96-v2": "ultra96", ultra96v2: "ultra96" };
+
+export class BoardError extends UserError {
+  override name = "BoardError";
+}
+
+/** Looks a board up by name (case-insensitive; "Ultra96-V2" also works). */
+export function getBoard(name: string): Board {
+  const key = name.trim().toLowerCase();
+  const board = BOARDS.find((b) => b.name === (ALIASES[key] ?? key));
+  if (!board) {
+    throw new BoardError(`unknown board "${name}": known boards are ${BOARDS.map((b) => b.name).join(", ")}`);
+  }
+  return board;
+}

@@ -1,0 +1,272 @@
+// Folding: how many PEs and SIMD lanes each layer gets. Two solvers — the cheapest folding that
+// meets a cycle target, and the fastest folding that fits a board — plus the folding file.
+import { readFileSync, writeFileSync } from "node:fs";
+import { z } from "zod";
+import { UserError } from "../cli/user-error.js";
+import { type Board, getBoard } from "./boards.js";
+import { divisors } from "./divisors.js";
+import {
+  type EstimateOptions,
+  estimateLayer,
+  type Folding,
+  layerCycles,
+  type ResourceEstimate,
+  sumEstimates,
+} from "./estimate.js";
+import type { LayerShape } from "./layer-shape.js";
+import { formatPath } from "./model-load.js";
+
+export type { Folding } from "./estimate.js";
+
+export class FoldingError extends UserError {
+  override name = "FoldingError";
+}
+
+export const foldingFileSchema = z.object({
+  layers: z.array(
+    z.object({
+      name: z.string().min(1),
+      pe: z.number().int().positive(),
+      simd: z.number().int().positive(),
+    }),
+  ),
+});
+
+export type FoldingFile = z.infer<typeof foldingFileSchema>;
+
+export interface FoldResult {
+  foldings: Folding[];
+  /** Initiation interval: cycles per inference of the slowest layer. */
+  cycles: number;
+  perLayer: ResourceEstimate[];
+  total: ResourceEstimate;
+}
+
+export interface FoldOptions {
+  estimate?: EstimateOptions;
+  /** Board whose capacities weigh LUT, FF, BRAM and DSP against each other (default: equal weights per unit of a ZCU104). */
+  reference?: Board;
+}
+
+export interface BoardFoldOptions extends FoldOptions {
+  /** Fraction of each board resource the accelerator may use. Default 0.7. */
+  utilisation?: number;
+}
+
+// --- folding files ---------------------------------------------------------------------------
+
+/** Reads a folding file from a path, JSON text, or a parsed object. */
+export function readFolding(pathOrJson: string | unknown, source?: string): FoldingFile {
+  let json = pathOrJson;
+  let name = source ?? "folding";
+  if (typeof pathOrJson === "string") {
+    let text = pathOrJson;
+    if (!pathOrJson.trimStart().startsWith("{")) {
+      name = source ?? pathOrJson;
+      try {
+        text = readFileSync(pathOrJson, "utf8");
+      } catch (err) {
+        throw new FoldingError(`${name}: cannot read the folding file (${(err as Error).message})`);
+      }
+    }
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new FoldingError(`${name}: not valid JSON (${(err as Error).message})`);
+    }
+  }
+  const result = foldingFileSchema.safeParse(json);
+  if (!result.success) {
+    const msgs = result.error.issues.map(
+      (i) => `${formatPath(i.path)}: ${i.message.replace(/^Invalid input: /, "")}`,
+    );
+    throw new FoldingError(`${name}: ${msgs.join("; ")}`);
+  }
+  return result.data;
+}
+
+export function formatFolding(shapes: readonly LayerShape[], foldings: readonly Folding[]): string {
+  const file: FoldingFile = { layers: shapes.map((s, i) => ({ name: s.name, ...foldings[i]! })) };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+export function writeFolding(
+  path: string,
+  shapes: readonly LayerShape[],
+  foldings: readonly Folding[],
+): void {
+  writeFileSync(path, formatFolding(shapes, foldings));
+}
+
+/** Matches a folding file to the model's layers by name and checks PE | MH and SIMD | MW. */
+export function applyFolding(
+  shapes: readonly LayerShape[],
+  file: FoldingFile,
+  source = "folding",
+): Folding[] {
+  const byName = new Map(file.layers.map((l, i) => [l.name, { ...l, index: i }]));
+  for (const l of file.layers) {
+    if (!shapes.some((s) => s.name === l.name)) {
+      throw new FoldingError(
+        `${source}: layer "${l.name}" is not in the model (layers: ${shapes.map((s) => s.name).join(", ")})`,
+      );
+    }
+  }
+  return shapes.map((s) => {
+    const entry = byName.get(s.name);
+    if (!entry) throw new FoldingError(`${source}: no folding for layer "${s.name}"`);
+    const at = `${source}: layers[${entry.index}] ("${s.name}")`;
+    if (s.mh % entry.pe !== 0) {
+      throw new FoldingError(
+        `${at}: pe ${entry.pe} does not divide MH = ${s.mh}; valid pe: ${divisors(s.mh).join(", ")}`,
+      );
+    }
+    if (s.mw % entry.simd !== 0) {
+      throw new FoldingError(
+        `${at}: simd ${entry.simd} does not divide MW = ${s.mw}; valid simd: ${divisors(s.mw).join(", ")}`,
+      );
+    }
+    return { pe: entry.pe, simd: entry.simd };
+  });
+}
+
+// --- solvers ---------------------------------------------------------------------------------
+
+/** Cycles per inference for a frame rate at a clock (rounded down so the rate is met). */
+export function fpsToCycles(fps: number, clockMHz: number): number {
+  if (!(fps > 0) || !(clockMHz > 0))
+    throw new FoldingError(`fps (${fps}) and clock (${clockMHz} MHz) must be positive`);
+  return Math.floor((clockMHz * 1e6) / fps);
+}
+
+/** Every (PE, SIMD) pair of a layer. */
+export function foldingCandidates(shape: LayerShape): Folding[] {
+  return divisors(shape.mh).flatMap((pe) => divisors(shape.mw).map((simd) => ({ pe, simd })));
+}
+
+/** Scalar cost: each resource as a fraction of the reference board, summed. */
+function cost(e: ResourceEstimate, ref: Board): number {
+  return e.lut / ref.lut + e.ff / ref.ff + e.bram36 / ref.bram36 + (ref.dsp > 0 ? e.dsp / ref.dsp : 0);
+}
+
+/** Cheapest folding of one layer within a cycle budget, or null when even full parallelism is too slow. */
+function cheapestFolding(shape: LayerShape, maxCycles: number, o: FoldOptions): Folding | null {
+  const ref = o.reference ?? getBoard("zcu104");
+  let best: { f: Folding; c: number; cycles: number } | null = null;
+  for (const f of foldingCandidates(shape)) {
+    const cycles = layerCycles(shape, f);
+    if (cycles > maxCycles) continue;
+    const c = cost(estimateLayer(shape, f, o.estimate), ref);
+    // Ties: fewer cycles, then wider SIMD (fewer PEs keeps the weight memories fewer).
+    if (
+      !best ||
+      c < best.c ||
+      (c === best.c && (cycles < best.cycles || (cycles === best.cycles && f.simd > best.f.simd)))
+    ) {
+      best = { f, c, cycles };
+    }
+  }
+  return best?.f ?? null;
+}
+
+function result(shapes: readonly LayerShape[], foldings: Folding[], o: FoldOptions): FoldResult {
+  const perLayer = shapes.map((s, i) => estimateLayer(s, foldings[i]!, o.estimate));
+  const cycles = Math.max(...shapes.map((s, i) => layerCycles(s, foldings[i]!)));
+  return { foldings, cycles, perLayer, total: sumEstimates(perLayer) };
+}
+
+/** Mode (a): the cheapest folding whose slowest layer takes at most `targetCycles` per inference. */
+export function foldForCycles(
+  shapes: readonly LayerShape[],
+  targetCycles: number,
+  o: FoldOptions = {},
+): FoldResult {
+  if (!(targetCycles >= 1)) {
+    throw new FoldingError(
+      `target of ${targetCycles} cycles per inference is unreachable: the best reachable initiation interval is 1 cycle (every layer fully parallel)`,
+    );
+  }
+  const foldings = shapes.map((s) => cheapestFolding(s, targetCycles, o)!);
+  return result(shapes, foldings, o);
+}
+
+/** Mode (a) from a frame rate: cycles = clock / fps. */
+export function foldForFps(
+  shapes: readonly LayerShape[],
+  fps: number,
+  clockMHz: number,
+  o: FoldOptions = {},
+): FoldResult {
+  const cycles = fpsToCycles(fps, clockMHz);
+  if (cycles < 1) {
+    throw new FoldingError(
+      `${fps} inferences/s is unreachable at ${clockMHz} MHz: the best reachable initiation interval is 1 cycle, ` +
+        `i.e. at most ${clockMHz * 1e6} inferences/s`,
+    );
+  }
+  return foldForCycles(shapes, cycles, o);
+}
+
+/** The achievable initiation intervals: every cycle count some layer can take, ascending. */
+export function candidateIntervals(shapes: readonly LayerShape[]): number[] {
+  const set = new Set<number>();
+  for (const s of shapes) for (const f of foldingCandidates(s)) set.add(layerCycles(s, f));
+  return [...set].sort((a, b) => a - b);
+}
+
+/** Which resources exceed the budget, as text ("" when it fits). */
+export function overBudget(total: ResourceEstimate, board: Board, utilisation: number): string {
+  const parts: string[] = [];
+  const check = (label: string, used: number, cap: number) => {
+    if (used > cap * utilisation) {
+      parts.push(
+        `${label} ${Math.ceil(used)} > ${Math.floor(cap * utilisation)} (${Math.round(utilisation * 100)}% of ${cap})`,
+      );
+    }
+  };
+  check("LUT", total.lut, board.lut);
+  check("FF", total.ff, board.ff);
+  check("BRAM36", total.bram36, board.bram36);
+  check("DSP", total.dsp, board.dsp);
+  return parts.join(", ");
+}
+
+/** Mode (b): the smallest initiation interval whose cheapest folding fits the board budget. */
+export function foldForBoard(
+  shapes: readonly LayerShape[],
+  board: Board,
+  o: BoardFoldOptions = {},
+): FoldResult {
+  const u = o.utilisation ?? 0.7;
+  if (!(u > 0 && u <= 1)) throw new FoldingError(`utilisation must be in (0, 1], got ${u}`);
+  const opts = { ...o, reference: o.reference ?? board };
+  const intervals = candidateIntervals(shapes);
+  let slowest: FoldResult | null = null;
+  for (const ii of intervals) {
+    const r = foldForCycles(shapes, ii, opts);
+    if (overBudget(r.total, board, u) === "") return r;
+    slowest = r;
+  }
+  throw new FoldingError(
+    `the model does not fit ${board.displayName} even fully folded (${slowest!.cycles} cycles per inference): ` +
+      `${overBudget(slowest!.total, board, u)}; choose a larger board or raise the utilisation cap`,
+  );
+}
+
+/** Mode (a) with a board: as foldForCycles, but says which interval fits when the target does not. */
+export function foldForCyclesOnBoard(
+  shapes: readonly LayerShape[],
+  targetCycles: number,
+  board: Board,
+  o: BoardFoldOptions = {},
+): FoldResult {
+  const u = o.utilisation ?? 0.7;
+  const r = foldForCycles(shapes, targetCycles, { ...o, reference: o.reference ?? board });
+  const over = overBudget(r.total, board, u);
+  if (over === "") return r;
+  const best = foldForBoard(shapes, board, o);
+  throw new FoldingError(
+    `${targetCycles} cycles per inference does not fit ${board.displayName}: ${over}; ` +
+      `the fastest folding that fits takes ${best.cycles} cycles per inference`,
+  );
+}

@@ -1,0 +1,67 @@
+// The numbers folding and resource estimation need from each layer, and nothing else.
+import { layerAccumulator } from "./layer-accumulator.js";
+import { activationOutputDatatype, layerInputDatatypes, quantCodeRange } from "./layer-types.js";
+import type { Model } from "./model-format.js";
+
+export interface LayerShape {
+  name: string;
+  /** Matrix width (inFeatures) and height (outFeatures). */
+  mw: number;
+  mh: number;
+  inputBits: number;
+  weightBits: number;
+  /** Accumulator width in hardware (popcount width for XNOR layers). */
+  accBits: number;
+  outBits: number;
+  /** BIPOLAR × BIPOLAR: multiply is an XNOR, accumulate is a popcount. */
+  xnor: boolean;
+  /** Thresholds per channel (0 for a raw "none" output). */
+  thresholdCount: number;
+  /** True when every channel shares one threshold row (constants, no threshold memory). */
+  sharedThresholds: boolean;
+}
+
+/** Shapes of every layer; float layers are sized as streamlining will make them. */
+export function layerShapes(model: Model): LayerShape[] {
+  const inTypes = layerInputDatatypes(model);
+  return model.layers.map((layer, i) => {
+    const accInfo = layerAccumulator(model, i, inTypes[i]);
+    const act = layer.activation;
+    // A float layer's thresholds lie in [lo, hi + 1]: one more value than the range itself.
+    const accBits =
+      act.kind === "float"
+        ? Math.max(accInfo.type.bits, bitsFor(accInfo.exact.lo, accInfo.exact.hi + 1n))
+        : accInfo.type.bits;
+    let thresholdCount = 0;
+    let sharedThresholds = true;
+    if (act.kind === "float") {
+      const { min, max } = quantCodeRange(act.quant);
+      thresholdCount = act.quant.bits === 1 && act.quant.signed ? 1 : max - min;
+      sharedThresholds = layer.outFeatures === 1;
+    } else if (act.kind === "thresholds") {
+      thresholdCount = act.thresholds[0]!.length;
+      sharedThresholds = act.thresholds.length === 1;
+    }
+    const out = activationOutputDatatype(act);
+    return {
+      name: layer.name,
+      mw: layer.inFeatures,
+      mh: layer.outFeatures,
+      inputBits: inTypes[i]!.bits,
+      weightBits: accInfo.wDt.bits,
+      accBits,
+      outBits: out ? out.bits : accBits,
+      xnor: accInfo.xnor,
+      thresholdCount,
+      sharedThresholds,
+    };
+  });
+}
+
+function bitsFor(lo: bigint, hi: bigint): number {
+  let bits = lo < 0n ? 2 : 1;
+  const fits = (b: number) =>
+    lo < 0n ? -(1n << BigInt(b - 1)) <= lo && hi <= (1n << BigInt(b - 1)) - 1n : hi <= (1n << BigInt(b)) - 1n;
+  while (!fits(bits)) bits++;
+  return bits;
+}
