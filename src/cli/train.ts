@@ -47,6 +47,9 @@ export function register(program: Command): void {
     .option("--shift <n>", "augmentation: largest shift in pixels", "2")
     .option("--contrast <x>", "augmentation: contrast jitter ±x", "0.2")
     .option("--brightness <x>", "augmentation: brightness jitter ±x·255", "0.05")
+    .option("--zoom <x>", "augmentation: zoom jitter ±x (0 = off)", "0")
+    .option("--aspect <x>", "augmentation: aspect-ratio jitter exp(±x) (0 = off)", "0")
+    .option("--gamma <x>", "augmentation: gamma jitter exp(±x) (0 = off)", "0")
     .option("--normalize <mode>", `per-image normalization: ${NORMALIZATIONS.join(", ")}`, "none")
     .option("--patience <n>", "early stopping patience in epochs (0 = off)", "6")
     .option("--class-weight <mode>", "balanced or none", "balanced")
@@ -97,6 +100,9 @@ export function register(program: Command): void {
             shift: parseInteger("--shift", o.shift, 0, 64),
             contrast: parseNum("--contrast", o.contrast, 0, 0.99),
             brightness: parseNum("--brightness", o.brightness, 0, 1),
+            zoom: parseNum("--zoom", o.zoom, 0, 0.9),
+            gamma: parseNum("--gamma", o.gamma, 0, 3),
+            aspect: parseNum("--aspect", o.aspect, 0, 2),
           },
           normalize: o.normalize as Normalization,
           patience: parseInteger("--patience", o.patience, 0, 100000),

@@ -2,6 +2,7 @@
 // byte-identical text. Structurally identical modules are emitted once and shared; different
 // modules that ask for the same name get stable suffixes in elaboration order.
 import type { DesignIR, MemoryIR, ModuleIR } from "../dsl/ir.js";
+import type { Expr } from "../dsl/expr.js";
 import type { Signal } from "../dsl/signal.js";
 import { ExprEmitter, literal, range } from "./expr-verilog.js";
 
@@ -165,8 +166,18 @@ class ModuleWriter {
     const decls: string[] = [];
     for (const r of m.regs) decls.push(`reg ${range(r.width)}${r.signalName};`);
     for (const w of m.wires) decls.push(`wire ${range(w.width)}${w.signalName};`);
+    const used = referencedSignals(m);
+    const unusedPins: string[] = [];
     for (const inst of m.instances) {
-      for (const pin of inst.pins.values()) decls.push(`wire ${range(pin.width)}${pin.signalName};`);
+      for (const pin of inst.pins.values()) {
+        const decl = `wire ${range(pin.width)}${pin.signalName};`;
+        if (pin.kind === "inst-output" && !used.has(pin)) unusedPins.push(decl);
+        else decls.push(decl);
+      }
+    }
+    if (unusedPins.length > 0) {
+      // Outputs of a shared child module that this parent has no use for (a FIFO's count, say).
+      decls.push("/* verilator lint_off UNUSEDSIGNAL */", ...unusedPins, "/* verilator lint_on UNUSEDSIGNAL */");
     }
 
     body.push(`module ${NAME_PLACEHOLDER} (`);
@@ -261,4 +272,23 @@ class ModuleWriter {
     }
     return { decls, logic };
   }
+}
+
+/** Every signal read by some driver or memory port of the module. */
+function referencedSignals(m: ModuleIR): Set<Signal> {
+  const used = new Set<Signal>();
+  const seen = new Set<Expr>();
+  const stack: Expr[] = [...m.drivers.values()];
+  for (const mem of m.memories) {
+    for (const p of mem.readPorts) stack.push(p.addr, p.enable);
+    for (const p of mem.writePorts) stack.push(p.addr, p.data, p.enable);
+  }
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (seen.has(e)) continue;
+    seen.add(e);
+    if (e.op === "sig") used.add(e as Signal);
+    else stack.push(...e.args);
+  }
+  return used;
 }

@@ -1,0 +1,80 @@
+// `loom gen`: compile a quantized model into an accelerator for a board.
+import { existsSync } from "node:fs";
+import type { Command } from "commander";
+import { compileModel, writeOutputs } from "../compiler/generate.js";
+import { UserError, runCommand } from "./user-error.js";
+
+/** The shipped pneumonia classifier. */
+export const DEFAULT_MODEL = "models/pneumonia-w8a8.json";
+
+function positiveNumber(flag: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!(n > 0)) throw new UserError(`${flag} must be a positive number, got "${v}"`);
+    return n;
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command("gen")
+    .description("compile a quantized model into a streaming accelerator (Verilog, constraints, Vivado script, report)")
+    .requiredOption("--board <name>", "target board: zcu104, zcu102, ultra96, pynq-z1, pynq-z2")
+    .option("--model <file>", "model file (.json in Loom's format, or .onnx)", DEFAULT_MODEL)
+    .option("--out <dir>", "output directory", "out")
+    .option("--clock <MHz>", "PL clock (default: the board's)", positiveNumber("--clock"))
+    .option("--target-fps <n>", "fold for this many inferences per second at the clock", positiveNumber("--target-fps"))
+    .option("--cycles-per-inference <n>", "fold for this initiation interval", positiveNumber("--cycles-per-inference"))
+    .option("--folding <file>", "use this folding (the folding.json shape gen writes)")
+    .option("--utilisation <fraction>", "share of each board resource the folding may use (default 0.7)", positiveNumber("--utilisation"))
+    .option("--weight-memory <style>", "auto | block | distributed")
+    .option("--scores", "also stream out the last layer's raw scores")
+    .action(
+      (opts: {
+        board: string;
+        model: string;
+        out: string;
+        clock?: number;
+        targetFps?: number;
+        cyclesPerInference?: number;
+        folding?: string;
+        utilisation?: number;
+        weightMemory?: string;
+        scores?: boolean;
+      }) =>
+        runCommand(async () => {
+          const started = performance.now();
+          if (!existsSync(opts.model)) throw new UserError(`model file ${opts.model} does not exist`);
+          if (opts.weightMemory && !["auto", "block", "distributed"].includes(opts.weightMemory)) {
+            throw new UserError(`--weight-memory must be auto, block or distributed, got "${opts.weightMemory}"`);
+          }
+          const compiled = await compileAny(opts.model, {
+            board: opts.board,
+            clockMHz: opts.clock,
+            targetFps: opts.targetFps,
+            cyclesPerInference: opts.cyclesPerInference,
+            folding: opts.folding,
+            utilisation: opts.utilisation,
+            weightMemory: opts.weightMemory as "auto" | "block" | "distributed" | undefined,
+            scores: opts.scores,
+            log: (line) => process.stderr.write(`loom: ${line}\n`),
+          });
+          const dir = writeOutputs(compiled, opts.out);
+          const r = compiled.report;
+          process.stderr.write(
+            `loom: ${r.top}: ${r.initiationInterval} cycles per inference, ${r.throughputPerSecond.toLocaleString("en-US")} inferences/s at ${r.board.clockMHz} MHz; ` +
+              `est. ${r.estimate.lut} LUT, ${r.estimate.bram36} BRAM36, ${r.estimate.dsp} DSP; done in ${((performance.now() - started) / 1000).toFixed(2)} s\n`,
+          );
+          process.stdout.write(`${dir}\n`);
+        }),
+    );
+}
+
+/** Compiles a Loom model file or (when the importer is present) an ONNX file. */
+async function compileAny(path: string, o: Parameters<typeof compileModel>[1]) {
+  if (path.endsWith(".onnx")) {
+    const { importOnnxModel } = await import("../compiler/onnx-model.js");
+    return compileModel(importOnnxModel(path).model, o);
+  }
+  return compileModel(path, o);
+}

@@ -1,0 +1,147 @@
+// Folded graph: a streamlined model plus one folding per layer becomes a plan of hardware
+// blocks (MVAU parameters, stream widths, FIFOs, the arg-max) that elaboration turns into
+// one accelerator. Everything here is computed in TypeScript; no hardware is built yet.
+import { type DataType, dataTypeName, parseDataType } from "../nn/datatypes.js";
+import { isXnorLayer, thresholdSumToPopcount } from "../nn/accumulator.js";
+import type { Folding } from "../nn/fold.js";
+import { layerInputDatatypes } from "../nn/layer-types.js";
+import type { DenseLayer, Model } from "../nn/model-format.js";
+import { ModelError } from "../nn/model-error.js";
+import { channelValue, thresholdRow, toBigInt, weightMatrix } from "../nn/weights.js";
+import { type ArgmaxParams, argmaxIndexWidth } from "../lib/labelselect/argmax.js";
+import { type MvauParams, type MvauShape, mvauShape, type WeightMemoryStyle } from "../lib/mvau/params.js";
+
+export interface LayerPlan {
+  name: string;
+  folding: Folding;
+  mvau: MvauParams;
+  shape: MvauShape;
+  inputType: DataType;
+}
+
+export interface LinkPlan {
+  /** Index of the producing layer (−1: the accelerator's input port). */
+  from: number;
+  /** Width of the producer's stream and of the consumer's. */
+  fromWidth: number;
+  toWidth: number;
+  /** FIFO depth between the two (0: a direct connection). */
+  fifoDepth: number;
+}
+
+export interface AcceleratorPlan {
+  topName: string;
+  inputType: DataType;
+  /** Input elements per image (MW of the first layer). */
+  inputLength: number;
+  /** Elements per input beat (SIMD of the first layer). */
+  inputPerBeat: number;
+  layers: LayerPlan[];
+  /** links[i] feeds layer i. */
+  links: LinkPlan[];
+  argmax?: ArgmaxParams;
+  /** Also stream out the last layer's raw scores. */
+  scores: boolean;
+  /** Cycles per inference of the slowest layer. */
+  initiationInterval: number;
+}
+
+export interface PlanOptions {
+  topName?: string;
+  weightMemory?: WeightMemoryStyle;
+  scores?: boolean;
+  /** FIFO depth between layers (default: computed by sizeFifos). */
+  fifoDepths?: number[];
+}
+
+/** Turns a streamlined layer's activation into the MVAU's (popcount form for XNOR layers). */
+function mvauActivation(layer: DenseLayer, xnor: boolean): MvauParams["activation"] {
+  const act = layer.activation;
+  const mw = layer.inFeatures;
+  if (act.kind === "thresholds") {
+    const rows = act.thresholds.map((_, c) => thresholdRow(act, c));
+    return {
+      kind: "thresholds",
+      thresholds: xnor ? rows.map((r) => r.map((t) => thresholdSumToPopcount(t, mw))) : rows,
+      outputType: parseDataType(act.outDatatype),
+      outBias: act.outBias,
+    };
+  }
+  if (act.kind === "none") {
+    const bias = Array.from({ length: layer.outFeatures }, (_, c) => toBigInt(channelValue(act.bias, c)));
+    if (xnor) {
+      // Hardware scores are pop + b'; the model's are 2·pop − MW + b. They rank alike only when
+      // b' = (b − MW)/2 is an integer for every channel.
+      if (bias.some((b) => (b - BigInt(mw)) % 2n !== 0n)) {
+        throw new ModelError(
+          `layer ${layer.name}: a final BIPOLAR×BIPOLAR layer needs biases with bias − MW even so that popcount scores rank like ±1 sums`,
+        );
+      }
+      return { kind: "none", bias: bias.map((b) => (b - BigInt(mw)) / 2n) };
+    }
+    return { kind: "none", bias };
+  }
+  throw new ModelError(`layer ${layer.name}: streamline the model before planning hardware (float activation found)`);
+}
+
+export function planAccelerator(model: Model, foldings: readonly Folding[], o: PlanOptions = {}): AcceleratorPlan {
+  const inTypes = layerInputDatatypes(model);
+  const layers: LayerPlan[] = model.layers.map((layer, i) => {
+    const inputType = inTypes[i]!;
+    const weightType = parseDataType(layer.weightDatatype);
+    const xnor = isXnorLayer(inputType, weightType);
+    const mvau: MvauParams = {
+      name: layer.name,
+      mw: layer.inFeatures,
+      mh: layer.outFeatures,
+      simd: foldings[i]!.simd,
+      pe: foldings[i]!.pe,
+      inputType,
+      weightType,
+      weights: weightMatrix(layer),
+      activation: mvauActivation(layer, xnor),
+      weightMemory: o.weightMemory,
+    };
+    return { name: layer.name, folding: foldings[i]!, mvau, shape: mvauShape(mvau), inputType };
+  });
+  const first = layers[0]!;
+  const links: LinkPlan[] = layers.map((l, i) => ({
+    from: i - 1,
+    fromWidth: i === 0 ? first.shape.inWidth : layers[i - 1]!.shape.outWidth,
+    toWidth: l.shape.inWidth,
+    fifoDepth: o.fifoDepths?.[i] ?? (i === 0 ? 0 : 2),
+  }));
+  const last = layers[layers.length - 1]!;
+  // BIPOLAR scores are stored 0 for −1 and 1 for +1, so they rank correctly as unsigned bits.
+  const argmax: ArgmaxParams | undefined = model.output.argmax
+    ? { pe: last.folding.pe, nf: last.shape.nf, scoreWidth: last.shape.outElementBits, signed: last.shape.outType.kind === "INT" }
+    : undefined;
+  return {
+    topName: o.topName ?? topNameFor(model.name),
+    inputType: first.inputType,
+    inputLength: first.mvau.mw,
+    inputPerBeat: first.folding.simd,
+    layers,
+    links,
+    argmax,
+    scores: o.scores ?? false,
+    initiationInterval: Math.max(...layers.map((l) => l.shape.cyclesPerVector)),
+  };
+}
+
+/** A Verilog-safe module name from a model name. */
+export function topNameFor(modelName: string): string {
+  const cleaned = modelName.replace(/[^A-Za-z0-9_]/g, "_").replace(/^([^A-Za-z_])/, "_$1");
+  return `loom_${cleaned}`;
+}
+
+/** Bytes per beat of an AXI stream carrying `bits` (FINN pads tdata to a multiple of 8). */
+export function paddedWidth(bits: number): number {
+  return Math.max(8, Math.ceil(bits / 8) * 8);
+}
+
+export function describeLayer(l: LayerPlan): string {
+  return `${l.name}: ${l.mvau.mw}→${l.mvau.mh}, PE=${l.folding.pe} SIMD=${l.folding.simd}, ${dataTypeName(l.inputType)}×${dataTypeName(l.mvau.weightType)} → ${dataTypeName(l.shape.outType)}, ${l.shape.cyclesPerVector} cycles`;
+}
+
+export { argmaxIndexWidth };

@@ -1,0 +1,122 @@
+// report.json and report.md: what was built, how fast it runs and what it should cost.
+import type { Board } from "../nn/boards.js";
+import { dataTypeName } from "../nn/datatypes.js";
+import { estimateLayer, type ResourceEstimate, sumEstimates } from "../nn/estimate.js";
+import type { LayerShape } from "../nn/layer-shape.js";
+import type { AcceleratorPlan } from "./plan.js";
+
+export interface AcceleratorReport {
+  model: string;
+  board: { name: string; part: string; clockMHz: number };
+  top: string;
+  initiationInterval: number;
+  /** Cycles from the first input beat to the class index with no stalls (from the blocks' latencies). */
+  latencyCycles: number;
+  throughputPerSecond: number;
+  latencyMicroseconds: number;
+  layers: Array<{
+    name: string;
+    mw: number;
+    mh: number;
+    pe: number;
+    simd: number;
+    inputType: string;
+    weightType: string;
+    outputType: string;
+    accumulatorType: string;
+    xnor: boolean;
+    cyclesPerInference: number;
+    weightMemory: { perPe: { depth: number; width: number }; bits: number; style: string };
+    fifoDepthBefore: number;
+    estimate: ResourceEstimate;
+  }>;
+  estimate: ResourceEstimate;
+  capacity: { lut: number; ff: number; bram36: number; uram: number; dsp: number };
+  utilisation: { lut: number; ff: number; bram36: number; dsp: number };
+  streams: { inputBits: number; inputBeatsPerImage: number; outputBits: number };
+}
+
+export function buildReport(
+  plan: AcceleratorPlan,
+  shapes: readonly LayerShape[],
+  board: Board,
+  clockMHz: number,
+  modelName: string,
+  io: { inputBits: number; outputBits: number },
+): AcceleratorReport {
+  const perLayer = plan.layers.map((l, i) => estimateLayer(shapes[i]!, l.folding));
+  const total = sumEstimates(perLayer);
+  const latencyCycles = plan.layers.reduce((s, l) => s + l.shape.latency + l.shape.cyclesPerVector, 0);
+  return {
+    model: modelName,
+    board: { name: board.name, part: board.part, clockMHz },
+    top: plan.topName,
+    initiationInterval: plan.initiationInterval,
+    latencyCycles,
+    throughputPerSecond: Math.round((clockMHz * 1e6) / plan.initiationInterval),
+    latencyMicroseconds: latencyCycles / clockMHz,
+    layers: plan.layers.map((l, i) => {
+      const depth = l.shape.nf * l.shape.sf;
+      const width = l.folding.simd * l.mvau.weightType.bits;
+      return {
+        name: l.name,
+        mw: l.mvau.mw,
+        mh: l.mvau.mh,
+        pe: l.folding.pe,
+        simd: l.folding.simd,
+        inputType: dataTypeName(l.inputType),
+        weightType: dataTypeName(l.mvau.weightType),
+        outputType: dataTypeName(l.shape.outType),
+        accumulatorType: dataTypeName(l.shape.accType),
+        xnor: l.shape.xnor,
+        cyclesPerInference: l.shape.cyclesPerVector,
+        weightMemory: { perPe: { depth, width }, bits: depth * width * l.folding.pe, style: l.mvau.weightMemory ?? "auto" },
+        fifoDepthBefore: plan.links[i]!.fifoDepth,
+        estimate: perLayer[i]!,
+      };
+    }),
+    estimate: total,
+    capacity: { lut: board.lut, ff: board.ff, bram36: board.bram36, uram: board.uram, dsp: board.dsp },
+    utilisation: {
+      lut: total.lut / board.lut,
+      ff: total.ff / board.ff,
+      bram36: total.bram36 / board.bram36,
+      dsp: board.dsp ? total.dsp / board.dsp : 0,
+    },
+    streams: { inputBits: io.inputBits, inputBeatsPerImage: plan.inputLength / plan.inputPerBeat, outputBits: io.outputBits },
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+export function reportMarkdown(r: AcceleratorReport): string {
+  const rows = r.layers.map(
+    (l) =>
+      `| ${l.name} | ${l.mw} | ${l.mh} | ${l.pe} | ${l.simd} | ${l.inputType} × ${l.weightType} → ${l.outputType} | ${l.accumulatorType} | ${l.cyclesPerInference} | ${l.weightMemory.perPe.depth} × ${l.weightMemory.perPe.width} × ${l.pe} (${l.weightMemory.style}) | ${l.fifoDepthBefore} | ${l.estimate.lut} / ${l.estimate.ff} / ${l.estimate.bram36} / ${l.estimate.dsp} |`,
+  );
+  return `# ${r.top}: ${r.model} on ${r.board.name} (${r.board.part})
+
+| | |
+|---|---|
+| initiation interval | ${r.initiationInterval} cycles per inference |
+| throughput at ${r.board.clockMHz} MHz | ${r.throughputPerSecond.toLocaleString("en-US")} inferences/s |
+| latency (no stalls, estimated) | ${r.latencyCycles} cycles = ${r.latencyMicroseconds.toFixed(2)} µs |
+| input stream | ${r.streams.inputBits}-bit tdata, ${r.streams.inputBeatsPerImage} beats per image |
+| output stream | ${r.streams.outputBits}-bit tdata: the class index |
+
+## Layers
+
+| layer | MW | MH | PE | SIMD | datatypes | accumulator | cycles | weights per PE (depth × bits × PEs) | FIFO before | est. LUT / FF / BRAM36 / DSP |
+|---|---|---|---|---|---|---|---|---|---|---|
+${rows.join("\n")}
+
+## Estimated resources (analytic model, docs/resource-estimates.md)
+
+| resource | estimate | ${r.board.name} | utilisation |
+|---|---|---|---|
+| LUT | ${r.estimate.lut} | ${r.capacity.lut} | ${pct(r.utilisation.lut)} |
+| FF | ${r.estimate.ff} | ${r.capacity.ff} | ${pct(r.utilisation.ff)} |
+| BRAM36 | ${r.estimate.bram36} | ${r.capacity.bram36} | ${pct(r.utilisation.bram36)} |
+| DSP | ${r.estimate.dsp} | ${r.capacity.dsp} | ${pct(r.utilisation.dsp)} |
+`;
+}
