@@ -1,0 +1,405 @@
+// ONNX (QONNX / FINN) → Loom model. Each linear op becomes a dense layer with integer weights;
+// the float ops after it (bias, batch-norm, ReLU, quantizer, ...) are evaluated with the
+// executor's float32 op functions at chosen accumulator values and turned into thresholds by
+// fitThresholds, so the integer model reproduces the chain on every accumulator in range.
+// Float work before the first layer and the final output scale stay on the host (host.ts).
+import { allows, type DataType, dataTypeName, parseDataType, smallestTypeFor } from "../nn/datatypes.js";
+import { type DenseLayer, type Model, modelSchema } from "../nn/model-format.js";
+import { fitThresholds } from "../nn/monotone-thresholds.js";
+import { attrInt, attrString } from "./attributes.js";
+import { graphPath, type Segment } from "./chain.js";
+import { OnnxError } from "./errors.js";
+import { inputShape } from "./executor.js";
+import { annotatedDatatype, nodeLabel, type OnnxGraph, type OnnxNode } from "./graph.js";
+import { type CodeMap, codeOf, normalizeGrid } from "./grid.js";
+import { type HostInput, type HostOutput, type HostSpec, hostStep } from "./host.js";
+import { canonicalOp } from "./op-names.js";
+import { mvauIsPopcount } from "./ops.js";
+import { readOnnx } from "./read.js";
+import { affineOfSteps, linearSteps, nodeStep, outputGrid, runSteps, type Step } from "./steps.js";
+import { f32, type Tensor } from "./tensor.js";
+import { linearWeights } from "./weights.js";
+
+export { SUPPORTED_OPS } from "./op-names.js";
+
+export interface ImportOptions {
+  /** Signed fixed-point format of a float input that has no quantizer (default 16 bits, 6 integer bits incl. sign). */
+  inputFixedPoint?: { bits: number; intBits: number };
+  /** Model name (default: the file name). */
+  name?: string;
+}
+
+export interface ImportResult {
+  model: Model;
+  host: HostSpec;
+}
+
+export function importOnnx(source: string | Uint8Array, opts: ImportOptions = {}): ImportResult {
+  const where = typeof source === "string" ? source : "ONNX model";
+  const graph = readOnnx(source, where);
+  try {
+    return convert(graph, where, opts);
+  } catch (err) {
+    if (err instanceof OnnxError) throw new OnnxError(`${where}: ${err.message}`);
+    throw err;
+  }
+}
+
+function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportResult {
+  const path = graphPath(graph);
+  const info = { consts: path.consts, producers: path.producers };
+  const weights = path.layers.map((s) => linearWeights(graph, s.linear.node, info));
+  const wantsBinary = (i: number) => {
+    const next = path.layers[i]?.linear.node;
+    return !!next && canonicalOp(next.opType) === "MVAU" && attrInt(next, "binaryXnorMode", 0) === 1;
+  };
+  const hostIn = hostInput(
+    graph,
+    path.host,
+    path.consts,
+    path.layers[0]!.linear.node,
+    weights[0]!.mw,
+    wantsBinary(0),
+    opts,
+  );
+  let inMap: CodeMap = hostIn;
+  const layers: DenseLayer[] = [];
+  let hostOut: HostOutput | undefined;
+  let argmax = true;
+  path.layers.forEach((seg, i) => {
+    const last = i === path.layers.length - 1;
+    const r = convertLayer(seg, weights[i]!, inMap, path.consts, last, wantsBinary(i + 1));
+    layers.push(r.layer);
+    if (r.outMap) inMap = r.outMap;
+    if (last) {
+      hostOut = r.host;
+      argmax = r.argmaxExact;
+    }
+  });
+  const shape = inputShape(graph);
+  const mw = weights[0]!.mw;
+  const logical = shape[0] === 1 && shape.length > 1 ? shape.slice(1) : shape;
+  const host: HostSpec = {
+    input: hostIn,
+    output: hostOut!,
+    graphInput: graph.inputs[0]!.name,
+    graphOutput: graph.outputs[0]!.name,
+  };
+  const model = modelSchema.parse({
+    format: "loom-qnn",
+    version: 1,
+    name:
+      opts.name ??
+      (where
+        .split("/")
+        .pop()!
+        .replace(/\.onnx$/, "") ||
+        "onnx-model"),
+    description: `Imported from ${where} (${graph.producer || "unknown producer"})`,
+    input: {
+      shape: logical.reduce((a, b) => a * b, 1) === mw ? logical : [mw],
+      datatype: hostIn.bipolar
+        ? "BIPOLAR"
+        : dataTypeName(smallestTypeFor(BigInt(hostIn.min), BigInt(hostIn.max))),
+      ...(hostIn.mode === "fixed-point" ? { scale: hostIn.step[0] } : {}),
+      preprocess: { note: `host input quantizer (${hostIn.mode}): meta.onnxHost.input` },
+    },
+    layers,
+    output: { argmax },
+    meta: { importer: "loom onnx import", source: where, producer: graph.producer, onnxHost: host },
+  });
+  return { model, host };
+}
+
+/** The host side of the input: float ops before the first layer, then value → code. */
+function hostInput(
+  graph: OnnxGraph,
+  hostPath: Segment["chain"],
+  consts: Map<string, Tensor>,
+  first: OnnxNode,
+  mw: number,
+  binaryConsumer: boolean,
+  opts: ImportOptions,
+): HostInput {
+  const steps = hostPath.map((p) => nodeStep(p, consts));
+  const shape = inputShape(graph);
+  const serial = hostPath.map((p) => hostStep(p.node, p.dynamic, consts));
+  const grid = outputGrid(steps, mw);
+  if (grid) {
+    if (grid.min === undefined)
+      throw new OnnxError(`the input quantizer ${nodeLabel(steps[0]!.node)} has no fixed range`);
+    const map = normalizeGrid(grid, binaryConsumer);
+    return {
+      shape,
+      steps: serial,
+      ...map,
+      step: compact(map.step),
+      offset: compact(map.offset),
+      mode: "graph",
+    };
+  }
+  const floatStep = steps.find(
+    (s) => !["PassThrough", "Reshape", "Flatten"].includes(canonicalOp(s.node.opType)!),
+  );
+  if (floatStep) {
+    throw new OnnxError(
+      `${nodeLabel(floatStep.node)}: float ops on the input before the first layer need a quantizer after them`,
+    );
+  }
+  const declared =
+    canonicalOp(first.opType) === "MVAU"
+      ? attrString(first, "inputDataType", "")
+      : (annotatedDatatype(graph, graph.inputs[0]!.name) ?? "");
+  if (declared && declared !== "FLOAT32") {
+    const dt = parseDataType(declared);
+    if (binaryConsumer)
+      return {
+        shape,
+        steps: serial,
+        step: [0.5],
+        offset: [0.5],
+        min: -1,
+        max: 1,
+        bipolar: true,
+        mode: "integer",
+      };
+    const bipolar = dt.kind === "BIPOLAR";
+    return { shape, steps: serial, step: [1], offset: [0], ...range(dt), bipolar, mode: "integer" };
+  }
+  const fp = opts.inputFixedPoint ?? { bits: 16, intBits: 6 };
+  if (!(fp.bits >= 2 && fp.bits <= 32 && fp.intBits >= 1 && fp.intBits <= fp.bits)) {
+    throw new OnnxError(`inputFixedPoint ${JSON.stringify(fp)}: need 2 ≤ bits ≤ 32 and 1 ≤ intBits ≤ bits`);
+  }
+  const half = 2 ** (fp.bits - 1);
+  return {
+    shape,
+    steps: serial,
+    step: [2 ** -(fp.bits - fp.intBits)],
+    offset: [0],
+    min: -half,
+    max: half - 1,
+    bipolar: false,
+    mode: "fixed-point",
+    fixedPoint: fp,
+  };
+}
+
+function range(dt: DataType): { min: number; max: number } {
+  if (dt.kind === "BIPOLAR") return { min: -1, max: 1 };
+  return dt.kind === "INT"
+    ? { min: -(2 ** (dt.bits - 1)), max: 2 ** (dt.bits - 1) - 1 }
+    : { min: 0, max: 2 ** dt.bits - 1 };
+}
+
+interface LayerResult {
+  layer: DenseLayer;
+  outMap?: CodeMap;
+  host: HostOutput;
+  argmaxExact: boolean;
+}
+
+/** The value entering the chain for accumulator acc on channel c: v = S_c·acc + K_c. */
+function linearMap(seg: Segment, scales: number[], inMap: CodeMap, mw: number) {
+  const node = seg.linear.node;
+  const isMvau = canonicalOp(node.opType) === "MVAU";
+  const sameAll = (xs: number[], v: number) => xs.every((x) => x === v);
+  if (isMvau && mvauIsPopcount(node)) {
+    const xnor = attrInt(node, "binaryXnorMode", 0) === 1;
+    const ok = inMap.bipolar && sameAll(inMap.step, xnor ? 0.5 : 1) && sameAll(inMap.offset, xnor ? 0.5 : 0);
+    if (!ok) throw new OnnxError(`${nodeLabel(node)}: an XNOR layer needs ${xnor ? "0/1" : "±1"} inputs`);
+    // FINN compares these layers' thresholds with popcount = (±1 sum + MW) / 2.
+    return { S: scales.map(() => 0.5), K: scales.map(() => mw / 2), exactDouble: true };
+  }
+  const step = inMap.step[0]!;
+  if (!sameAll(inMap.step, step) || !sameAll(inMap.offset, 0)) {
+    throw new OnnxError(
+      `${nodeLabel(node)}: its input is quantized per channel or with a non-integer offset ` +
+        `(step ${inMap.step.slice(0, 4)}, offset ${inMap.offset.slice(0, 4)}); a layer input needs one scale and zero offset`,
+    );
+  }
+  // MVAUs compute exact integers (no float32 rounding); MatMul/Gemm are float32.
+  return { S: scales.map((s) => step * s), K: scales.map(() => 0), exactDouble: isMvau };
+}
+
+function convertLayer(
+  seg: Segment,
+  w: ReturnType<typeof linearWeights>,
+  inMap: CodeMap,
+  consts: Map<string, Tensor>,
+  last: boolean,
+  binaryConsumer: boolean,
+): LayerResult {
+  const node = seg.linear.node;
+  const name = node.name || `${node.opType}_${node.index}`;
+  const { S, K, exactDouble } = linearMap(seg, w.scale, inMap, w.mw);
+  const C = w.mh;
+  const steps: Step[] = [...linearSteps(node, consts), ...seg.chain.map((p) => nodeStep(p, consts))];
+  const grid = outputGrid(steps, C);
+  // Accumulator range of each row over the input codes.
+  const lo: bigint[] = [];
+  const hi: bigint[] = [];
+  for (const row of w.codes) {
+    let a = 0n;
+    let b = 0n;
+    for (const wv of row) {
+      const p = [wv * inMap.min, wv * inMap.max];
+      a += BigInt(Math.min(p[0]!, p[1]!));
+      b += BigInt(Math.max(p[0]!, p[1]!));
+    }
+    lo.push(a);
+    hi.push(b);
+  }
+  const value = (acc: bigint, c: number) => {
+    const v = Number(acc) * S[c]! + K[c]!;
+    return exactDouble ? v : f32(v);
+  };
+  const codes = w.codes.map((r) => [...r]);
+  const folding =
+    canonicalOp(node.opType) === "MVAU"
+      ? { pe: attrInt(node, "PE", 1), simd: attrInt(node, "SIMD", 1) }
+      : undefined;
+  const finish = (activation: DenseLayer["activation"]): DenseLayer => ({
+    name,
+    kind: "dense",
+    inFeatures: w.mw,
+    outFeatures: w.mh,
+    weightDatatype: weightType(codes, w.declared),
+    weights: codes,
+    activation,
+    ...(folding ? { folding } : {}),
+  });
+
+  if (!grid) {
+    if (!last)
+      throw new OnnxError(
+        `${nodeLabel(node)}: the layer's output is not quantized, but another layer follows`,
+      );
+    const { a, b } = affineOfSteps(steps, C);
+    const A = a.map((v, c) => v * S[c]!);
+    const B = a.map((v, c) => v * K[c]! + b[c]!);
+    for (let c = 0; c < C; c++) {
+      if (A[c]! < 0) {
+        codes[c] = codes[c]!.map((x) => -x);
+        A[c] = -A[c]!;
+      }
+    }
+    // An offset that is a whole number of accumulator steps becomes the integer bias.
+    const bias = B.map((v, c) => {
+      const q = A[c]! === 0 ? 0 : v / A[c]!;
+      return Math.abs(q - Math.round(q)) <= 1e-9 * Math.max(1, Math.abs(q)) ? Math.round(q) : 0;
+    });
+    const offset = B.map((v, c) => v - bias[c]! * A[c]!);
+    const host: HostOutput = { scale: compact(A), offset: compact(offset.map(tidy)), from: "none" };
+    return {
+      layer: finish({ kind: "none", bias: compactInt(bias), scale: compact(A) }),
+      host,
+      argmaxExact: host.scale.length === 1 && host.offset.length === 1,
+    };
+  }
+
+  // Quantized output: measure the code range if the quantizer does not declare it (Trunc).
+  const evalCache = new Map<bigint, Float64Array>();
+  const outputs = (acc: bigint): Float64Array => {
+    let y = evalCache.get(acc);
+    if (!y) {
+      const x: Tensor = { dims: [1, C], data: Float64Array.from({ length: C }, (_, c) => value(acc, c)) };
+      y = runSteps(steps, x).data;
+      if (evalCache.size > 4096) evalCache.clear();
+      evalCache.set(acc, y);
+    }
+    return y;
+  };
+  if (grid.min === undefined) {
+    const qs: number[] = [];
+    for (let c = 0; c < C; c++) {
+      for (const acc of [lo[c]!, hi[c]!])
+        qs.push(Math.round((outputs(acc)[c]! - grid.beta[c]!) / grid.alpha[c]!));
+    }
+    grid.min = Math.min(...qs);
+    grid.max = Math.max(...qs);
+  }
+  const map = normalizeGrid(grid, binaryConsumer);
+  const code = (acc: bigint, c: number) => {
+    const y = outputs(acc)[c]!;
+    const k = codeOf(map, y, c);
+    if (Number.isNaN(k))
+      throw new OnnxError(`${nodeLabel(node)}: output ${y} of channel ${c} is off the quantizer grid`);
+    return map.bipolar ? (k + 1) / 2 : k;
+  };
+  const [minCode, maxCode] = map.bipolar ? [0, 1] : [map.min, map.max];
+  const thresholds: bigint[][] = [];
+  let outBias = minCode;
+  for (let c = 0; c < C; c++) {
+    let f = (acc: bigint) => code(acc, c);
+    let [a, b] = [lo[c]!, hi[c]!];
+    if (f(a) > f(b)) {
+      // Decreasing in the accumulator: negate the weight row so thresholds compare upwards.
+      const g = f;
+      f = (acc) => g(-acc);
+      [a, b] = [-b, -a];
+      codes[c] = codes[c]!.map((x) => -x);
+    }
+    try {
+      const fit = fitThresholds(f, a, b, minCode, maxCode);
+      thresholds.push(fit.thresholds);
+      outBias = fit.outBias;
+    } catch (err) {
+      throw new OnnxError(`${nodeLabel(node)} channel ${c}: ${(err as Error).message}`);
+    }
+  }
+  const outDatatype = map.bipolar
+    ? "BIPOLAR"
+    : dataTypeName(smallestTypeFor(BigInt(map.min), BigInt(map.max)));
+  const activation: DenseLayer["activation"] = {
+    kind: "thresholds",
+    outDatatype,
+    outBias: map.bipolar ? 0 : outBias,
+    thresholds: thresholds.map((row) => row.map(intValue)),
+  };
+  const host: HostOutput = {
+    scale: compact(map.step),
+    offset: compact(map.offset.map(tidy)),
+    from: "thresholds",
+  };
+  return {
+    layer: finish(activation),
+    outMap: map,
+    host,
+    argmaxExact: host.scale.length === 1 && host.offset.length === 1,
+  };
+}
+
+/** The declared weight datatype if every code fits it, else the smallest that holds them. */
+function weightType(codes: number[][], declared: string | undefined): string {
+  let lo = 0;
+  let hi = 0;
+  for (const row of codes) for (const v of row) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  if (declared) {
+    try {
+      const dt = parseDataType(declared);
+      if (codes.every((row) => row.every((v) => allows(dt, v)))) return dataTypeName(dt);
+    } catch {
+      // Not an integer datatype name (e.g. FLOAT32): fall through.
+    }
+  }
+  return dataTypeName(smallestTypeFor(BigInt(lo), BigInt(hi)));
+}
+
+function intValue(v: bigint): number | string {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(v)
+    : v.toString();
+}
+
+function compact(xs: number[]): number[] {
+  return xs.every((x) => x === xs[0]) ? [xs[0]!] : xs;
+}
+
+function compactInt(xs: number[]): number | number[] {
+  return xs.every((x) => x === xs[0]) ? xs[0]! : xs;
+}
+
+/** −0 → 0 so the JSON reads cleanly. */
+function tidy(v: number): number {
+  return v === 0 ? 0 : v;
+}

@@ -1,0 +1,69 @@
+// Op dispatch is on op_type alone: exporters spell the domain of the same op several ways
+// (onnx.brevitas, qonnx.custom_op.general, finn.custom_op.general, finn.custom_op.fpgadataflow.hls)
+// and sometimes declare no opset for it. FINN's hardware ops also carry backend suffixes.
+
+/** Every op_type the executor runs and the importer understands. */
+export const SUPPORTED_OPS = [
+  "Quant",
+  "IntQuant",
+  "BipolarQuant",
+  "Trunc",
+  "MultiThreshold",
+  "MatMul",
+  "Gemm",
+  "Add",
+  "Sub",
+  "Mul",
+  "Div",
+  "Relu",
+  "BatchNormalization",
+  "Reshape",
+  "Flatten",
+  "Transpose",
+  "Sign",
+  "Identity",
+  "DebugMarker",
+  "Constant",
+  "MVAU",
+  "MVAU_hls",
+  "MVAU_rtl",
+  "MatrixVectorActivation",
+  "Thresholding",
+  "Thresholding_hls",
+  "Thresholding_rtl",
+  "Thresholding_Batch",
+  "StreamingFIFO",
+  "StreamingFIFO_rtl",
+  "StreamingDataWidthConverter",
+  "StreamingDataWidthConverter_hls",
+  "StreamingDataWidthConverter_rtl",
+  "StreamingDataWidthConverter_Batch",
+] as const;
+
+const ALIASES: Record<string, string> = {
+  IntQuant: "Quant",
+  MVAU_hls: "MVAU",
+  MVAU_rtl: "MVAU",
+  MatrixVectorActivation: "MVAU",
+  Thresholding_hls: "Thresholding",
+  Thresholding_rtl: "Thresholding",
+  Thresholding_Batch: "Thresholding",
+  StreamingFIFO: "PassThrough",
+  StreamingFIFO_rtl: "PassThrough",
+  StreamingDataWidthConverter: "PassThrough",
+  StreamingDataWidthConverter_hls: "PassThrough",
+  StreamingDataWidthConverter_rtl: "PassThrough",
+  StreamingDataWidthConverter_Batch: "PassThrough",
+  Identity: "PassThrough",
+  DebugMarker: "PassThrough",
+};
+
+/** The canonical op of an op_type, or undefined when Loom does not support it. */
+export function canonicalOp(opType: string): string | undefined {
+  if (!(SUPPORTED_OPS as readonly string[]).includes(opType)) return undefined;
+  return ALIASES[opType] ?? opType;
+}
+
+export function supportedOpsText(): string {
+  return `supported ops: ${SUPPORTED_OPS.join(", ")}`;
+}

@@ -1,0 +1,38 @@
+// Runs an imported model the two ways a test compares: the reference executor on the ONNX graph
+// (float), and the host quantizer + Loom's integer golden model + host output scale.
+import { expect } from "vitest";
+import { runGolden } from "../../../src/nn/golden/index.js";
+import type { Model } from "../../../src/nn/model-format.js";
+import { runOnnx } from "../../../src/onnx/executor.js";
+import type { OnnxGraph } from "../../../src/onnx/graph.js";
+import { type HostSpec, hostOutputs, quantizeInput } from "../../../src/onnx/host.js";
+
+/** First index of the maximum (ties → lowest index), as the hardware arg-max. */
+export function argmaxOf(xs: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i]! > xs[best]!) best = i;
+  return best;
+}
+
+/** Asserts that Loom's integer model reproduces the executor on one input. */
+export function expectSameOutputs(graph: OnnxGraph, model: Model, host: HostSpec, x: number[]): void {
+  const expected = Array.from(runOnnx(graph, x));
+  const codes = quantizeInput(host.input, x);
+  const { scores, predictions } = runGolden(model, [codes]);
+  const got = hostOutputs(host.output, scores[0]!);
+  if (host.output.from === "thresholds") {
+    // Output codes: the graph's values exactly (up to float32 rounding of the output scale).
+    got.forEach((v, i) => {
+      expect(Math.fround(v), `output ${i} for input ${x}`).toBe(expected[i]);
+    });
+  } else {
+    got.forEach((v, i) => {
+      const tol = 1e-5 * Math.max(1, Math.abs(expected[i]!));
+      expect(
+        Math.abs(v - expected[i]!),
+        `output ${i}: loom ${v} vs executor ${expected[i]}`,
+      ).toBeLessThanOrEqual(tol);
+    });
+  }
+  if (model.output.argmax) expect(predictions[0]).toBe(argmaxOf(expected));
+}
