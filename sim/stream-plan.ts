@@ -51,11 +51,13 @@ export function planStreams(emitted: EmittedDesign, spec: StreamSpec): StreamPla
   };
   const streamPorts = (prefix: string, isSource: boolean): StreamPorts => {
     const what = `stream ${prefix}`;
-    const valid = port(`${prefix}_valid`, isSource ? "input" : "output", what);
-    const ready = port(`${prefix}_ready`, isSource ? "output" : "input", what);
+    // Loom streams are `<prefix>_valid/_ready/_data`; AXI4-Stream tops use `_tvalid/_tready/_tdata`.
+    const t = byName.has(`${prefix}_tvalid`) && !byName.has(`${prefix}_valid`) ? "t" : "";
+    const valid = port(`${prefix}_${t}valid`, isSource ? "input" : "output", what);
+    const ready = port(`${prefix}_${t}ready`, isSource ? "output" : "input", what);
     if (valid.width !== 1 || ready.width !== 1)
       throw new Error(`${what}: valid and ready must be 1 bit wide`);
-    const dataName = `${prefix}_data`;
+    const dataName = `${prefix}_${t}data`;
     const data = byName.has(dataName) ? port(dataName, isSource ? "input" : "output", what) : undefined;
     return { prefix, valid, ready, data };
   };

@@ -25,8 +25,7 @@ export function checkModule(m: ModuleIR): void {
     }
   }
   for (const r of m.regs) {
-    const next = m.drivers.get(r);
-    if ((!next || next === r) && r.reg?.init === undefined) {
+    if (!m.drivers.has(r) && r.reg?.init === undefined) {
       throw new ElaborationError(`register "${r.signalName}" is never updated and has no reset value`, r.location);
     }
   }

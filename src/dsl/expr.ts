@@ -40,6 +40,72 @@ const MAX_DSHL_AMOUNT_WIDTH = 12;
 
 let nextId = 0;
 
+/** Mathematical value of a literal (signed if SInt). */
+function literalMath(e: Expr): bigint {
+  const v = e.param.value!;
+  return e.signed ? BigInt.asIntN(e.width, v) : v;
+}
+
+/**
+ * Builds an operation node, folding it to a literal when every operand is a literal: the
+ * hardware is the same, and the Verilog carries no constant logic for lint to flag.
+ */
+function node(op: Op, type: GroundType, args: readonly Expr[], param: Expr["param"] = {}): Expr {
+  if (args.length > 0 && args.every((a) => a.op === "lit")) {
+    const v = foldValue(op, type, args, param);
+    if (v !== undefined) return new Expr("lit", type, [], { value: BigInt.asUintN(type.width, v) });
+  }
+  return new Expr(op, type, args, param);
+}
+
+function foldValue(op: Op, type: GroundType, args: readonly Expr[], param: Expr["param"]): bigint | undefined {
+  const [a, b, c] = args.map(literalMath);
+  const raw = args.map((x) => x.param.value!);
+  switch (op) {
+    case "add":
+      return a! + b!;
+    case "sub":
+      return a! - b!;
+    case "mul":
+      return a! * b!;
+    case "and":
+      return a! & b!;
+    case "or":
+      return a! | b!;
+    case "xor":
+      return a! ^ b!;
+    case "not":
+      return ~raw[0]!;
+    case "shl":
+      return a! << BigInt(param.amount!);
+    case "shr":
+      return a! >> BigInt(param.amount!);
+    case "dshl":
+      return a! << raw[1]!;
+    case "dshr":
+      return a! >> raw[1]!;
+    case "mux":
+      return raw[0] ? b! : c!;
+    case "cat":
+      return args.reduce((acc, x) => (acc << BigInt(x.width)) | x.param.value!, 0n);
+    case "bits":
+      return raw[0]! >> BigInt(param.lo!);
+    case "ext":
+      return param.signExtend ? BigInt.asIntN(args[0]!.width, raw[0]!) : raw[0]!;
+    case "cast":
+      return raw[0]!;
+    case "andr":
+      return raw[0] === (1n << BigInt(args[0]!.width)) - 1n ? 1n : 0n;
+    case "orr":
+      return raw[0] !== 0n ? 1n : 0n;
+    case "xorr":
+      return BigInt([...raw[0]!.toString(2)].filter((d) => d === "1").length % 2);
+    default:
+      void type;
+      return undefined;
+  }
+}
+
 export class Expr {
   readonly id = nextId++;
   /** Name requested with `.named()`: the emitter gives this node its own Verilog wire. */
@@ -82,7 +148,7 @@ export class Expr {
   /** Full product: width is the sum of the operand widths. */
   mul(b: Operand): Expr {
     const [x, y] = sameSign("mul", this, b);
-    return new Expr("mul", ground(x.signed, x.width + y.width), [x, y]);
+    return node("mul", ground(x.signed, x.width + y.width), [x, y]);
   }
   /** Product truncated to the wider operand's width. */
   mulw(b: Operand): Expr {
@@ -100,18 +166,18 @@ export class Expr {
     return bitwise("xor", this, b);
   }
   not(): Expr {
-    return new Expr("not", this.type, [this]);
+    return node("not", this.type, [this]);
   }
 
   /** Static left shift: width grows by `n`. */
   shl(n: number): Expr {
     checkAmount(n);
-    return n === 0 ? this : new Expr("shl", ground(this.signed, this.width + n), [this], { amount: n });
+    return n === 0 ? this : node("shl", ground(this.signed, this.width + n), [this], { amount: n });
   }
   /** Static right shift (arithmetic for SInt): width shrinks by `n`, to at least 1. */
   shr(n: number): Expr {
     checkAmount(n);
-    return n === 0 ? this : new Expr("shr", ground(this.signed, Math.max(this.width - n, 1)), [this], { amount: n });
+    return n === 0 ? this : node("shr", ground(this.signed, Math.max(this.width - n, 1)), [this], { amount: n });
   }
   /** Dynamic left shift by a UInt: width grows by 2^w(amount) − 1. */
   dshl(amount: Expr): Expr {
@@ -121,12 +187,12 @@ export class Expr {
         `dshl amount is ${amount.width} bits wide: the result would be ${this.width}+2^${amount.width}−1 bits; truncate the amount first`,
       );
     }
-    return new Expr("dshl", ground(this.signed, this.width + (1 << amount.width) - 1), [this, amount]);
+    return node("dshl", ground(this.signed, this.width + (1 << amount.width) - 1), [this, amount]);
   }
   /** Dynamic right shift by a UInt (arithmetic for SInt): width unchanged. */
   dshr(amount: Expr): Expr {
     requireUInt(amount, "dshr amount");
-    return new Expr("dshr", this.type, [this, amount]);
+    return node("dshr", this.type, [this, amount]);
   }
 
   eq(b: Operand): Expr {
@@ -154,7 +220,7 @@ export class Expr {
       throw new ElaborationError(`bits(${hi}, ${lo}) is out of range for a ${this.width}-bit ${typeName(this.type)}`);
     }
     if (lo === 0 && hi === this.width - 1 && !this.signed) return this;
-    return new Expr("bits", UInt(hi - lo + 1), [this], { hi, lo });
+    return node("bits", UInt(hi - lo + 1), [this], { hi, lo });
   }
   bit(i: number): Expr {
     return this.bits(i, i);
@@ -182,11 +248,11 @@ export class Expr {
   }
   /** Same bits read as UInt. */
   asUInt(): Expr {
-    return this.signed ? new Expr("cast", UInt(this.width), [this]) : this;
+    return this.signed ? node("cast", UInt(this.width), [this]) : this;
   }
   /** Same bits read as SInt (two's complement). */
   asSInt(): Expr {
-    return this.signed ? this : new Expr("cast", SInt(this.width), [this]);
+    return this.signed ? this : node("cast", SInt(this.width), [this]);
   }
   /** A UInt as a non-negative SInt one bit wider (value-preserving). */
   toSInt(): Expr {
@@ -194,13 +260,13 @@ export class Expr {
   }
 
   andR(): Expr {
-    return new Expr("andr", UInt(1), [this]);
+    return node("andr", UInt(1), [this]);
   }
   orR(): Expr {
-    return new Expr("orr", UInt(1), [this]);
+    return node("orr", UInt(1), [this]);
   }
   xorR(): Expr {
-    return new Expr("xorr", UInt(1), [this]);
+    return node("xorr", UInt(1), [this]);
   }
 }
 
@@ -274,17 +340,64 @@ function sameSign(op: string, a: Expr, b: Operand): [Expr, Expr] {
 function arith(op: "add" | "sub", a: Expr, b: Operand, grow: boolean): Expr {
   const [x, y] = sameSign(op, a, b);
   const w = Math.max(x.width, y.width) + (grow ? 1 : 0);
-  return new Expr(op, ground(x.signed, w), [x, y]);
+  if (op === "sub" && x === y) return lit(0, ground(x.signed, w));
+  return node(op, ground(x.signed, w), [x, y]);
 }
 
 function bitwise(op: "and" | "or" | "xor", a: Expr, b: Operand): Expr {
   const [x, y] = sameSign(op, a, b);
-  return new Expr(op, ground(x.signed, Math.max(x.width, y.width)), [x, y]);
+  // x & x = x | x = x and x ^ x = 0: no logic, and nothing constant left for lint to flag.
+  if (x === y) return op === "xor" ? lit(0, x.type) : x;
+  return node(op, ground(x.signed, Math.max(x.width, y.width)), [x, y]);
 }
 
 function compare(op: Op, a: Expr, b: Operand): Expr {
   const [x, y] = sameSign(op, a, b);
-  return new Expr(op, UInt(1), [x, y]);
+  // A value compared with itself is decided too (x < x is always false).
+  const known = x === y ? op === "eq" || op === "le" || op === "ge" : constantComparison(op, valueRange(x), valueRange(y));
+  return known === undefined ? node(op, UInt(1), [x, y]) : lit(known ? 1 : 0, UInt(1));
+}
+
+/** The values an expression can take: exact for literals, the whole type otherwise. */
+function valueRange(e: Expr): [bigint, bigint] {
+  if (e.op === "lit") {
+    const v = e.signed ? BigInt.asIntN(e.width, e.param.value!) : e.param.value!;
+    return [v, v];
+  }
+  return e.signed
+    ? [-(1n << BigInt(e.width - 1)), (1n << BigInt(e.width - 1)) - 1n]
+    : [0n, (1n << BigInt(e.width)) - 1n];
+}
+
+/**
+ * Folds comparisons whose result the operand ranges already decide (`x >= 0` for a UInt):
+ * the hardware is the same, and the emitted Verilog has no constant comparison to warn about.
+ */
+function constantComparison(op: Op, [alo, ahi]: [bigint, bigint], [blo, bhi]: [bigint, bigint]): boolean | undefined {
+  const always = (lt: boolean, eq: boolean, gt: boolean) => {
+    const possible = { lt: alo < bhi, eq: alo <= bhi && blo <= ahi, gt: ahi > blo };
+    const results = [possible.lt && lt, possible.eq && eq, possible.gt && gt];
+    const falses = [possible.lt && !lt, possible.eq && !eq, possible.gt && !gt];
+    if (!falses.some(Boolean)) return true;
+    if (!results.some(Boolean)) return false;
+    return undefined;
+  };
+  switch (op) {
+    case "eq":
+      return always(false, true, false);
+    case "ne":
+      return always(true, false, true);
+    case "lt":
+      return always(true, false, false);
+    case "le":
+      return always(true, true, false);
+    case "gt":
+      return always(false, false, true);
+    case "ge":
+      return always(false, true, true);
+    default:
+      return undefined;
+  }
 }
 
 /** `cond ? a : b`; both sides must have the same signedness; the result has the wider width. */
@@ -293,14 +406,14 @@ export function mux(cond: Operand, a: Operand, b: Operand): Expr {
   if (c.width !== 1 || c.signed) throw new ElaborationError(`mux condition must be a Bool, got ${typeName(c.type)}`);
   const ax = a instanceof Expr ? a : toExpr(a, b instanceof Expr ? b : undefined);
   const [x, y] = sameSign("mux", ax, b);
-  return new Expr("mux", ground(x.signed, Math.max(x.width, y.width)), [c, x, y]);
+  return node("mux", ground(x.signed, Math.max(x.width, y.width)), [c, x, y]);
 }
 
 /** Concatenation, first argument in the most significant bits; the result is a UInt. */
 export function cat(...parts: Expr[]): Expr {
   if (parts.length === 0) throw new ElaborationError("cat() needs at least one operand");
   if (parts.length === 1) return parts[0]!.asUInt();
-  return new Expr(
+  return node(
     "cat",
     UInt(parts.reduce((s, p) => s + p.width, 0)),
     parts.map((p) => p.asUInt()),

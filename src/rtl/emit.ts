@@ -161,7 +161,13 @@ class ModuleWriter {
     const portLines: string[] = [];
     if (m.clocked) portLines.push(`input wire ${ctx.clock}`);
     if (ctx.needsReset) portLines.push(`input wire ${ctx.reset}`);
-    for (const p of m.ports) portLines.push(`${p.kind === "input" ? "input" : "output"} wire ${range(p.width)}${p.signalName}`);
+    const whole = wholeUses(m);
+    for (const p of m.ports) {
+      const line = `${p.kind === "input" ? "input" : "output"} wire ${range(p.width)}${p.signalName}`;
+      // An input this module reads only in part, or not at all (e.g. a padded tdata), is part of its interface all the same.
+      if (p.kind === "input" && !whole.has(p)) portLines.push(`/* verilator lint_off UNUSEDSIGNAL */ ${line} /* verilator lint_on UNUSEDSIGNAL */`);
+      else portLines.push(line);
+    }
 
     const decls: string[] = [];
     for (const r of m.regs) decls.push(`reg ${range(r.width)}${r.signalName};`);
@@ -291,4 +297,28 @@ function referencedSignals(m: ModuleIR): Set<Signal> {
     else stack.push(...e.args);
   }
   return used;
+}
+
+/** Signals some logic reads in full (not only through a bit slice). */
+function wholeUses(m: ModuleIR): Set<Signal> {
+  const whole = new Set<Signal>();
+  const seen = new Set<Expr>();
+  const stack: Expr[] = [...m.drivers.values()];
+  for (const mem of m.memories) {
+    for (const p of mem.readPorts) stack.push(p.addr, p.enable);
+    for (const p of mem.writePorts) stack.push(p.addr, p.data, p.enable);
+  }
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (seen.has(e)) continue;
+    seen.add(e);
+    if (e.op === "sig") {
+      whole.add(e as Signal);
+      continue;
+    }
+    // A bit slice or a static right shift of a signal reads only part of it.
+    if ((e.op === "bits" || e.op === "shr") && e.args[0]!.op === "sig") continue;
+    stack.push(...e.args);
+  }
+  return whole;
 }

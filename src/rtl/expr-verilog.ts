@@ -8,6 +8,12 @@ export function literal(width: number, value: bigint): string {
   return width === 1 ? `1'b${value & 1n}` : `${width}'h${value.toString(16)}`;
 }
 
+/** The constant value of a literal seen through casts, or undefined. */
+function literalValue(e: Expr): bigint | undefined {
+  while (e.op === "cast") e = e.args[0]!;
+  return e.op === "lit" ? e.param.value : undefined;
+}
+
 export function range(width: number): string {
   return width === 1 ? "" : `[${width - 1}:0] `;
 }
@@ -74,8 +80,9 @@ export class ExprEmitter {
   private extendTo(e: Expr, width: number, signExtend: boolean): string {
     const w = e.width;
     if (width === w) return this.operand(e);
-    if (e.op === "lit") {
-      const v = e.param.value!;
+    const constant = literalValue(e);
+    if (constant !== undefined) {
+      const v = constant;
       const negative = signExtend && (v >> BigInt(w - 1)) & 1n;
       const ext = negative ? BigInt.asUintN(width, v | (~0n << BigInt(w))) : v;
       return literal(width, ext);
@@ -116,6 +123,11 @@ export class ExprEmitter {
         return `{${this.operand(a!)}, ${literal(e.param.amount!, 0n)}}`;
       case "shr": {
         const n = e.param.amount!;
+        const constant = literalValue(a!);
+        if (constant !== undefined) {
+          const math = a!.signed ? BigInt.asIntN(a!.width, constant) : constant;
+          return literal(rw, BigInt.asUintN(rw, math >> BigInt(n)));
+        }
         const x = this.operand(a!);
         const w = a!.width;
         if (n >= w) return a!.signed ? (w === 1 ? x : `${x}[${w - 1}]`) : "1'b0";
@@ -143,7 +155,8 @@ export class ExprEmitter {
         return `{${e.args.map((x) => this.operand(x)).join(", ")}}`;
       case "bits": {
         const { hi, lo } = e.param;
-        if (a!.op === "lit") return literal(hi! - lo! + 1, (a!.param.value! >> BigInt(lo!)) & ((1n << BigInt(hi! - lo! + 1)) - 1n));
+        const constant = literalValue(a!);
+        if (constant !== undefined) return literal(hi! - lo! + 1, (constant >> BigInt(lo!)) & ((1n << BigInt(hi! - lo! + 1)) - 1n));
         const x = this.operand(a!);
         if (a!.width === 1) return x;
         return hi === lo ? `${x}[${hi}]` : `${x}[${hi}:${lo}]`;

@@ -1,7 +1,7 @@
 // Random expression DAGs for property tests: a recipe of operations over random inputs,
 // turned into a Loom module, plus an independent BigInt evaluator of the same recipe.
 import fc from "fast-check";
-import { type Expr, Bool, SInt, UInt, cat, defineModule, input, lit, mux, output, ports } from "../../src/dsl/index.js";
+import { type Expr, SInt, UInt, cat, defineModule, input, lit, mux, output, ports } from "../../src/dsl/index.js";
 import type { Signal } from "../../src/dsl/signal.js";
 
 export interface InputSpec {
@@ -204,55 +204,57 @@ export const RecipeModule = defineModule("RandomExpr", (r: Recipe) => {
   });
   const io = ports(spec) as unknown as Record<string, Signal>;
   const nodes: Expr[] = r.inputs.map((_, k) => io[`i${k}`]!);
-  for (const s of r.steps) {
-    const a = "a" in s ? nodes[s.a]! : undefined;
-    const b = "b" in s ? nodes[s.b]! : undefined;
-    let e: Expr;
-    switch (s.op) {
-      case "lit":
-        e = lit(s.value, s.signed ? SInt(s.width) : UInt(s.width));
-        break;
-      case "not":
-      case "andR":
-      case "orR":
-      case "xorR":
-      case "asUInt":
-      case "asSInt":
-      case "toSInt":
-        e = a![s.op]();
-        break;
-      case "shl":
-      case "shr":
-        e = a![s.op](s.n);
-        break;
-      case "bits":
-        e = a!.bits(s.hi, s.lo);
-        break;
-      case "pad":
-      case "zext":
-      case "sext":
-      case "trunc":
-        e = a![s.op](s.w);
-        break;
-      case "mux":
-        e = mux(nodes[s.c]!, a!, b!);
-        break;
-      case "cat":
-        e = cat(a!, b!);
-        break;
-      case "dshl":
-      case "dshr":
-        e = a![s.op](b!);
-        break;
-      default:
-        e = (a as any)[s.op](b!);
-    }
-    nodes.push(e);
-  }
+  for (const s of r.steps) nodes.push(applyStep(s, nodes));
   r.steps.forEach((_, k) => io[`o${k}`]!.set(nodes[r.inputs.length + k]!));
   return io;
 });
-void Bool;
+
+/** Builds one recipe step over the nodes built so far. */
+export function applyStep(s: Step, nodes: readonly Expr[]): Expr {
+  const a = "a" in s ? nodes[s.a]! : undefined;
+  const b = "b" in s ? nodes[s.b]! : undefined;
+  let e: Expr;
+  switch (s.op) {
+    case "lit":
+      e = lit(s.value, s.signed ? SInt(s.width) : UInt(s.width));
+      break;
+    case "not":
+    case "andR":
+    case "orR":
+    case "xorR":
+    case "asUInt":
+    case "asSInt":
+    case "toSInt":
+      e = a![s.op]();
+      break;
+    case "shl":
+    case "shr":
+      e = a![s.op](s.n);
+      break;
+    case "bits":
+      e = a!.bits(s.hi, s.lo);
+      break;
+    case "pad":
+    case "zext":
+    case "sext":
+    case "trunc":
+      e = a![s.op](s.w);
+      break;
+    case "mux":
+      e = mux(nodes[s.c]!, a!, b!);
+      break;
+    case "cat":
+      e = cat(a!, b!);
+      break;
+    case "dshl":
+    case "dshr":
+      e = a![s.op](b!);
+      break;
+    default:
+      e = (a as any)[s.op](b!);
+  }
+  return e;
+}
 
 /** Independent reference: evaluates the recipe with plain BigInt math on signed/unsigned values. */
 export function evaluateRecipe(r: Recipe, inputs: bigint[]): bigint[] {

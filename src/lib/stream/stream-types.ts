@@ -1,0 +1,38 @@
+// Stream shapes shared by the stream blocks. `Stream(T)` (from the DSL) is valid/ready/data;
+// `StreamWithLast(T)` adds the frame-end flag `last`, which maps to AXI4-Stream's `tlast`.
+import { Bool, Bundle, flipped, type HwType, type Signal, Stream } from "../../dsl/index.js";
+import type { BundleType, GroundType } from "../../dsl/types.js";
+
+export type StreamWithLastType<T extends HwType> = BundleType<{
+  valid: GroundType;
+  ready: GroundType;
+  data: T;
+  last: GroundType;
+}>;
+
+/** A ready/valid stream of T whose beats carry a `last` flag marking the end of a frame. */
+export function StreamWithLast<T extends HwType>(data: T): StreamWithLastType<T> {
+  return Bundle({ valid: Bool, ready: flipped(Bool), data, last: Bool }) as StreamWithLastType<T>;
+}
+
+/** `Stream(T)`, or `StreamWithLast(T)` when `last` is true. */
+export function streamType(data: HwType, last: boolean): HwType {
+  return last ? StreamWithLast(data) : Stream(data);
+}
+
+/**
+ * One side of a stream as a value: `valid` and `data` (and `last`) flow from producer to
+ * consumer, `ready` flows back. A block's input side is driven by its caller; what a helper
+ * such as `queue()` returns is the consumer side, whose `ready` the caller drives.
+ */
+export interface StreamEnd<D = unknown> {
+  valid: Signal;
+  ready: Signal;
+  data: D;
+  last?: Signal;
+}
+
+/** Smallest width holding the values 0..n. */
+export function widthFor(n: number): number {
+  return Math.max(1, n.toString(2).length);
+}
