@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { compileModel, writeOutputs } from "../compiler/generate.js";
+import { loadModelSource } from "../compiler/model-source.js";
 import { UserError, runCommand } from "./user-error.js";
 
 /** The shipped pneumonia classifier. */
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .option("--utilisation <fraction>", "share of each board resource the folding may use (default 0.7)", positiveNumber("--utilisation"))
     .option("--weight-memory <style>", "auto | block | distributed")
     .option("--scores", "also stream out the last layer's raw scores")
+    .option("--input-fixed-point <bits,intBits>", "fixed-point input format for ONNX graphs with an unquantized float input", "16,6")
     .action(
       (opts: {
         board: string;
@@ -41,6 +43,7 @@ export function register(program: Command): void {
         utilisation?: number;
         weightMemory?: string;
         scores?: boolean;
+        inputFixedPoint: string;
       }) =>
         runCommand(async () => {
           const started = performance.now();
@@ -58,7 +61,7 @@ export function register(program: Command): void {
             weightMemory: opts.weightMemory as "auto" | "block" | "distributed" | undefined,
             scores: opts.scores,
             log: (line) => process.stderr.write(`loom: ${line}\n`),
-          });
+          }, parseFixedPoint(opts.inputFixedPoint));
           const dir = writeOutputs(compiled, opts.out);
           const r = compiled.report;
           process.stderr.write(
@@ -70,11 +73,14 @@ export function register(program: Command): void {
     );
 }
 
-/** Compiles a Loom model file or (when the importer is present) an ONNX file. */
-async function compileAny(path: string, o: Parameters<typeof compileModel>[1]) {
-  if (path.endsWith(".onnx")) {
-    const { importOnnxModel } = await import("../compiler/onnx-model.js");
-    return compileModel(importOnnxModel(path).model, o);
-  }
-  return compileModel(path, o);
+/** Compiles a Loom model file or an ONNX file. */
+async function compileAny(path: string, o: Parameters<typeof compileModel>[1], fixed?: { bits: number; intBits: number }) {
+  return compileModel(loadModelSource(path, { inputFixedPoint: fixed }).model, o);
+}
+
+/** "16,6" → 16 bits with 6 integer bits (sign included), as hls4ml's ap_fixed<16,6>. */
+export function parseFixedPoint(text: string): { bits: number; intBits: number } {
+  const m = /^(\d+),(-?\d+)$/.exec(text.trim());
+  if (!m) throw new UserError(`--input-fixed-point must look like "16,6" (total bits, integer bits), got "${text}"`);
+  return { bits: Number(m[1]), intBits: Number(m[2]) };
 }

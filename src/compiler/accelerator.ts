@@ -5,7 +5,6 @@ import {
   defineModule,
   input,
   instance,
-  named,
   output,
   ports,
   type Signal,
@@ -14,9 +13,7 @@ import {
 } from "../dsl/index.js";
 import { Argmax, argmaxIndexWidth } from "../lib/labelselect/argmax.js";
 import { Mvau } from "../lib/mvau/index.js";
-import { queue } from "../lib/stream/fifo.js";
-import type { StreamEnd } from "../lib/stream/stream-types.js";
-import { convertWidth } from "../lib/stream/width-converter.js";
+import { type AxisEnd, convertWidth, fork, fromAxis, queue, type StreamEnd, toAxis } from "../lib/stream/index.js";
 import { type AcceleratorPlan, paddedWidth } from "./plan.js";
 
 export interface AcceleratorIo {
@@ -39,22 +36,17 @@ export const Accelerator = defineModule(
   (plan: AcceleratorPlan) => plan.topName,
   (plan: AcceleratorPlan) => {
     const widths = acceleratorIo(plan);
+    const first = plan.layers[0]!;
     const io = ports({
       s_axis: input(AxiStream(widths.inputBits)),
       m_axis: output(AxiStream(widths.outputBits)),
-    });
+      ...(widths.scoresBits ? { m_axis_scores: output(AxiStream(widths.scoresBits)) } : {}),
+    }) as { s_axis: AxisEnd; m_axis: AxisEnd; m_axis_scores?: AxisEnd };
 
-    // The input beat's low bits are the SIMD packed elements of the first layer.
-    const first = plan.layers[0]!;
-    let stream: StreamEnd<Signal> = {
-      valid: io.s_axis.tvalid,
-      ready: io.s_axis.tready,
-      data: named("input_data", io.s_axis.tdata.bits(first.shape.inWidth - 1, 0)),
-    };
-
+    // The chain in data-flow order: input → [FIFO → width converter →] MVAU → … → arg-max.
+    let stream = fromAxis("input", io.s_axis, first.shape.inWidth);
     plan.layers.forEach((layer, i) => {
-      const link = plan.links[i]!;
-      if (i > 0) stream = queue(`fifo${i}`, stream, link.fifoDepth);
+      stream = queue(`fifo${i}`, stream, plan.links[i]!.fifoDepth);
       stream = convertWidth(`dwc${i}`, stream, layer.shape.inWidth);
       const mvau = instance(`layer${i}_${layer.name.replace(/[^A-Za-z0-9_]/g, "_")}`, Mvau, layer.mvau) as {
         in: StreamEnd<Signal>;
@@ -65,13 +57,17 @@ export const Accelerator = defineModule(
     });
 
     if (plan.argmax) {
-      const labels = instance("argmax", Argmax, plan.argmax);
-      connect(labels.in as unknown as Value, stream as unknown as Value);
-      stream = labels.out as unknown as StreamEnd<Signal>;
+      let scores = stream;
+      if (io.m_axis_scores) {
+        const [toArgmax, toPort] = fork("scores", stream);
+        scores = toArgmax!;
+        toAxis(io.m_axis_scores, toPort!);
+      }
+      const labels = instance("argmax", Argmax, plan.argmax) as { in: StreamEnd<Signal>; out: StreamEnd<Signal> };
+      connect(labels.in as unknown as Value, scores as unknown as Value);
+      stream = labels.out;
     }
-    io.m_axis.tvalid.set(stream.valid);
-    stream.ready.set(io.m_axis.tready);
-    io.m_axis.tdata.set(stream.data);
+    toAxis(io.m_axis, stream);
     return io;
   },
 );

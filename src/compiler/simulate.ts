@@ -1,0 +1,70 @@
+// Runs input vectors through a compiled accelerator: in the golden model, or in Verilator or
+// Icarus with the generated RTL, and reports scores, predictions and the measured rate.
+import { buildIcarus, buildVerilator, type Pattern } from "../../sim/index.js";
+import { runGolden } from "../nn/golden/index.js";
+import type { Compiled } from "./generate.js";
+import { inputBeats, scoresFromBeats } from "./host.js";
+
+export type Engine = "golden" | "verilator" | "icarus";
+
+export interface SimulationResult {
+  /** Last layer's integer scores per input (absent when the hardware does not stream them out). */
+  outputs?: bigint[][];
+  predictions: number[];
+  /** Measured steady-state cycles between results (RTL engines), or the plan's interval. */
+  cyclesPerInference: number;
+  /** Total cycles from the end of reset to the last result (RTL engines). */
+  cycles?: number;
+}
+
+export interface SimulationOptions {
+  /** Random input bubbles and output backpressure. */
+  validPattern?: Pattern;
+  readyPattern?: Pattern;
+}
+
+export async function simulateAccelerator(
+  c: Compiled,
+  inputs: readonly (readonly bigint[])[],
+  engine: Engine,
+  o: SimulationOptions = {},
+): Promise<SimulationResult> {
+  if (engine === "golden") {
+    const g = runGolden(c.streamlined, inputs);
+    return { outputs: g.scores, predictions: g.predictions, cyclesPerInference: c.plan.initiationInterval };
+  }
+  const model = engine === "verilator" ? await buildVerilator(c.emitted) : await buildIcarus(c.emitted);
+  const hasArgmax = c.plan.argmax !== undefined;
+  const last = c.plan.layers[c.plan.layers.length - 1]!;
+  const resultBeats = hasArgmax ? inputs.length : inputs.length * last.shape.nf;
+  const outputs = [{ prefix: "m_axis", count: resultBeats, readyPattern: o.readyPattern }];
+  if (c.plan.scores && hasArgmax) outputs.push({ prefix: "m_axis_scores", count: inputs.length * last.shape.nf, readyPattern: o.readyPattern });
+  const r = await model.runStreams({
+    inputs: [{ prefix: "s_axis", beats: inputBeats(c.plan, inputs), validPattern: o.validPattern }],
+    outputs,
+  });
+  if (r.violations.length > 0) throw new Error(`stream protocol violations: ${r.violations.slice(0, 5).join("; ")}`);
+  const main = r.outputs.m_axis!;
+  const predictions = hasArgmax ? main.map((b) => Number(b)) : [];
+  const scoreBeats = hasArgmax ? r.outputs.m_axis_scores : main;
+  const scores = scoreBeats ? scoresFromBeats(c.plan, scoreBeats) : undefined;
+  const times = r.outputCycles.m_axis!;
+  const perResult = hasArgmax ? 1 : last.shape.nf;
+  const firstDone = times[perResult - 1]!;
+  const lastDone = times[times.length - 1]!;
+  const cyclesPerInference = inputs.length > 1 ? (lastDone - firstDone) / (inputs.length - 1) : r.cycles;
+  return {
+    outputs: scores,
+    predictions: hasArgmax ? predictions : (scores ?? []).map(argmaxOf),
+    cyclesPerInference,
+    cycles: r.cycles,
+  };
+}
+
+function argmaxOf(xs: bigint[]): number {
+  let best = 0;
+  xs.forEach((x, i) => {
+    if (x > xs[best]!) best = i;
+  });
+  return best;
+}
