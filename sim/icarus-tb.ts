@@ -140,11 +140,14 @@ export function icarusStreamTestbench(emitted: EmittedDesign, plan: StreamPlan):
       "end",
     );
   });
-  // X/Z on outputs after reset: reported once per port, at its first occurrence.
+  // X/Z on outputs after reset: reported once per port, at its first occurrence. A sink's
+  // data only matters while its valid is high (an idle data register may hold X, as in FINN).
+  const guardOf = new Map(plan.sinks.filter((s) => s.data).map((s) => [s.data!.name, s.valid.name]));
   outputPorts(emitted.topPorts).forEach((p, i) => {
     decl.push(`  reg loom_xz${i} = 0;`);
+    const guard = guardOf.get(p.name);
     check.push(
-      `if (!loom_xz${i} && ^${p.name} === 1'bx) begin`,
+      `if (!loom_xz${i} && ${guard ? `${guard} === 1'b1 && ` : ""}^${p.name} === 1'bx) begin`,
       `  loom_xz${i} = 1;`,
       ...indent(2, violation(`xz ${p.name} %0d`, ", loom_t")),
       "end",

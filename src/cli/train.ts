@@ -26,6 +26,18 @@ function parseNum(name: string, s: string, lo: number, hi: number): number {
   return v;
 }
 
+/** The command with every option spelled out (defaults included), so the run can be repeated exactly. */
+function canonicalCommand(cmd: Command, o: Record<string, unknown>): string {
+  const parts = ["loom", "train"];
+  for (const opt of cmd.options) {
+    const v = o[opt.attributeName()];
+    if (opt.negate) {
+      if (v === false) parts.push(opt.long!);
+    } else if (v !== undefined) parts.push(opt.long!, String(v));
+  }
+  return parts.join(" ");
+}
+
 export function register(program: Command): void {
   program
     .command("train")
@@ -56,7 +68,7 @@ export function register(program: Command): void {
     .option("--val-fraction <x>", "fraction of train/ held out per class when there is no val/", "0.15")
     .option("--split-seed <n>", "seed of the validation hold-out", "1")
     .option("--no-test", "do not evaluate test/ for the report")
-    .action((o) =>
+    .action((o, cmd: Command) =>
       runCommand(() => {
         const [width, height] = parseSize(o.input);
         const hidden = String(o.hidden)
@@ -110,7 +122,7 @@ export function register(program: Command): void {
           valFraction: parseNum("--val-fraction", o.valFraction, 0.001, 0.999),
           splitSeed: parseInteger("--split-seed", o.splitSeed, 0, 2 ** 32 - 1),
           reportTest: o.test !== false,
-          command: `loom ${process.argv.slice(2).join(" ")}`,
+          command: canonicalCommand(cmd, o),
           onBatch: (done, total, loss) => {
             if (!tty) return;
             if (!started) {

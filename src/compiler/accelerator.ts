@@ -14,7 +14,7 @@ import {
 import { Argmax, argmaxIndexWidth } from "../lib/labelselect/argmax.js";
 import { Mvau } from "../lib/mvau/index.js";
 import { type AxisEnd, convertWidth, fork, fromAxis, queue, type StreamEnd, toAxis } from "../lib/stream/index.js";
-import { type AcceleratorPlan, paddedWidth } from "./plan.js";
+import { type AcceleratorPlan, paddedWidth, verilogSafe } from "./plan.js";
 
 export interface AcceleratorIo {
   inputBits: number;
@@ -48,7 +48,7 @@ export const Accelerator = defineModule(
     plan.layers.forEach((layer, i) => {
       stream = queue(`fifo${i}`, stream, plan.links[i]!.fifoDepth);
       stream = convertWidth(`dwc${i}`, stream, layer.shape.inWidth);
-      const mvau = instance(`layer${i}_${layer.name.replace(/[^A-Za-z0-9_]/g, "_")}`, Mvau, layer.mvau) as {
+      const mvau = instance(`layer${i}_${verilogSafe(layer.name)}`, Mvau, layer.mvau) as {
         in: StreamEnd<Signal>;
         out: StreamEnd<Signal>;
       };

@@ -91,7 +91,7 @@ export function planAccelerator(model: Model, foldings: readonly Folding[], o: P
     const weightType = parseDataType(layer.weightDatatype);
     const xnor = isXnorLayer(inputType, weightType);
     const mvau: MvauParams = {
-      name: layer.name,
+      name: verilogSafe(layer.name),
       mw: layer.inFeatures,
       mh: layer.outFeatures,
       simd: foldings[i]!.simd,
@@ -129,10 +129,14 @@ export function planAccelerator(model: Model, foldings: readonly Folding[], o: P
   };
 }
 
+/** A Verilog identifier from a free-form name (ONNX node names look like "/linear/Gemm"). */
+export function verilogSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, "_").replace(/^([^A-Za-z_])/, "_$1").replace(/^_+/, "") || "layer";
+}
+
 /** A Verilog-safe module name from a model name. */
 export function topNameFor(modelName: string): string {
-  const cleaned = modelName.replace(/[^A-Za-z0-9_]/g, "_").replace(/^([^A-Za-z_])/, "_$1");
-  return `loom_${cleaned}`;
+  return `loom_${verilogSafe(modelName)}`;
 }
 
 /** Bytes per beat of an AXI stream carrying `bits` (FINN pads tdata to a multiple of 8). */

@@ -1,6 +1,7 @@
 // Design → Verilog files, one module per file. Output is deterministic: the same design gives
 // byte-identical text. Structurally identical modules are emitted once and shared; different
 // modules that ask for the same name get stable suffixes in elaboration order.
+import { ElaborationError } from "../dsl/errors.js";
 import type { DesignIR, MemoryIR, ModuleIR } from "../dsl/ir.js";
 import type { Expr } from "../dsl/expr.js";
 import type { Signal } from "../dsl/signal.js";
@@ -62,6 +63,9 @@ export function emitVerilog(design: DesignIR): EmittedDesign {
     if (existing) {
       moduleNames.set(m, existing);
       return;
+    }
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(m.desiredName)) {
+      throw new ElaborationError(`module name "${m.desiredName}" is not a Verilog identifier; name the module with letters, digits and _`, m.location);
     }
     let name = m.desiredName;
     for (let i = 1; usedNames.has(name); i++) name = `${m.desiredName}_${i}`;
