@@ -26,7 +26,7 @@ export interface AcceleratorIo {
 export function acceleratorIo(plan: AcceleratorPlan): AcceleratorIo {
   const last = plan.layers[plan.layers.length - 1]!;
   return {
-    inputBits: paddedWidth(plan.layers[0]!.shape.inWidth),
+    inputBits: paddedWidth(plan.inputPerBeat * plan.inputType.bits),
     outputBits: plan.argmax ? paddedWidth(argmaxIndexWidth(plan.argmax)) : paddedWidth(last.shape.outWidth),
     scoresBits: plan.scores && plan.argmax ? paddedWidth(last.shape.outWidth) : undefined,
   };
@@ -44,7 +44,7 @@ export const Accelerator = defineModule(
     }) as { s_axis: AxisEnd; m_axis: AxisEnd; m_axis_scores?: AxisEnd };
 
     // The chain in data-flow order: input → [FIFO → width converter →] MVAU → … → arg-max.
-    let stream = fromAxis("input", io.s_axis, first.shape.inWidth);
+    let stream = fromAxis("input", io.s_axis, plan.inputPerBeat * plan.inputType.bits);
     plan.layers.forEach((layer, i) => {
       stream = queue(`fifo${i}`, stream, plan.links[i]!.fifoDepth);
       stream = convertWidth(`dwc${i}`, stream, layer.shape.inWidth);

@@ -2,6 +2,7 @@
 // blocks (MVAU parameters, stream widths, FIFOs, the arg-max) that elaboration turns into
 // one accelerator. Everything here is computed in TypeScript; no hardware is built yet.
 import { type DataType, dataTypeName, parseDataType } from "../nn/datatypes.js";
+import { divisors } from "../nn/divisors.js";
 import { isXnorLayer, thresholdSumToPopcount } from "../nn/accumulator.js";
 import type { Folding } from "../nn/fold.js";
 import { layerInputDatatypes } from "../nn/layer-types.js";
@@ -52,6 +53,22 @@ export interface PlanOptions {
   scores?: boolean;
   /** FIFO depth between layers (default: computed by sizeFifos). */
   fifoDepths?: number[];
+  /** Input elements per AXI beat (default: inputElementsPerBeat). */
+  inputPerBeat?: number;
+}
+
+/** Widest AXI4-Stream beat an AXI DMA moves (bits). */
+const MAX_AXIS_BITS = 1024;
+
+/**
+ * Input elements per s_axis beat: the fewest that still deliver an image within the initiation
+ * interval (so the input never limits the rate), at least a byte's worth, and dividing the
+ * image so no beat straddles two images. The width converter widens beats to the first SIMD.
+ */
+export function inputElementsPerBeat(mw: number, bits: number, interval: number): number {
+  const options = divisors(mw).filter((k) => k * bits <= MAX_AXIS_BITS);
+  const fast = options.filter((k) => mw / k <= interval && k * bits >= Math.min(8, mw * bits));
+  return fast[0] ?? options[options.length - 1] ?? 1;
 }
 
 /** Turns a streamlined layer's activation into the MVAU's (popcount form for XNOR layers). */
@@ -105,9 +122,11 @@ export function planAccelerator(model: Model, foldings: readonly Folding[], o: P
     return { name: layer.name, folding: foldings[i]!, mvau, shape: mvauShape(mvau), inputType };
   });
   const first = layers[0]!;
+  const initiationInterval = Math.max(...layers.map((l) => l.shape.cyclesPerVector));
+  const inputPerBeat = o.inputPerBeat ?? inputElementsPerBeat(first.mvau.mw, first.inputType.bits, initiationInterval);
   const links: LinkPlan[] = layers.map((l, i) => ({
     from: i - 1,
-    fromWidth: i === 0 ? first.shape.inWidth : layers[i - 1]!.shape.outWidth,
+    fromWidth: i === 0 ? inputPerBeat * first.inputType.bits : layers[i - 1]!.shape.outWidth,
     toWidth: l.shape.inWidth,
     fifoDepth: o.fifoDepths?.[i] ?? (i === 0 ? 0 : 2),
   }));
@@ -120,12 +139,12 @@ export function planAccelerator(model: Model, foldings: readonly Folding[], o: P
     topName: o.topName ?? topNameFor(model.name),
     inputType: first.inputType,
     inputLength: first.mvau.mw,
-    inputPerBeat: first.folding.simd,
+    inputPerBeat,
     layers,
     links,
     argmax,
     scores: o.scores ?? false,
-    initiationInterval: Math.max(...layers.map((l) => l.shape.cyclesPerVector)),
+    initiationInterval,
   };
 }
 
