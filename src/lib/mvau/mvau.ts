@@ -1,0 +1,215 @@
+// The matrix-vector-activation unit (FINN MVAU): a folded matrix-vector product with an optional
+// multi-threshold activation, streaming SIMD input elements in and PE outputs out.
+//
+// The schedule is FINN mvau.hpp's one flat loop: for nf in 0..NF−1, for sf in 0..SF−1 one
+// iteration per cycle, with the input vector buffered and replayed for every neuron fold. An
+// iteration flows down a free-running pipeline with a valid bit:
+//
+//   issue ─► memories (input word, weight words) ─► products ─► adder tree (registered every
+//   `treeLevelsPerStage` levels) ─► accumulator ─► [threshold compare] ─► output queue
+//
+// The pipeline never stalls; backpressure stops the issue stage instead (see credit-queue.ts).
+import {
+  addressWidth,
+  cat,
+  connect,
+  defineModule,
+  type Expr,
+  input,
+  instance,
+  lit,
+  mux,
+  output,
+  ports,
+  reg,
+  rom,
+  SInt,
+  type Signal,
+  Stream,
+  UInt,
+  when,
+} from "../../dsl/index.js";
+import { dataTypeName, isSigned } from "../../nn/datatypes.js";
+import { comparatorFor, thresholdSource, thresholdStage } from "../threshold/compare.js";
+import { checkThresholdSpec } from "../threshold/spec.js";
+import { CreditQueue } from "./credit-queue.js";
+import { adderTree, cap, element, product, productsSigned } from "./dot-product.js";
+import { MvauInputBuffer } from "./input-buffer.js";
+import { weightWords } from "./layout.js";
+import { channelBias, checkWeights, type MvauParams, mvauShape, rowRanges, union } from "./params.js";
+
+/** Block RAM pays off for deep, large per-PE memories; small ones are cheaper in LUTs. */
+function weightStyle(p: MvauParams, depth: number, width: number): "block" | "distributed" {
+  if (p.weightMemory && p.weightMemory !== "auto") return p.weightMemory;
+  return depth >= 64 && depth * width >= 8192 ? "block" : "distributed";
+}
+
+function moduleName(p: MvauParams): string {
+  const act =
+    p.activation.kind === "thresholds"
+      ? `thr${dataTypeName(p.activation.outputType)}`
+      : p.activation.bias
+        ? "bias"
+        : "raw";
+  const types = `${dataTypeName(p.inputType)}x${dataTypeName(p.weightType)}`;
+  return `${p.name ?? "MVAU"}_mw${p.mw}_mh${p.mh}_s${p.simd}_p${p.pe}_${types}_${act}`;
+}
+
+/** A counter register over 0..last (declared before its enable exists; see `step`). */
+function counter(name: string, last: number): Signal {
+  return reg(name, UInt(addressWidth(last + 1)), { init: 0 }) as Signal;
+}
+
+/** Steps a counter over 0..last when `enable`, wrapping to 0. */
+function step(r: Signal, last: number, enable: Expr): void {
+  when(enable, () => {
+    if (last === 0) r.next(0);
+    else when(r.eq(last), () => r.next(0)).otherwise(() => r.next(r.add(1)));
+  });
+}
+
+/** A register chain delaying `value` by `stages` cycles (stages = 0 returns the value). */
+function delay(name: string, value: Expr, stages: number, init?: number): Expr {
+  let v = value;
+  for (let i = 1; i <= stages; i++) {
+    const r = reg(
+      `${name}_d${i}`,
+      v.signed ? SInt(v.width) : UInt(v.width),
+      init === undefined ? {} : { init },
+    ) as Signal;
+    r.next(v);
+    v = r;
+  }
+  return v;
+}
+
+export const Mvau = defineModule(moduleName, (p: MvauParams) => {
+  const shape = mvauShape(p);
+  const weights = checkWeights(p);
+  const { sf, nf } = shape;
+  const io = ports({ in: input(Stream(UInt(shape.inWidth))), out: output(Stream(UInt(shape.outWidth))) });
+
+  // Accumulator width: signed products accumulate in a signed register wide enough for the
+  // exact range; a popcount and UINT × UINT sums are unsigned.
+  const signed = productsSigned(p.inputType, p.weightType);
+  const range = union(rowRanges(p, weights));
+  const accWidth = signed && !isSigned(shape.accType) ? shape.accType.bits + 1 : shape.accType.bits;
+  const accType = signed ? SInt(accWidth) : UInt(accWidth);
+
+  const buffer = instance("inputBuffer", MvauInputBuffer, { sf, width: shape.inWidth });
+  connect(buffer.in, io.in);
+  const queue = instance("outputQueue", CreditQueue, { depth: shape.queueDepth, width: shape.outWidth });
+  connect(io.out, queue.out);
+
+  // ---- Issue: the flat loop over neuron folds × synapse folds --------------------------------
+  const sfCount = counter("sf", sf - 1);
+  const nfCount = counter("nf", nf - 1);
+  const weightAddr = counter("weightAddr", nf * sf - 1);
+  const lastSf = sfCount.eq(sf - 1);
+  const lastNf = nfCount.eq(nf - 1);
+  // An iteration needs its input word; a neuron fold's last iteration also needs a free slot
+  // in the output queue for the beat it will produce.
+  const issue = buffer.wordReady.and(lastSf.not().or(queue.canReserve));
+  step(sfCount, sf - 1, issue);
+  step(nfCount, nf - 1, issue.and(lastSf));
+  step(weightAddr, nf * sf - 1, issue);
+  buffer.readSf.set(sfCount);
+  buffer.readEnable.set(issue);
+  buffer.releaseBank.set(issue.and(lastSf).and(lastNf));
+  queue.reserve.set(issue.and(lastSf));
+
+  // ---- Stage 1: input word and weight words arrive from the memories -------------------------
+  const memWidth = p.simd * p.weightType.bits;
+  const style = weightStyle(p, nf * sf, memWidth);
+  const weightData = weightWords(weights, p.simd, p.pe, p.weightType).map((words, pe) =>
+    rom(`weights_${pe}`, UInt(memWidth), words, { style }).read(weightAddr, issue),
+  );
+  const valid1 = delay("valid", issue, 1, 0);
+  const first1 = delay("first", sfCount.eq(0), 1);
+  const last1 = delay("last", lastSf, 1);
+
+  // ---- Stage 2: products, registered --------------------------------------------------------
+  const products = weightData.map((wWord, pe) =>
+    Array.from({ length: p.simd }, (_, i) => {
+      const x = element(buffer.readData, i, p.inputType.bits);
+      const w = element(wWord, i, p.weightType.bits);
+      const v = cap(product(x, w, p.inputType, p.weightType), accWidth);
+      const r = reg(`product_${pe}_${i}`, v.signed ? SInt(v.width) : UInt(v.width)) as Signal;
+      r.next(v);
+      return r;
+    }),
+  );
+
+  // ---- Adder tree, then the accumulator: a neuron fold's dot product is in `acc` the cycle
+  // after its last iteration was added.
+  const levelsPerStage = p.treeLevelsPerStage ?? 2;
+  const sums = products.map((lanes, pe) => adderTree(`sum_${pe}`, lanes, accWidth, levelsPerStage));
+  const toAcc = 1 + shape.treeStages;
+  const validA = delay("validA", valid1, toAcc, 0);
+  const firstA = delay("firstA", first1, toAcc);
+  const lastA = delay("lastA", last1, toAcc);
+  // The neuron fold at the accumulator addresses per-channel memories; built only when used.
+  let foldA: Expr | undefined;
+  const nfA = () => (foldA ??= delay("fold", nfCount, 1 + toAcc));
+  const accs = sums.map((sum, pe) => {
+    const acc = reg(`acc_${pe}`, accType) as Signal;
+    const base = mux(firstA, lit(0, accType), acc);
+    when(validA, () => acc.next(base.add(sum)));
+    return acc;
+  });
+  const accDone = delay("accDone", validA.and(lastA), 1, 0);
+  const readFold = validA.and(lastA); // per-channel parameters are read alongside the last sum
+
+  // ---- Activation, into the output queue ----------------------------------------------------
+  let outputs: Expr[];
+  let enq: Expr;
+  const act = p.activation;
+  if (act.kind === "thresholds") {
+    const spec = checkThresholdSpec(act, p.mh);
+    const cmp = comparatorFor(signed, accWidth, range.lo, range.hi);
+    const thresholds = thresholdSource("thresholds", spec, p.pe, nf, cmp, range, nfA, readFold);
+    outputs = accs.map((acc, pe) =>
+      thresholdStage(`act_${pe}`, () => acc, thresholds[pe]!, cmp, spec, range),
+    );
+    enq = delay("actDone", accDone, 1, 0);
+  } else {
+    const outW = shape.outElementBits;
+    const bias = channelBias(p);
+    outputs = bias
+      ? addBias(accs, bias, p.pe, nf, outW, nfA, readFold)
+      : accs.map((acc) => acc.trunc(outW).asUInt());
+    enq = accDone;
+  }
+  queue.enq.set(enq);
+  queue.enqData.set(cat(...[...outputs].reverse()));
+  return io;
+});
+
+/**
+ * acc + bias[channel] for `none` activation, in a signed width that holds any accumulator and
+ * bias; the exact output range fits outW bits, so the low bits are the output's pattern.
+ */
+function addBias(
+  accs: Signal[],
+  bias: bigint[],
+  pe: number,
+  nf: number,
+  outW: number,
+  fold: () => Expr,
+  read: Expr,
+): Expr[] {
+  const biasBits = Math.max(...bias.map((b) => (b < 0n ? -b : b).toString(2).length)) + 1;
+  const w = Math.max(accs[0]!.width + 1, biasBits, outW) + 1;
+  const t = SInt(w);
+  return accs.map((acc, lane) => {
+    const of = (f: number) => bias[f * pe + lane]!;
+    let b: Expr;
+    if (nf === 1 || bias.every((v) => v === bias[0])) b = lit(of(0), t);
+    else {
+      const words = Array.from({ length: nf }, (_, f) => BigInt.asUintN(w, of(f)));
+      b = rom(`bias_${lane}`, UInt(w), words).read(fold(), read).asSInt();
+    }
+    const a = acc.signed ? acc.pad(w) : acc.toSInt().pad(w);
+    return a.add(b).trunc(outW).asUInt();
+  });
+}

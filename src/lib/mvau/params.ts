@@ -1,0 +1,227 @@
+// MVAU generator parameters, their checks, and the shape the network compiler needs (stream
+// widths, accumulator type, latency) computed without elaborating any hardware.
+import { ElaborationError } from "../../dsl/index.js";
+import {
+  exactAccumulatorRange,
+  isXnorLayer,
+  popcountRange,
+  type Range,
+  rowAccumulatorRange,
+  worstCaseAccumulatorRange,
+} from "../../nn/accumulator.js";
+import {
+  allows,
+  type DataType,
+  dataTypeName,
+  maxValue,
+  minValue,
+  smallestTypeFor,
+} from "../../nn/datatypes.js";
+import { divisors } from "../../nn/divisors.js";
+import { checkThresholdSpec, type ThresholdSpec } from "../threshold/spec.js";
+
+/** Where the weights live: `auto` picks block RAM for large per-PE memories, LUTs otherwise. */
+export type WeightMemoryStyle = "auto" | "block" | "distributed";
+
+/** The activation after the dot product. */
+export type MvauActivation =
+  | ({ kind: "thresholds" } & ThresholdSpec)
+  | {
+      kind: "none";
+      /** Optional integer added to each output channel (length MH, or 1 for all channels). */
+      bias?: readonly (number | bigint)[];
+    };
+
+export interface MvauParams {
+  /** Optional prefix for the Verilog module name (e.g. the layer's name). */
+  name?: string;
+  /** Input vector length (matrix width). */
+  mw: number;
+  /** Output channels (matrix height). */
+  mh: number;
+  /** Input elements per cycle; divides mw. */
+  simd: number;
+  /** Output channels computed in parallel; divides mh. */
+  pe: number;
+  inputType: DataType;
+  weightType: DataType;
+  /** MH × MW integer matrix: row r is output channel r. */
+  weights: readonly (readonly (number | bigint)[])[];
+  activation: MvauActivation;
+  /** Force the weight memories into block RAM or LUTs (default auto). */
+  weightMemory?: WeightMemoryStyle;
+  /** Adder-tree levels between pipeline registers (default 2). */
+  treeLevelsPerStage?: number;
+}
+
+/** Everything the compiler needs to wire an MVAU into a network, derived from the parameters. */
+export interface MvauShape {
+  sf: number;
+  nf: number;
+  /** `in_data` width: SIMD packed input elements. */
+  inWidth: number;
+  /** `out_data` width: PE packed output values. */
+  outWidth: number;
+  /** Bits of one output element. */
+  outElementBits: number;
+  /** Datatype of one output element (the activation's output, or the raw accumulator + bias). */
+  outType: DataType;
+  /** Datatype that holds every accumulator value (popcount form for XNOR layers). */
+  accType: DataType;
+  /** True when the dot product is popcount(xnor(x, w)). */
+  xnor: boolean;
+  /** Cycles per input vector at full rate: NF·SF. */
+  cyclesPerVector: number;
+  /**
+   * Cycles from the first input beat's transfer to the first output beat's transfer with the
+   * input always valid and the output always ready (SF − 1 of them wait for the rest of the
+   * first neuron fold's input). Back-to-back vectors then follow every NF·SF cycles: the last
+   * output beat of V vectors leaves `latency + V·NF·SF − SF` cycles after the first input beat.
+   */
+  latency: number;
+  /** Pipeline registers between the issue of an iteration and the output queue's write. */
+  pipelineDepth: number;
+  /** Output queue depth (outputs that can be in flight without a bubble). */
+  queueDepth: number;
+  /** Adder-tree register stages. */
+  treeStages: number;
+}
+
+const SUPPORTED_INPUTS = "UINT1..UINT16, INT2..INT16, BINARY or BIPOLAR";
+const SUPPORTED_WEIGHTS = "UINT1..UINT16, INT2..INT16, BINARY or BIPOLAR";
+const MAX_BITS = 16;
+
+function fail(detail: string): never {
+  throw new ElaborationError(detail);
+}
+
+/** `SIMD=3 does not divide MW=16; use one of 1, 2, 4, 8, 16`. */
+export function checkFold(what: string, value: number, dimName: string, dim: number): void {
+  if (!Number.isInteger(dim) || dim < 1) fail(`${dimName} must be a positive integer, got ${dim}`);
+  if (!Number.isInteger(value) || value < 1 || dim % value !== 0) {
+    fail(
+      `${what}=${value} does not divide ${dimName}=${dim}; ${what} must be one of ${divisors(dim).join(", ")}`,
+    );
+  }
+}
+
+export function checkElementType(role: string, dt: DataType, supported: string): void {
+  const ok = dt.kind === "BIPOLAR" || dt.kind === "BINARY" || (dt.bits >= 1 && dt.bits <= MAX_BITS);
+  if (!ok) fail(`${role} datatype ${dataTypeName(dt)} is not supported; use ${supported}`);
+}
+
+/** The ±1/0..n value range of a datatype as a Range. */
+const typeRange = (dt: DataType): Range => ({ lo: minValue(dt), hi: maxValue(dt) });
+
+/** Weights as bigints, checked against the shape and the weight datatype. */
+export function checkWeights(p: MvauParams): bigint[][] {
+  if (p.weights.length !== p.mh)
+    fail(`weights have ${p.weights.length} rows; MH=${p.mh} rows (one per output channel) are needed`);
+  return p.weights.map((row, r) => {
+    if (row.length !== p.mw) fail(`weights row ${r} has ${row.length} values; MW=${p.mw} are needed`);
+    return row.map((v, i) => {
+      const b = BigInt(v);
+      if (!allows(p.weightType, b)) {
+        fail(
+          `weight [${r}][${i}] = ${b} does not fit ${dataTypeName(p.weightType)} (${minValue(p.weightType)}..${maxValue(p.weightType)})`,
+        );
+      }
+      return b;
+    });
+  });
+}
+
+/** Per-row accumulator ranges (popcount form for XNOR layers): exact when weights are given. */
+export function rowRanges(
+  p: Pick<MvauParams, "mw" | "mh" | "inputType" | "weightType">,
+  weights?: bigint[][],
+): Range[] {
+  if (isXnorLayer(p.inputType, p.weightType)) return Array.from({ length: p.mh }, () => popcountRange(p.mw));
+  if (weights) return weights.map((row) => rowAccumulatorRange(p.inputType, row));
+  const worst = worstCaseAccumulatorRange(p.inputType, p.weightType, p.mw);
+  return Array.from({ length: p.mh }, () => worst);
+}
+
+const minOf = (a: bigint, b: bigint) => (a < b ? a : b);
+const maxOf = (a: bigint, b: bigint) => (a > b ? a : b);
+
+function union(ranges: readonly Range[]): Range {
+  return ranges.reduce((a, r) => ({ lo: minOf(a.lo, r.lo), hi: maxOf(a.hi, r.hi) }));
+}
+
+/** Bias values per output channel for `none` activation (zeros when absent). */
+export function channelBias(p: MvauParams): bigint[] | undefined {
+  if (p.activation.kind !== "none" || !p.activation.bias) return undefined;
+  const b = p.activation.bias.map((v) => BigInt(v));
+  if (b.length === 1) return Array.from({ length: p.mh }, () => b[0]!);
+  if (b.length !== p.mh)
+    fail(`bias has ${b.length} values; give MH=${p.mh} (one per channel) or 1 (for all)`);
+  return b;
+}
+
+/** Pipeline structure, shared by the shape helper and the generator so both agree. */
+export function pipelinePlan(simd: number, treeLevelsPerStage = 2) {
+  if (!Number.isInteger(treeLevelsPerStage) || treeLevelsPerStage < 1) {
+    fail(`treeLevelsPerStage must be a positive integer, got ${treeLevelsPerStage}`);
+  }
+  const levels = Math.ceil(Math.log2(simd));
+  const treeStages = Math.ceil(levels / treeLevelsPerStage);
+  return { levels, treeStages };
+}
+
+/**
+ * Checks the parameters and computes the stream widths, accumulator type and latency. The
+ * network compiler calls this to size the streams between layers; weights are optional here
+ * (the worst case of the datatypes is used without them), the generator always has them.
+ */
+export function mvauShape(p: Omit<MvauParams, "weights"> & { weights?: MvauParams["weights"] }): MvauShape {
+  checkFold("SIMD", p.simd, "MW", p.mw);
+  checkFold("PE", p.pe, "MH", p.mh);
+  checkElementType("input", p.inputType, SUPPORTED_INPUTS);
+  checkElementType("weight", p.weightType, SUPPORTED_WEIGHTS);
+  const weights = p.weights ? checkWeights(p as MvauParams) : undefined;
+  const xnor = isXnorLayer(p.inputType, p.weightType);
+  const rows = rowRanges(p, weights);
+  const accRange = union(rows);
+  const sf = p.mw / p.simd;
+  const nf = p.mh / p.pe;
+  let accType: DataType;
+  let outType: DataType;
+  const act = p.activation;
+  if (act.kind === "thresholds") {
+    const spec = checkThresholdSpec(act, p.mh);
+    accType = smallestTypeFor(accRange.lo, accRange.hi);
+    outType = spec.outType;
+  } else {
+    accType = smallestTypeFor(accRange.lo, accRange.hi);
+    const bias = channelBias(p as MvauParams);
+    const biased = bias
+      ? union(rows.map((r, i) => ({ lo: r.lo + bias[i]!, hi: r.hi + bias[i]! })))
+      : accRange;
+    outType = smallestTypeFor(biased.lo, biased.hi);
+  }
+  const { treeStages } = pipelinePlan(p.simd, p.treeLevelsPerStage);
+  // issue → memory data (1) → products (1) → tree (treeStages) → accumulate (1) → activation (1 for
+  // thresholds: compare bits; the count / bias add feeds the queue's write directly).
+  const pipelineDepth = 3 + treeStages + (act.kind === "thresholds" ? 1 : 0);
+  const queueDepth = Math.ceil((pipelineDepth + 2) / sf) + 1;
+  return {
+    sf,
+    nf,
+    inWidth: p.simd * p.inputType.bits,
+    outWidth: p.pe * outType.bits,
+    outElementBits: outType.bits,
+    outType,
+    accType,
+    xnor,
+    cyclesPerVector: nf * sf,
+    // input beat written (1), its neuron fold's last iteration issued SF − 1 cycles later, the
+    // pipeline's registers, then the queue's slot (1).
+    latency: 1 + (sf - 1) + pipelineDepth + 1,
+    pipelineDepth,
+    queueDepth,
+    treeStages,
+  };
+}
+
+export { exactAccumulatorRange, typeRange, union };

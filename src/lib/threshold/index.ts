@@ -1,0 +1,8 @@
+// The standalone thresholding unit and the multi-threshold pieces the MVAU shares.
+export { type CheckedThresholds, checkThresholdSpec, type ThresholdSpec } from "./spec.js";
+export {
+  Thresholding,
+  type ThresholdingParams,
+  type ThresholdingShape,
+  thresholdingShape,
+} from "./thresholding.js";

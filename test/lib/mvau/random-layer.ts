@@ -1,0 +1,154 @@
+// fast-check generators for MVAU layers: shapes with valid folds, datatypes, weights at and
+// inside the range edges, ascending thresholds (with duplicates and out-of-range values) and
+// input vectors. Ranges here are computed independently of the generator.
+import fc from "fast-check";
+import type { MvauActivation, MvauParams } from "../../../src/lib/mvau/index.js";
+import type { DataType } from "../../../src/nn/datatypes.js";
+
+export const UINT = (bits: number): DataType =>
+  bits === 1 ? { kind: "BINARY", bits: 1 } : { kind: "UINT", bits };
+export const INT = (bits: number): DataType => ({ kind: "INT", bits });
+export const BIPOLAR: DataType = { kind: "BIPOLAR", bits: 1 };
+
+export const lo = (dt: DataType): bigint =>
+  dt.kind === "INT" ? -(1n << BigInt(dt.bits - 1)) : dt.kind === "BIPOLAR" ? -1n : 0n;
+export const hi = (dt: DataType): bigint =>
+  dt.kind === "INT"
+    ? (1n << BigInt(dt.bits - 1)) - 1n
+    : dt.kind === "UINT"
+      ? (1n << BigInt(dt.bits)) - 1n
+      : 1n;
+
+const minOf = (a: bigint, b: bigint) => (a < b ? a : b);
+const maxOf = (a: bigint, b: bigint) => (a > b ? a : b);
+
+const divisorsOf = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+
+/** A value of dt, half the time at an edge of its range. */
+export function anyValueOf(dt: DataType): fc.Arbitrary<bigint> {
+  if (dt.kind === "BIPOLAR") return fc.constantFrom(-1n, 1n);
+  return fc.oneof(fc.constantFrom(lo(dt), hi(dt)), fc.bigInt({ min: lo(dt), max: hi(dt) }));
+}
+
+/** Exact accumulator range of a row (popcount [0, MW] for XNOR), by brute-force corners. */
+export function rowRange(inDt: DataType, wDt: DataType, row: readonly bigint[]): [bigint, bigint] {
+  if (inDt.kind === "BIPOLAR" && wDt.kind === "BIPOLAR") return [0n, BigInt(row.length)];
+  let a = 0n;
+  let b = 0n;
+  for (const w of row) {
+    const p = [w * lo(inDt), w * hi(inDt)];
+    a += minOf(p[0]!, p[1]!);
+    b += maxOf(p[0]!, p[1]!);
+  }
+  return [a, b];
+}
+
+/** Ascending thresholds drawn around [rlo, rhi], with duplicates and values past both ends. */
+function thresholdRow(count: number, rlo: bigint, rhi: bigint): fc.Arbitrary<bigint[]> {
+  const v = fc.oneof(
+    fc.constantFrom(rlo, rhi, rlo - 1n, rhi + 1n, rlo - 5n, rhi + 5n),
+    fc.bigInt({ min: rlo, max: rhi > rlo ? rhi : rlo }),
+  );
+  return fc
+    .array(v, { minLength: count, maxLength: count })
+    .map((t) => [...t].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+}
+
+const inputTypes = [UINT(1), UINT(2), UINT(4), UINT(8), INT(2), INT(3), INT(8), BIPOLAR];
+const weightTypes = [INT(2), INT(4), INT(8), UINT(1), UINT(3), BIPOLAR];
+
+export interface LayerCase {
+  params: MvauParams;
+  vectors: bigint[][];
+}
+
+export interface LayerLimits {
+  maxMw?: number;
+  maxMh?: number;
+  maxVectors?: number;
+  /** Force XNOR layers (BIPOLAR × BIPOLAR). */
+  xnor?: boolean;
+}
+
+export function layerCase(limits: LayerLimits = {}): fc.Arbitrary<LayerCase> {
+  const shape = fc.record({
+    mw: fc.integer({ min: 1, max: limits.maxMw ?? 24 }),
+    mh: fc.integer({ min: 1, max: limits.maxMh ?? 8 }),
+    inputType: limits.xnor ? fc.constant(BIPOLAR) : fc.constantFrom(...inputTypes),
+    weightType: limits.xnor ? fc.constant(BIPOLAR) : fc.constantFrom(...weightTypes),
+    levels: fc.integer({ min: 1, max: 3 }),
+  });
+  return shape.chain(({ mw, mh, inputType, weightType, levels }) =>
+    fc
+      .record({
+        simd: fc.constantFrom(...divisorsOf(mw)),
+        pe: fc.constantFrom(...divisorsOf(mh)),
+        weights: fc.array(fc.array(anyValueOf(weightType), { minLength: mw, maxLength: mw }), {
+          minLength: mh,
+          maxLength: mh,
+        }),
+        vectors: fc.array(fc.array(anyValueOf(inputType), { minLength: mw, maxLength: mw }), {
+          minLength: 1,
+          maxLength: limits.maxVectors ?? 4,
+        }),
+      })
+      .chain(({ simd, pe, weights, vectors }) =>
+        activation(mh, inputType, weightType, weights).map(
+          (act): LayerCase => ({
+            params: {
+              mw,
+              mh,
+              simd,
+              pe,
+              inputType,
+              weightType,
+              weights,
+              activation: act,
+              treeLevelsPerStage: levels,
+            },
+            vectors,
+          }),
+        ),
+      ),
+  );
+}
+
+function activation(
+  mh: number,
+  inDt: DataType,
+  wDt: DataType,
+  weights: bigint[][],
+): fc.Arbitrary<MvauActivation> {
+  const ranges = weights.map((r) => rowRange(inDt, wDt, r));
+  const rlo = ranges.reduce((m, r) => minOf(m, r[0]), ranges[0]![0]);
+  const rhi = ranges.reduce((m, r) => maxOf(m, r[1]), ranges[0]![1]);
+  const none = fc.record({
+    kind: fc.constant("none" as const),
+    bias: fc.option(fc.array(fc.bigInt({ min: -40n, max: 40n }), { minLength: mh, maxLength: mh }), {
+      nil: undefined,
+    }),
+  });
+  const outType = fc.constantFrom<DataType>(UINT(1), UINT(2), UINT(4), INT(2), INT(4), BIPOLAR);
+  const thresholds = outType.chain((out) => {
+    const count = out.kind === "BIPOLAR" ? 1 : Number(hi(out) - lo(out));
+    const n = fc.integer({ min: 1, max: Math.min(count, 7) });
+    return fc
+      .record({
+        kind: fc.constant("thresholds" as const),
+        outputType: fc.constant(out),
+        global: fc.boolean(),
+        n,
+      })
+      .chain(({ global, n, outputType }) =>
+        fc.record({
+          kind: fc.constant("thresholds" as const),
+          outputType: fc.constant(outputType),
+          outBias: fc.constant(out.kind === "BIPOLAR" ? 0n : lo(out)),
+          thresholds: global
+            ? thresholdRow(n, rlo, rhi).map((r) => [r])
+            : fc.tuple(...ranges.map((r) => thresholdRow(n, r[0], r[1]))),
+        }),
+      );
+  });
+  return fc.oneof(none, thresholds) as fc.Arbitrary<MvauActivation>;
+}

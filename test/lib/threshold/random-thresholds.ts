@@ -1,0 +1,75 @@
+// fast-check generators for the thresholding unit, and its expected beats from the golden
+// multiThreshold (packing written out in the test helpers, independent of the generator).
+import fc from "fast-check";
+import type { ThresholdingParams } from "../../../src/lib/threshold/index.js";
+import type { DataType } from "../../../src/nn/datatypes.js";
+import { multiThreshold } from "../../../src/nn/golden/index.js";
+import { anyValueOf, BIPOLAR, hi, INT, lo, UINT } from "../mvau/random-layer.js";
+import { pack } from "../mvau/reference.js";
+
+const divisorsOf = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+
+function ascending(count: number, dt: DataType): fc.Arbitrary<bigint[]> {
+  const v = fc.oneof(fc.constantFrom(lo(dt), hi(dt), lo(dt) - 1n, hi(dt) + 1n, hi(dt) + 9n), anyValueOf(dt));
+  return fc
+    .array(v, { minLength: count, maxLength: count })
+    .map((t) => [...t].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export interface ThresholdCase {
+  params: ThresholdingParams;
+  pixels: bigint[][];
+}
+
+export function thresholdCase(): fc.Arbitrary<ThresholdCase> {
+  return fc
+    .record({
+      channels: fc.integer({ min: 1, max: 12 }),
+      inputType: fc.constantFrom(UINT(1), UINT(4), UINT(9), INT(2), INT(5), INT(12)),
+      outputType: fc.constantFrom<DataType>(UINT(1), UINT(2), UINT(3), INT(2), INT(3), BIPOLAR),
+      global: fc.boolean(),
+      pixels: fc.integer({ min: 1, max: 5 }),
+    })
+    .chain(({ channels, inputType, outputType, global, pixels }) => {
+      const most = outputType.kind === "BIPOLAR" ? 1 : Number(hi(outputType) - lo(outputType));
+      return fc.integer({ min: 1, max: most }).chain((n) =>
+        fc.record({
+          params: fc.record({
+            channels: fc.constant(channels),
+            pe: fc.constantFrom(...divisorsOf(channels)),
+            inputType: fc.constant(inputType),
+            outputType: fc.constant(outputType),
+            outBias: fc.constant(outputType.kind === "BIPOLAR" ? 0n : lo(outputType)),
+            thresholds: fc.array(ascending(n, inputType), {
+              minLength: global ? 1 : channels,
+              maxLength: global ? 1 : channels,
+            }),
+          }),
+          pixels: fc.array(fc.array(anyValueOf(inputType), { minLength: channels, maxLength: channels }), {
+            minLength: pixels,
+            maxLength: pixels,
+          }),
+        }),
+      );
+    });
+}
+
+export function beats(p: ThresholdingParams, pixels: bigint[][]): { inputs: bigint[]; expected: bigint[] } {
+  const inputs: bigint[] = [];
+  const expected: bigint[] = [];
+  for (const px of pixels) {
+    const y = px.map((x, c) =>
+      multiThreshold(
+        x,
+        (p.thresholds.length === 1 ? p.thresholds[0]! : p.thresholds[c]!).map(BigInt),
+        Number(p.outBias ?? 0),
+        p.outputType,
+      ),
+    );
+    for (let f = 0; f < p.channels / p.pe; f++) {
+      inputs.push(pack(px.slice(f * p.pe, (f + 1) * p.pe), p.inputType));
+      expected.push(pack(y.slice(f * p.pe, (f + 1) * p.pe), p.outputType));
+    }
+  }
+  return { inputs, expected };
+}
