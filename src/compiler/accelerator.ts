@@ -6,14 +6,16 @@ import {
   input,
   instance,
   output,
+  type PortSpec,
   ports,
+  UInt,
   type Signal,
   type Value,
   connect,
 } from "../dsl/index.js";
 import { Argmax, argmaxIndexWidth } from "../lib/labelselect/argmax.js";
 import { Mvau } from "../lib/mvau/index.js";
-import { type AxisEnd, convertWidth, fork, fromAxis, queue, type StreamEnd, toAxis } from "../lib/stream/index.js";
+import { type AxisEnd, convertWidth, fork, fromAxis, queue, type StreamEnd, toAxis, widthFor } from "../lib/stream/index.js";
 import { type AcceleratorPlan, paddedWidth, verilogSafe } from "./plan.js";
 
 export interface AcceleratorIo {
@@ -37,16 +39,25 @@ export const Accelerator = defineModule(
   (plan: AcceleratorPlan) => {
     const widths = acceleratorIo(plan);
     const first = plan.layers[0]!;
+    const counts: Record<string, PortSpec> = {};
+    if (plan.exposeFifoCounts) {
+      plan.links.forEach((l, i) => {
+        if (l.fifoDepth > 0) counts[`debug_fifo${i}_count`] = output(UInt(widthFor(l.fifoDepth)));
+      });
+    }
     const io = ports({
       s_axis: input(AxiStream(widths.inputBits)),
       m_axis: output(AxiStream(widths.outputBits)),
       ...(widths.scoresBits ? { m_axis_scores: output(AxiStream(widths.scoresBits)) } : {}),
-    }) as { s_axis: AxisEnd; m_axis: AxisEnd; m_axis_scores?: AxisEnd };
+      ...counts,
+    }) as { s_axis: AxisEnd; m_axis: AxisEnd; m_axis_scores?: AxisEnd } & Record<string, Signal>;
 
     // The chain in data-flow order: input → [FIFO → width converter →] MVAU → … → arg-max.
     let stream = fromAxis("input", io.s_axis, plan.inputPerBeat * plan.inputType.bits);
     plan.layers.forEach((layer, i) => {
-      stream = queue(`fifo${i}`, stream, plan.links[i]!.fifoDepth);
+      stream = queue(`fifo${i}`, stream, plan.links[i]!.fifoDepth, {
+        onCount: plan.exposeFifoCounts ? (count) => io[`debug_fifo${i}_count`]!.set(count) : undefined,
+      });
       stream = convertWidth(`dwc${i}`, stream, layer.shape.inWidth);
       const mvau = instance(`layer${i}_${verilogSafe(layer.name)}`, Mvau, layer.mvau) as {
         in: StreamEnd<Signal>;

@@ -40,6 +40,8 @@ export interface CompileOptions {
   weightMemory?: WeightMemoryStyle;
   /** Also stream out the raw scores of the last layer. */
   scores?: boolean;
+  /** Bring FIFO occupancies out as ports, so simulation can report their peaks. */
+  exposeFifoCounts?: boolean;
   log?: (line: string) => void;
 }
 
@@ -91,7 +93,11 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   t(`folded: ${fold.foldings.map((f) => `PE ${f.pe}/SIMD ${f.simd}`).join(", ")}`, since);
 
   since = performance.now();
-  const plan = planAccelerator(streamlined, fold.foldings, { weightMemory: o.weightMemory, scores: o.scores });
+  const plan = planAccelerator(streamlined, fold.foldings, {
+    weightMemory: o.weightMemory,
+    scores: o.scores,
+    exposeFifoCounts: o.exposeFifoCounts,
+  });
   const design = elaborate(Accelerator, plan);
   t("elaborated", since);
 

@@ -3,6 +3,7 @@
 // one accelerator. Everything here is computed in TypeScript; no hardware is built yet.
 import { type DataType, dataTypeName, parseDataType } from "../nn/datatypes.js";
 import { divisors } from "../nn/divisors.js";
+import { linkFifoDepth } from "./fifo-sizing.js";
 import { isXnorLayer, thresholdSumToPopcount } from "../nn/accumulator.js";
 import type { Folding } from "../nn/fold.js";
 import { layerInputDatatypes } from "../nn/layer-types.js";
@@ -43,6 +44,7 @@ export interface AcceleratorPlan {
   argmax?: ArgmaxParams;
   /** Also stream out the last layer's raw scores. */
   scores: boolean;
+  exposeFifoCounts: boolean;
   /** Cycles per inference of the slowest layer. */
   initiationInterval: number;
 }
@@ -55,6 +57,8 @@ export interface PlanOptions {
   fifoDepths?: number[];
   /** Input elements per AXI beat (default: inputElementsPerBeat). */
   inputPerBeat?: number;
+  /** Bring every inter-layer FIFO's occupancy out as a top-level port `debug_fifo<i>_count` (for simulation). */
+  exposeFifoCounts?: boolean;
 }
 
 /** Widest AXI4-Stream beat an AXI DMA moves (bits). */
@@ -128,7 +132,7 @@ export function planAccelerator(model: Model, foldings: readonly Folding[], o: P
     from: i - 1,
     fromWidth: i === 0 ? inputPerBeat * first.inputType.bits : layers[i - 1]!.shape.outWidth,
     toWidth: l.shape.inWidth,
-    fifoDepth: o.fifoDepths?.[i] ?? (i === 0 ? 0 : 2),
+    fifoDepth: o.fifoDepths?.[i] ?? linkFifoDepth(layers[i - 1], l),
   }));
   const last = layers[layers.length - 1]!;
   // BIPOLAR scores are stored 0 for −1 and 1 for +1, so they rank correctly as unsigned bits.
@@ -144,6 +148,7 @@ export function planAccelerator(model: Model, foldings: readonly Folding[], o: P
     links,
     argmax,
     scores: o.scores ?? false,
+    exposeFifoCounts: o.exposeFifoCounts ?? false,
     initiationInterval,
   };
 }

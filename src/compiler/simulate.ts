@@ -15,6 +15,8 @@ export interface SimulationResult {
   cyclesPerInference: number;
   /** Total cycles from the end of reset to the last result (RTL engines). */
   cycles?: number;
+  /** Peak occupancy of each inter-layer FIFO (when compiled with exposeFifoCounts). */
+  fifoPeaks?: Record<string, number>;
 }
 
 export interface SimulationOptions {
@@ -39,9 +41,13 @@ export async function simulateAccelerator(
   const resultBeats = hasArgmax ? inputs.length : inputs.length * last.shape.nf;
   const outputs = [{ prefix: "m_axis", count: resultBeats, readyPattern: o.readyPattern }];
   if (c.plan.scores && hasArgmax) outputs.push({ prefix: "m_axis_scores", count: inputs.length * last.shape.nf, readyPattern: o.readyPattern });
+  const watch = c.emitted.topPorts.filter((p) => /^debug_fifo\d+_count$/.test(p.name)).map((p) => p.name);
   const r = await model.runStreams({
     inputs: [{ prefix: "s_axis", beats: inputBeats(c.plan, inputs), validPattern: o.validPattern }],
     outputs,
+    watch,
+    // Enough for every image at the analytic rate, four times over for random stalls.
+    maxCycles: 100_000 + 4 * (inputs.length + 4) * (c.plan.initiationInterval + c.report.latencyCycles),
   });
   if (r.violations.length > 0) throw new Error(`stream protocol violations: ${r.violations.slice(0, 5).join("; ")}`);
   const main = r.outputs.m_axis!;
@@ -58,6 +64,7 @@ export async function simulateAccelerator(
     predictions: hasArgmax ? predictions : (scores ?? []).map(argmaxOf),
     cyclesPerInference,
     cycles: r.cycles,
+    fifoPeaks: watch.length > 0 ? Object.fromEntries(watch.map((w) => [w, Number(r.watchMax[w] ?? 0n)])) : undefined,
   };
 }
 

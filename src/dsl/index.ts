@@ -13,6 +13,7 @@ export {
   type ModuleDef,
   named,
   output,
+  type PortSpec,
   ports,
   reg,
   regEnable,
