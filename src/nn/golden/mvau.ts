@@ -23,17 +23,47 @@ export function mvauGolden(
     if (!allows(inDt, x)) throw new RangeError(`mvau input[${i}] = ${x} does not fit ${dataTypeName(inDt)}`);
   });
   const xnor = isXnorLayer(inDt, wDt);
-  return weights.map((row, r) => {
-    if (row.length !== mw)
-      throw new RangeError(`mvau weights[${r}] has ${row.length} values, inputs have ${mw}`);
+  const checked = checkedWeights(weights, wDt, mw);
+  // Exact in doubles whenever every partial sum stays below 2^53 (true of any 8-bit layer).
+  if (checked.numeric) {
+    const x = Float64Array.from(inputs, Number);
+    return checked.numeric.map((row) => {
+      let acc = 0;
+      if (xnor) for (let i = 0; i < mw; i++) acc += row[i] === x[i] ? 1 : 0;
+      else for (let i = 0; i < mw; i++) acc += row[i]! * x[i]!;
+      const a = BigInt(acc);
+      return xnor && form === "sum" ? popcountToSum(a, mw) : a;
+    });
+  }
+  return weights.map((row) => {
     let acc = 0n;
     row.forEach((w, i) => {
-      if (!allows(wDt, w))
-        throw new RangeError(`mvau weights[${r}][${i}] = ${w} does not fit ${dataTypeName(wDt)}`);
       acc += xnor ? (w === inputs[i] ? 1n : 0n) : w * inputs[i]!;
     });
     return xnor && form === "sum" ? popcountToSum(acc, mw) : acc;
   });
+}
+
+/** Weight matrices already checked against their datatype, with a double copy when exact. */
+const checkedCache = new WeakMap<object, { numeric?: Float64Array[] }>();
+
+function checkedWeights(weights: readonly (readonly bigint[])[], wDt: DataType, mw: number): { numeric?: Float64Array[] } {
+  const hit = checkedCache.get(weights);
+  if (hit) return hit;
+  let maxAbs = 0n;
+  weights.forEach((row, r) => {
+    if (row.length !== mw) throw new RangeError(`mvau weights[${r}] has ${row.length} values, inputs have ${mw}`);
+    row.forEach((w, i) => {
+      if (!allows(wDt, w)) throw new RangeError(`mvau weights[${r}][${i}] = ${w} does not fit ${dataTypeName(wDt)}`);
+      const a = w < 0n ? -w : w;
+      if (a > maxAbs) maxAbs = a;
+    });
+  });
+  // Inputs of up to 32 bits: |Σ w·x| ≤ MW · max|w| · 2^32 must stay below 2^53.
+  const exact = BigInt(mw) * maxAbs * (1n << 32n) < 1n << 53n;
+  const result = { numeric: exact ? weights.map((row) => Float64Array.from(row, Number)) : undefined };
+  checkedCache.set(weights, result);
+  return result;
 }
 
 /** The ±1 dot product from an XNOR layer's popcount (sum = 2·pop − MW). */

@@ -42,15 +42,32 @@ export function runGoldenLayers(model: Model, input: readonly bigint[]): bigint[
   return outs;
 }
 
+/** A layer's parameters as bigints, converted once per layer object (models are not mutated). */
+const converted = new WeakMap<DenseLayer, { weights: bigint[][]; thresholds?: bigint[][] }>();
+
+function layerTensors(layer: DenseLayer): { weights: bigint[][]; thresholds?: bigint[][] } {
+  let t = converted.get(layer);
+  if (!t) {
+    const act = layer.activation;
+    t = {
+      weights: weightMatrix(layer),
+      thresholds: act.kind === "thresholds" ? Array.from({ length: layer.outFeatures }, (_, c) => thresholdRow(act, c)) : undefined,
+    };
+    converted.set(layer, t);
+  }
+  return t;
+}
+
 /** One streamlined layer. Thresholds and biases are in ±1-sum form for XNOR layers (see docs). */
 export function goldenLayer(layer: DenseLayer, x: readonly bigint[], inDt: DataType): bigint[] {
   const wDt = parseDataType(layer.weightDatatype);
-  const acc = mvauGolden(x, weightMatrix(layer), inDt, wDt, isXnorLayer(inDt, wDt) ? "sum" : "popcount");
+  const tensors = layerTensors(layer);
+  const acc = mvauGolden(x, tensors.weights, inDt, wDt, isXnorLayer(inDt, wDt) ? "sum" : "popcount");
   const act = layer.activation;
   switch (act.kind) {
     case "thresholds": {
       const outDt = parseDataType(act.outDatatype);
-      return acc.map((a, c) => multiThreshold(a, thresholdRow(act, c), act.outBias, outDt));
+      return acc.map((a, c) => multiThreshold(a, tensors.thresholds![c]!, act.outBias, outDt));
     }
     case "none":
       return acc.map((a, c) => a + toBigInt(channelValue(act.bias, c)));
