@@ -198,9 +198,20 @@ function elaborateModule<P, IO>(def: ModuleDef<P, IO>, params: P): Elaborated<IO
   return result;
 }
 
+/** Identity tokens for large arrays, so a cache key never serialises a whole weight matrix. */
+const arrayIds = new WeakMap<object, number>();
+let nextArrayId = 0;
+
 function stableKey(v: unknown): string {
   return JSON.stringify(v, (_k, x) => {
     if (typeof x === "bigint") return `${x}n`;
+    // Equal but distinct large arrays get different keys: they elaborate twice, and the
+    // emitter still shares the identical Verilog.
+    if (Array.isArray(x) && x.length > 64) {
+      let id = arrayIds.get(x);
+      if (id === undefined) arrayIds.set(x, (id = nextArrayId++));
+      return `#array${id}`;
+    }
     if (x && typeof x === "object" && !Array.isArray(x)) {
       return Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]]));
     }

@@ -27,21 +27,22 @@ export function maxBig(values: readonly bigint[]): bigint {
   return m;
 }
 
-/** Range of w·x over x in inDt: linear in x, so the endpoints give it. */
-function productRange(inDt: DataType, w: bigint): Range {
-  const a = w * minValue(inDt);
-  const b = w * maxValue(inDt);
-  return a <= b ? { lo: a, hi: b } : { lo: b, hi: a };
-}
-
 /** Exact range of one output channel's dot product over every input vector of inDt. */
 export function rowAccumulatorRange(inDt: DataType, row: readonly bigint[]): Range {
+  const xMin = minValue(inDt);
+  const xMax = maxValue(inDt);
   let lo = 0n;
   let hi = 0n;
   for (const w of row) {
-    const p = productRange(inDt, w);
-    lo += p.lo;
-    hi += p.hi;
+    const a = w * xMin;
+    const b = w * xMax;
+    if (a <= b) {
+      lo += a;
+      hi += b;
+    } else {
+      lo += b;
+      hi += a;
+    }
   }
   return { lo, hi };
 }

@@ -43,8 +43,26 @@ export function isSigned(dt: DataType): boolean {
   return dt.kind === "INT" || dt.kind === "BIPOLAR";
 }
 
+const minCache = new Map<string, bigint>();
+const maxCache = new Map<string, bigint>();
+
 /** Smallest representable value. */
 export function minValue(dt: DataType): bigint {
+  const key = `${dt.kind}${dt.bits}`;
+  let v = minCache.get(key);
+  if (v === undefined) minCache.set(key, (v = computeMin(dt)));
+  return v;
+}
+
+/** Largest representable value. */
+export function maxValue(dt: DataType): bigint {
+  const key = `${dt.kind}${dt.bits}`;
+  let v = maxCache.get(key);
+  if (v === undefined) maxCache.set(key, (v = computeMax(dt)));
+  return v;
+}
+
+function computeMin(dt: DataType): bigint {
   switch (dt.kind) {
     case "UINT":
     case "BINARY":
@@ -56,8 +74,7 @@ export function minValue(dt: DataType): bigint {
   }
 }
 
-/** Largest representable value. */
-export function maxValue(dt: DataType): bigint {
+function computeMax(dt: DataType): bigint {
   switch (dt.kind) {
     case "UINT":
       return (1n << BigInt(dt.bits)) - 1n;

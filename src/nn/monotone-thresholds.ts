@@ -27,9 +27,18 @@ export function fitThresholds(
   let searchLo = lo;
   for (let k = 1; k <= levels; k++) {
     const target = minCode + k;
-    // Smallest acc in [searchLo, hi] with code(acc) >= target, or hi + 1.
+    // Smallest acc in [searchLo, hi] with code(acc) >= target, or hi + 1. Consecutive
+    // thresholds are usually close, so gallop up from the previous one to bracket it first.
     let a = searchLo;
     let b = hi + 1n;
+    for (let step = 1n; a + step <= hi; step *= 2n) {
+      if (code(a + step) >= target) {
+        b = a + step;
+        break;
+      }
+      a = a + step + 1n;
+    }
+    if (a > b) a = b;
     while (a < b) {
       const mid = a + ((b - a) >> 1n);
       if (code(mid) >= target) b = mid;

@@ -115,13 +115,15 @@ const typeRange = (dt: DataType): Range => ({ lo: minValue(dt), hi: maxValue(dt)
 
 /** Weights as bigints, checked against the shape and the weight datatype. */
 export function checkWeights(p: MvauParams): bigint[][] {
+  const wMin = minValue(p.weightType);
+  const wMax = maxValue(p.weightType);
   if (p.weights.length !== p.mh)
     fail(`weights have ${p.weights.length} rows; MH=${p.mh} rows (one per output channel) are needed`);
   return p.weights.map((row, r) => {
     if (row.length !== p.mw) fail(`weights row ${r} has ${row.length} values; MW=${p.mw} are needed`);
     return row.map((v, i) => {
       const b = BigInt(v);
-      if (!allows(p.weightType, b)) {
+      if (b < wMin || b > wMax || (p.weightType.kind === "BIPOLAR" && b === 0n)) {
         fail(
           `weight [${r}][${i}] = ${b} does not fit ${dataTypeName(p.weightType)} (${minValue(p.weightType)}..${maxValue(p.weightType)})`,
         );
