@@ -38,7 +38,13 @@ export function readCache(path: string, count: number, pixelsPerImage: number): 
   return new Uint8Array(data);
 }
 
-export function writeCache(path: string, dir: string, count: number, pixelsPerImage: number, data: Uint8Array): void {
+export function writeCache(
+  path: string,
+  dir: string,
+  count: number,
+  pixelsPerImage: number,
+  data: Uint8Array,
+): void {
   mkdirSync(dir, { recursive: true });
   const header = Buffer.from(JSON.stringify({ count, pixels: pixelsPerImage }), "utf8");
   const len = Buffer.alloc(4);

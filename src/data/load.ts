@@ -61,7 +61,13 @@ function decodeAll(root: string, entries: ImageEntry[], opts: LoadOptions): Uint
   return data;
 }
 
-function gather(data: Uint8Array, entries: ImageEntry[], idx: number[], dim: number, norm: Normalization): Split {
+function gather(
+  data: Uint8Array,
+  entries: ImageEntry[],
+  idx: number[],
+  dim: number,
+  norm: Normalization,
+): Split {
   const x = new Uint8Array(idx.length * dim);
   const y = new Uint8Array(idx.length);
   idx.forEach((k, i) => {
@@ -92,12 +98,31 @@ export function loadDataset(root: string, opts: LoadOptions): LoadedDataset {
         opts.valFraction ?? 0.15,
         opts.splitSeed ?? 1,
       );
-      splits.train = gather(data, layout.entries, h.train.map((j) => trainIdx[j]!), dim, norm);
-      splits.val = gather(data, layout.entries, h.val.map((j) => trainIdx[j]!), dim, norm);
+      splits.train = gather(
+        data,
+        layout.entries,
+        h.train.map((j) => trainIdx[j]!),
+        dim,
+        norm,
+      );
+      splits.val = gather(
+        data,
+        layout.entries,
+        h.val.map((j) => trainIdx[j]!),
+        dim,
+        norm,
+      );
     }
   } else if (layout.splits.includes("val")) {
     splits.val = gather(data, layout.entries, idxOf("val"), dim, norm);
   }
   if (layout.splits.includes("test")) splits.test = gather(data, layout.entries, idxOf("test"), dim, norm);
-  return { classes: layout.classes, width: opts.width, height: opts.height, normalize: norm, valSource, splits };
+  return {
+    classes: layout.classes,
+    width: opts.width,
+    height: opts.height,
+    normalize: norm,
+    valSource,
+    splits,
+  };
 }

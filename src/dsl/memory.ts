@@ -51,6 +51,9 @@ abstract class MemoryBase {
         `memory "${this.name}" has ${this.ir.depth} words (${this.addrWidth} address bits) but the address is ${a.width} bits; truncate it`,
       );
     }
+    if (a.op === "lit" && a.param.value! >= BigInt(this.ir.depth)) {
+      throw new ElaborationError(`memory "${this.name}" has ${this.ir.depth} words; address ${a.param.value} is out of range`);
+    }
     return a.width < this.addrWidth ? a.pad(this.addrWidth) : a;
   }
 

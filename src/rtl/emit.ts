@@ -326,8 +326,12 @@ function wholeUses(m: ModuleIR): Set<Signal> {
       whole.add(e as Signal);
       continue;
     }
-    // A bit slice or a static right shift of a signal reads only part of it.
-    if ((e.op === "bits" || e.op === "shr") && e.args[0]!.op === "sig") continue;
+    // A bit slice or a static right shift of a signal (seen through casts) reads only part of it.
+    if (e.op === "bits" || e.op === "shr") {
+      let base = e.args[0]!;
+      while (base.op === "cast") base = base.args[0]!;
+      if (base.op === "sig") continue;
+    }
     stack.push(...e.args);
   }
   return whole;

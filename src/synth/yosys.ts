@@ -3,12 +3,13 @@
 // technology mapping, not Vivado's, but they show what a block maps to (block RAM or LUT RAM,
 // how many LUTs of control logic) and catch a memory that failed to infer.
 import type { EmittedDesign } from "../rtl/emit.js";
+import { hierarchicalCells, parseStat, type YosysStat } from "./stat.js";
 
 /** `xcup`: UltraScale+ (ZCU104, ZCU102, Ultra96); `xc7`: 7-series (PYNQ-Z1/Z2). */
 export type XilinxFamily = "xcup" | "xc7";
 
 export interface CellCounts {
-  /** LUT1..LUT6 cells (logic LUTs; LUT RAM and SRLs are counted separately). */
+  /** LUT1..LUT6 cells (logic LUTs; LUT RAM and SRLs are counted separately; INV cells, which Vivado absorbs, are in byType only). */
   lut: number;
   /** Flip-flops (FDRE, FDSE, FDCE, FDPE). */
   ff: number;
@@ -29,6 +30,8 @@ export interface SynthOptions {
   family?: XilinxFamily;
   /** Keep the log (Yosys's stdout) in the result; default false. */
   keepLog?: boolean;
+  /** Flatten the hierarchy before synthesis (`synth_xilinx -flatten`); default false. */
+  flatten?: boolean;
 }
 
 export interface SynthResult {
@@ -66,28 +69,75 @@ export function classifyCells(byType: Record<string, number>): CellCounts {
   return c;
 }
 
+/** What Yosys needs: Verilog and memory-image files by name, which to read, and the top. */
+export interface SynthInput {
+  files: ReadonlyMap<string, string> | Record<string, string>;
+  verilogFiles: readonly string[];
+  top: string;
+}
+
+/**
+ * Vivado builds a `rom_style = "distributed"` ROM from LUTs as logic; Yosys 0.55 rejects that
+ * style for ROMs ("no valid mapping found for memory") and calls the same thing "logic".
+ */
+export function forYosys(verilog: string): string {
+  return verilog.replace(/rom_style\s*=\s*"distributed"/g, 'rom_style = "logic"');
+}
+
+/**
+ * Runs `synth_xilinx` out of context (no I/O buffers) and returns Yosys's per-module statistics.
+ * The hierarchy is kept unless `flatten` is set, so each module's cells can be read separately.
+ */
+export async function runSynthStat(
+  input: SynthInput,
+  options: SynthOptions = {},
+): Promise<{ stat: YosysStat; log?: string }> {
+  const family = options.family ?? "xcup";
+  const { runYosys } = await import("@yowasp/yosys");
+  const files: Record<string, string> = {};
+  const entries = input.files instanceof Map ? [...input.files] : Object.entries(input.files);
+  for (const [name, text] of entries) files[name] = name.endsWith(".v") ? forYosys(text) : text;
+  const read = input.verilogFiles.map((f) => `read_verilog ${f}`).join("; ");
+  const flatten = options.flatten ? " -flatten" : "";
+  const script = `${read}; synth_xilinx -family ${family} -top ${input.top} -noiopad${flatten}; tee -q -o stat.json stat -json -top ${input.top}`;
+  const chunks: Uint8Array[] = [];
+  let out: Record<string, unknown>;
+  try {
+    out = (await runYosys(["-q", "-p", script], files, {
+      stdout: (b) => b && chunks.push(b),
+      stderr: (b) => b && chunks.push(b),
+    })) as Record<string, unknown>;
+  } catch (e) {
+    const text = Buffer.concat(chunks).toString("utf8").trim();
+    const tail = text.split("\n").slice(-5).join(" | ");
+    throw new Error(`Yosys failed on ${input.top}: ${tail || (e as Error).message}`);
+  }
+  const raw = out["stat.json"];
+  if (raw === undefined)
+    throw new Error(
+      `Yosys wrote no statistics for ${input.top}: ${Buffer.concat(chunks).toString("utf8").slice(0, 500)}`,
+    );
+  const text = typeof raw === "string" ? raw : new TextDecoder().decode(raw as Uint8Array);
+  const log = options.keepLog ? Buffer.concat(chunks).toString("utf8") : undefined;
+  return { stat: parseStat(text), log };
+}
+
 /**
  * Synthesises an emitted design with `synth_xilinx` out of context (no I/O buffers) and
  * returns its cell counts. Takes seconds to a minute: the first call compiles the WebAssembly.
  */
 export async function synthXilinx(emitted: EmittedDesign, options: SynthOptions = {}): Promise<SynthResult> {
   const family = options.family ?? "xcup";
-  const { runYosys } = await import("@yowasp/yosys");
-  const files: Record<string, string> = {};
-  for (const [name, text] of emitted.files) files[name] = text;
-  const read = emitted.verilogFiles.map((f) => `read_verilog ${f}`).join("; ");
-  const script = `${read}; synth_xilinx -family ${family} -top ${emitted.topName} -noiopad; tee -q -o stat.json stat -json`;
-  const chunks: Uint8Array[] = [];
-  const out = (await runYosys(["-q", "-p", script], files, {
-    stdout: options.keepLog ? (b) => b && chunks.push(b) : null,
-    stderr: (b) => b && chunks.push(b),
-  })) as Record<string, unknown>;
-  const raw = out["stat.json"];
-  const text = typeof raw === "string" ? raw : new TextDecoder().decode(raw as Uint8Array);
-  const stat = JSON.parse(text) as { design?: { num_cells_by_type?: Record<string, number> } };
-  const byType = stat.design?.num_cells_by_type ?? {};
-  const log = options.keepLog ? Buffer.concat(chunks).toString("utf8") : undefined;
-  return { top: emitted.topName, family, cells: classifyCells(byType), log };
+  const { stat, log } = await runSynthStat(
+    { files: emitted.files, verilogFiles: emitted.verilogFiles, top: emitted.topName },
+    { ...options, family },
+  );
+  return {
+    top: emitted.topName,
+    family,
+    cells: classifyCells(hierarchicalCells(stat, emitted.topName)),
+    log,
+  };
 }
 
 /** One line for reports: `LUT 23  FF 40  LUTRAM 2  SRL 0  BRAM18 0  BRAM36 1  URAM 0  DSP 0`. */

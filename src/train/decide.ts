@@ -29,7 +29,10 @@ export function chooseMargin(labels: ArrayLike<number>, diff: ArrayLike<number>)
     const bal = ((pos ? tp / pos : 0) + (neg ? tn / neg : 0)) / 2;
     const next = k + 1 < candidates.length ? candidates[k + 1]! : t + 1;
     const mid = Math.floor((t + next - 1) / 2);
-    if (bal > best.balancedAccuracy + 1e-12 || (Math.abs(bal - best.balancedAccuracy) <= 1e-12 && Math.abs(mid) < Math.abs(best.margin))) {
+    if (
+      bal > best.balancedAccuracy + 1e-12 ||
+      (Math.abs(bal - best.balancedAccuracy) <= 1e-12 && Math.abs(mid) < Math.abs(best.margin))
+    ) {
       best = { margin: mid, balancedAccuracy: bal };
     }
   }

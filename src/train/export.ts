@@ -1,8 +1,9 @@
 // Writes a trained QuantMlp as a Loom model file. Hidden layers become "float" activations
 // (accumulator scale per channel, bias in float units = integer bias × accumulator scale);
 // the last layer is a raw accumulator with an integer bias and one per-tensor scale.
-import type { DenseLayer, Model } from "../nn/model-format.js";
+
 import type { Normalization } from "../data/normalize.js";
+import type { DenseLayer, Model } from "../nn/model-format.js";
 import type { QuantMlp } from "./mlp.js";
 
 export interface ExportOptions {
@@ -46,7 +47,13 @@ export function exportModel(net: QuantMlp, opts: ExportOptions): Model {
         scale: accScale,
         bias: biasInt.map((b, c) => b * accScale[c]!),
         relu: true,
-        quant: { scale: p.alpha[0]! / net.levels, bits: abits, signed: false, narrow: false, rounding: "ROUND" as const },
+        quant: {
+          scale: p.alpha[0]! / net.levels,
+          bits: abits,
+          signed: false,
+          narrow: false,
+          rounding: "ROUND" as const,
+        },
       },
     };
   });

@@ -3,7 +3,14 @@
 // batch rows (register blocking), which is what makes plain JS reach ~1 GFLOP/s here.
 
 /** Y[b,o] = Σ_i X[b,i]·W[o,i]  (X: B×I, W: O×I, Y: B×O). */
-export function matmulXWt(x: Float32Array, w: Float32Array, y: Float32Array, B: number, I: number, O: number): void {
+export function matmulXWt(
+  x: Float32Array,
+  w: Float32Array,
+  y: Float32Array,
+  B: number,
+  I: number,
+  O: number,
+): void {
   let b = 0;
   for (; b + 4 <= B; b += 4) {
     const x0 = b * I;
@@ -41,7 +48,14 @@ export function matmulXWt(x: Float32Array, w: Float32Array, y: Float32Array, B: 
 }
 
 /** dW[o,i] = Σ_b dY[b,o]·X[b,i]  (overwrites dW). */
-export function matmulDyTX(dy: Float32Array, x: Float32Array, dw: Float32Array, B: number, I: number, O: number): void {
+export function matmulDyTX(
+  dy: Float32Array,
+  x: Float32Array,
+  dw: Float32Array,
+  B: number,
+  I: number,
+  O: number,
+): void {
   dw.fill(0);
   for (let o = 0; o < O; o++) {
     const wo = o * I;
@@ -70,7 +84,14 @@ export function matmulDyTX(dy: Float32Array, x: Float32Array, dw: Float32Array, 
 }
 
 /** dX[b,i] = Σ_o dY[b,o]·W[o,i]  (overwrites dX). */
-export function matmulDyW(dy: Float32Array, w: Float32Array, dx: Float32Array, B: number, I: number, O: number): void {
+export function matmulDyW(
+  dy: Float32Array,
+  w: Float32Array,
+  dx: Float32Array,
+  B: number,
+  I: number,
+  O: number,
+): void {
   dx.fill(0);
   for (let b = 0; b < B; b++) {
     const xb = b * I;

@@ -36,7 +36,9 @@ function activate(act: Activation, acc: number, c: number): number {
       let y = acc * at(act.scale, c) + at(act.bias, c);
       const bn = act.batchnorm;
       if (bn) {
-        y = (at(bn.gamma, c) * (y - at(bn.mean, c))) / Math.sqrt(at(bn.variance, c) + bn.epsilon) + at(bn.beta, c);
+        y =
+          (at(bn.gamma, c) * (y - at(bn.mean, c))) / Math.sqrt(at(bn.variance, c) + bn.epsilon) +
+          at(bn.beta, c);
       }
       if (act.relu) y = Math.max(0, y);
       const [lo, hi] = codeRange(act.quant);

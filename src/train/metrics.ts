@@ -14,7 +14,11 @@ export interface BinaryMetrics {
   confusion: [[number, number], [number, number]];
 }
 
-export function binaryMetrics(labels: ArrayLike<number>, preds: ArrayLike<number>, scores: ArrayLike<number>): BinaryMetrics {
+export function binaryMetrics(
+  labels: ArrayLike<number>,
+  preds: ArrayLike<number>,
+  scores: ArrayLike<number>,
+): BinaryMetrics {
   const confusion: [[number, number], [number, number]] = [
     [0, 0],
     [0, 0],

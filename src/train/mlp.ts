@@ -15,6 +15,11 @@ export interface MlpConfig {
   abits: number;
   /** Scale of the UINT8 input codes (1/255: codes map to [0, 1]). */
   inputScale: number;
+  /**
+   * Float mode for gradient checks: no rounding anywhere (weights, biases, activations are
+   * clipped to [0, α] but not quantized), so backward() is the exact derivative.
+   */
+  float?: boolean;
 }
 
 export interface DenseParams {
@@ -84,6 +89,7 @@ export class QuantMlp {
   /** Quantized weights of layer l as integer codes and scales (what the exporter writes). */
   quantized(l: number) {
     const p = this.layers[l]!;
+    if (this.cfg.float) return { codes: p.w.slice(), scale: new Float64Array(p.outF).fill(1) };
     return quantizeWeights(p.w, p.outF, p.inF, this.cfg.wbits, !this.isLast(l));
   }
 
@@ -106,7 +112,9 @@ export class QuantMlp {
       const q = this.quantized(l);
       matmulXWt(input, dequant(q.codes, q.scale, p.inF), z, B, p.inF, p.outF);
       if (this.isLast(l)) break;
-      const pos = Array.from(z).filter((v) => v > 0).sort((a, b) => a - b);
+      const pos = Array.from(z)
+        .filter((v) => v > 0)
+        .sort((a, b) => a - b);
       p.alpha[0] = pos.length ? pos[Math.floor(0.995 * (pos.length - 1))]! : 1;
       const qs = p.alpha[0]! / this.levels;
       input = z.map((v) => qs * Math.min(this.levels, Math.max(0, roundHalfEven(v / qs))));
@@ -127,7 +135,7 @@ export class QuantMlp {
       const sIn = this.inputScaleOf(l);
       for (let c = 0; c < p.outF; c++) {
         const acc = q.scale[c]! * sIn;
-        const bq = roundHalfEven(p.b[c]! / acc) * acc;
+        const bq = this.cfg.float ? p.b[c]! : roundHalfEven(p.b[c]! / acc) * acc;
         for (let r = 0; r < B; r++) z[r * p.outF + c]! += bq;
       }
       if (this.isLast(l)) {
@@ -137,7 +145,11 @@ export class QuantMlp {
       const L = this.levels;
       const qs = p.alpha[0]! / L;
       const out = new Float32Array(z.length);
-      for (let i = 0; i < z.length; i++) out[i] = qs * Math.min(L, Math.max(0, roundHalfEven(z[i]! / qs)));
+      for (let i = 0; i < z.length; i++) {
+        out[i] = this.cfg.float
+          ? Math.min(p.alpha[0]!, Math.max(0, z[i]!))
+          : qs * Math.min(L, Math.max(0, roundHalfEven(z[i]! / qs)));
+      }
       let dropMask: Float32Array | undefined;
       if (drop && drop.rate > 0) {
         dropMask = new Float32Array(z.length);

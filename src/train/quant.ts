@@ -26,7 +26,11 @@ export function weightQmax(bits: number): number {
   return bits === 1 ? 1 : 2 ** (bits - 1) - 1;
 }
 
-function rowStats(w: Float32Array, from: number, to: number): { maxAbs: number; rms: number; meanAbs: number } {
+function rowStats(
+  w: Float32Array,
+  from: number,
+  to: number,
+): { maxAbs: number; rms: number; meanAbs: number } {
   let maxAbs = 0;
   let sq = 0;
   let abs = 0;

@@ -82,13 +82,31 @@ export function evaluateSplit(net: QuantMlp, s: Split, weights: number[], K: num
     }
   }
   const recalls = count.map((c, k) => (c ? hit[k]! / c : 0));
-  return { loss: loss / wsum, accuracy: correct / s.n, balancedAccuracy: recalls.reduce((a, b) => a + b, 0) / K };
+  return {
+    loss: loss / wsum,
+    accuracy: correct / s.n,
+    balancedAccuracy: recalls.reduce((a, b) => a + b, 0) / K,
+  };
 }
 
-export function trainMlp(train: Split, val: Split, width: number, height: number, K: number, opts: TrainOptions): TrainResult {
+export function trainMlp(
+  train: Split,
+  val: Split,
+  width: number,
+  height: number,
+  K: number,
+  opts: TrainOptions,
+): TrainResult {
   const rng = new Rng(opts.seed);
   const net = new QuantMlp(
-    { inputs: train.dim, hidden: opts.hidden, outputs: K, wbits: opts.wbits, abits: opts.abits, inputScale: INPUT_SCALE },
+    {
+      inputs: train.dim,
+      hidden: opts.hidden,
+      outputs: K,
+      wbits: opts.wbits,
+      abits: opts.abits,
+      inputScale: INPUT_SCALE,
+    },
     rng,
   );
   const B = opts.batch ?? 64;
@@ -127,7 +145,16 @@ export function trainMlp(train: Split, val: Split, width: number, height: number
       const x = new Float32Array(n * train.dim);
       const labels = new Uint8Array(n);
       idx.forEach((j, r) => {
-        augmentInto(train.x.subarray(j * train.dim, (j + 1) * train.dim), width, height, aug, rng, x, r * train.dim, INPUT_SCALE);
+        augmentInto(
+          train.x.subarray(j * train.dim, (j + 1) * train.dim),
+          width,
+          height,
+          aug,
+          rng,
+          x,
+          r * train.dim,
+          INPUT_SCALE,
+        );
         labels[r] = train.y[j]!;
       });
       const logits = net.forward(x, n, { rate: opts.dropout ?? 0, rng });

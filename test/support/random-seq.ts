@@ -65,7 +65,8 @@ export function seqArbitrary(): fc.Arbitrary<SeqRecipe> {
       const mem = memSpec
         ? {
             width: memSpec[0],
-            depth: memSpec[1],
+            // Power-of-two depths: random addresses (even constant ones) then always fit.
+            depth: 2 ** (1 + (memSpec[1] % 4)),
             waddr: memSpec[2][0]! % total,
             wdata: memSpec[2][1]! % total,
             wen: memSpec[2][2]! % total,

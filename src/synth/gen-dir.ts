@@ -1,0 +1,41 @@
+// Reads what `loom gen` wrote (rtl/ and report.json) back into a synthesis input.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { SynthLayer } from "./accelerator.js";
+import type { SynthInput } from "./yosys.js";
+
+interface ReportLayer {
+  name: string;
+  pe: number;
+  simd: number;
+  weightMemory?: { perPe?: { depth: number; width: number } };
+}
+
+export function readGenDir(dir: string): SynthInput & { layers: SynthLayer[]; board?: string } {
+  const rtl = join(dir, "rtl");
+  const reportPath = join(dir, "report.json");
+  if (!existsSync(rtl) || !existsSync(reportPath)) {
+    throw new Error(`${dir} is not a loom gen output directory (rtl/ and report.json expected)`);
+  }
+  const report = JSON.parse(readFileSync(reportPath, "utf8")) as {
+    top?: string;
+    board?: { name?: string };
+    layers?: ReportLayer[];
+  };
+  if (typeof report.top !== "string" || !Array.isArray(report.layers)) {
+    throw new Error(`${reportPath} has no top module or layer list`);
+  }
+  const files = new Map<string, string>();
+  for (const f of readdirSync(rtl).sort()) {
+    if (f.endsWith(".v") || f.endsWith(".hex")) files.set(f, readFileSync(join(rtl, f), "utf8"));
+  }
+  const verilogFiles = [...files.keys()].filter((f) => f.endsWith(".v"));
+  if (!files.has(`${report.top}.v`)) throw new Error(`${rtl} has no ${report.top}.v`);
+  const layers = report.layers.map((l) => ({
+    name: l.name,
+    pe: l.pe,
+    simd: l.simd,
+    weightsPerPe: l.weightMemory?.perPe ?? { depth: 0, width: 0 },
+  }));
+  return { files, verilogFiles, top: report.top, layers, board: report.board?.name };
+}

@@ -1,0 +1,52 @@
+// Did each layer's weight memory land where the generator asked? The MVAU marks every
+// weight ROM with a `rom_style` attribute; Yosys's per-layer cell counts show whether block
+// RAM was inferred for the ones marked "block".
+import type { CellCounts } from "./yosys.js";
+
+/** ROMs marked `(* rom_style = "block" *)` and `"distributed"` in one Verilog module's text. */
+export function romStyles(verilog: string): { block: number; distributed: number } {
+  const count = (style: string) =>
+    (verilog.match(new RegExp(`rom_style\\s*=\\s*"${style}"`, "g")) ?? []).length;
+  return { block: count("block"), distributed: count("distributed") };
+}
+
+export interface WeightPlacement {
+  /** ROMs the Verilog asks to be block RAM / distributed RAM (instances counted). */
+  blockRoms: number;
+  distributedRoms: number;
+  /** Block RAM primitives Yosys inferred in the layer, in BRAM18 units (BRAM36 = 2, URAM = 8). */
+  bram18Equivalent: number;
+  /** Bits of weights per PE memory, and in all. */
+  bitsPerPe: number;
+  /** Empty when the placement is as intended. */
+  problem?: string;
+}
+
+/** Per-PE memories at least this large (bits, and words) are expected in block RAM. */
+export const LARGE_ROM_BITS = 8192;
+export const LARGE_ROM_DEPTH = 64;
+
+export function checkWeightPlacement(
+  layer: string,
+  roms: { block: number; distributed: number },
+  perPe: { depth: number; width: number },
+  cells: Pick<CellCounts, "bram18" | "bram36" | "uram">,
+): WeightPlacement {
+  const bram18Equivalent = cells.bram18 + 2 * cells.bram36 + 8 * cells.uram;
+  const bitsPerPe = perPe.depth * perPe.width;
+  const base = { blockRoms: roms.block, distributedRoms: roms.distributed, bram18Equivalent, bitsPerPe };
+  if (roms.block > 0 && bram18Equivalent < roms.block) {
+    return {
+      ...base,
+      problem: `${layer}: ${roms.block} weight ROMs marked block RAM but Yosys inferred only ${bram18Equivalent} BRAM18-equivalents: weights went to LUTs`,
+    };
+  }
+  const large = bitsPerPe >= LARGE_ROM_BITS && perPe.depth >= LARGE_ROM_DEPTH;
+  if (large && roms.block === 0) {
+    return {
+      ...base,
+      problem: `${layer}: weight memories of ${perPe.depth} × ${perPe.width} bits per PE are large but were built as distributed RAM`,
+    };
+  }
+  return base;
+}

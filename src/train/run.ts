@@ -1,0 +1,229 @@
+// `loom train` end to end: load data, train, export, choose the decision margin on validation
+// with the exported integer model, fold it into class 0's bias, measure, write model and report.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { type LoadedDataset, loadDataset, type Split } from "../data/load.js";
+import type { Normalization } from "../data/normalize.js";
+import { runGolden } from "../nn/golden/index.js";
+import type { Model } from "../nn/model-format.js";
+import { streamlineModel } from "../nn/streamline.js";
+import type { AugmentOptions } from "./augment.js";
+import { chooseMargin } from "./decide.js";
+import { exportModel } from "./export.js";
+import { inferInteger } from "./int-infer.js";
+import { type BinaryMetrics, binaryMetrics } from "./metrics.js";
+import { confusionSvg, curveSvg, metricsTable } from "./report.js";
+import { type EpochRecord, type TrainOptions, trainMlp } from "./trainer.js";
+
+export interface RunOptions extends Omit<TrainOptions, "augment"> {
+  data: string;
+  width: number;
+  height: number;
+  normalize: Normalization;
+  augment: AugmentOptions;
+  valFraction: number;
+  splitSeed: number;
+  out: string;
+  /** The command line, kept in the model's meta and the report. */
+  command: string;
+  /** Evaluate test/ for the report (never used for any choice). */
+  reportTest: boolean;
+  onLoadProgress?: (done: number, total: number) => void;
+}
+
+export interface RunResult {
+  model: Model;
+  history: EpochRecord[];
+  bestEpoch: number;
+  margin: number;
+  val: BinaryMetrics;
+  test?: BinaryMetrics;
+  epochSeconds: number;
+  goldenCheck: string;
+}
+
+/** Metrics of the model as written (integer inference), plus the score differences s1 − s0. */
+export function measure(model: Model, s: Split): { metrics: BinaryMetrics; diff: number[] } {
+  const r = inferInteger(model, s.x, s.n);
+  const diff = r.scores.map((v) => v[1]! - v[0]!);
+  return { metrics: binaryMetrics(s.y, r.predictions, diff), diff };
+}
+
+/** Cross-checks the fast integer inference against the streamlined golden model on a few images. */
+function goldenCheck(model: Model, s: Split, count: number): string {
+  const n = Math.min(count, s.n);
+  try {
+    const golden = runGolden(
+      streamlineModel(model),
+      Array.from({ length: n }, (_, i) => Array.from(s.x.subarray(i * s.dim, (i + 1) * s.dim), BigInt)),
+    );
+    const mine = inferInteger(model, s.x, n);
+    for (let i = 0; i < n; i++) {
+      const g = golden.scores[i]!.map(Number);
+      if (g.some((v, k) => v !== mine.scores[i]![k])) {
+        throw new Error(
+          `image ${s.names[i]}: golden scores ${g} differ from trainer scores ${mine.scores[i]}`,
+        );
+      }
+    }
+    return `streamlined golden model agrees with the trainer's integer inference on ${n} validation images`;
+  } catch (err) {
+    return `golden cross-check failed: ${(err as Error).message}`;
+  }
+}
+
+export function runTraining(opts: RunOptions): RunResult {
+  const ds: LoadedDataset = loadDataset(opts.data, {
+    width: opts.width,
+    height: opts.height,
+    normalize: opts.normalize,
+    valFraction: opts.valFraction,
+    splitSeed: opts.splitSeed,
+    onProgress: opts.onLoadProgress,
+  });
+  const { train, val, test } = ds.splits;
+  if (!train || !val) throw new Error(`dataset ${opts.data} needs a train/ folder`);
+  const K = ds.classes.length;
+  if (K !== 2) throw new Error(`binary classification only: found classes ${ds.classes.join(", ")}`);
+  const t = trainMlp(train, val, opts.width, opts.height, K, { ...opts });
+  const name = basename(opts.out).replace(/\.json$/, "");
+  const baseMeta = {
+    trainer: "loom train (src/train)",
+    command: opts.command,
+    seed: opts.seed,
+    data: {
+      root: opts.data,
+      classes: ds.classes,
+      train: train.n,
+      val: val.n,
+      valSource: ds.valSource,
+      valFraction: opts.valFraction,
+      splitSeed: opts.splitSeed,
+    },
+    hyper: {
+      hidden: opts.hidden,
+      wbits: opts.wbits,
+      abits: opts.abits,
+      epochs: opts.epochs,
+      batch: opts.batch,
+      lr: opts.lr,
+      weightDecay: opts.weightDecay,
+      dropout: opts.dropout,
+      augment: opts.augment,
+      patience: opts.patience,
+      classWeight: opts.classWeight,
+      normalize: opts.normalize,
+    },
+    bestEpoch: t.bestEpoch,
+    inputScale: "1/255 (pixel code p means p/255; folded into fc0's scale)",
+    biasQuantization: "biases are integers on each layer's accumulator grid (bias = k · accumulator scale)",
+  };
+  const exportOpts = {
+    name,
+    description: `Chest X-ray NORMAL/PNEUMONIA classifier, ${opts.width}x${opts.height} input, W${opts.wbits}A${opts.abits}, hidden ${opts.hidden.join(",")}`,
+    width: opts.width,
+    height: opts.height,
+    normalize: opts.normalize,
+    classes: ds.classes,
+  };
+  const plain = exportModel(t.net, exportOpts);
+  const choice = chooseMargin(val.y, measure(plain, val).diff);
+  const epochSeconds = t.history.reduce((a, h) => a + h.seconds, 0) / Math.max(1, t.history.length);
+  let model = exportModel(t.net, { ...exportOpts, margin: choice.margin });
+  const vm = measure(model, val).metrics;
+  const tm = opts.reportTest && test ? measure(model, test).metrics : undefined;
+  const check = goldenCheck(model, val, 16);
+  model = {
+    ...model,
+    meta: {
+      ...baseMeta,
+      decision: {
+        rule: "predict PNEUMONIA iff s1 - s0 > margin; margin chosen on validation to maximize balanced accuracy",
+        margin: choice.margin,
+        foldedInto: "layers[last].activation.bias[0] (class 0, NORMAL) += margin",
+      },
+      metrics: { val: vm, test: tm, testNote: "test/ is reported only; no choice used it" },
+      meanEpochSeconds: epochSeconds,
+      goldenCheck: check,
+    },
+  };
+  mkdirSync(dirname(opts.out) || ".", { recursive: true });
+  writeFileSync(opts.out, `${JSON.stringify(model)}\n`);
+  writeReport(
+    opts.out,
+    model,
+    t.history,
+    t.bestEpoch,
+    vm,
+    tm,
+    opts.command,
+    epochSeconds,
+    choice.margin,
+    check,
+  );
+  return {
+    model,
+    history: t.history,
+    bestEpoch: t.bestEpoch,
+    margin: choice.margin,
+    val: vm,
+    test: tm,
+    epochSeconds,
+    goldenCheck: check,
+  };
+}
+
+function writeReport(
+  out: string,
+  model: Model,
+  history: EpochRecord[],
+  bestEpoch: number,
+  val: BinaryMetrics,
+  test: BinaryMetrics | undefined,
+  command: string,
+  epochSeconds: number,
+  margin: number,
+  check: string,
+): void {
+  const base = out.replace(/\.json$/, "");
+  const dir = dirname(out);
+  const name = basename(base);
+  const classes = model.output.classes ?? ["0", "1"];
+  writeFileSync(`${base}-val-confusion.svg`, confusionSvg(val, classes, `${name}: validation`));
+  if (test)
+    writeFileSync(`${base}-test-confusion.svg`, confusionSvg(test, classes, `${name}: test (reported only)`));
+  writeFileSync(`${base}-curve.svg`, curveSvg(history, bestEpoch));
+  const rows: Array<[string, BinaryMetrics]> = [["validation", val]];
+  if (test) rows.push(["test (reported only)", test]);
+  const md = [
+    `# ${name}`,
+    "",
+    model.description ?? "",
+    "",
+    "```",
+    command,
+    "```",
+    "",
+    "Metrics of the model file as written (exact integer inference; PNEUMONIA is the positive class):",
+    "",
+    metricsTable(rows),
+    "",
+    `- Decision margin ${margin} (integer score units) chosen on validation for balanced accuracy, folded into class 0's bias.`,
+    `- Kept epoch ${bestEpoch} of ${history.length} (lowest validation loss); mean epoch time ${epochSeconds.toFixed(2)} s.`,
+    `- ${check}.`,
+    "",
+    `![training curve](${name}-curve.svg)`,
+    "",
+    `![validation confusion matrix](${name}-val-confusion.svg)`,
+    test ? `![test confusion matrix](${name}-test-confusion.svg)` : "",
+    "",
+    "| epoch | lr | train loss | val loss | val acc | val bal. acc | s |",
+    "|---|---|---|---|---|---|---|",
+    ...history.map(
+      (h) =>
+        `| ${h.epoch} | ${h.lr.toExponential(2)} | ${h.trainLoss.toFixed(4)} | ${h.valLoss.toFixed(4)} | ${(100 * h.valAccuracy).toFixed(2)}% | ${(100 * h.valBalancedAccuracy).toFixed(2)}% | ${h.seconds.toFixed(1)} |`,
+    ),
+    "",
+  ].join("\n");
+  writeFileSync(join(dir, `${name}.md`), md);
+}

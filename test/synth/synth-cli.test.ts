@@ -1,0 +1,99 @@
+// `loom synth` end to end on one small design (one Yosys run, ~30–50 s): the report gets a
+// `synth` section with per-layer counts, xc7 is used for a Zynq-7000 board, and bad input gives
+// one-line errors.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { mlpModel } from "../../bench/mlp-model.js";
+import { register } from "../../src/cli/synth.js";
+import { readGenDir } from "../../src/synth/gen-dir.js";
+import { writeSynthSection } from "../../src/synth/section.js";
+
+async function loomSynth(args: string[]): Promise<{ stderr: string; stdout: string; code: number }> {
+  const err: string[] = [];
+  const out: string[] = [];
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+    err.push(String(s));
+    return true;
+  });
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+    out.push(String(s));
+    return true;
+  });
+  process.exitCode = 0;
+  const program = new Command().exitOverride();
+  register(program);
+  await program.parseAsync(["node", "loom", "synth", ...args]);
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  vi.restoreAllMocks();
+  return { stderr: err.join(""), stdout: out.join(""), code };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("loom synth", () => {
+  it("synthesises a small accelerator for pynq-z2 (xc7) and writes the synth section", {
+    timeout: 180_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "loom-synth-"));
+    const model = join(dir, "small.json");
+    const m = mlpModel({
+      name: "small",
+      sizes: [8, 4, 2],
+      input: "UINT2",
+      weights: "INT2",
+      activations: "UINT2",
+      folding: [
+        { pe: 2, simd: 4 },
+        { pe: 1, simd: 4 },
+      ],
+    });
+    writeFileSync(model, JSON.stringify(m));
+    const out = join(dir, "out");
+    const r = await loomSynth(["--board", "pynq-z2", "--model", model, "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(out);
+    expect(r.stderr).toMatch(/synth_xilinx -family xc7/);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    const s = report.synth;
+    expect(s.family).toBe("xc7");
+    expect(s.layers.map((l: { name: string }) => l.name)).toEqual(["fc0", "fc1"]);
+    for (const l of s.layers) {
+      expect(l.cells.lut).toBeGreaterThan(0);
+      expect(l.cells.ff).toBeGreaterThan(0);
+      expect(l.cells.dsp).toBe(0); // 2-bit products stay in LUTs
+    }
+    // Per-layer counts plus the rest add up to the total.
+    const sum = (k: "lut" | "ff") =>
+      s.layers.reduce((a: number, l: { cells: Record<string, number> }) => a + l.cells[k]!, 0) + s.other[k];
+    expect(sum("lut")).toBe(s.total.lut);
+    expect(sum("ff")).toBe(s.total.ff);
+    expect(s.fits).toBe(true);
+    expect(s.warnings).toEqual([]);
+    expect(s.capacity.lut).toBe(53200);
+    const md = readFileSync(join(out, "report.md"), "utf8");
+    expect(md).toMatch(/## Synthesis \(/);
+    expect(md).toMatch(/\| fc0 \(MVAU\) \| \d+ \| \d+ \|/);
+    expect(md).toContain("## Layers"); // gen's report is kept
+
+    // Writing the section again (as `loom synth --dir` does) replaces it rather than appending.
+    writeSynthSection(out, s);
+    expect(readFileSync(join(out, "report.md"), "utf8").match(/## Synthesis \(/g)).toHaveLength(1);
+    expect(readGenDir(out).layers.map((l) => l.name)).toEqual(["fc0", "fc1"]);
+  });
+
+  it("reports bad input in one line", async () => {
+    const missing = await loomSynth(["--board", "zcu104", "--dir", "/nonexistent/dir"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe("loom: directory /nonexistent/dir does not exist");
+    const notGen = await loomSynth(["--board", "zcu104", "--dir", tmpdir()]);
+    expect(notGen.stderr).toMatch(/is not a loom gen output directory/);
+    const both = await loomSynth(["--board", "zcu104", "--dir", "x", "--model", "y"]);
+    expect(both.stderr).toMatch(/either --model or --dir/);
+    const board = await loomSynth(["--board", "nope", "--dir", "x"]);
+    expect(board.code).toBe(1);
+  });
+});
