@@ -8,6 +8,8 @@ import { runGolden } from "../nn/golden/index.js";
 import type { Model } from "../nn/model-format.js";
 import { loadModel } from "../nn/model-load.js";
 import { streamlineModel } from "../nn/streamline.js";
+import { compileModel } from "../compiler/generate.js";
+import { simulateAccelerator } from "../compiler/simulate.js";
 import { inferInteger } from "../train/int-infer.js";
 import { binaryMetrics } from "../train/metrics.js";
 import { confusionSvg, metricsTable } from "../train/report.js";
@@ -15,23 +17,41 @@ import { runCommand, UserError } from "./user-error.js";
 
 const ENGINES = ["golden", "integer", "verilator"] as const;
 
+interface Scored {
+  diff: number[];
+  predictions: number[];
+  /** RTL engines: images where the hardware disagrees with the golden model or the trained model. */
+  disagreements?: number;
+}
+
+function inputsOf(s: Split): bigint[][] {
+  return Array.from({ length: s.n }, (_, i) => Array.from(s.x.subarray(i * s.dim, (i + 1) * s.dim), BigInt));
+}
+
 /** Scores (s1 − s0) and predictions of every image under the chosen engine. */
-function score(model: Model, s: Split, engine: string): { diff: number[]; predictions: number[] } {
+async function score(model: Model, s: Split, engine: string, board: string): Promise<Scored> {
   if (engine === "golden") {
-    const streamlined = model.layers.some((l) => l.activation.kind === "float")
-      ? streamlineModel(model)
-      : model;
-    const inputs = Array.from({ length: s.n }, (_, i) =>
-      Array.from(s.x.subarray(i * s.dim, (i + 1) * s.dim), BigInt),
-    );
-    const r = runGolden(streamlined, inputs);
+    const streamlined = model.layers.some((l) => l.activation.kind === "float") ? streamlineModel(model) : model;
+    const r = runGolden(streamlined, inputsOf(s));
     return { diff: r.scores.map((v) => Number(v[1]! - v[0]!)), predictions: r.predictions };
   }
   if (engine === "integer") {
     const r = inferInteger(model, s.x, s.n);
     return { diff: r.scores.map((v) => v[1]! - v[0]!), predictions: r.predictions };
   }
-  throw new UserError(`--engine ${engine}: the Verilator engine is not wired into loom eval yet`);
+  // The generated accelerator in Verilator, checked image by image against the golden model
+  // and against the trained model's own integer inference.
+  const compiled = compileModel(model, { board, scores: true, log: (l) => process.stderr.write(`loom: ${l}\n`) });
+  const started = performance.now();
+  const hw = await simulateAccelerator(compiled, inputsOf(s), "verilator");
+  process.stderr.write(`loom: ${s.n} images through Verilator in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const golden = runGolden(compiled.streamlined, inputsOf(s));
+  const trained = inferInteger(model, s.x, s.n);
+  let disagreements = 0;
+  hw.predictions.forEach((p, i) => {
+    if (p !== golden.predictions[i] || p !== trained.predictions[i]) disagreements++;
+  });
+  return { diff: hw.outputs!.map((v) => Number(v[1]! - v[0]!)), predictions: hw.predictions, disagreements };
 }
 
 export function register(program: Command): void {
@@ -42,10 +62,11 @@ export function register(program: Command): void {
     .requiredOption("--data <dir>", "dataset folder with {train,val,test}/{CLASS}/")
     .option("--split <name>", "train, val or test", "test")
     .option("--engine <name>", `${ENGINES.join(", ")} (integer = fast exact trainer inference)`, "golden")
+    .option("--board <name>", "board whose accelerator the verilator engine simulates", "zcu104")
     .option("--json", "print {accuracy, sensitivity, specificity, auc, confusion, n} as JSON")
     .option("--no-report", "do not write the Markdown/SVG report next to the model")
     .action((o) =>
-      runCommand(() => {
+      runCommand(async () => {
         if (!ENGINES.includes(o.engine))
           throw new UserError(`--engine ${o.engine}: expected ${ENGINES.join(", ")}`);
         if (!["train", "val", "test"].includes(o.split))
@@ -71,7 +92,7 @@ export function register(program: Command): void {
         });
         const split = ds.splits[o.split as "train" | "val" | "test"];
         if (!split) throw new UserError(`${o.data} has no ${o.split}/ split`);
-        const r = score(model, split, o.engine);
+        const r = await score(model, split, o.engine, o.board);
         const m = binaryMetrics(split.y, r.predictions, r.diff);
         if (o.report !== false) {
           const base = o.model.replace(/\.json$/, "");
@@ -88,7 +109,7 @@ export function register(program: Command): void {
         if (o.json) {
           const { accuracy, sensitivity, specificity, auc, confusion, n } = m;
           process.stdout.write(
-            `${JSON.stringify({ accuracy, sensitivity, specificity, auc, confusion, n })}\n`,
+            `${JSON.stringify({ accuracy, sensitivity, specificity, auc, confusion, n, disagreements: r.disagreements })}\n`,
           );
           return;
         }
@@ -105,6 +126,9 @@ export function register(program: Command): void {
             "confusion (rows true, columns predicted):",
             `  ${c0}: ${tn} ${fp}`,
             `  ${c1}: ${fn} ${tp}`,
+            ...(r.disagreements === undefined
+              ? []
+              : [`disagreements with the golden and trained models: ${r.disagreements} of ${m.n} images`]),
             "",
           ].join("\n"),
         );
