@@ -1,6 +1,6 @@
 // Elaboration + emission time and Verilog size for designs of growing IR size.
 // Run: npx tsx bench/dsl-elaborate.ts
-import { UInt, defineModule, elaborate, input, output, ports, reg, type Expr } from "../src/dsl/index.js";
+import { defineModule, type Expr, elaborate, input, output, ports, reg, UInt } from "../src/dsl/index.js";
 import { emitVerilog } from "../src/rtl/emit.js";
 
 /** A mesh of adders, xors and registers with about `nodes` IR nodes. */
@@ -31,7 +31,9 @@ const Mesh = defineModule(
   },
 );
 
-export function benchElaboration(sizes = [10_000, 50_000, 100_000]): Array<{ nodes: number; ms: number; bytes: number }> {
+export function benchElaboration(
+  sizes = [10_000, 50_000, 100_000],
+): Array<{ nodes: number; ms: number; bytes: number }> {
   const rows = [];
   for (const nodes of sizes) {
     const t0 = performance.now();
@@ -46,6 +48,8 @@ export function benchElaboration(sizes = [10_000, 50_000, 100_000]): Array<{ nod
 if (import.meta.url === `file://${process.argv[1]}`) {
   benchElaboration([10_000]); // warm-up
   for (const r of benchElaboration()) {
-    console.log(`${r.nodes} IR nodes: elaborate+emit ${r.ms.toFixed(0)} ms, ${(r.bytes / 1e6).toFixed(2)} MB Verilog (${(r.bytes / r.nodes).toFixed(1)} B/node)`);
+    console.log(
+      `${r.nodes} IR nodes: elaborate+emit ${r.ms.toFixed(0)} ms, ${(r.bytes / 1e6).toFixed(2)} MB Verilog (${(r.bytes / r.nodes).toFixed(1)} B/node)`,
+    );
   }
 }

@@ -7,7 +7,10 @@ import { loadModel } from "../src/nn/model-load.js";
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const rows: string[] = [];
-for (const file of readdirSync("models").filter((f) => /^pneumonia-.*\.json$/.test(f)).sort().reverse()) {
+for (const file of readdirSync("models")
+  .filter((f) => /^pneumonia-.*\.json$/.test(f))
+  .sort()
+  .reverse()) {
   const path = `models/${file}`;
   const model = loadModel(path);
   const metrics = (model.meta?.metrics as { test?: Record<string, number> } | undefined)?.test;
@@ -18,6 +21,8 @@ for (const file of readdirSync("models").filter((f) => /^pneumonia-.*\.json$/.te
     `| \`${path}\` | ${bits} | ${metrics ? pct(metrics.accuracy!) : "–"} | ${metrics ? pct(metrics.sensitivity!) : "–"} | ${metrics ? pct(metrics.specificity!) : "–"} | ${r.initiationInterval} | ${r.throughputPerSecond.toLocaleString("en-US")} | ${r.estimate.lut.toLocaleString("en-US")} / ${r.estimate.bram36} / ${r.estimate.dsp} |`,
   );
 }
-console.log("| model | bits | test accuracy | sensitivity | specificity | II (cycles) | inferences/s at 100 MHz | est. LUT / BRAM36 / DSP |");
+console.log(
+  "| model | bits | test accuracy | sensitivity | specificity | II (cycles) | inferences/s at 100 MHz | est. LUT / BRAM36 / DSP |",
+);
 console.log("|---|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(r);

@@ -1,5 +1,5 @@
 // A counter with enable and a wrap limit: the smallest useful Loom design.
-import { Bool, UInt, defineModule, input, output, ports, reg, when } from "../src/dsl/index.js";
+import { Bool, defineModule, input, output, ports, reg, UInt, when } from "../src/dsl/index.js";
 
 export interface CounterParams {
   /** Counter width in bits. */

@@ -1,7 +1,8 @@
 // A streaming FIR filter: signed samples in, filtered samples out, one per cycle, with
 // backpressure. The taps and the adder are plain TypeScript loops at elaboration time.
-import { SInt, Stream, defineModule, fire, input, output, ports, reg, when } from "../src/dsl/index.js";
+
 import type { Expr } from "../src/dsl/index.js";
+import { defineModule, fire, input, output, ports, reg, SInt, Stream, when } from "../src/dsl/index.js";
 
 export interface FirParams {
   /** Sample width in bits (signed). */

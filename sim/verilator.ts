@@ -101,7 +101,10 @@ export async function buildVerilator(
     // Large models (a whole accelerator with wide SIMD) compile about 3x faster unoptimised;
     // the simulation then runs slower, but for test-sized runs the build dominates.
     const generated = await cppBytes(join(dir, "obj"));
-    const makeFlags = generated > LARGE_MODEL_BYTES ? MAKE_FLAGS.map((f) => (f === "OPT_FAST=-O1" ? "OPT_FAST=-O0" : f)) : MAKE_FLAGS;
+    const makeFlags =
+      generated > LARGE_MODEL_BYTES
+        ? MAKE_FLAGS.map((f) => (f === "OPT_FAST=-O1" ? "OPT_FAST=-O0" : f))
+        : MAKE_FLAGS;
     await runTool("make", ["-C", "obj", "-f", `V${emitted.topName}.mk`, ...makeFlags], {
       cwd: dir,
       what: `${what} (C++ compile)`,

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { elaborate, type ModuleDef } from "../dsl/index.js";
 import { emitVerilog } from "../rtl/emit.js";
 import { writeDesign } from "../rtl/write.js";
-import { UserError, runCommand } from "./user-error.js";
+import { runCommand, UserError } from "./user-error.js";
 
 function isModuleDef(x: unknown): x is ModuleDef<unknown, unknown> {
   return typeof x === "object" && x !== null && "nameFor" in x && "body" in x;
@@ -23,7 +23,9 @@ export function pickTop(
   if (top) {
     const found = exports[top];
     if (!isModuleDef(found)) {
-      throw new UserError(`${file} has no exported module "${top}"; it exports ${modules.map(([k]) => k).join(", ") || "no modules"}`);
+      throw new UserError(
+        `${file} has no exported module "${top}"; it exports ${modules.map(([k]) => k).join(", ") || "no modules"}`,
+      );
     }
     return { def: found, params: def?.module === found ? def.params : undefined };
   }
@@ -58,7 +60,9 @@ export function register(program: Command): void {
           }
         }
         const merged =
-          given && typeof given === "object" && params && typeof params === "object" ? { ...params, ...given } : (given ?? params);
+          given && typeof given === "object" && params && typeof params === "object"
+            ? { ...params, ...given }
+            : (given ?? params);
         const started = performance.now();
         const emitted = emitVerilog(elaborate(def, merged));
         const files = writeDesign(emitted, opts.out);

@@ -2,14 +2,14 @@
 // on one split of an image folder, preprocessed exactly as the model's input.preprocess says.
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { compileModel } from "../compiler/generate.js";
+import { simulateAccelerator } from "../compiler/simulate.js";
 import { loadDataset, type Split } from "../data/load.js";
 import type { Normalization } from "../data/normalize.js";
 import { runGolden } from "../nn/golden/index.js";
 import type { Model } from "../nn/model-format.js";
 import { loadModel } from "../nn/model-load.js";
 import { streamlineModel } from "../nn/streamline.js";
-import { compileModel } from "../compiler/generate.js";
-import { simulateAccelerator } from "../compiler/simulate.js";
 import { inferInteger } from "../train/int-infer.js";
 import { binaryMetrics } from "../train/metrics.js";
 import { confusionSvg, metricsTable } from "../train/report.js";
@@ -31,7 +31,9 @@ function inputsOf(s: Split): bigint[][] {
 /** Scores (s1 − s0) and predictions of every image under the chosen engine. */
 async function score(model: Model, s: Split, engine: string, board: string): Promise<Scored> {
   if (engine === "golden") {
-    const streamlined = model.layers.some((l) => l.activation.kind === "float") ? streamlineModel(model) : model;
+    const streamlined = model.layers.some((l) => l.activation.kind === "float")
+      ? streamlineModel(model)
+      : model;
     const r = runGolden(streamlined, inputsOf(s));
     return { diff: r.scores.map((v) => Number(v[1]! - v[0]!)), predictions: r.predictions };
   }
@@ -41,10 +43,16 @@ async function score(model: Model, s: Split, engine: string, board: string): Pro
   }
   // The generated accelerator in Verilator, checked image by image against the golden model
   // and against the trained model's own integer inference.
-  const compiled = compileModel(model, { board, scores: true, log: (l) => process.stderr.write(`loom: ${l}\n`) });
+  const compiled = compileModel(model, {
+    board,
+    scores: true,
+    log: (l) => process.stderr.write(`loom: ${l}\n`),
+  });
   const started = performance.now();
   const hw = await simulateAccelerator(compiled, inputsOf(s), "verilator");
-  process.stderr.write(`loom: ${s.n} images through Verilator in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `loom: ${s.n} images through Verilator in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   const golden = runGolden(compiled.streamlined, inputsOf(s));
   const trained = inferInteger(model, s.x, s.n);
   let disagreements = 0;

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { compileModel, writeOutputs } from "../compiler/generate.js";
 import { loadModelSource } from "../compiler/model-source.js";
-import { UserError, runCommand } from "./user-error.js";
+import { runCommand, UserError } from "./user-error.js";
 
 /** The shipped pneumonia classifier. */
 export const DEFAULT_MODEL = "models/pneumonia-w8a8.json";
@@ -19,18 +19,36 @@ function positiveNumber(flag: string) {
 export function register(program: Command): void {
   program
     .command("gen")
-    .description("compile a quantized model into a streaming accelerator (Verilog, constraints, Vivado script, report)")
+    .description(
+      "compile a quantized model into a streaming accelerator (Verilog, constraints, Vivado script, report)",
+    )
     .requiredOption("--board <name>", "target board: zcu104, zcu102, ultra96, pynq-z1, pynq-z2")
     .option("--model <file>", "model file (.json in Loom's format, or .onnx)", DEFAULT_MODEL)
     .option("--out <dir>", "output directory", "out")
     .option("--clock <MHz>", "PL clock (default: the board's)", positiveNumber("--clock"))
-    .option("--target-fps <n>", "fold for this many inferences per second at the clock", positiveNumber("--target-fps"))
-    .option("--cycles-per-inference <n>", "fold for this initiation interval", positiveNumber("--cycles-per-inference"))
+    .option(
+      "--target-fps <n>",
+      "fold for this many inferences per second at the clock",
+      positiveNumber("--target-fps"),
+    )
+    .option(
+      "--cycles-per-inference <n>",
+      "fold for this initiation interval",
+      positiveNumber("--cycles-per-inference"),
+    )
     .option("--folding <file>", "use this folding (the folding.json shape gen writes)")
-    .option("--utilisation <fraction>", "share of each board resource the folding may use (default 0.7)", positiveNumber("--utilisation"))
+    .option(
+      "--utilisation <fraction>",
+      "share of each board resource the folding may use (default 0.7)",
+      positiveNumber("--utilisation"),
+    )
     .option("--weight-memory <style>", "auto | block | distributed")
     .option("--scores", "also stream out the last layer's raw scores")
-    .option("--input-fixed-point <bits,intBits>", "fixed-point input format for ONNX graphs with an unquantized float input", "16,6")
+    .option(
+      "--input-fixed-point <bits,intBits>",
+      "fixed-point input format for ONNX graphs with an unquantized float input",
+      "16,6",
+    )
     .action(
       (opts: {
         board: string;
@@ -49,19 +67,25 @@ export function register(program: Command): void {
           const started = performance.now();
           if (!existsSync(opts.model)) throw new UserError(`model file ${opts.model} does not exist`);
           if (opts.weightMemory && !["auto", "block", "distributed"].includes(opts.weightMemory)) {
-            throw new UserError(`--weight-memory must be auto, block or distributed, got "${opts.weightMemory}"`);
+            throw new UserError(
+              `--weight-memory must be auto, block or distributed, got "${opts.weightMemory}"`,
+            );
           }
-          const compiled = await compileAny(opts.model, {
-            board: opts.board,
-            clockMHz: opts.clock,
-            targetFps: opts.targetFps,
-            cyclesPerInference: opts.cyclesPerInference,
-            folding: opts.folding,
-            utilisation: opts.utilisation,
-            weightMemory: opts.weightMemory as "auto" | "block" | "distributed" | undefined,
-            scores: opts.scores,
-            log: (line) => process.stderr.write(`loom: ${line}\n`),
-          }, parseFixedPoint(opts.inputFixedPoint));
+          const compiled = await compileAny(
+            opts.model,
+            {
+              board: opts.board,
+              clockMHz: opts.clock,
+              targetFps: opts.targetFps,
+              cyclesPerInference: opts.cyclesPerInference,
+              folding: opts.folding,
+              utilisation: opts.utilisation,
+              weightMemory: opts.weightMemory as "auto" | "block" | "distributed" | undefined,
+              scores: opts.scores,
+              log: (line) => process.stderr.write(`loom: ${line}\n`),
+            },
+            parseFixedPoint(opts.inputFixedPoint),
+          );
           const dir = writeOutputs(compiled, opts.out);
           const r = compiled.report;
           process.stderr.write(
@@ -74,13 +98,20 @@ export function register(program: Command): void {
 }
 
 /** Compiles a Loom model file or an ONNX file. */
-async function compileAny(path: string, o: Parameters<typeof compileModel>[1], fixed?: { bits: number; intBits: number }) {
+async function compileAny(
+  path: string,
+  o: Parameters<typeof compileModel>[1],
+  fixed?: { bits: number; intBits: number },
+) {
   return compileModel(loadModelSource(path, { inputFixedPoint: fixed }).model, o);
 }
 
 /** "16,6" → 16 bits with 6 integer bits (sign included), as hls4ml's ap_fixed<16,6>. */
 export function parseFixedPoint(text: string): { bits: number; intBits: number } {
   const m = /^(\d+),(-?\d+)$/.exec(text.trim());
-  if (!m) throw new UserError(`--input-fixed-point must look like "16,6" (total bits, integer bits), got "${text}"`);
+  if (!m)
+    throw new UserError(
+      `--input-fixed-point must look like "16,6" (total bits, integer bits), got "${text}"`,
+    );
   return { bits: Number(m[1]), intBits: Number(m[2]) };
 }

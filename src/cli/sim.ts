@@ -7,9 +7,11 @@ import { loadModelSource } from "../compiler/model-source.js";
 import { simulateOnnx } from "../compiler/onnx-sim.js";
 import { type Engine, simulateAccelerator } from "../compiler/simulate.js";
 import { parseFixedPoint } from "./gen.js";
-import { UserError, runCommand } from "./user-error.js";
+import { runCommand, UserError } from "./user-error.js";
 
-const inputsSchema = z.object({ inputs: z.array(z.array(z.union([z.number(), z.string().regex(/^-?\d+$/)]))).min(1) });
+const inputsSchema = z.object({
+  inputs: z.array(z.array(z.union([z.number(), z.string().regex(/^-?\d+$/)]))).min(1),
+});
 
 /** The inputs file as numbers (for ONNX graphs, whose inputs are floats). */
 export function readFloatInputs(path: string): number[][] {
@@ -26,7 +28,9 @@ function readRaw(path: string): Array<Array<number | string>> {
   const parsed = inputsSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UserError(`${path}: ${issue.path.join(".") || "(root)"}: ${issue.message}; expected {"inputs": [[...], ...]}`);
+    throw new UserError(
+      `${path}: ${issue.path.join(".") || "(root)"}: ${issue.message}; expected {"inputs": [[...], ...]}`,
+    );
   }
   return parsed.data.inputs;
 }
@@ -35,7 +39,9 @@ export function readInputs(path: string): bigint[][] {
   return readRaw(path).map((row, i) =>
     row.map((v, j) => {
       if (typeof v === "number" && !Number.isInteger(v)) {
-        throw new UserError(`${path}: inputs[${i}][${j}] = ${v} is not an integer in the model's input datatype`);
+        throw new UserError(
+          `${path}: inputs[${i}][${j}] = ${v} is not an integer in the model's input datatype`,
+        );
       }
       return BigInt(v);
     }),
@@ -45,44 +51,85 @@ export function readInputs(path: string): bigint[][] {
 export function register(program: Command): void {
   program
     .command("sim")
-    .description("run input vectors through the generated accelerator in a simulator, or through the golden model")
+    .description(
+      "run input vectors through the generated accelerator in a simulator, or through the golden model",
+    )
     .requiredOption("--model <file>", "model file")
-    .requiredOption("--inputs <file>", 'JSON: {"inputs": [[...flat vector...], ...]} in the model\'s input datatype')
+    .requiredOption(
+      "--inputs <file>",
+      'JSON: {"inputs": [[...flat vector...], ...]} in the model\'s input datatype',
+    )
     .option("--engine <engine>", "golden | verilator | icarus", "verilator")
     .option("--board <name>", "board whose folding to use", "zcu104")
     .option("--folding <file>", "folding file")
     .option("--out <file>", "write the result JSON here instead of stdout")
-    .option("--input-fixed-point <bits,intBits>", "fixed-point input format for ONNX graphs with an unquantized float input", "16,6")
-    .action((opts: { model: string; inputs: string; engine: string; board: string; folding?: string; out?: string; inputFixedPoint: string }) =>
-      runCommand(async () => {
-        if (!["golden", "verilator", "icarus"].includes(opts.engine)) {
-          throw new UserError(`--engine must be golden, verilator or icarus, got "${opts.engine}"`);
-        }
-        const source = loadModelSource(opts.model, { inputFixedPoint: parseFixedPoint(opts.inputFixedPoint) });
-        const compiled = compileModel(source.model, { board: opts.board, folding: opts.folding, scores: true });
-        const engine = opts.engine as Engine;
-        let result: { outputs?: Array<Array<number | string>>; predictions: number[]; cycles_per_inference: number };
-        if (source.host) {
-          // An ONNX graph: float inputs in, the graph's own float outputs out.
-          const inputs = readFloatInputs(opts.inputs);
-          const r = await simulateOnnx(compiled, source.host, inputs, engine);
-          result = { outputs: r.outputs, predictions: r.predictions, cycles_per_inference: r.cyclesPerInference };
-        } else {
-          const inputs = readInputs(opts.inputs);
-          const expected = compiled.plan.inputLength;
-          inputs.forEach((x, i) => {
-            if (x.length !== expected) throw new UserError(`${opts.inputs}: inputs[${i}] has ${x.length} values; the model takes ${expected}`);
+    .option(
+      "--input-fixed-point <bits,intBits>",
+      "fixed-point input format for ONNX graphs with an unquantized float input",
+      "16,6",
+    )
+    .action(
+      (opts: {
+        model: string;
+        inputs: string;
+        engine: string;
+        board: string;
+        folding?: string;
+        out?: string;
+        inputFixedPoint: string;
+      }) =>
+        runCommand(async () => {
+          if (!["golden", "verilator", "icarus"].includes(opts.engine)) {
+            throw new UserError(`--engine must be golden, verilator or icarus, got "${opts.engine}"`);
+          }
+          const source = loadModelSource(opts.model, {
+            inputFixedPoint: parseFixedPoint(opts.inputFixedPoint),
           });
-          const r = await simulateAccelerator(compiled, inputs, engine);
-          result = {
-            outputs: r.outputs?.map((row) => row.map((v) => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : `${v}`))),
-            predictions: r.predictions,
-            cycles_per_inference: r.cyclesPerInference,
+          const compiled = compileModel(source.model, {
+            board: opts.board,
+            folding: opts.folding,
+            scores: true,
+          });
+          const engine = opts.engine as Engine;
+          let result: {
+            outputs?: Array<Array<number | string>>;
+            predictions: number[];
+            cycles_per_inference: number;
           };
-        }
-        const json = JSON.stringify(result);
-        if (opts.out) writeFileSync(opts.out, `${json}\n`);
-        else process.stdout.write(`${json}\n`);
-      }),
+          if (source.host) {
+            // An ONNX graph: float inputs in, the graph's own float outputs out.
+            const inputs = readFloatInputs(opts.inputs);
+            const r = await simulateOnnx(compiled, source.host, inputs, engine);
+            result = {
+              outputs: r.outputs,
+              predictions: r.predictions,
+              cycles_per_inference: r.cyclesPerInference,
+            };
+          } else {
+            const inputs = readInputs(opts.inputs);
+            const expected = compiled.plan.inputLength;
+            inputs.forEach((x, i) => {
+              if (x.length !== expected)
+                throw new UserError(
+                  `${opts.inputs}: inputs[${i}] has ${x.length} values; the model takes ${expected}`,
+                );
+            });
+            const r = await simulateAccelerator(compiled, inputs, engine);
+            result = {
+              outputs: r.outputs?.map((row) =>
+                row.map((v) =>
+                  v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+                    ? Number(v)
+                    : `${v}`,
+                ),
+              ),
+              predictions: r.predictions,
+              cycles_per_inference: r.cyclesPerInference,
+            };
+          }
+          const json = JSON.stringify(result);
+          if (opts.out) writeFileSync(opts.out, `${json}\n`);
+          else process.stdout.write(`${json}\n`);
+        }),
     );
 }

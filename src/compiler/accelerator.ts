@@ -2,20 +2,29 @@
 // and width converters between them, an arg-max (label select) at the end, AXI4-Stream out.
 import {
   AxiStream,
+  connect,
   defineModule,
   input,
   instance,
   output,
   type PortSpec,
   ports,
-  UInt,
   type Signal,
+  UInt,
   type Value,
-  connect,
 } from "../dsl/index.js";
 import { Argmax, argmaxIndexWidth } from "../lib/labelselect/argmax.js";
 import { Mvau } from "../lib/mvau/index.js";
-import { type AxisEnd, convertWidth, fork, fromAxis, queue, type StreamEnd, toAxis, widthFor } from "../lib/stream/index.js";
+import {
+  type AxisEnd,
+  convertWidth,
+  fork,
+  fromAxis,
+  queue,
+  type StreamEnd,
+  toAxis,
+  widthFor,
+} from "../lib/stream/index.js";
 import { type AcceleratorPlan, paddedWidth, verilogSafe } from "./plan.js";
 
 export interface AcceleratorIo {
@@ -38,7 +47,6 @@ export const Accelerator = defineModule(
   (plan: AcceleratorPlan) => plan.topName,
   (plan: AcceleratorPlan) => {
     const widths = acceleratorIo(plan);
-    const first = plan.layers[0]!;
     const counts: Record<string, PortSpec> = {};
     if (plan.exposeFifoCounts) {
       plan.links.forEach((l, i) => {
@@ -74,7 +82,10 @@ export const Accelerator = defineModule(
         scores = toArgmax!;
         toAxis(io.m_axis_scores, toPort!);
       }
-      const labels = instance("argmax", Argmax, plan.argmax) as { in: StreamEnd<Signal>; out: StreamEnd<Signal> };
+      const labels = instance("argmax", Argmax, plan.argmax) as {
+        in: StreamEnd<Signal>;
+        out: StreamEnd<Signal>;
+      };
       connect(labels.in as unknown as Value, scores as unknown as Value);
       stream = labels.out;
     }

@@ -3,29 +3,29 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { elaborate } from "../dsl/index.js";
-import { emitVerilog, type EmittedDesign } from "../rtl/emit.js";
-import { writeDesign } from "../rtl/write.js";
+import type { WeightMemoryStyle } from "../lib/mvau/params.js";
 import { type Board, getBoard } from "../nn/boards.js";
 import {
   applyFolding,
   type FoldResult,
   foldForBoard,
   foldForCyclesOnBoard,
-  fpsToCycles,
   formatFolding,
+  fpsToCycles,
   readFolding,
 } from "../nn/fold.js";
 import { layerShapes } from "../nn/layer-shape.js";
-import { loadModel } from "../nn/model-load.js";
 import type { Model } from "../nn/model-format.js";
+import { loadModel } from "../nn/model-load.js";
 import { formatModelJson } from "../nn/model-save.js";
 import { streamlineModel } from "../nn/streamline.js";
+import { type EmittedDesign, emitVerilog } from "../rtl/emit.js";
+import { writeDesign } from "../rtl/write.js";
 import { Accelerator, acceleratorIo } from "./accelerator.js";
 import { boardXdc } from "./constraints.js";
 import { type AcceleratorPlan, planAccelerator } from "./plan.js";
 import { type AcceleratorReport, buildReport, reportMarkdown } from "./report.js";
 import { vivadoTcl } from "./vivado-tcl.js";
-import type { WeightMemoryStyle } from "../lib/mvau/params.js";
 
 export interface CompileOptions {
   board: string;
@@ -69,7 +69,10 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
 
   let since = performance.now();
   const model = readModel(modelOrPath);
-  t(`loaded model ${model.name}: ${model.layers.map((l) => `${l.inFeatures}→${l.outFeatures}`).join(", ")}`, since);
+  t(
+    `loaded model ${model.name}: ${model.layers.map((l) => `${l.inFeatures}→${l.outFeatures}`).join(", ")}`,
+    since,
+  );
 
   since = performance.now();
   const streamlined = streamlineModel(model);
@@ -80,13 +83,23 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   let fold: FoldResult | { foldings: ReturnType<typeof applyFolding>; cycles: number };
   if (o.folding !== undefined) {
     const foldings = applyFolding(shapes, readFolding(o.folding));
-    fold = { foldings, cycles: Math.max(...foldings.map((f, i) => (shapes[i]!.mw / f.simd) * (shapes[i]!.mh / f.pe))) };
+    fold = {
+      foldings,
+      cycles: Math.max(...foldings.map((f, i) => (shapes[i]!.mw / f.simd) * (shapes[i]!.mh / f.pe))),
+    };
   } else if (o.cyclesPerInference !== undefined || o.targetFps !== undefined) {
     const target = o.cyclesPerInference ?? fpsToCycles(o.targetFps!, clockMHz);
     fold = foldForCyclesOnBoard(shapes, target, board, { utilisation: o.utilisation });
   } else if (streamlined.layers.every((l) => l.folding)) {
     const foldings = streamlined.layers.map((l) => l.folding!);
-    fold = { foldings: applyFolding(shapes, { layers: shapes.map((s, i) => ({ name: s.name, ...foldings[i]! })) }, "model"), cycles: 0 };
+    fold = {
+      foldings: applyFolding(
+        shapes,
+        { layers: shapes.map((s, i) => ({ name: s.name, ...foldings[i]! })) },
+        "model",
+      ),
+      cycles: 0,
+    };
   } else {
     fold = foldForBoard(shapes, board, { utilisation: o.utilisation });
   }
@@ -107,7 +120,16 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
 
   const io = acceleratorIo(plan);
   const report = buildReport(plan, shapes, board, clockMHz, model.name, io);
-  return { model, streamlined, board, clockMHz, plan, emitted, report, foldingJson: formatFolding(shapes, fold.foldings) };
+  return {
+    model,
+    streamlined,
+    board,
+    clockMHz,
+    plan,
+    emitted,
+    report,
+    foldingJson: formatFolding(shapes, fold.foldings),
+  };
 }
 
 /** Writes rtl/, constraints/, vivado/, report.{json,md}, folding.json and the streamlined model. */

@@ -1,12 +1,13 @@
 // Host side of the accelerator's streams: input vectors packed into s_axis beats, and output
 // beats unpacked into class indices and scores. Element i of a beat sits at bits
 // [(i+1)·W−1 : i·W], as FINN packs them.
-import { decode, encode, type DataType } from "../nn/datatypes.js";
+import { type DataType, decode, encode } from "../nn/datatypes.js";
 import type { AcceleratorPlan } from "./plan.js";
 
 /** Packs one input vector into beats of `perBeat` elements. */
 export function packVector(values: readonly bigint[], dt: DataType, perBeat: number): bigint[] {
-  if (values.length % perBeat !== 0) throw new Error(`vector of ${values.length} elements is not a multiple of ${perBeat}`);
+  if (values.length % perBeat !== 0)
+    throw new Error(`vector of ${values.length} elements is not a multiple of ${perBeat}`);
   const beats: bigint[] = [];
   for (let b = 0; b < values.length / perBeat; b++) {
     let word = 0n;
@@ -19,7 +20,9 @@ export function packVector(values: readonly bigint[], dt: DataType, perBeat: num
 /** Unpacks beats of `perBeat` elements into values. */
 export function unpackBeats(beats: readonly bigint[], dt: DataType, perBeat: number): bigint[] {
   const mask = (1n << BigInt(dt.bits)) - 1n;
-  return beats.flatMap((w) => Array.from({ length: perBeat }, (_, i) => decode(dt, (w >> BigInt(i * dt.bits)) & mask)));
+  return beats.flatMap((w) =>
+    Array.from({ length: perBeat }, (_, i) => decode(dt, (w >> BigInt(i * dt.bits)) & mask)),
+  );
 }
 
 /** Input beats for a batch of images. */

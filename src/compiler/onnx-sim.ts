@@ -22,7 +22,8 @@ export async function simulateOnnx(
 ): Promise<OnnxSimulationResult> {
   const codes = inputs.map((x) => quantizeInput(host.input, x));
   const r = await simulateAccelerator(compiled, codes, engine, o);
-  if (!r.outputs) throw new Error("the accelerator was built without its raw-score output; compile with scores: true");
+  if (!r.outputs)
+    throw new Error("the accelerator was built without its raw-score output; compile with scores: true");
   const outputs = r.outputs.map((scores) => hostOutputs(host.output, scores));
   return { outputs, predictions: outputs.map(firstMax), cyclesPerInference: r.cyclesPerInference };
 }

@@ -1,17 +1,18 @@
 // Folded graph: a streamlined model plus one folding per layer becomes a plan of hardware
 // blocks (MVAU parameters, stream widths, FIFOs, the arg-max) that elaboration turns into
 // one accelerator. Everything here is computed in TypeScript; no hardware is built yet.
-import { type DataType, dataTypeName, parseDataType } from "../nn/datatypes.js";
-import { divisors } from "../nn/divisors.js";
-import { linkFifoDepth } from "./fifo-sizing.js";
-import { isXnorLayer, thresholdSumToPopcount } from "../nn/accumulator.js";
-import type { Folding } from "../nn/fold.js";
-import { layerInputDatatypes } from "../nn/layer-types.js";
-import type { DenseLayer, Model } from "../nn/model-format.js";
-import { ModelError } from "../nn/model-error.js";
-import { channelValue, thresholdRow, toBigInt, weightMatrix } from "../nn/weights.js";
+
 import { type ArgmaxParams, argmaxIndexWidth } from "../lib/labelselect/argmax.js";
 import { type MvauParams, type MvauShape, mvauShape, type WeightMemoryStyle } from "../lib/mvau/params.js";
+import { isXnorLayer, thresholdSumToPopcount } from "../nn/accumulator.js";
+import { type DataType, dataTypeName, parseDataType } from "../nn/datatypes.js";
+import { divisors } from "../nn/divisors.js";
+import type { Folding } from "../nn/fold.js";
+import { layerInputDatatypes } from "../nn/layer-types.js";
+import { ModelError } from "../nn/model-error.js";
+import type { DenseLayer, Model } from "../nn/model-format.js";
+import { channelValue, thresholdRow, toBigInt, weightMatrix } from "../nn/weights.js";
+import { linkFifoDepth } from "./fifo-sizing.js";
 
 export interface LayerPlan {
   name: string;
@@ -102,10 +103,16 @@ function mvauActivation(layer: DenseLayer, xnor: boolean): MvauParams["activatio
     }
     return { kind: "none", bias };
   }
-  throw new ModelError(`layer ${layer.name}: streamline the model before planning hardware (float activation found)`);
+  throw new ModelError(
+    `layer ${layer.name}: streamline the model before planning hardware (float activation found)`,
+  );
 }
 
-export function planAccelerator(model: Model, foldings: readonly Folding[], o: PlanOptions = {}): AcceleratorPlan {
+export function planAccelerator(
+  model: Model,
+  foldings: readonly Folding[],
+  o: PlanOptions = {},
+): AcceleratorPlan {
   const inTypes = layerInputDatatypes(model);
   const layers: LayerPlan[] = model.layers.map((layer, i) => {
     const inputType = inTypes[i]!;
@@ -127,7 +134,8 @@ export function planAccelerator(model: Model, foldings: readonly Folding[], o: P
   });
   const first = layers[0]!;
   const initiationInterval = Math.max(...layers.map((l) => l.shape.cyclesPerVector));
-  const inputPerBeat = o.inputPerBeat ?? inputElementsPerBeat(first.mvau.mw, first.inputType.bits, initiationInterval);
+  const inputPerBeat =
+    o.inputPerBeat ?? inputElementsPerBeat(first.mvau.mw, first.inputType.bits, initiationInterval);
   const links: LinkPlan[] = layers.map((l, i) => ({
     from: i - 1,
     fromWidth: i === 0 ? inputPerBeat * first.inputType.bits : layers[i - 1]!.shape.outWidth,
@@ -137,7 +145,12 @@ export function planAccelerator(model: Model, foldings: readonly Folding[], o: P
   const last = layers[layers.length - 1]!;
   // BIPOLAR scores are stored 0 for −1 and 1 for +1, so they rank correctly as unsigned bits.
   const argmax: ArgmaxParams | undefined = model.output.argmax
-    ? { pe: last.folding.pe, nf: last.shape.nf, scoreWidth: last.shape.outElementBits, signed: last.shape.outType.kind === "INT" }
+    ? {
+        pe: last.folding.pe,
+        nf: last.shape.nf,
+        scoreWidth: last.shape.outElementBits,
+        signed: last.shape.outType.kind === "INT",
+      }
     : undefined;
   return {
     topName: o.topName ?? topNameFor(model.name),
@@ -155,7 +168,12 @@ export function planAccelerator(model: Model, foldings: readonly Folding[], o: P
 
 /** A Verilog identifier from a free-form name (ONNX node names look like "/linear/Gemm"). */
 export function verilogSafe(name: string): string {
-  return name.replace(/[^A-Za-z0-9_]/g, "_").replace(/^([^A-Za-z_])/, "_$1").replace(/^_+/, "") || "layer";
+  return (
+    name
+      .replace(/[^A-Za-z0-9_]/g, "_")
+      .replace(/^([^A-Za-z_])/, "_$1")
+      .replace(/^_+/, "") || "layer"
+  );
 }
 
 /** A Verilog-safe module name from a model name. */

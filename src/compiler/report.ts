@@ -70,7 +70,11 @@ export function buildReport(
         accumulatorType: dataTypeName(l.shape.accType),
         xnor: l.shape.xnor,
         cyclesPerInference: l.shape.cyclesPerVector,
-        weightMemory: { perPe: { depth, width }, bits: depth * width * l.folding.pe, style: l.mvau.weightMemory ?? "auto" },
+        weightMemory: {
+          perPe: { depth, width },
+          bits: depth * width * l.folding.pe,
+          style: l.mvau.weightMemory ?? "auto",
+        },
         fifoDepthBefore: plan.links[i]!.fifoDepth,
         estimate: perLayer[i]!,
       };
@@ -83,7 +87,11 @@ export function buildReport(
       bram36: total.bram36 / board.bram36,
       dsp: board.dsp ? total.dsp / board.dsp : 0,
     },
-    streams: { inputBits: io.inputBits, inputBeatsPerImage: plan.inputLength / plan.inputPerBeat, outputBits: io.outputBits },
+    streams: {
+      inputBits: io.inputBits,
+      inputBeatsPerImage: plan.inputLength / plan.inputPerBeat,
+      outputBits: io.outputBits,
+    },
   };
 }
 

@@ -40,7 +40,12 @@ export async function simulateAccelerator(
   const last = c.plan.layers[c.plan.layers.length - 1]!;
   const resultBeats = hasArgmax ? inputs.length : inputs.length * last.shape.nf;
   const outputs = [{ prefix: "m_axis", count: resultBeats, readyPattern: o.readyPattern }];
-  if (c.plan.scores && hasArgmax) outputs.push({ prefix: "m_axis_scores", count: inputs.length * last.shape.nf, readyPattern: o.readyPattern });
+  if (c.plan.scores && hasArgmax)
+    outputs.push({
+      prefix: "m_axis_scores",
+      count: inputs.length * last.shape.nf,
+      readyPattern: o.readyPattern,
+    });
   const watch = c.emitted.topPorts.filter((p) => /^debug_fifo\d+_count$/.test(p.name)).map((p) => p.name);
   const r = await model.runStreams({
     inputs: [{ prefix: "s_axis", beats: inputBeats(c.plan, inputs), validPattern: o.validPattern }],
@@ -49,7 +54,8 @@ export async function simulateAccelerator(
     // Enough for every image at the analytic rate, four times over for random stalls.
     maxCycles: 100_000 + 4 * (inputs.length + 4) * (c.plan.initiationInterval + c.report.latencyCycles),
   });
-  if (r.violations.length > 0) throw new Error(`stream protocol violations: ${r.violations.slice(0, 5).join("; ")}`);
+  if (r.violations.length > 0)
+    throw new Error(`stream protocol violations: ${r.violations.slice(0, 5).join("; ")}`);
   const main = r.outputs.m_axis!;
   const predictions = hasArgmax ? main.map((b) => Number(b)) : [];
   const scoreBeats = hasArgmax ? r.outputs.m_axis_scores : main;
@@ -64,7 +70,8 @@ export async function simulateAccelerator(
     predictions: hasArgmax ? predictions : (scores ?? []).map(argmaxOf),
     cyclesPerInference,
     cycles: r.cycles,
-    fifoPeaks: watch.length > 0 ? Object.fromEntries(watch.map((w) => [w, Number(r.watchMax[w] ?? 0n)])) : undefined,
+    fifoPeaks:
+      watch.length > 0 ? Object.fromEntries(watch.map((w) => [w, Number(r.watchMax[w] ?? 0n)])) : undefined,
   };
 }
 

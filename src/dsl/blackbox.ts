@@ -1,7 +1,7 @@
 // The escape hatch for vendor primitives and hand-written Verilog: a module whose body is
 // not Loom's. It has typed ports like any module, and its instances are checked as usual.
 import { currentModule } from "./builder.js";
-import { type ModuleDef, type PortSpec, defineModule, ports } from "./module.js";
+import { defineModule, type ModuleDef, type PortSpec, ports } from "./module.js";
 
 export interface BlackBoxSpec<S extends Record<string, PortSpec>> {
   /** Name of the Verilog module (for example a Xilinx primitive such as "DSP48E2"). */
@@ -15,7 +15,9 @@ export interface BlackBoxSpec<S extends Record<string, PortSpec>> {
   clocked?: boolean;
 }
 
-export function blackBox<S extends Record<string, PortSpec>>(spec: BlackBoxSpec<S>): ModuleDef<void, ReturnType<typeof ports<S>>> {
+export function blackBox<S extends Record<string, PortSpec>>(
+  spec: BlackBoxSpec<S>,
+): ModuleDef<void, ReturnType<typeof ports<S>>> {
   return defineModule(spec.verilogName, () => {
     const io = ports(spec.ports);
     currentModule().blackBox = {

@@ -1,9 +1,10 @@
 // The module under construction: it records declarations and statements while a module body
 // runs, then expands when-blocks and runs the elaboration checks to produce a ModuleIR.
-import { ElaborationError } from "./errors.js";
+
 import { checkModule } from "./checks.js";
-import { type Expr, lit } from "./expr.js";
+import { ElaborationError } from "./errors.js";
 import { expandStatements, type Statement } from "./expand.js";
+import { type Expr, lit } from "./expr.js";
 import type { BlackBoxIR, InstanceIR, MemoryIR, MemoryReadPort, MemoryWritePort, ModuleIR } from "./ir.js";
 import { here, type SourceLocation } from "./location.js";
 import { checkName } from "./names.js";
@@ -16,8 +17,13 @@ export class ModuleBuilder implements SignalOwner {
   readonly regs: Signal[] = [];
   readonly instances: InstanceIR[] = [];
   readonly memories: MemoryIR[] = [];
-  readonly pendingWrites: Array<{ memory: MemoryIR; addr: Expr; data: Expr; enable: Expr; location: SourceLocation }> =
-    [];
+  readonly pendingWrites: Array<{
+    memory: MemoryIR;
+    addr: Expr;
+    data: Expr;
+    enable: Expr;
+    location: SourceLocation;
+  }> = [];
   blackBox?: BlackBoxIR;
   private readonly names = new Map<string, SourceLocation>();
   private readonly root: Statement[] = [];
@@ -46,7 +52,13 @@ export class ModuleBuilder implements SignalOwner {
     return this.names.has(name);
   }
 
-  declare(kind: SignalKind, type: GroundType, name: string, location: SourceLocation, reg?: RegisterInfo): Signal {
+  declare(
+    kind: SignalKind,
+    type: GroundType,
+    name: string,
+    location: SourceLocation,
+    reg?: RegisterInfo,
+  ): Signal {
     this.claimName(name, location);
     const sig = new Signal(kind, type, name, this, location, reg);
     if (kind === "input" || kind === "output") this.ports.push(sig);
@@ -132,7 +144,8 @@ let current: ModuleBuilder | undefined;
 
 /** The module whose body is running; DSL calls outside a body are an error. */
 export function currentModule(): ModuleBuilder {
-  if (!current) throw new ElaborationError("hardware can only be declared inside a module body (see defineModule)");
+  if (!current)
+    throw new ElaborationError("hardware can only be declared inside a module body (see defineModule)");
   return current;
 }
 

@@ -1,8 +1,8 @@
 // Elaboration checks run on every finished module: undriven outputs and wires, latches,
 // signals used outside their module, and combinational loops (also through child instances).
 import { ElaborationError } from "./errors.js";
-import type { Expr } from "./expr.js";
 import { assertNoUndef } from "./expand.js";
+import type { Expr } from "./expr.js";
 import type { ModuleIR } from "./ir.js";
 import type { Signal } from "./signal.js";
 
@@ -26,14 +26,17 @@ export function checkModule(m: ModuleIR): void {
   }
   for (const r of m.regs) {
     if (!m.drivers.has(r) && r.reg?.init === undefined) {
-      throw new ElaborationError(`register "${r.signalName}" is never updated and has no reset value`, r.location);
+      throw new ElaborationError(
+        `register "${r.signalName}" is never updated and has no reset value`,
+        r.location,
+      );
     }
   }
   if (owner) checkOwnership(m, owner);
   combPaths.set(m, findCombinationalPaths(m));
 }
 
-function undefinedDriver(sig: Signal): Expr {
+function undefinedDriver(_sig: Signal): Expr {
   return { op: "undef" } as Expr;
 }
 

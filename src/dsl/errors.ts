@@ -12,6 +12,10 @@ export class ElaborationError extends Error {
 }
 
 /** Throws an ElaborationError at the caller's location unless `ok`. */
-export function require_(ok: boolean, detail: string | (() => string), location?: SourceLocation): asserts ok {
+export function require_(
+  ok: boolean,
+  detail: string | (() => string),
+  location?: SourceLocation,
+): asserts ok {
   if (!ok) throw new ElaborationError(typeof detail === "string" ? detail : detail(), location);
 }

@@ -1,7 +1,7 @@
 // Expressions over ground types. Width rules are in docs/dsl.md; every operation checks its
 // operands when it is built, so a mistake is reported at the user's line, not at emission.
 import { ElaborationError } from "./errors.js";
-import { type GroundType, SInt, type HwType, UInt, typeName } from "./types.js";
+import { type GroundType, type HwType, SInt, typeName, UInt } from "./types.js";
 
 export type Op =
   | "lit"
@@ -58,7 +58,12 @@ function node(op: Op, type: GroundType, args: readonly Expr[], param: Expr["para
   return new Expr(op, type, args, param);
 }
 
-function foldValue(op: Op, type: GroundType, args: readonly Expr[], param: Expr["param"]): bigint | undefined {
+function foldValue(
+  op: Op,
+  type: GroundType,
+  args: readonly Expr[],
+  param: Expr["param"],
+): bigint | undefined {
   const [a, b, c] = args.map(literalMath);
   const raw = args.map((x) => x.param.value!);
   switch (op) {
@@ -177,7 +182,9 @@ export class Expr {
   /** Static right shift (arithmetic for SInt): width shrinks by `n`, to at least 1. */
   shr(n: number): Expr {
     checkAmount(n);
-    return n === 0 ? this : node("shr", ground(this.signed, Math.max(this.width - n, 1)), [this], { amount: n });
+    return n === 0
+      ? this
+      : node("shr", ground(this.signed, Math.max(this.width - n, 1)), [this], { amount: n });
   }
   /** Dynamic left shift by a UInt: width grows by 2^w(amount) − 1. */
   dshl(amount: Expr): Expr {
@@ -217,7 +224,9 @@ export class Expr {
   /** Bits hi..lo (inclusive) as a UInt. */
   bits(hi: number, lo: number): Expr {
     if (!Number.isInteger(hi) || !Number.isInteger(lo) || lo < 0 || hi < lo || hi >= this.width) {
-      throw new ElaborationError(`bits(${hi}, ${lo}) is out of range for a ${this.width}-bit ${typeName(this.type)}`);
+      throw new ElaborationError(
+        `bits(${hi}, ${lo}) is out of range for a ${this.width}-bit ${typeName(this.type)}`,
+      );
     }
     if (lo === 0 && hi === this.width - 1 && !this.signed) return this;
     return node("bits", UInt(hi - lo + 1), [this], { hi, lo });
@@ -275,7 +284,8 @@ function ground(signed: boolean, width: number): GroundType {
 }
 
 function checkAmount(n: number): void {
-  if (!Number.isInteger(n) || n < 0) throw new ElaborationError(`shift amount must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ElaborationError(`shift amount must be a non-negative integer, got ${n}`);
 }
 
 function requireUInt(e: Expr, what: string): void {
@@ -290,7 +300,9 @@ function extend(e: Expr, width: number, signed: boolean, signExtend: boolean): E
   if (e.op === "lit") {
     const v = e.param.value!;
     const negative = signExtend && ((v >> BigInt(e.width - 1)) & 1n) === 1n;
-    return new Expr("lit", ground(signed, width), [], { value: negative ? BigInt.asUintN(width, v | (~0n << BigInt(e.width))) : v });
+    return new Expr("lit", ground(signed, width), [], {
+      value: negative ? BigInt.asUintN(width, v | (~0n << BigInt(e.width))) : v,
+    });
   }
   return new Expr("ext", ground(signed, width), [e], { signExtend });
 }
@@ -354,7 +366,10 @@ function bitwise(op: "and" | "or" | "xor", a: Expr, b: Operand): Expr {
 function compare(op: Op, a: Expr, b: Operand): Expr {
   const [x, y] = sameSign(op, a, b);
   // A value compared with itself is decided too (x < x is always false).
-  const known = x === y ? op === "eq" || op === "le" || op === "ge" : constantComparison(op, valueRange(x), valueRange(y));
+  const known =
+    x === y
+      ? op === "eq" || op === "le" || op === "ge"
+      : constantComparison(op, valueRange(x), valueRange(y));
   return known === undefined ? node(op, UInt(1), [x, y]) : lit(known ? 1 : 0, UInt(1));
 }
 
@@ -373,7 +388,11 @@ function valueRange(e: Expr): [bigint, bigint] {
  * Folds comparisons whose result the operand ranges already decide (`x >= 0` for a UInt):
  * the hardware is the same, and the emitted Verilog has no constant comparison to warn about.
  */
-function constantComparison(op: Op, [alo, ahi]: [bigint, bigint], [blo, bhi]: [bigint, bigint]): boolean | undefined {
+function constantComparison(
+  op: Op,
+  [alo, ahi]: [bigint, bigint],
+  [blo, bhi]: [bigint, bigint],
+): boolean | undefined {
   const always = (lt: boolean, eq: boolean, gt: boolean) => {
     const possible = { lt: alo < bhi, eq: alo <= bhi && blo <= ahi, gt: ahi > blo };
     const results = [possible.lt && lt, possible.eq && eq, possible.gt && gt];
@@ -403,7 +422,8 @@ function constantComparison(op: Op, [alo, ahi]: [bigint, bigint], [blo, bhi]: [b
 /** `cond ? a : b`; both sides must have the same signedness; the result has the wider width. */
 export function mux(cond: Operand, a: Operand, b: Operand): Expr {
   const c = toExpr(cond);
-  if (c.width !== 1 || c.signed) throw new ElaborationError(`mux condition must be a Bool, got ${typeName(c.type)}`);
+  if (c.width !== 1 || c.signed)
+    throw new ElaborationError(`mux condition must be a Bool, got ${typeName(c.type)}`);
   const ax = a instanceof Expr ? a : toExpr(a, b instanceof Expr ? b : undefined);
   const [x, y] = sameSign("mux", ax, b);
   return node("mux", ground(x.signed, Math.max(x.width, y.width)), [c, x, y]);

@@ -3,7 +3,7 @@ export { blackBox } from "./blackbox.js";
 export { ElaborationError } from "./errors.js";
 export { cat, Expr, lit, mux, type Operand, select } from "./expr.js";
 export type { DesignIR, MemoryStyle, ModuleIR } from "./ir.js";
-export { addressWidth, ram, rom, type Ram, type Rom } from "./memory.js";
+export { addressWidth, type Ram, type Rom, ram, rom } from "./memory.js";
 export {
   connect,
   defineModule,
@@ -24,5 +24,26 @@ export {
   wire,
 } from "./module.js";
 export { Signal } from "./signal.js";
-export { AxiStream, Decoupled, FALSE, fire, isStalled, Stream, type StreamType, type StreamValue, TRUE } from "./stream.js";
-export { Bool, Bundle, bitWidth, flipped, type GroundType, type HwType, SInt, typeName, UInt, Vec } from "./types.js";
+export {
+  AxiStream,
+  Decoupled,
+  FALSE,
+  fire,
+  isStalled,
+  Stream,
+  type StreamType,
+  type StreamValue,
+  TRUE,
+} from "./stream.js";
+export {
+  Bool,
+  Bundle,
+  bitWidth,
+  flipped,
+  type GroundType,
+  type HwType,
+  SInt,
+  typeName,
+  UInt,
+  Vec,
+} from "./types.js";

@@ -2,11 +2,11 @@
 // port. Synchronous reads are what block RAM needs; asynchronous reads map to LUT RAM.
 import { currentModule } from "./builder.js";
 import { ElaborationError } from "./errors.js";
-import { type Expr, type Operand, lit, toExpr } from "./expr.js";
+import { type Expr, lit, type Operand, toExpr } from "./expr.js";
 import type { MemoryIR, MemoryReadPort, MemoryStyle } from "./ir.js";
 import { here } from "./location.js";
 import type { Signal } from "./signal.js";
-import { type GroundType, UInt, typeName } from "./types.js";
+import { type GroundType, typeName, UInt } from "./types.js";
 
 export interface MemoryOptions {
   /** `block` asks for block RAM, `distributed` for LUT RAM, `auto` leaves it to synthesis. */
@@ -28,7 +28,8 @@ abstract class MemoryBase {
     init: readonly bigint[] | undefined,
     style: MemoryStyle,
   ) {
-    if (!Number.isInteger(depth) || depth < 1) throw new ElaborationError(`memory "${name}" needs a positive depth`);
+    if (!Number.isInteger(depth) || depth < 1)
+      throw new ElaborationError(`memory "${name}" needs a positive depth`);
     const m = currentModule();
     const location = here();
     m.claimName(name, location);
@@ -45,14 +46,17 @@ abstract class MemoryBase {
 
   protected checkAddr(addr: Operand): Expr {
     const a = toExpr(addr);
-    if (a.signed) throw new ElaborationError(`memory "${this.name}": address must be a UInt, got ${typeName(a.type)}`);
+    if (a.signed)
+      throw new ElaborationError(`memory "${this.name}": address must be a UInt, got ${typeName(a.type)}`);
     if (a.width > this.addrWidth) {
       throw new ElaborationError(
         `memory "${this.name}" has ${this.ir.depth} words (${this.addrWidth} address bits) but the address is ${a.width} bits; truncate it`,
       );
     }
     if (a.op === "lit" && a.param.value! >= BigInt(this.ir.depth)) {
-      throw new ElaborationError(`memory "${this.name}" has ${this.ir.depth} words; address ${a.param.value} is out of range`);
+      throw new ElaborationError(
+        `memory "${this.name}" has ${this.ir.depth} words; address ${a.param.value} is out of range`,
+      );
     }
     return a.width < this.addrWidth ? a.pad(this.addrWidth) : a;
   }
@@ -83,9 +87,17 @@ export class Ram extends MemoryBase {
   write(addr: Operand, data: Operand, enable: Operand = true): void {
     const d = toExpr(data, undefined);
     if (d.width > this.type.width || d.signed !== this.type.signed) {
-      throw new ElaborationError(`memory "${this.name}" holds ${typeName(this.type)}; cannot write ${typeName(d.type)}`);
+      throw new ElaborationError(
+        `memory "${this.name}" holds ${typeName(this.type)}; cannot write ${typeName(d.type)}`,
+      );
     }
-    currentModule().recordWrite(this.ir, this.checkAddr(addr), d.pad(this.type.width), toExpr(enable), here());
+    currentModule().recordWrite(
+      this.ir,
+      this.checkAddr(addr),
+      d.pad(this.type.width),
+      toExpr(enable),
+      here(),
+    );
   }
 
   /** Combinational read (LUT RAM only). */
@@ -95,7 +107,12 @@ export class Ram extends MemoryBase {
 }
 
 /** A read-only memory initialised from `contents` (numbers or bigints, in the element type's range). */
-export function rom(name: string, type: GroundType, contents: readonly (number | bigint)[], options: MemoryOptions = {}): Rom {
+export function rom(
+  name: string,
+  type: GroundType,
+  contents: readonly (number | bigint)[],
+  options: MemoryOptions = {},
+): Rom {
   if (contents.length === 0) throw new ElaborationError(`ROM "${name}" needs at least one word`);
   const init = contents.map((v, i) => {
     try {

@@ -1,10 +1,16 @@
 // Module definitions, ports, wires, registers, instances and bulk connection: the user-facing
 // half of the DSL. A module is a TypeScript function from parameters to hardware; elaborating
 // it runs the function once per distinct parameter set.
-import { ModuleBuilder, currentModule, withModule } from "./builder.js";
+import { currentModule, ModuleBuilder, withModule } from "./builder.js";
 import { ElaborationError } from "./errors.js";
-import { type Expr, type Operand, lit, toExpr } from "./expr.js";
-import { type ClockingOptions, DEFAULT_CLOCKING, type DesignIR, type InstanceIR, type ModuleIR } from "./ir.js";
+import { type Expr, lit, type Operand, toExpr } from "./expr.js";
+import {
+  type ClockingOptions,
+  DEFAULT_CLOCKING,
+  type DesignIR,
+  type InstanceIR,
+  type ModuleIR,
+} from "./ir.js";
 import { here, type SourceLocation } from "./location.js";
 import type { Signal, SignalKind } from "./signal.js";
 import type { BundleType, GroundType, HwType, VecType } from "./types.js";
@@ -50,7 +56,8 @@ function build<T extends HwType>(
       ) as ValueOf<T>;
     case "bundle": {
       const out: Record<string, unknown> = {};
-      for (const [k, f] of Object.entries(type.fields)) out[k] = build(f.type, `${path}_${k}`, flip !== f.flipped, leaf);
+      for (const [k, f] of Object.entries(type.fields))
+        out[k] = build(f.type, `${path}_${k}`, flip !== f.flipped, leaf);
       return out as ValueOf<T>;
     }
   }
@@ -123,7 +130,8 @@ export interface WhenChain {
 
 function asCondition(cond: Operand): Expr {
   const c = toExpr(cond);
-  if (c.width !== 1 || c.signed) throw new ElaborationError(`a when condition must be a Bool, got ${c.width} bits`);
+  if (c.width !== 1 || c.signed)
+    throw new ElaborationError(`a when condition must be a Bool, got ${c.width} bits`);
   return c;
 }
 
@@ -170,7 +178,10 @@ export interface ModuleDef<P, IO> {
  * Defines a hardware module. `name` may depend on the parameters (`p => \`Fifo_d${p.depth}\``);
  * the body declares ports with `ports()` and returns them.
  */
-export function defineModule<P, IO>(name: string | ((params: P) => string), body: (params: P) => IO): ModuleDef<P, IO> {
+export function defineModule<P, IO>(
+  name: string | ((params: P) => string),
+  body: (params: P) => IO,
+): ModuleDef<P, IO> {
   const nameFor = typeof name === "string" ? () => name : name;
   return { baseName: typeof name === "string" ? name : "module", nameFor, body, location: here() };
 }
@@ -213,7 +224,11 @@ function stableKey(v: unknown): string {
       return `#array${id}`;
     }
     if (x && typeof x === "object" && !Array.isArray(x)) {
-      return Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]]));
+      return Object.fromEntries(
+        Object.keys(x)
+          .sort()
+          .map((k) => [k, (x as Record<string, unknown>)[k]]),
+      );
     }
     return x;
   });

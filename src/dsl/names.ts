@@ -31,6 +31,9 @@ export function checkName(name: string, location: SourceLocation): void {
     throw new ElaborationError(`"${name}" is not a valid Verilog identifier`, location);
   }
   if (KEYWORDS.has(name)) {
-    throw new ElaborationError(`"${name}" is a Verilog keyword; rename it (for example "${name}_q")`, location);
+    throw new ElaborationError(
+      `"${name}" is a Verilog keyword; rename it (for example "${name}_q")`,
+      location,
+    );
   }
 }

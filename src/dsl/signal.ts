@@ -47,10 +47,16 @@ export class Signal extends Expr {
   set(value: Operand): void {
     const loc = here();
     if (this.kind === "reg") {
-      throw new ElaborationError(`"${this.signalName}" is a register: update it with .next(...), not .set(...)`, loc);
+      throw new ElaborationError(
+        `"${this.signalName}" is a register: update it with .next(...), not .set(...)`,
+        loc,
+      );
     }
     if (this.kind === "input" || this.kind === "inst-output" || this.kind === "mem-data") {
-      throw new ElaborationError(`"${this.signalName}" is ${describeKind(this.kind)} and cannot be driven here`, loc);
+      throw new ElaborationError(
+        `"${this.signalName}" is ${describeKind(this.kind)} and cannot be driven here`,
+        loc,
+      );
     }
     this.owner.recordConnect(this, checkConnect(this, value, loc), loc);
   }
@@ -59,7 +65,10 @@ export class Signal extends Expr {
   next(value: Operand): void {
     const loc = here();
     if (this.kind !== "reg") {
-      throw new ElaborationError(`"${this.signalName}" is ${describeKind(this.kind)}, not a register: use .set(...)`, loc);
+      throw new ElaborationError(
+        `"${this.signalName}" is ${describeKind(this.kind)}, not a register: use .set(...)`,
+        loc,
+      );
     }
     this.owner.recordConnect(this, checkConnect(this, value, loc), loc);
   }

@@ -2,7 +2,7 @@
 // high; `valid` must not wait for `ready`, and `data` stays stable while valid waits.
 import { type Expr, lit } from "./expr.js";
 import type { ValueOf } from "./module.js";
-import { Bool, Bundle, type BundleType, type GroundType, type HwType, UInt, flipped } from "./types.js";
+import { Bool, Bundle, type BundleType, flipped, type GroundType, type HwType, UInt } from "./types.js";
 
 export type StreamType<T extends HwType> = BundleType<{ valid: GroundType; ready: GroundType; data: T }>;
 

@@ -46,12 +46,11 @@ class FunctionWriter {
   private readonly temps = new Map<string, string>();
   private counter = 0;
 
-  constructor(private readonly flat: FlatDesign) {}
-
   /** Slot of a signal in a context. */
   private slot(ctx: Context, s: Signal): number {
     const i = ctx.slots.get(s);
-    if (i === undefined) throw new Error(`internal: signal ${s.signalName} has no slot in ${ctx.path || "top"}`);
+    if (i === undefined)
+      throw new Error(`internal: signal ${s.signalName} has no slot in ${ctx.path || "top"}`);
     return i;
   }
 
@@ -152,9 +151,13 @@ class FunctionWriter {
         return `(${this.ext(a!, w, ctx)} ${op} ${this.ext(b!, w, ctx)})`;
       }
       case "not":
-        return small(w) ? `((~${this.value(a!, ctx)} & ${mask(w)}) >>> 0)` : `BigInt.asUintN(${w}, ~${this.value(a!, ctx)})`;
+        return small(w)
+          ? `((~${this.value(a!, ctx)} & ${mask(w)}) >>> 0)`
+          : `BigInt.asUintN(${w}, ~${this.value(a!, ctx)})`;
       case "shl":
-        return small(w) ? `(${this.value(a!, ctx)} * ${2 ** e.param.amount!})` : `(${this.big(a!, ctx)} << ${e.param.amount}n)`;
+        return small(w)
+          ? `(${this.value(a!, ctx)} * ${2 ** e.param.amount!})`
+          : `(${this.big(a!, ctx)} << ${e.param.amount}n)`;
       case "shr": {
         const n = e.param.amount!;
         if (a!.signed) return this.fromBig(`BigInt.asIntN(${a!.width}, ${this.big(a!, ctx)}) >> ${n}n`, w);
@@ -213,7 +216,9 @@ class FunctionWriter {
           ? `(${this.value(a!, ctx)} === ${mask(a!.width)} ? 1 : 0)`
           : `(${this.value(a!, ctx)} === ${(1n << BigInt(a!.width)) - 1n}n ? 1 : 0)`;
       case "orr":
-        return small(a!.width) ? `(${this.value(a!, ctx)} !== 0 ? 1 : 0)` : `(${this.value(a!, ctx)} !== 0n ? 1 : 0)`;
+        return small(a!.width)
+          ? `(${this.value(a!, ctx)} !== 0 ? 1 : 0)`
+          : `(${this.value(a!, ctx)} !== 0n ? 1 : 0)`;
       case "xorr":
         return small(a!.width) ? `h.parity(${this.value(a!, ctx)})` : `h.parityBig(${this.value(a!, ctx)})`;
       case "sig":
@@ -233,7 +238,8 @@ function combOrder(flat: FlatDesign): number[] {
   // Asynchronous memory reads are combinational too: their data depends on the address.
   const asyncRead = new Map<number, { expr: Expr; ctx: Context }>();
   for (const m of flat.memories) {
-    for (const p of m.ir.readPorts) if (!p.synchronous) asyncRead.set(m.ctx.slots.get(p.data)!, { expr: p.addr, ctx: m.ctx });
+    for (const p of m.ir.readPorts)
+      if (!p.synchronous) asyncRead.set(m.ctx.slots.get(p.data)!, { expr: p.addr, ctx: m.ctx });
   }
   const order: number[] = [];
   const state = new Map<number, 1 | 2>();
@@ -262,7 +268,8 @@ function combOrder(flat: FlatDesign): number[] {
         state.set(top.slot, 1);
         const d = driverOf.get(top.slot);
         const a = asyncRead.get(top.slot);
-        top.deps = d !== undefined ? depsOf(flat.comb[d]!.expr, flat.comb[d]!.ctx) : a ? depsOf(a.expr, a.ctx) : [];
+        top.deps =
+          d !== undefined ? depsOf(flat.comb[d]!.expr, flat.comb[d]!.ctx) : a ? depsOf(a.expr, a.ctx) : [];
       }
       if (top.i < top.deps.length) {
         const next = top.deps[top.i++]!;
@@ -290,7 +297,7 @@ export function compileDesign(flat: FlatDesign): CompiledDesign {
     }
   }
 
-  const comb = new FunctionWriter(flat);
+  const comb = new FunctionWriter();
   for (const slot of order) {
     const d = driverOf.get(slot);
     if (d) comb.lines.push(`s[${slot}] = ${comb.value(d.expr, d.ctx)};`);
@@ -301,10 +308,14 @@ export function compileDesign(flat: FlatDesign): CompiledDesign {
     }
   }
 
-  const tick = new FunctionWriter(flat);
+  const tick = new FunctionWriter();
   const commits: string[] = [];
   const resetActive =
-    flat.resetSlot === undefined ? "false" : flat.resetActiveLow ? `s[${flat.resetSlot}] === 0` : `s[${flat.resetSlot}] === 1`;
+    flat.resetSlot === undefined
+      ? "false"
+      : flat.resetActiveLow
+        ? `s[${flat.resetSlot}] === 0`
+        : `s[${flat.resetSlot}] === 1`;
   tick.lines.push(`const rst = ${resetActive};`);
   flat.regs.forEach((r, i) => {
     const w = flat.slots[r.slot]!.width;
@@ -327,10 +338,14 @@ export function compileDesign(flat: FlatDesign): CompiledDesign {
       tick.lines.push(`const we${m.index}_${j} = ${tick.value(wp.enable, m.ctx)};`);
       tick.lines.push(`const wa${m.index}_${j} = ${tick.value(wp.addr, m.ctx)};`);
       tick.lines.push(`const wd${m.index}_${j} = ${tick.value(wp.data, m.ctx)};`);
-      commits.push(`if (we${m.index}_${j} && wa${m.index}_${j} < ${m.ir.depth}) mem[${m.index}][wa${m.index}_${j}] = wd${m.index}_${j};`);
+      commits.push(
+        `if (we${m.index}_${j} && wa${m.index}_${j} < ${m.ir.depth}) mem[${m.index}][wa${m.index}_${j}] = wd${m.index}_${j};`,
+      );
     }
   }
   const make = (lines: string[]) =>
-    new Function("h", `return function (s, mem) {\n${lines.join("\n")}\n};`)(helpers) as CompiledDesign["comb"];
+    new Function("h", `return function (s, mem) {\n${lines.join("\n")}\n};`)(
+      helpers,
+    ) as CompiledDesign["comb"];
   return { comb: make(comb.lines), tick: make([...tick.lines, ...commits]) };
 }

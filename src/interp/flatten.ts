@@ -62,7 +62,8 @@ export function flatten(design: DesignIR): FlatDesign {
   };
 
   const walk = (m: ModuleIR, path: string, portSlots: Map<string, number> | undefined): Context => {
-    if (m.blackBox) throw new Error(`the interpreter cannot simulate black box ${m.blackBox.verilogName}; use Verilator`);
+    if (m.blackBox)
+      throw new Error(`the interpreter cannot simulate black box ${m.blackBox.verilogName}; use Verilator`);
     const ctx: Context = { id: ctxCount++, path, slots: new Map() };
     const prefix = path ? `${path}.` : "";
     const slotOf = (s: Signal): number => {
@@ -101,11 +102,21 @@ export function flatten(design: DesignIR): FlatDesign {
   const top = walk(design.top, "", undefined);
   const inputs = new Map<string, number>();
   const outputs = new Map<string, number>();
-  for (const p of design.top.ports) (p.kind === "input" ? inputs : outputs).set(p.signalName, top.slots.get(p)!);
+  for (const p of design.top.ports)
+    (p.kind === "input" ? inputs : outputs).set(p.signalName, top.slots.get(p)!);
   let resetSlot: number | undefined;
   if (regs.some((r) => r.init !== undefined)) {
     resetSlot = newSlot(design.clocking.reset, 1);
     inputs.set(design.clocking.reset, resetSlot);
   }
-  return { slots, inputs, outputs, comb, regs, memories, resetSlot, resetActiveLow: design.clocking.resetActiveLow };
+  return {
+    slots,
+    inputs,
+    outputs,
+    comb,
+    regs,
+    memories,
+    resetSlot,
+    resetActiveLow: design.clocking.resetActiveLow,
+  };
 }

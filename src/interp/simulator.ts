@@ -44,7 +44,10 @@ export class Simulator {
   /** Reads any top-level output or input, or an internal signal by hierarchical path. */
   peek(name: string): bigint {
     this.settle();
-    const slot = this.flat.outputs.get(name) ?? this.flat.inputs.get(name) ?? this.flat.slots.find((s) => s.path === name)?.index;
+    const slot =
+      this.flat.outputs.get(name) ??
+      this.flat.inputs.get(name) ??
+      this.flat.slots.find((s) => s.path === name)?.index;
     if (slot === undefined) throw new Error(`no signal "${name}"`);
     return BigInt(this.state[slot] as number | bigint);
   }
@@ -74,7 +77,8 @@ export class Simulator {
       for (const [k, v] of Object.entries(vec)) this.poke(k, v);
       this.settle();
       const sample: Record<string, bigint> = {};
-      for (const [name, slot] of this.flat.outputs) sample[name] = BigInt(this.state[slot] as number | bigint);
+      for (const [name, slot] of this.flat.outputs)
+        sample[name] = BigInt(this.state[slot] as number | bigint);
       out.push(sample);
       this.step();
     }

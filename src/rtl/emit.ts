@@ -2,8 +2,8 @@
 // byte-identical text. Structurally identical modules are emitted once and shared; different
 // modules that ask for the same name get stable suffixes in elaboration order.
 import { ElaborationError } from "../dsl/errors.js";
-import type { DesignIR, MemoryIR, ModuleIR } from "../dsl/ir.js";
 import type { Expr } from "../dsl/expr.js";
+import type { DesignIR, MemoryIR, ModuleIR } from "../dsl/ir.js";
 import type { Signal } from "../dsl/signal.js";
 import { ExprEmitter, literal, range } from "./expr-verilog.js";
 
@@ -57,7 +57,14 @@ export function emitVerilog(design: DesignIR): EmittedDesign {
       }
       return;
     }
-    const body = new ModuleWriter(m, { clock, reset, resetActiveLow, needsReset, moduleNames, usesReset }).write();
+    const body = new ModuleWriter(m, {
+      clock,
+      reset,
+      resetActiveLow,
+      needsReset,
+      moduleNames,
+      usesReset,
+    }).write();
     const key = `${m.desiredName}\n${body.text}\n${JSON.stringify(body.images)}`;
     const existing = byBody.get(key);
     if (existing) {
@@ -65,7 +72,10 @@ export function emitVerilog(design: DesignIR): EmittedDesign {
       return;
     }
     if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(m.desiredName)) {
-      throw new ElaborationError(`module name "${m.desiredName}" is not a Verilog identifier; name the module with letters, digits and _`, m.location);
+      throw new ElaborationError(
+        `module name "${m.desiredName}" is not a Verilog identifier; name the module with letters, digits and _`,
+        m.location,
+      );
     }
     let name = m.desiredName;
     for (let i = 1; usedNames.has(name); i++) name = `${m.desiredName}_${i}`;
@@ -83,7 +93,12 @@ export function emitVerilog(design: DesignIR): EmittedDesign {
   if (top.clocked) topPorts.push({ name: clock, width: 1, direction: "input", signed: false });
   if (usesReset.get(top)) topPorts.push({ name: reset, width: 1, direction: "input", signed: false });
   for (const p of top.ports) {
-    topPorts.push({ name: p.signalName, width: p.width, direction: p.kind === "input" ? "input" : "output", signed: p.signed });
+    topPorts.push({
+      name: p.signalName,
+      width: p.width,
+      direction: p.kind === "input" ? "input" : "output",
+      signed: p.signed,
+    });
   }
   return {
     topName: moduleNames.get(top)!,
@@ -148,7 +163,8 @@ class ModuleWriter {
     };
     for (const p of m.ports) if (p.kind === "output") drive(p);
     for (const w of m.wires) drive(w);
-    for (const inst of m.instances) for (const pin of inst.pins.values()) if (pin.kind === "inst-input") drive(pin);
+    for (const inst of m.instances)
+      for (const pin of inst.pins.values()) if (pin.kind === "inst-input") drive(pin);
 
     const regBlock = this.registers();
     const memBlocks = m.memories.map((mem) => this.memory(mem));
@@ -175,7 +191,8 @@ class ModuleWriter {
     for (const p of m.ports) {
       const line = `${p.kind === "input" ? "input" : "output"} wire ${range(p.width)}${p.signalName}`;
       // An input this module reads only in part, or not at all (e.g. a padded tdata), is part of its interface all the same.
-      if (p.kind === "input" && !whole.has(p)) portLines.push(`/* verilator lint_off UNUSEDSIGNAL */ ${line} /* verilator lint_on UNUSEDSIGNAL */`);
+      if (p.kind === "input" && !whole.has(p))
+        portLines.push(`/* verilator lint_off UNUSEDSIGNAL */ ${line} /* verilator lint_on UNUSEDSIGNAL */`);
       else portLines.push(line);
     }
 
@@ -193,7 +210,11 @@ class ModuleWriter {
     }
     if (unusedPins.length > 0) {
       // Outputs of a shared child module that this parent has no use for (a FIFO's count, say).
-      decls.push("/* verilator lint_off UNUSEDSIGNAL */", ...unusedPins, "/* verilator lint_on UNUSEDSIGNAL */");
+      decls.push(
+        "/* verilator lint_off UNUSEDSIGNAL */",
+        ...unusedPins,
+        "/* verilator lint_on UNUSEDSIGNAL */",
+      );
     }
 
     body.push(`module ${NAME_PLACEHOLDER} (`);
@@ -205,7 +226,10 @@ class ModuleWriter {
       for (const l of lines) body.push(l.startsWith("  ") ? l : `  ${l}`);
     };
     section("signals", decls);
-    section("memories", memBlocks.flatMap((b) => b.decls));
+    section(
+      "memories",
+      memBlocks.flatMap((b) => b.decls),
+    );
     // Intermediate results: a slice of one may be all that is used, which is not a design error.
     if (this.exprs.declarations.length > 0) {
       section("intermediate values (some are only partly used by bit slices)", [
@@ -216,7 +240,10 @@ class ModuleWriter {
     }
     section("logic", [...this.exprs.assigns, ...assigns]);
     section("registers", regBlock);
-    section("memory ports", memBlocks.flatMap((b) => b.logic));
+    section(
+      "memory ports",
+      memBlocks.flatMap((b) => b.logic),
+    );
     if (instBlocks.length > 0) body.push("", "  // instances", ...instBlocks);
     body.push("", "endmodule", "");
     return { text: body.join("\n"), images: this.images };
@@ -255,13 +282,17 @@ class ModuleWriter {
     const style = mem.style === "auto" ? undefined : mem.style === "registers" ? "registers" : mem.style;
     const attr = style ? `(* ${isRom ? "rom_style" : "ram_style"} = "${style}" *) ` : "";
     const decls = [`${attr}reg ${range(mem.width)}${mem.name} [0:${mem.depth - 1}];`];
-    for (const p of mem.readPorts) decls.push(`${p.synchronous ? "reg" : "wire"} ${range(mem.width)}${p.data.signalName};`);
+    for (const p of mem.readPorts)
+      decls.push(`${p.synchronous ? "reg" : "wire"} ${range(mem.width)}${p.data.signalName};`);
     const logic: string[] = [];
     if (mem.init) {
       if (mem.init.length >= INLINE_INIT_LIMIT) {
         const file = `${NAME_PLACEHOLDER}_${mem.name}.hex`;
         const digits = Math.ceil(mem.width / 4);
-        this.images.push([mem.name, `${mem.init.map((v) => v.toString(16).padStart(digits, "0")).join("\n")}\n`]);
+        this.images.push([
+          mem.name,
+          `${mem.init.map((v) => v.toString(16).padStart(digits, "0")).join("\n")}\n`,
+        ]);
         logic.push(`initial $readmemh("${file}", ${mem.name});`);
       } else {
         logic.push("initial begin");
@@ -272,7 +303,9 @@ class ModuleWriter {
     for (const w of mem.writePorts) {
       const en = this.exprs.operand(w.enable);
       logic.push(`always @(posedge ${ctx.clock}) begin`);
-      logic.push(`    if (${en}) ${mem.name}[${this.exprs.operand(w.addr)}] <= ${this.exprs.operand(w.data)};`);
+      logic.push(
+        `    if (${en}) ${mem.name}[${this.exprs.operand(w.addr)}] <= ${this.exprs.operand(w.data)};`,
+      );
       logic.push("  end");
     }
     for (const p of mem.readPorts) {

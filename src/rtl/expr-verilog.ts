@@ -56,7 +56,8 @@ export class ExprEmitter {
       }
       if (!top.expanded) {
         top.expanded = true;
-        for (const a of top.e.args) if (!this.isTrivial(a) && !this.names.has(a)) stack.push({ e: a, expanded: false });
+        for (const a of top.e.args)
+          if (!this.isTrivial(a) && !this.names.has(a)) stack.push({ e: a, expanded: false });
         continue;
       }
       stack.pop();
@@ -136,7 +137,9 @@ export class ExprEmitter {
       case "dshl":
         return `${this.extended(a!, rw)} << ${this.operand(b!)}`;
       case "dshr":
-        return a!.signed ? `$signed(${this.operand(a!)}) >>> ${this.operand(b!)}` : `${this.operand(a!)} >> ${this.operand(b!)}`;
+        return a!.signed
+          ? `$signed(${this.operand(a!)}) >>> ${this.operand(b!)}`
+          : `${this.operand(a!)} >> ${this.operand(b!)}`;
       case "eq":
         return cmp("==");
       case "ne":
@@ -156,7 +159,8 @@ export class ExprEmitter {
       case "bits": {
         const { hi, lo } = e.param;
         const constant = literalValue(a!);
-        if (constant !== undefined) return literal(hi! - lo! + 1, (constant >> BigInt(lo!)) & ((1n << BigInt(hi! - lo! + 1)) - 1n));
+        if (constant !== undefined)
+          return literal(hi! - lo! + 1, (constant >> BigInt(lo!)) & ((1n << BigInt(hi! - lo! + 1)) - 1n));
         const x = this.operand(a!);
         if (a!.width === 1) return x;
         return hi === lo ? `${x}[${hi}]` : `${x}[${hi}:${lo}]`;

@@ -15,9 +15,19 @@ const NETWORKS = fc.sample(networkArbitrary(), { numRuns: 6, seed: 424242 });
 
 describe("compiled random networks in Verilator", () => {
   NETWORKS.forEach(({ model, folding }, k) => {
-    const summary = model.layers.map((l, i) => `${l.inFeatures}→${l.outFeatures} ${l.weightDatatype} PE${folding.layers[i]!.pe}/SIMD${folding.layers[i]!.simd}`).join(", ");
+    const summary = model.layers
+      .map(
+        (l, i) =>
+          `${l.inFeatures}→${l.outFeatures} ${l.weightDatatype} PE${folding.layers[i]!.pe}/SIMD${folding.layers[i]!.simd}`,
+      )
+      .join(", ");
     it(`network ${k} (${model.input.datatype} in; ${summary}) equals the golden model`, async () => {
-      const compiled = compileModel(model, { board: "zcu104", folding, scores: true, exposeFifoCounts: true });
+      const compiled = compileModel(model, {
+        board: "zcu104",
+        folding,
+        scores: true,
+        exposeFifoCounts: true,
+      });
       await lintVerilog(compiled.emitted);
       const inputs = randomInputs(model, 24, 1000 + k, parseDataType(model.input.datatype));
       const golden = runGolden(compiled.streamlined, inputs);

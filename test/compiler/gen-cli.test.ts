@@ -18,8 +18,18 @@ describe("loom gen", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(out);
     expect(r.stderr).toMatch(/cycles per inference/);
-    expect(readdirSync(out).sort()).toEqual(["constraints", "folding.json", "model.streamlined.json", "report.json", "report.md", "rtl", "vivado"]);
-    expect(readFileSync(join(out, "constraints", "pynq-z2.xdc"), "utf8")).toContain("create_clock -period 8.000 -name ap_clk [get_ports ap_clk]");
+    expect(readdirSync(out).sort()).toEqual([
+      "constraints",
+      "folding.json",
+      "model.streamlined.json",
+      "report.json",
+      "report.md",
+      "rtl",
+      "vivado",
+    ]);
+    expect(readFileSync(join(out, "constraints", "pynq-z2.xdc"), "utf8")).toContain(
+      "create_clock -period 8.000 -name ap_clk [get_ports ap_clk]",
+    );
     const tcl = readFileSync(join(out, "vivado", "build.tcl"), "utf8");
     expect(tcl).toContain("-part xc7z020clg400-1");
     expect(tcl).toContain("processing_system7");
@@ -30,23 +40,39 @@ describe("loom gen", () => {
     );
     expect(report.throughputPerSecond).toBe(Math.round(125e6 / report.initiationInterval));
     // The folding file round-trips into the same design.
-    const again = await loom(["gen", "--board", "pynq-z2", "--model", tiny, "--out", join(out, "again"), "--folding", join(out, "folding.json")]);
+    const again = await loom([
+      "gen",
+      "--board",
+      "pynq-z2",
+      "--model",
+      tiny,
+      "--out",
+      join(out, "again"),
+      "--folding",
+      join(out, "folding.json"),
+    ]);
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(readFileSync(join(out, "again", "rtl", "loom_tiny.v"), "utf8")).toBe(readFileSync(join(out, "rtl", "loom_tiny.v"), "utf8"));
+    expect(readFileSync(join(out, "again", "rtl", "loom_tiny.v"), "utf8")).toBe(
+      readFileSync(join(out, "rtl", "loom_tiny.v"), "utf8"),
+    );
   });
 
   it("compiles the shipped default model for zcu104 into a lint-clean design whose memories match the report", async () => {
     const compiled = compileModel("models/pneumonia-w8a8.json", { board: "zcu104" });
     await lintVerilog(compiled.emitted);
     for (const layer of compiled.report.layers) {
-      const images = [...compiled.emitted.files.keys()].filter((f) => f.startsWith(`${layer.name}_`) && f.includes("_weights_"));
+      const images = [...compiled.emitted.files.keys()].filter(
+        (f) => f.startsWith(`${layer.name}_`) && f.includes("_weights_"),
+      );
       expect(images.length).toBe(layer.pe);
       for (const f of images) {
         expect(compiled.emitted.files.get(f)!.trim().split("\n").length).toBe(layer.weightMemory.perPe.depth);
       }
       expect(layer.cyclesPerInference).toBe((layer.mw / layer.simd) * (layer.mh / layer.pe));
     }
-    expect(compiled.report.initiationInterval).toBe(Math.max(...compiled.report.layers.map((l) => l.cyclesPerInference)));
+    expect(compiled.report.initiationInterval).toBe(
+      Math.max(...compiled.report.layers.map((l) => l.cyclesPerInference)),
+    );
   });
 });
 
@@ -59,7 +85,10 @@ describe("loom gen errors", () => {
   };
 
   it("lists the known boards for an unknown one", () =>
-    expectError(["gen", "--board", "zcu105", "--model", tiny], /unknown board "zcu105": known boards are zcu104, zcu102, ultra96, pynq-z1, pynq-z2/));
+    expectError(
+      ["gen", "--board", "zcu105", "--model", tiny],
+      /unknown board "zcu105": known boards are zcu104, zcu102, ultra96, pynq-z1, pynq-z2/,
+    ));
 
   it("names the missing model file", () =>
     expectError(["gen", "--board", "zcu104", "--model", "nope.json"], /model file nope.json does not exist/));
@@ -69,19 +98,39 @@ describe("loom gen errors", () => {
     const model = JSON.parse(readFileSync(tiny, "utf8"));
     model.layers[0].weights[3].pop();
     writeFileSync(join(dir, "bad.json"), JSON.stringify(model));
-    await expectError(["gen", "--board", "zcu104", "--model", join(dir, "bad.json")], /layers\[0\]\.weights\[3\]/);
+    await expectError(
+      ["gen", "--board", "zcu104", "--model", join(dir, "bad.json")],
+      /layers\[0\]\.weights\[3\]/,
+    );
     writeFileSync(join(dir, "broken.json"), "{ not json");
-    await expectError(["gen", "--board", "zcu104", "--model", join(dir, "broken.json")], /not valid JSON|JSON/);
+    await expectError(
+      ["gen", "--board", "zcu104", "--model", join(dir, "broken.json")],
+      /not valid JSON|JSON/,
+    );
   });
 
   it("says which PE values would work for an impossible folding", async () => {
     const dir = mkdtempSync(join(tmpdir(), "loom-fold-"));
-    writeFileSync(join(dir, "f.json"), JSON.stringify({ layers: [{ name: "fc0", pe: 3, simd: 16 }, { name: "fc1", pe: 1, simd: 1 }] }));
-    await expectError(["gen", "--board", "zcu104", "--model", tiny, "--folding", join(dir, "f.json")], /pe 3 does not divide MH = 8; valid pe: 1, 2, 4, 8/);
+    writeFileSync(
+      join(dir, "f.json"),
+      JSON.stringify({
+        layers: [
+          { name: "fc0", pe: 3, simd: 16 },
+          { name: "fc1", pe: 1, simd: 1 },
+        ],
+      }),
+    );
+    await expectError(
+      ["gen", "--board", "zcu104", "--model", tiny, "--folding", join(dir, "f.json")],
+      /pe 3 does not divide MH = 8; valid pe: 1, 2, 4, 8/,
+    );
   });
 
   it("says what is reachable when a target is not", () =>
-    expectError(["gen", "--board", "zcu104", "--model", tiny, "--target-fps", "1e12"], /unreachable|best reachable/));
+    expectError(
+      ["gen", "--board", "zcu104", "--model", tiny, "--target-fps", "1e12"],
+      /unreachable|best reachable/,
+    ));
 
   it("rejects an unsupported ONNX op by node name and type", async () => {
     const r = await loom(["gen", "--board", "zcu104", "--model", "test/fixtures/onnx/README.md.onnx"]);

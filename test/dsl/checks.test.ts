@@ -5,10 +5,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   Bool,
-  ElaborationError,
-  SInt,
-  UInt,
   defineModule,
+  ElaborationError,
   elaborate,
   input,
   instance,
@@ -16,13 +14,16 @@ import {
   output,
   ports,
   reg,
+  SInt,
+  UInt,
   when,
   wire,
 } from "../../src/dsl/index.js";
 import { emitVerilog } from "../../src/rtl/emit.js";
 
 const source = readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n");
-const lineOf = (tag: string) => `test/dsl/checks.test.ts:${source.findIndex((l) => l.includes(`// <- ${tag}`)) + 1}`;
+const lineOf = (tag: string) =>
+  `test/dsl/checks.test.ts:${source.findIndex((l) => l.includes(`// <- ${tag}`)) + 1}`;
 
 function elaborationError(body: () => void): ElaborationError {
   const m = defineModule("Bad", body);
@@ -41,7 +42,9 @@ describe("elaboration checks", () => {
       const io = ports({ a: input(UInt(9)), y: output(UInt(8)) });
       io.y.set(io.a); // <- width
     });
-    expect(e.message).toContain('width mismatch: connecting a 9-bit value to 8-bit "y"; truncate explicitly with .trunc(8)');
+    expect(e.message).toContain(
+      'width mismatch: connecting a 9-bit value to 8-bit "y"; truncate explicitly with .trunc(8)',
+    );
     expect(e.message.startsWith(lineOf("width"))).toBe(true);
   });
 
@@ -119,7 +122,9 @@ describe("elaboration checks", () => {
     const e = elaborationError(() => {
       wire("always", UInt(1)); // <- keyword
     });
-    expect(e.message).toBe(`${lineOf("keyword")}: "always" is a Verilog keyword; rename it (for example "always_q")`);
+    expect(e.message).toBe(
+      `${lineOf("keyword")}: "always" is a Verilog keyword; rename it (for example "always_q")`,
+    );
   });
 
   it("rejects literals that do not fit their type", () => {
@@ -147,11 +152,14 @@ describe("elaboration checks", () => {
   });
 
   it("gives differing modules with one name stable unique names, and shares identical ones", () => {
-    const Leaf = defineModule((p: { k: number }) => "Leaf", (p: { k: number }) => {
-      const io = ports({ y: output(UInt(4)) });
-      io.y.set(p.k);
-      return io;
-    });
+    const Leaf = defineModule(
+      (_p: { k: number }) => "Leaf",
+      (p: { k: number }) => {
+        const io = ports({ y: output(UInt(4)) });
+        io.y.set(p.k);
+        return io;
+      },
+    );
     const Top = defineModule("Top", () => {
       const io = ports({ a: output(UInt(4)), b: output(UInt(4)), c: output(UInt(4)) });
       io.a.set(instance("x", Leaf, { k: 1 }).y);

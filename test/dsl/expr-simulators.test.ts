@@ -4,11 +4,27 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildIcarus, buildVerilator, lintVerilog, type SimModel } from "../../sim/index.js";
-import { type DesignIR, defineModule, elaborate, input, instance, output, ports, SInt, UInt } from "../../src/dsl/index.js";
+import {
+  type DesignIR,
+  defineModule,
+  elaborate,
+  input,
+  instance,
+  output,
+  ports,
+  SInt,
+  UInt,
+} from "../../src/dsl/index.js";
 import type { Signal } from "../../src/dsl/signal.js";
 import { Simulator } from "../../src/interp/simulator.js";
-import { emitVerilog, type EmittedDesign } from "../../src/rtl/emit.js";
-import { evaluateRecipe, type Recipe, RecipeModule, recipeArbitrary, typeOf } from "../support/random-expr.js";
+import { type EmittedDesign, emitVerilog } from "../../src/rtl/emit.js";
+import {
+  evaluateRecipe,
+  type Recipe,
+  RecipeModule,
+  recipeArbitrary,
+  typeOf,
+} from "../support/random-expr.js";
 
 const RECIPES = fc.sample(recipeArbitrary(), { numRuns: 250, seed: 20261126 });
 
@@ -35,7 +51,9 @@ function randomVectors(cycles: number, seed: number): Array<Record<string, bigin
   let n = 0;
   return Array.from({ length: cycles }, () => {
     const v: Record<string, bigint> = {};
-    RECIPES.forEach((r, k) => r.inputs.forEach((s, j) => (v[`p${k}_i${j}`] = BigInt.asUintN(s.width, gen[n++ % gen.length]!))));
+    RECIPES.forEach((r, k) =>
+      r.inputs.forEach((s, j) => (v[`p${k}_i${j}`] = BigInt.asUintN(s.width, gen[n++ % gen.length]!))),
+    );
     return v;
   });
 }
@@ -43,7 +61,10 @@ function randomVectors(cycles: number, seed: number): Array<Record<string, bigin
 function expected(vec: Record<string, bigint>): Record<string, bigint> {
   const out: Record<string, bigint> = {};
   RECIPES.forEach((r, k) => {
-    const vals = evaluateRecipe(r, r.inputs.map((_, j) => vec[`p${k}_i${j}`]!));
+    const vals = evaluateRecipe(
+      r,
+      r.inputs.map((_, j) => vec[`p${k}_i${j}`]!),
+    );
     vals.forEach((v, j) => (out[`p${k}_o${j}`] = v));
   });
   return out;
@@ -74,7 +95,8 @@ describe("random expressions: interpreter = Verilator = Icarus = BigInt model", 
     const fromIcarus = await icarus.runCycles(vectors.slice(0, 10));
     // The harnesses return signed ports as negative numbers; compare bit patterns.
     const widths = new Map(emitted.topPorts.map((p) => [p.name, p.width]));
-    const bits = (name: string, v: bigint | undefined) => (v === undefined ? v : BigInt.asUintN(widths.get(name)!, v));
+    const bits = (name: string, v: bigint | undefined) =>
+      v === undefined ? v : BigInt.asUintN(widths.get(name)!, v);
     vectors.forEach((vec, c) => {
       const want = expected(vec);
       for (const [name, v] of Object.entries(want)) {

@@ -44,7 +44,9 @@ describe("random sequential circuits: interpreter = Verilator", () => {
     const vectors = Array.from({ length: 300 }, (_, cycle) => {
       const v: Record<string, bigint> = { ap_rst_n: cycle < 2 || cycle === 150 ? 0n : 1n };
       CIRCUITS.forEach((r, k) =>
-        seqInputs(r).forEach((i) => (v[`c${k}_${i.name}`] = BigInt.asUintN(i.width, random[n++ % random.length]!))),
+        seqInputs(r).forEach(
+          (i) => (v[`c${k}_${i.name}`] = BigInt.asUintN(i.width, random[n++ % random.length]!)),
+        ),
       );
       return v;
     });

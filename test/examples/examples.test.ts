@@ -2,28 +2,32 @@
 // against plain software models of what they compute.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { elaborate } from "../../src/dsl/index.js";
-import { Simulator } from "../../src/interp/simulator.js";
 import { Counter } from "../../examples/counter.js";
 import { Fir, type FirParams, firOutputWidth } from "../../examples/fir.js";
+import { elaborate } from "../../src/dsl/index.js";
+import { Simulator } from "../../src/interp/simulator.js";
 
 describe("examples/counter", () => {
   it("counts enabled cycles and wraps after the limit", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 20 }), fc.array(fc.boolean(), { maxLength: 80 }), (limit, enables) => {
-        const sim = new Simulator(elaborate(Counter, { width: 5, limit }));
-        sim.poke("ap_rst_n", 0);
-        sim.step();
-        sim.poke("ap_rst_n", 1);
-        let model = 0;
-        for (const en of enables) {
-          sim.poke("enable", en);
-          expect(sim.peek("count")).toBe(BigInt(model));
-          expect(sim.peek("wrap")).toBe(en && model === limit ? 1n : 0n);
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.boolean(), { maxLength: 80 }),
+        (limit, enables) => {
+          const sim = new Simulator(elaborate(Counter, { width: 5, limit }));
+          sim.poke("ap_rst_n", 0);
           sim.step();
-          if (en) model = model === limit ? 0 : model + 1;
-        }
-      }),
+          sim.poke("ap_rst_n", 1);
+          let model = 0;
+          for (const en of enables) {
+            sim.poke("enable", en);
+            expect(sim.peek("count")).toBe(BigInt(model));
+            expect(sim.peek("wrap")).toBe(en && model === limit ? 1n : 0n);
+            sim.step();
+            if (en) model = model === limit ? 0 : model + 1;
+          }
+        },
+      ),
     );
   });
 });
@@ -57,7 +61,8 @@ describe("examples/fir", () => {
             sim.poke("in_data", BigInt.asUintN(8, BigInt(samples[sent] ?? 0)));
             const ready = readies[cycle % 200]! || cycle > 400;
             sim.poke("out_ready", ready);
-            if (sim.peek("out_valid") === 1n && ready) got.push(BigInt.asIntN(firOutputWidth(p), sim.peek("out_data")));
+            if (sim.peek("out_valid") === 1n && ready)
+              got.push(BigInt.asIntN(firOutputWidth(p), sim.peek("out_data")));
             if (offer && sim.peek("in_ready") === 1n) sent++;
             sim.step();
           }
@@ -80,7 +85,9 @@ describe("examples in Verilator", () => {
     const samples = Array.from({ length: 500 }, (_, i) => ((i * 37) % 256) - 128);
     const model = await buildVerilator(emitted);
     const r = await model.runStreams({
-      inputs: [{ prefix: "in", beats: samples.map((s) => BigInt(s)), validPattern: { probability: 0.7, seed: 1 } }],
+      inputs: [
+        { prefix: "in", beats: samples.map((s) => BigInt(s)), validPattern: { probability: 0.7, seed: 1 } },
+      ],
       outputs: [{ prefix: "out", count: samples.length, readyPattern: { probability: 0.6, seed: 2 } }],
     });
     expect(r.violations).toEqual([]);

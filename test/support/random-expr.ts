@@ -1,7 +1,18 @@
 // Random expression DAGs for property tests: a recipe of operations over random inputs,
 // turned into a Loom module, plus an independent BigInt evaluator of the same recipe.
 import fc from "fast-check";
-import { type Expr, SInt, UInt, cat, defineModule, input, lit, mux, output, ports } from "../../src/dsl/index.js";
+import {
+  cat,
+  defineModule,
+  type Expr,
+  input,
+  lit,
+  mux,
+  output,
+  ports,
+  SInt,
+  UInt,
+} from "../../src/dsl/index.js";
 import type { Signal } from "../../src/dsl/signal.js";
 
 export interface InputSpec {
@@ -11,7 +22,25 @@ export interface InputSpec {
 
 /** One operation over earlier nodes (inputs come first, then operations in order). */
 export type Step =
-  | { op: "add" | "addw" | "sub" | "subw" | "mul" | "and" | "or" | "xor" | "eq" | "ne" | "lt" | "le" | "gt" | "ge"; a: number; b: number }
+  | {
+      op:
+        | "add"
+        | "addw"
+        | "sub"
+        | "subw"
+        | "mul"
+        | "and"
+        | "or"
+        | "xor"
+        | "eq"
+        | "ne"
+        | "lt"
+        | "le"
+        | "gt"
+        | "ge";
+      a: number;
+      b: number;
+    }
   | { op: "not" | "andR" | "orR" | "xorR" | "asUInt" | "asSInt" | "toSInt"; a: number }
   | { op: "shl" | "shr"; a: number; n: number }
   | { op: "dshl" | "dshr"; a: number; b: number }
@@ -122,10 +151,13 @@ export function recipeArbitrary(maxInputs = 5, maxSteps = 25): fc.Arbitrary<Reci
   return fc
     .tuple(
       fc.array(inputSpec, { minLength: 1, maxLength: maxInputs }),
-      fc.array(fc.tuple(fc.nat(1000), fc.nat(1000), fc.nat(1000), fc.nat(1000), fc.bigInt(-(1n << 80n), 1n << 80n)), {
-        minLength: 1,
-        maxLength: maxSteps,
-      }),
+      fc.array(
+        fc.tuple(fc.nat(1000), fc.nat(1000), fc.nat(1000), fc.nat(1000), fc.bigInt(-(1n << 80n), 1n << 80n)),
+        {
+          minLength: 1,
+          maxLength: maxSteps,
+        },
+      ),
     )
     .map(([inputs, raw]) => {
       const recipe: Recipe = { inputs, steps: [] };
@@ -157,13 +189,18 @@ export function recipeArbitrary(maxInputs = 5, maxSteps = 25): fc.Arbitrary<Reci
             case 6:
               return { op: (["eq", "ne", "lt", "le", "gt", "ge"] as const)[z % 6]!, a, b };
             case 7:
-              return { op: (["not", "andR", "orR", "xorR", "asUInt", "asSInt", "toSInt"] as const)[z % 7]!, a };
+              return {
+                op: (["not", "andR", "orR", "xorR", "asUInt", "asSInt", "toSInt"] as const)[z % 7]!,
+                a,
+              };
             case 8:
               return { op: "shl", a, n: z % 12 };
             case 9:
               return { op: "shr", a, n: z % (ta.width + 3) };
             case 10:
-              return smallU.length ? { op: z % 2 ? "dshl" : "dshr", a, b: smallU[y % smallU.length]!.i } : undefined;
+              return smallU.length
+                ? { op: z % 2 ? "dshl" : "dshr", a, b: smallU[y % smallU.length]!.i }
+                : undefined;
             case 11: {
               const lo = z % ta.width;
               const hi = lo + (y % (ta.width - lo));

@@ -2,8 +2,8 @@
 // datatypes and foldings, for end-to-end compiler tests.
 import fc from "fast-check";
 import { type DataType, dataTypeName, maxValue, minValue } from "../../src/nn/datatypes.js";
-import type { Model } from "../../src/nn/model-format.js";
 import { divisors } from "../../src/nn/divisors.js";
+import type { Model } from "../../src/nn/model-format.js";
 
 export interface RandomNetwork {
   model: Model;
@@ -40,7 +40,10 @@ export function networkArbitrary(): fc.Arbitrary<RandomNetwork> {
       inType: fc.integer({ min: 0, max: inputTypes.length - 1 }),
       wTypes: fc.array(fc.integer({ min: 0, max: weightTypes.length - 1 }), { minLength: 4, maxLength: 4 }),
       oTypes: fc.array(fc.integer({ min: 0, max: outTypes.length - 1 }), { minLength: 4, maxLength: 4 }),
-      noise: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), { minLength: 4000, maxLength: 4000 }),
+      noise: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), {
+        minLength: 4000,
+        maxLength: 4000,
+      }),
       folds: fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
     })
     .map((g) => {
@@ -74,6 +77,7 @@ export function networkArbitrary(): fc.Arbitrary<RandomNetwork> {
           row.reduce(
             (acc, w) => {
               const p = xs.map((x) => BigInt(w) * x);
+              // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigints
               return [acc[0]! + (p[0]! < p[1]! ? p[0]! : p[1]!), acc[1]! + (p[0]! > p[1]! ? p[0]! : p[1]!)];
             },
             [0n, 0n],
@@ -92,7 +96,9 @@ export function networkArbitrary(): fc.Arbitrary<RandomNetwork> {
             activation: {
               kind: "none",
               bias: Array.from({ length: mh }, () =>
-                inDt.kind === "BIPOLAR" && wDt.kind === "BIPOLAR" ? 2 * Math.floor(r() * 4) + (mw % 2) : Math.floor(r() * 9) - 4,
+                inDt.kind === "BIPOLAR" && wDt.kind === "BIPOLAR"
+                  ? 2 * Math.floor(r() * 4) + (mw % 2)
+                  : Math.floor(r() * 9) - 4,
               ),
               scale: 1,
             },
@@ -121,7 +127,11 @@ export function networkArbitrary(): fc.Arbitrary<RandomNetwork> {
         }
         const pes = divisors(mh);
         const simds = divisors(mw);
-        folding.layers.push({ name, pe: pes[g.folds[2 * i]! % pes.length]!, simd: simds[g.folds[2 * i + 1]! % simds.length]! });
+        folding.layers.push({
+          name,
+          pe: pes[g.folds[2 * i]! % pes.length]!,
+          simd: simds[g.folds[2 * i + 1]! % simds.length]!,
+        });
       }
       return { model, folding };
     });
@@ -136,6 +146,8 @@ export function randomInputs(model: Model, count: number, seed: number, dt: Data
   };
   const len = model.layers[0]!.inFeatures;
   return Array.from({ length: count }, () =>
-    Array.from({ length: len }, () => (dt.kind === "BIPOLAR" ? (next() < 0.5 ? -1n : 1n) : pick(next(), minValue(dt), maxValue(dt)))),
+    Array.from({ length: len }, () =>
+      dt.kind === "BIPOLAR" ? (next() < 0.5 ? -1n : 1n) : pick(next(), minValue(dt), maxValue(dt)),
+    ),
   );
 }

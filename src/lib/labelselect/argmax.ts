@@ -3,12 +3,9 @@
 // index, as numpy's argmax does, because every comparison is a strict "greater than".
 import {
   Bool,
+  defineModule,
   ElaborationError,
   type Expr,
-  SInt,
-  Stream,
-  UInt,
-  defineModule,
   fire,
   input,
   lit,
@@ -16,6 +13,9 @@ import {
   output,
   ports,
   reg,
+  SInt,
+  Stream,
+  UInt,
   when,
 } from "../../dsl/index.js";
 

@@ -4,7 +4,20 @@
 // back when its beat leaves through `out`. `canReserve` depends on registers only, so the
 // consumer's `ready` never reaches the pipeline combinationally. The beats themselves wait in
 // the stream library's FIFO (register storage: latency 1, like a read of LUT RAM).
-import { Bool, connect, defineModule, fire, input, instance, output, ports, reg, Stream, UInt, when } from "../../dsl/index.js";
+import {
+  Bool,
+  connect,
+  defineModule,
+  fire,
+  input,
+  instance,
+  output,
+  ports,
+  reg,
+  Stream,
+  UInt,
+  when,
+} from "../../dsl/index.js";
 import { StreamFifo } from "../stream/fifo.js";
 
 export interface CreditQueueParams {
@@ -32,12 +45,18 @@ export const CreditQueue = defineModule(
     const credits = reg("reserved", UInt(bitsFor(p.depth)), { init: 0 });
     const deq = fire(io.out);
     io.canReserve.set(credits.ne(p.depth));
-    when(io.reserve.and(deq.not()), () => credits.next(credits.add(1))).elsewhen(deq.and(io.reserve.not()), () =>
-      credits.next(credits.sub(1)),
+    when(io.reserve.and(deq.not()), () => credits.next(credits.add(1))).elsewhen(
+      deq.and(io.reserve.not()),
+      () => credits.next(credits.sub(1)),
     );
 
     // Credits guarantee the FIFO has room for every beat that arrives, so its ready is not needed.
-    const fifo = instance("slots", StreamFifo, { type: UInt(p.width), depth: p.depth, style: "registers", pipe: false });
+    const fifo = instance("slots", StreamFifo, {
+      type: UInt(p.width),
+      depth: p.depth,
+      style: "registers",
+      pipe: false,
+    });
     fifo.in.valid.set(io.enq);
     fifo.in.data.set(io.enqData);
     connect(io.out, fifo.out);

@@ -9,14 +9,7 @@ import {
   rowAccumulatorRange,
   worstCaseAccumulatorRange,
 } from "../../nn/accumulator.js";
-import {
-  allows,
-  type DataType,
-  dataTypeName,
-  maxValue,
-  minValue,
-  smallestTypeFor,
-} from "../../nn/datatypes.js";
+import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../nn/datatypes.js";
 import { divisors } from "../../nn/divisors.js";
 import { checkThresholdSpec, type ThresholdSpec } from "../threshold/spec.js";
 

@@ -47,14 +47,20 @@ export function mvauGolden(
 /** Weight matrices already checked against their datatype, with a double copy when exact. */
 const checkedCache = new WeakMap<object, { numeric?: Float64Array[] }>();
 
-function checkedWeights(weights: readonly (readonly bigint[])[], wDt: DataType, mw: number): { numeric?: Float64Array[] } {
+function checkedWeights(
+  weights: readonly (readonly bigint[])[],
+  wDt: DataType,
+  mw: number,
+): { numeric?: Float64Array[] } {
   const hit = checkedCache.get(weights);
   if (hit) return hit;
   let maxAbs = 0n;
   weights.forEach((row, r) => {
-    if (row.length !== mw) throw new RangeError(`mvau weights[${r}] has ${row.length} values, inputs have ${mw}`);
+    if (row.length !== mw)
+      throw new RangeError(`mvau weights[${r}] has ${row.length} values, inputs have ${mw}`);
     row.forEach((w, i) => {
-      if (!allows(wDt, w)) throw new RangeError(`mvau weights[${r}][${i}] = ${w} does not fit ${dataTypeName(wDt)}`);
+      if (!allows(wDt, w))
+        throw new RangeError(`mvau weights[${r}][${i}] = ${w} does not fit ${dataTypeName(wDt)}`);
       const a = w < 0n ? -w : w;
       if (a > maxAbs) maxAbs = a;
     });

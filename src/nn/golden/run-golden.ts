@@ -51,7 +51,10 @@ function layerTensors(layer: DenseLayer): { weights: bigint[][]; thresholds?: bi
     const act = layer.activation;
     t = {
       weights: weightMatrix(layer),
-      thresholds: act.kind === "thresholds" ? Array.from({ length: layer.outFeatures }, (_, c) => thresholdRow(act, c)) : undefined,
+      thresholds:
+        act.kind === "thresholds"
+          ? Array.from({ length: layer.outFeatures }, (_, c) => thresholdRow(act, c))
+          : undefined,
     };
     converted.set(layer, t);
   }

@@ -34,7 +34,8 @@ describe("Argmax", () => {
           const beats = [];
           for (let b = 0; b < vectors * nf; b++) {
             let data = 0n;
-            for (let i = 0; i < pe; i++) data |= BigInt.asUintN(width, scores[b * pe + i]!) << BigInt(i * width);
+            for (let i = 0; i < pe; i++)
+              data |= BigInt.asUintN(width, scores[b * pe + i]!) << BigInt(i * width);
             beats.push(data);
           }
           const got: number[] = [];
