@@ -26,9 +26,18 @@ export interface EstimateOptions {
   lutramMaxBits?: number;
   /** Multipliers use a DSP slice when both operands have at least this many bits. Default 5. */
   dspMinBits?: number;
+  /** A product this wide or wider goes to a DSP slice (Yosys maps a 4 × 4-bit product there). Default 8. */
+  dspMinProductBits?: number;
 }
 
-const DEFAULTS: Required<EstimateOptions> = { lutramMaxDepth: 64, lutramMaxBits: 4096, dspMinBits: 5 };
+const DEFAULTS: Required<EstimateOptions> = { lutramMaxDepth: 64, lutramMaxBits: 4096, dspMinBits: 2, dspMinProductBits: 8 };
+
+/**
+ * Flip-flops measured by Yosys over the formula below (1.3–2.1 on the calibration set,
+ * docs/resource-estimates.md): the formula omits ROM output and adder-tree stage registers and
+ * the valid chains, so it is scaled to stay on the safe side.
+ */
+const FF_CALIBRATION = 2.2;
 
 /** Fixed per-layer control logic (fold counters, stream handshakes). */
 const CONTROL_LUT = 100;
@@ -65,8 +74,13 @@ export function layerCycles(shape: LayerShape, f: Folding): number {
 }
 
 export function usesDsp(shape: LayerShape, options: EstimateOptions = {}): boolean {
-  const { dspMinBits } = { ...DEFAULTS, ...options };
-  return !shape.xnor && shape.weightBits >= dspMinBits && shape.inputBits >= dspMinBits;
+  const { dspMinBits, dspMinProductBits } = { ...DEFAULTS, ...options };
+  return (
+    !shape.xnor &&
+    shape.weightBits >= dspMinBits &&
+    shape.inputBits >= dspMinBits &&
+    shape.weightBits + shape.inputBits >= dspMinProductBits
+  );
 }
 
 export function estimateLayer(
@@ -99,7 +113,7 @@ export function estimateLayer(
   const inputBuffer = nf > 1 ? memoryCost(sf, simd * a, options) : { lut: 0, bram18: 0 };
   const lutram = pe * (weights.lut + thresholds.lut) + inputBuffer.lut;
   const lut = CONTROL_LUT + lanes * multLut + pe * (treeLut + accLut + cmpLut) + lutram;
-  const ff = CONTROL_FF + lanes * productBits + pe * (shape.accBits + shape.outBits) + simd * a;
+  const ff = Math.ceil(FF_CALIBRATION * (CONTROL_FF + lanes * productBits + pe * (shape.accBits + shape.outBits) + simd * a));
   const bram18 = pe * (weights.bram18 + thresholds.bram18) + inputBuffer.bram18;
   return { lut, ff, bram18, bram36: bram18 / 2, dsp: dspCount, lutram };
 }
