@@ -25,8 +25,18 @@ export function fitThresholds(
   const levels = maxCode - minCode;
   const thresholds: bigint[] = [];
   let searchLo = lo;
+  let gap = 0n;
   for (let k = 1; k <= levels; k++) {
     const target = minCode + k;
+    // Thresholds of a (nearly) linear activation are (nearly) evenly spaced: try the previous
+    // spacing and its neighbours first; the search below settles anything else.
+    const predicted = gap > 0n ? hitNear(code, target, searchLo + gap, searchLo, hi) : undefined;
+    if (predicted !== undefined) {
+      gap = predicted - searchLo;
+      thresholds.push(predicted);
+      searchLo = predicted;
+      continue;
+    }
     // Smallest acc in [searchLo, hi] with code(acc) >= target, or hi + 1. Consecutive
     // thresholds are usually close, so gallop up from the previous one to bracket it first.
     let a = searchLo;
@@ -44,11 +54,27 @@ export function fitThresholds(
       if (code(mid) >= target) b = mid;
       else a = mid + 1n;
     }
+    if (k > 1) gap = a - searchLo;
     thresholds.push(a);
     searchLo = a;
   }
   checkMonotoneSamples(code, lo, hi, minCode, thresholds);
   return { thresholds, outBias: minCode };
+}
+
+/** The smallest acc in [lo, hi] with code ≥ target, if it is within one of `guess`. */
+function hitNear(
+  code: (acc: bigint) => number,
+  target: number,
+  guess: bigint,
+  lo: bigint,
+  hi: bigint,
+): bigint | undefined {
+  for (const t of [guess, guess - 1n, guess + 1n]) {
+    if (t <= lo || t > hi) continue;
+    if (code(t) >= target && code(t - 1n) < target) return t;
+  }
+  return undefined;
 }
 
 /** Spot-checks the fit at every threshold and its left neighbour: a non-monotone map fails here. */
