@@ -107,7 +107,19 @@ export function checkElementType(role: string, dt: DataType, supported: string):
 const typeRange = (dt: DataType): Range => ({ lo: minValue(dt), hi: maxValue(dt) });
 
 /** Weights as bigints, checked against the shape and the weight datatype. */
+/** Checked weight matrices by identity: plan, shape and generator all ask for the same one. */
+const checkedWeights = new WeakMap<object, { key: string; weights: bigint[][] }>();
+
 export function checkWeights(p: MvauParams): bigint[][] {
+  const key = `${p.mw}x${p.mh}:${dataTypeName(p.weightType)}`;
+  const hit = checkedWeights.get(p.weights);
+  if (hit && hit.key === key) return hit.weights;
+  const weights = convertWeights(p);
+  checkedWeights.set(p.weights, { key, weights });
+  return weights;
+}
+
+function convertWeights(p: MvauParams): bigint[][] {
   const wMin = minValue(p.weightType);
   const wMax = maxValue(p.weightType);
   if (p.weights.length !== p.mh)
