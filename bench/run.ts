@@ -200,6 +200,8 @@ ${Object.entries(machine)
   .join("\n")}
 
 ${sections.join("\n\n")}
+
+${readFileSync("bench/other-measurements.md", "utf8").trim()}
 `;
 writeFileSync("docs/performance.md", doc);
 log("wrote docs/performance.md");
