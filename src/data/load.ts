@@ -6,7 +6,7 @@ import { decodeImageFile } from "./decode.js";
 import { type ImageEntry, type SplitName, scanDataset } from "./layout.js";
 import { type Normalization, normalizeImage } from "./normalize.js";
 import { resizeArea } from "./resize.js";
-import { stratifiedHoldOut } from "./split.js";
+import { blockHoldOut, sourceHoldOut, stratifiedHoldOut } from "./split.js";
 
 export interface Split {
   /** n images of `dim` UINT8 codes each, row-major. */
@@ -27,6 +27,11 @@ export interface LoadedDataset {
   splits: Partial<Record<SplitName, Split>>;
 }
 
+export type ValStrategy =
+  | { kind: "random" }
+  | { kind: "block"; folds: number; fold: number }
+  | { kind: "source"; fold: number };
+
 export interface LoadOptions {
   width: number;
   height: number;
@@ -36,6 +41,12 @@ export interface LoadOptions {
   valFraction?: number;
   /** Seed of the hold-out (default 1). */
   splitSeed?: number;
+  /**
+   * How the hold-out is drawn: "random" (patient groups shuffled with splitSeed, valFraction per
+   * class; the default), "block" (contiguous patient-ID blocks, see blockHoldOut) or "source"
+   * (whole file-name series held out, see sourceHoldOut).
+   */
+  valStrategy?: ValStrategy;
   cacheDir?: string;
   onProgress?: (done: number, total: number) => void;
 }
@@ -92,12 +103,15 @@ export function loadDataset(root: string, opts: LoadOptions): LoadedDataset {
       splits.val = gather(data, layout.entries, idxOf("val"), dim, norm);
     } else {
       valSource = "holdout";
-      const h = stratifiedHoldOut(
-        trainIdx.map((i) => layout.entries[i]!.label),
-        trainIdx.map((i) => layout.entries[i]!.rel),
-        opts.valFraction ?? 0.15,
-        opts.splitSeed ?? 1,
-      );
+      const labels = trainIdx.map((i) => layout.entries[i]!.label);
+      const names = trainIdx.map((i) => layout.entries[i]!.rel);
+      const strategy = opts.valStrategy ?? { kind: "random" };
+      const h =
+        strategy.kind === "block"
+          ? blockHoldOut(labels, names, strategy.folds, strategy.fold)
+          : strategy.kind === "source"
+            ? sourceHoldOut(labels, names, strategy.fold)
+            : stratifiedHoldOut(labels, names, opts.valFraction ?? 0.15, opts.splitSeed ?? 1);
       splits.train = gather(
         data,
         layout.entries,

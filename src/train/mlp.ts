@@ -230,6 +230,8 @@ export function softmaxCrossEntropy(
   B: number,
   K: number,
   grad: Float32Array,
+  /** Label smoothing ε: the target is (1 − ε)·onehot(y) + ε/K. */
+  smoothing = 0,
 ): number {
   let loss = 0;
   let wsum = 0;
@@ -241,10 +243,12 @@ export function softmaxCrossEntropy(
     for (let k = 0; k < K; k++) s += Math.exp(logits[r * K + k]! - m);
     const y = labels[r]!;
     const w = weights[y]! / wsum;
-    loss -= w * (logits[r * K + y]! - m - Math.log(s));
+    const ls = Math.log(s);
     for (let k = 0; k < K; k++) {
+      const qk = (k === y ? 1 - smoothing : 0) + smoothing / K;
+      if (qk > 0) loss -= w * qk * (logits[r * K + k]! - m - ls);
       const pk = Math.exp(logits[r * K + k]! - m) / s;
-      grad[r * K + k] = w * (pk - (k === y ? 1 : 0));
+      grad[r * K + k] = w * (pk - qk);
     }
   }
   return loss;

@@ -2,7 +2,7 @@
 // with the exported integer model, fold it into class 0's bias, measure, write model and report.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { type LoadedDataset, loadDataset, type Split } from "../data/load.js";
+import { type LoadedDataset, loadDataset, type Split, type ValStrategy } from "../data/load.js";
 import type { Normalization } from "../data/normalize.js";
 import { runGolden } from "../nn/golden/index.js";
 import type { Model } from "../nn/model-format.js";
@@ -23,6 +23,8 @@ export interface RunOptions extends Omit<TrainOptions, "augment"> {
   augment: AugmentOptions;
   valFraction: number;
   splitSeed: number;
+  /** Validation hold-out strategy (default random, as before). */
+  valStrategy?: ValStrategy;
   out: string;
   /** The command line, kept in the model's meta and the report. */
   command: string;
@@ -79,6 +81,7 @@ export function runTraining(opts: RunOptions): RunResult {
     normalize: opts.normalize,
     valFraction: opts.valFraction,
     splitSeed: opts.splitSeed,
+    valStrategy: opts.valStrategy,
     onProgress: opts.onLoadProgress,
   });
   const { train, val, test } = ds.splits;
@@ -99,6 +102,7 @@ export function runTraining(opts: RunOptions): RunResult {
       valSource: ds.valSource,
       valFraction: opts.valFraction,
       splitSeed: opts.splitSeed,
+      valStrategy: opts.valStrategy ?? { kind: "random" },
     },
     hyper: {
       hidden: opts.hidden,
@@ -112,6 +116,7 @@ export function runTraining(opts: RunOptions): RunResult {
       augment: opts.augment,
       patience: opts.patience,
       classWeight: opts.classWeight,
+      labelSmoothing: opts.labelSmoothing ?? 0,
       normalize: opts.normalize,
     },
     bestEpoch: t.bestEpoch,

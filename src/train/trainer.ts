@@ -22,6 +22,8 @@ export interface TrainOptions {
   patience?: number;
   /** "balanced" weighs each class by N / (K·N_class) in the loss. */
   classWeight?: "balanced" | "none";
+  /** Label smoothing ε of the training loss (validation loss is always unsmoothed). */
+  labelSmoothing?: number;
   onEpoch?: (r: EpochRecord) => void;
   onBatch?: (done: number, total: number, loss: number) => void;
 }
@@ -159,7 +161,7 @@ export function trainMlp(
       });
       const logits = net.forward(x, n, { rate: opts.dropout ?? 0, rng });
       const dLogits = new Float32Array(n * K);
-      const loss = softmaxCrossEntropy(logits, labels, weights, n, K, dLogits);
+      const loss = softmaxCrossEntropy(logits, labels, weights, n, K, dLogits, opts.labelSmoothing ?? 0);
       net.backward(dLogits);
       adam.step(grads, lr, decay);
       // A clip must stay positive: it is the top of the activation grid.

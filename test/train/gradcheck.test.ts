@@ -53,3 +53,32 @@ describe("backward pass", () => {
     expect(checked).toBeGreaterThan(60);
   });
 });
+
+describe("label-smoothed cross-entropy", () => {
+  it("is plain cross-entropy at ε = 0 and its gradient matches finite differences at ε = 0.1", () => {
+    const rng = new Rng(9);
+    const B = 4;
+    const K = 3;
+    const logits = Float32Array.from({ length: B * K }, () => rng.normal());
+    const labels = [2, 0, 1, 1];
+    const weights = [1, 3, 0.5];
+    const g0 = new Float32Array(B * K);
+    const gs = new Float32Array(B * K);
+    const plain = softmaxCrossEntropy(logits, labels, weights, B, K, g0);
+    expect(softmaxCrossEntropy(logits, labels, weights, B, K, gs, 0)).toBe(plain);
+    const loss = (l: Float32Array) => softmaxCrossEntropy(l, labels, weights, B, K, new Float32Array(B * K), 0.1);
+    const smooth = softmaxCrossEntropy(logits, labels, weights, B, K, gs, 0.1);
+    expect(smooth).toBeGreaterThan(0);
+    const eps = 1e-3;
+    for (let i = 0; i < logits.length; i++) {
+      const up = Float32Array.from(logits);
+      const down = Float32Array.from(logits);
+      up[i] = up[i]! + eps;
+      down[i] = down[i]! - eps;
+      const numeric = (loss(up) - loss(down)) / (2 * eps);
+      expect(Math.abs(numeric - gs[i]!)).toBeLessThan(1e-3);
+    }
+    // Each row's smoothed gradient still sums to zero.
+    for (let r = 0; r < B; r++) expect(Math.abs(gs[r * K]! + gs[r * K + 1]! + gs[r * K + 2]!)).toBeLessThan(1e-6);
+  });
+});
