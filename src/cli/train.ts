@@ -67,6 +67,14 @@ export function register(program: Command): void {
     .option("--class-weight <mode>", "balanced or none", "balanced")
     .option("--val-fraction <x>", "fraction of train/ held out per class when there is no val/", "0.15")
     .option("--split-seed <n>", "seed of the validation hold-out", "1")
+    .option(
+      "--val-strategy <kind>",
+      "validation hold-out: random (stratified, patient-grouped), block (contiguous patient-ID blocks) or source (one NORMAL file series)",
+      "random",
+    )
+    .option("--val-folds <n>", "number of blocks for --val-strategy block", "3")
+    .option("--val-fold <n>", "which block (or source) is held out", "0")
+    .option("--label-smoothing <x>", "label smoothing of the cross-entropy targets", "0")
     .option("--no-test", "do not evaluate test/ for the report")
     .action((o, cmd: Command) =>
       runCommand(() => {
@@ -82,6 +90,20 @@ export function register(program: Command): void {
           throw new UserError(`--class-weight ${o.classWeight}: expected balanced or none`);
         }
         const epochs = parseInteger("--epochs", o.epochs, 1, 100000);
+        if (!["random", "block", "source"].includes(o.valStrategy)) {
+          throw new UserError(`--val-strategy ${o.valStrategy}: expected random, block or source`);
+        }
+        const valFold = parseInteger("--val-fold", o.valFold, 0, 1000);
+        const valStrategy =
+          o.valStrategy === "block"
+            ? {
+                kind: "block" as const,
+                folds: parseInteger("--val-folds", o.valFolds, 2, 1000),
+                fold: valFold,
+              }
+            : o.valStrategy === "source"
+              ? { kind: "source" as const, fold: valFold }
+              : { kind: "random" as const };
         const tty = Boolean(process.stderr.isTTY);
         const bar = new cliProgress.SingleBar(
           {
@@ -121,6 +143,8 @@ export function register(program: Command): void {
           classWeight: o.classWeight,
           valFraction: parseNum("--val-fraction", o.valFraction, 0.001, 0.999),
           splitSeed: parseInteger("--split-seed", o.splitSeed, 0, 2 ** 32 - 1),
+          valStrategy,
+          labelSmoothing: parseNum("--label-smoothing", o.labelSmoothing, 0, 0.99),
           reportTest: o.test !== false,
           command: canonicalCommand(cmd, o),
           onBatch: (done, total, loss) => {

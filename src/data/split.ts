@@ -83,7 +83,8 @@ export function blockHoldOut(
   folds: number,
   fold: number,
 ): HoldOut {
-  if (!(Number.isInteger(folds) && folds >= 2)) throw new Error(`block folds ${folds} must be an integer ≥ 2`);
+  if (!(Number.isInteger(folds) && folds >= 2))
+    throw new Error(`block folds ${folds} must be an integer ≥ 2`);
   if (!(Number.isInteger(fold) && fold >= 0 && fold < folds))
     throw new Error(`block fold ${fold} must be an integer in 0..${folds - 1}`);
   // label → series → patient key → indices

@@ -53,7 +53,10 @@ describe("stratifiedHoldOut", () => {
 
 describe("blockHoldOut", () => {
   it("parses patient series and numbers", () => {
-    expect(patientSeries("train/PNEUMONIA/person1372_bacteria_3501.png")).toEqual({ series: "person", id: 1372 });
+    expect(patientSeries("train/PNEUMONIA/person1372_bacteria_3501.png")).toEqual({
+      series: "person",
+      id: 1372,
+    });
     expect(patientSeries("NORMAL2-IM-0173-0001-0002.png")).toEqual({ series: "NORMAL2-IM", id: 173 });
     expect(patientSeries("IM-0115-0001.png")).toEqual({ series: "IM", id: 115 });
     expect(patientSeries("other.png")).toBeNull();
@@ -70,7 +73,11 @@ describe("blockHoldOut", () => {
         (items, folds) => {
           const labels = items.map(([y]) => y);
           const names = items.map(([y, p], i) =>
-            y ? `person${p}_bacteria_${i}.png` : i % 2 ? `IM-${p}-0001-${i}.png` : `NORMAL2-IM-${p}-000${i}.png`,
+            y
+              ? `person${p}_bacteria_${i}.png`
+              : i % 2
+                ? `IM-${p}-0001-${i}.png`
+                : `NORMAL2-IM-${p}-000${i}.png`,
           );
           const seen = new Array<number>(items.length).fill(0);
           for (let f = 0; f < folds; f++) {

@@ -66,7 +66,8 @@ describe("label-smoothed cross-entropy", () => {
     const gs = new Float32Array(B * K);
     const plain = softmaxCrossEntropy(logits, labels, weights, B, K, g0);
     expect(softmaxCrossEntropy(logits, labels, weights, B, K, gs, 0)).toBe(plain);
-    const loss = (l: Float32Array) => softmaxCrossEntropy(l, labels, weights, B, K, new Float32Array(B * K), 0.1);
+    const loss = (l: Float32Array) =>
+      softmaxCrossEntropy(l, labels, weights, B, K, new Float32Array(B * K), 0.1);
     const smooth = softmaxCrossEntropy(logits, labels, weights, B, K, gs, 0.1);
     expect(smooth).toBeGreaterThan(0);
     const eps = 1e-3;
@@ -79,6 +80,7 @@ describe("label-smoothed cross-entropy", () => {
       expect(Math.abs(numeric - gs[i]!)).toBeLessThan(1e-3);
     }
     // Each row's smoothed gradient still sums to zero.
-    for (let r = 0; r < B; r++) expect(Math.abs(gs[r * K]! + gs[r * K + 1]! + gs[r * K + 2]!)).toBeLessThan(1e-6);
+    for (let r = 0; r < B; r++)
+      expect(Math.abs(gs[r * K]! + gs[r * K + 1]! + gs[r * K + 2]!)).toBeLessThan(1e-6);
   });
 });
