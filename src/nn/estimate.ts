@@ -30,7 +30,12 @@ export interface EstimateOptions {
   dspMinProductBits?: number;
 }
 
-const DEFAULTS: Required<EstimateOptions> = { lutramMaxDepth: 64, lutramMaxBits: 4096, dspMinBits: 2, dspMinProductBits: 8 };
+const DEFAULTS: Required<EstimateOptions> = {
+  lutramMaxDepth: 64,
+  lutramMaxBits: 4096,
+  dspMinBits: 2,
+  dspMinProductBits: 8,
+};
 
 /**
  * Flip-flops measured by Yosys over the formula below (1.3–2.1 on the calibration set,
@@ -113,7 +118,9 @@ export function estimateLayer(
   const inputBuffer = nf > 1 ? memoryCost(sf, simd * a, options) : { lut: 0, bram18: 0 };
   const lutram = pe * (weights.lut + thresholds.lut) + inputBuffer.lut;
   const lut = CONTROL_LUT + lanes * multLut + pe * (treeLut + accLut + cmpLut) + lutram;
-  const ff = Math.ceil(FF_CALIBRATION * (CONTROL_FF + lanes * productBits + pe * (shape.accBits + shape.outBits) + simd * a));
+  const ff = Math.ceil(
+    FF_CALIBRATION * (CONTROL_FF + lanes * productBits + pe * (shape.accBits + shape.outBits) + simd * a),
+  );
   const bram18 = pe * (weights.bram18 + thresholds.bram18) + inputBuffer.bram18;
   return { lut, ff, bram18, bram36: bram18 / 2, dsp: dspCount, lutram };
 }
