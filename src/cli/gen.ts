@@ -44,11 +44,7 @@ export function register(program: Command): void {
     )
     .option("--weight-memory <style>", "auto | block | distributed")
     .option("--scores", "also stream out the last layer's raw scores")
-    .option(
-      "--input-fixed-point <bits,intBits>",
-      "fixed-point input format for ONNX graphs with an unquantized float input",
-      "16,6",
-    )
+    .option(...FIXED_POINT_OPTION)
     .action(
       (opts: {
         board: string;
@@ -105,6 +101,13 @@ async function compileAny(
 ) {
   return compileModel(loadModelSource(path, { inputFixedPoint: fixed }).model, o);
 }
+
+/** The ONNX fixed-point input flag that gen and sim share. */
+export const FIXED_POINT_OPTION = [
+  "--input-fixed-point <bits,intBits>",
+  "fixed-point input format for ONNX graphs with an unquantized float input",
+  "16,6",
+] as const;
 
 /** "16,6" → 16 bits with 6 integer bits (sign included), as hls4ml's ap_fixed<16,6>. */
 export function parseFixedPoint(text: string): { bits: number; intBits: number } {

@@ -6,7 +6,7 @@ import { compileModel } from "../compiler/generate.js";
 import { loadModelSource } from "../compiler/model-source.js";
 import { simulateOnnx } from "../compiler/onnx-sim.js";
 import { type Engine, simulateAccelerator } from "../compiler/simulate.js";
-import { parseFixedPoint } from "./gen.js";
+import { FIXED_POINT_OPTION, parseFixedPoint } from "./gen.js";
 import { runCommand, UserError } from "./user-error.js";
 
 const inputsSchema = z.object({
@@ -63,11 +63,7 @@ export function register(program: Command): void {
     .option("--board <name>", "board whose folding to use", "zcu104")
     .option("--folding <file>", "folding file")
     .option("--out <file>", "write the result JSON here instead of stdout")
-    .option(
-      "--input-fixed-point <bits,intBits>",
-      "fixed-point input format for ONNX graphs with an unquantized float input",
-      "16,6",
-    )
+    .option(...FIXED_POINT_OPTION)
     .action(
       (opts: {
         model: string;

@@ -184,10 +184,10 @@ class ModuleWriter {
       return `  ${ctx.moduleNames.get(child)}${params} ${inst.name} (\n${conns.map((c) => `    ${c}`).join(",\n")}\n  );`;
     });
 
+    const { any: used, whole } = readSignals(m);
     const portLines: string[] = [];
     if (m.clocked) portLines.push(`input wire ${ctx.clock}`);
     if (ctx.needsReset) portLines.push(`input wire ${ctx.reset}`);
-    const whole = wholeUses(m);
     for (const p of m.ports) {
       const line = `${p.kind === "input" ? "input" : "output"} wire ${range(p.width)}${p.signalName}`;
       // An input this module reads only in part, or not at all (e.g. a padded tdata), is part of its interface all the same.
@@ -199,7 +199,6 @@ class ModuleWriter {
     const decls: string[] = [];
     for (const r of m.regs) decls.push(`reg ${range(r.width)}${r.signalName};`);
     for (const w of m.wires) decls.push(`wire ${range(w.width)}${w.signalName};`);
-    const used = referencedSignals(m);
     const unusedPins: string[] = [];
     for (const inst of m.instances) {
       for (const pin of inst.pins.values()) {
@@ -323,49 +322,40 @@ class ModuleWriter {
   }
 }
 
-/** Every signal read by some driver or memory port of the module. */
-function referencedSignals(m: ModuleIR): Set<Signal> {
-  const used = new Set<Signal>();
-  const seen = new Set<Expr>();
-  const stack: Expr[] = [...m.drivers.values()];
-  for (const mem of m.memories) {
-    for (const p of mem.readPorts) stack.push(p.addr, p.enable);
-    for (const p of mem.writePorts) stack.push(p.addr, p.data, p.enable);
-  }
-  while (stack.length > 0) {
-    const e = stack.pop()!;
-    if (seen.has(e)) continue;
-    seen.add(e);
-    if (e.op === "sig") used.add(e as Signal);
-    else stack.push(...e.args);
-  }
-  return used;
-}
-
-/** Signals some logic reads in full (not only through a bit slice). */
-function wholeUses(m: ModuleIR): Set<Signal> {
+/**
+ * The signals the module's logic reads: `any` read at all, `whole` read in full (a bit slice or
+ * a static right shift of a signal, seen through casts, reads only part of it).
+ */
+function readSignals(m: ModuleIR): { any: Set<Signal>; whole: Set<Signal> } {
+  const any = new Set<Signal>();
   const whole = new Set<Signal>();
   const seen = new Set<Expr>();
-  const stack: Expr[] = [...m.drivers.values()];
+  const stack: Array<{ e: Expr; partial: boolean }> = [...m.drivers.values()].map((e) => ({
+    e,
+    partial: false,
+  }));
   for (const mem of m.memories) {
-    for (const p of mem.readPorts) stack.push(p.addr, p.enable);
-    for (const p of mem.writePorts) stack.push(p.addr, p.data, p.enable);
+    for (const p of mem.readPorts) stack.push({ e: p.addr, partial: false }, { e: p.enable, partial: false });
+    for (const p of mem.writePorts) {
+      stack.push(
+        { e: p.addr, partial: false },
+        { e: p.data, partial: false },
+        { e: p.enable, partial: false },
+      );
+    }
   }
   while (stack.length > 0) {
-    const e = stack.pop()!;
-    if (seen.has(e)) continue;
-    seen.add(e);
+    const { e, partial } = stack.pop()!;
     if (e.op === "sig") {
-      whole.add(e as Signal);
+      any.add(e as Signal);
+      if (!partial) whole.add(e as Signal);
       continue;
     }
-    // A bit slice or a static right shift of a signal (seen through casts) reads only part of it.
-    if (e.op === "bits" || e.op === "shr") {
-      let base = e.args[0]!;
-      while (base.op === "cast") base = base.args[0]!;
-      if (base.op === "sig") continue;
-    }
-    stack.push(...e.args);
+    const key = partial ? undefined : e;
+    if (key && seen.has(key)) continue;
+    if (key) seen.add(key);
+    const slices = e.op === "bits" || e.op === "shr";
+    for (const arg of e.args) stack.push({ e: arg, partial: slices || (partial && e.op === "cast") });
   }
-  return whole;
+  return { any, whole };
 }

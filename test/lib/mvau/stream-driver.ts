@@ -1,5 +1,6 @@
 // Drives a design's `in` / `out` streams in the interpreter with seeded input bubbles and
 // output backpressure, checks the stream promises on `out`, and records transfer cycles.
+import { seededRandom } from "../../../sim/prng.js";
 import type { DesignIR } from "../../../src/dsl/index.js";
 import { Simulator } from "../../../src/interp/simulator.js";
 
@@ -19,18 +20,8 @@ export interface DriveResult {
   violations: string[];
 }
 
-/** A small deterministic generator (xorshift32) so failures replay. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
+/** A small deterministic generator so failures replay (the harness's own, shared). */
+export const rng = seededRandom;
 
 export function driveStreams(
   design: DesignIR,
