@@ -1,0 +1,3 @@
+# ZCU104 (xczu7ev-ffvc1156-2-e): timing constraints for the Loom accelerator.
+# No board pins: the accelerator is reached through AXI DMA from the processing system.
+create_clock -period 10.000 -name ap_clk [get_ports ap_clk]
