@@ -33,6 +33,8 @@ function canonicalCommand(cmd: Command, o: Record<string, unknown>): string {
     const v = o[opt.attributeName()];
     if (opt.negate) {
       if (v === false) parts.push(opt.long!);
+    } else if (opt.isBoolean()) {
+      if (v === true) parts.push(opt.long!);
     } else if (v !== undefined) parts.push(opt.long!, String(v));
   }
   return parts.join(" ");
@@ -74,6 +76,10 @@ export function register(program: Command): void {
     )
     .option("--val-folds <n>", "number of blocks for --val-strategy block", "3")
     .option("--val-fold <n>", "which block (or source) is held out", "0")
+    .option(
+      "--val-shifts",
+      "validate (early stopping, decision margin) on the hold-out plus 12 acquisition-shifted copies of it",
+    )
     .option("--label-smoothing <x>", "label smoothing of the cross-entropy targets", "0")
     .option("--no-test", "do not evaluate test/ for the report")
     .action((o, cmd: Command) =>
@@ -144,6 +150,7 @@ export function register(program: Command): void {
           valFraction: parseNum("--val-fraction", o.valFraction, 0.001, 0.999),
           splitSeed: parseInteger("--split-seed", o.splitSeed, 0, 2 ** 32 - 1),
           valStrategy,
+          valShifts: o.valShifts === true,
           labelSmoothing: parseNum("--label-smoothing", o.labelSmoothing, 0, 0.99),
           reportTest: o.test !== false,
           command: canonicalCommand(cmd, o),
@@ -172,7 +179,8 @@ export function register(program: Command): void {
         const line = (n: string, m: typeof result.val) =>
           `${n}: accuracy ${f(m.accuracy)}, sensitivity ${f(m.sensitivity)}, specificity ${f(m.specificity)}, AUC ${m.auc.toFixed(4)}, confusion ${JSON.stringify(m.confusion)}\n`;
         process.stdout.write(`wrote ${o.out} (kept epoch ${result.bestEpoch}, margin ${result.margin})\n`);
-        process.stdout.write(line("validation", result.val));
+        process.stdout.write(line(result.valClean ? "validation + shifts" : "validation", result.val));
+        if (result.valClean) process.stdout.write(line("validation, clean only", result.valClean));
         if (result.test) process.stdout.write(line("test (reported only)", result.test));
         process.stdout.write(`${result.goldenCheck}\n`);
       }),

@@ -13,6 +13,7 @@ import { exportModel } from "./export.js";
 import { inferInteger } from "./int-infer.js";
 import { type BinaryMetrics, binaryMetrics } from "./metrics.js";
 import { confusionSvg, curveSvg, metricsTable } from "./report.js";
+import { ACQUISITION_SHIFTS, withShifts } from "./shift-suite.js";
 import { type EpochRecord, type TrainOptions, trainMlp } from "./trainer.js";
 
 export interface RunOptions extends Omit<TrainOptions, "augment"> {
@@ -25,6 +26,11 @@ export interface RunOptions extends Omit<TrainOptions, "augment"> {
   splitSeed: number;
   /** Validation hold-out strategy (default random, as before). */
   valStrategy?: ValStrategy;
+  /**
+   * Validate (early stopping and decision margin) on the hold-out plus its acquisition-shifted
+   * copies (src/train/shift-suite.ts) instead of the clean hold-out alone.
+   */
+  valShifts?: boolean;
   out: string;
   /** The command line, kept in the model's meta and the report. */
   command: string;
@@ -39,6 +45,8 @@ export interface RunResult {
   bestEpoch: number;
   margin: number;
   val: BinaryMetrics;
+  /** With valShifts: the clean hold-out alone (val is then clean + shifted). */
+  valClean?: BinaryMetrics;
   test?: BinaryMetrics;
   epochSeconds: number;
   goldenCheck: string;
@@ -74,6 +82,19 @@ function goldenCheck(model: Model, s: Split, count: number): string {
   }
 }
 
+/** The clean hold-out followed by its acquisition-shifted copies (shifted before normalizing). */
+function shiftedValidation(opts: RunOptions, clean: Split): Split {
+  const raw = loadDataset(opts.data, {
+    width: opts.width,
+    height: opts.height,
+    normalize: "none",
+    valFraction: opts.valFraction,
+    splitSeed: opts.splitSeed,
+    valStrategy: opts.valStrategy,
+  }).splits.val!;
+  return withShifts(clean, raw, opts.width, opts.height, opts.normalize);
+}
+
 export function runTraining(opts: RunOptions): RunResult {
   const ds: LoadedDataset = loadDataset(opts.data, {
     width: opts.width,
@@ -84,8 +105,10 @@ export function runTraining(opts: RunOptions): RunResult {
     valStrategy: opts.valStrategy,
     onProgress: opts.onLoadProgress,
   });
-  const { train, val, test } = ds.splits;
-  if (!train || !val) throw new Error(`dataset ${opts.data} needs a train/ folder`);
+  const { train, test } = ds.splits;
+  const cleanVal = ds.splits.val;
+  if (!train || !cleanVal) throw new Error(`dataset ${opts.data} needs a train/ folder`);
+  const val = opts.valShifts ? shiftedValidation(opts, cleanVal) : cleanVal;
   const K = ds.classes.length;
   if (K !== 2) throw new Error(`binary classification only: found classes ${ds.classes.join(", ")}`);
   const t = trainMlp(train, val, opts.width, opts.height, K, { ...opts });
@@ -103,6 +126,7 @@ export function runTraining(opts: RunOptions): RunResult {
       valFraction: opts.valFraction,
       splitSeed: opts.splitSeed,
       valStrategy: opts.valStrategy ?? { kind: "random" },
+      valShifts: opts.valShifts ? ["none", ...ACQUISITION_SHIFTS.map((x) => x.name)] : undefined,
     },
     hyper: {
       hidden: opts.hidden,
@@ -136,6 +160,7 @@ export function runTraining(opts: RunOptions): RunResult {
   const epochSeconds = t.history.reduce((a, h) => a + h.seconds, 0) / Math.max(1, t.history.length);
   let model = exportModel(t.net, { ...exportOpts, margin: choice.margin });
   const vm = measure(model, val).metrics;
+  const cleanMetrics = opts.valShifts ? measure(model, cleanVal).metrics : undefined;
   const tm = opts.reportTest && test ? measure(model, test).metrics : undefined;
   const check = goldenCheck(model, val, 16);
   model = {
@@ -143,11 +168,16 @@ export function runTraining(opts: RunOptions): RunResult {
     meta: {
       ...baseMeta,
       decision: {
-        rule: "predict PNEUMONIA iff s1 - s0 > margin; margin chosen on validation to maximize balanced accuracy",
+        rule: `predict PNEUMONIA iff s1 - s0 > margin; margin chosen on validation${opts.valShifts ? " (with its acquisition-shifted copies)" : ""} to maximize balanced accuracy`,
         margin: choice.margin,
         foldedInto: "layers[last].activation.bias[0] (class 0, NORMAL) += margin",
       },
-      metrics: { val: vm, test: tm, testNote: "test/ is reported only; no choice used it" },
+      metrics: {
+        val: vm,
+        valClean: cleanMetrics,
+        test: tm,
+        testNote: "test/ is reported only; no choice used it",
+      },
       meanEpochSeconds: epochSeconds,
       goldenCheck: check,
     },
@@ -162,6 +192,7 @@ export function runTraining(opts: RunOptions): RunResult {
     vm,
     tm,
     opts.command,
+    cleanMetrics,
     epochSeconds,
     choice.margin,
     check,
@@ -172,6 +203,7 @@ export function runTraining(opts: RunOptions): RunResult {
     bestEpoch: t.bestEpoch,
     margin: choice.margin,
     val: vm,
+    valClean: cleanMetrics,
     test: tm,
     epochSeconds,
     goldenCheck: check,
@@ -186,6 +218,7 @@ function writeReport(
   val: BinaryMetrics,
   test: BinaryMetrics | undefined,
   command: string,
+  cleanVal: BinaryMetrics | undefined,
   epochSeconds: number,
   margin: number,
   check: string,
@@ -198,7 +231,12 @@ function writeReport(
   if (test)
     writeFileSync(`${base}-test-confusion.svg`, confusionSvg(test, classes, `${name}: test (reported only)`));
   writeFileSync(`${base}-curve.svg`, curveSvg(history, bestEpoch));
-  const rows: Array<[string, BinaryMetrics]> = [["validation", val]];
+  const rows: Array<[string, BinaryMetrics]> = cleanVal
+    ? [
+        ["validation + acquisition shifts", val],
+        ["validation, clean images only", cleanVal],
+      ]
+    : [["validation", val]];
   if (test) rows.push(["test (reported only)", test]);
   const md = [
     `# ${name}`,
