@@ -1,9 +1,12 @@
 // Loom's blocks at the parameters of FINN's RTL-library figures (issue 8), synthesised with
 // `synth_xilinx -family xcup -flatten`. Prints one JSON line per block, then a Markdown table.
-// Run: npx tsx bench/finn-blocks.ts [--only 0,1,...]
+// Run: npx tsx bench/finn-blocks.ts [--only 0,1,...] [--search parallel,binary]
+// (`--search` builds each thresholding block and MVU in every listed threshold search; default
+// auto; blocks without thresholds ignore it).
 import { elaborate, UInt } from "../src/dsl/index.js";
 import { Mvau } from "../src/lib/mvau/index.js";
 import { StreamFifo, StreamWidthConverter } from "../src/lib/stream/index.js";
+import type { ThresholdSearch } from "../src/lib/threshold/search.js";
 import { Thresholding } from "../src/lib/threshold/thresholding.js";
 import type { DataType } from "../src/nn/datatypes.js";
 import { type EmittedDesign, emitVerilog } from "../src/rtl/emit.js";
@@ -22,7 +25,16 @@ function thresholds(channels: number, count: number, inBits: number, seed: numbe
   );
 }
 
-function mvau(mw: number, mh: number, pe: number, simd: number, bits: number, outBits: number, seed: number) {
+function mvau(
+  mw: number,
+  mh: number,
+  pe: number,
+  simd: number,
+  bits: number,
+  outBits: number,
+  seed: number,
+  search?: ThresholdSearch,
+) {
   const next = lcg(seed);
   const half = 2 ** (bits - 1);
   const weights = Array.from({ length: mh }, () =>
@@ -43,14 +55,17 @@ function mvau(mw: number, mh: number, pe: number, simd: number, bits: number, ou
     inputType: t("UINT", bits),
     weightType: t("INT", bits),
     weights,
-    activation: { kind: "thresholds", thresholds: th, outputType: t("UINT", outBits) },
+    activation: { kind: "thresholds", thresholds: th, outputType: t("UINT", outBits), search },
   });
 }
 
 export interface BlockCase {
   name: string;
   finn: string;
-  build: () => EmittedDesign;
+  /** Builds the block; `search` applies to blocks with thresholds. */
+  build: (search?: ThresholdSearch) => EmittedDesign;
+  /** True when the block has thresholds (so `--search` variants differ). */
+  thresholds?: boolean;
 }
 
 const uint = (bits: number): DataType => ({ kind: "UINT", bits });
@@ -58,9 +73,11 @@ export const BLOCKS: BlockCase[] = [
   {
     name: "Thresholding 2-bit out, 16-bit in, 64 ch, PE=1",
     finn: "101 / 129 / –",
-    build: () =>
+    thresholds: true,
+    build: (search) =>
       emitVerilog(
         elaborate(Thresholding, {
+          search,
           channels: 64,
           pe: 1,
           inputType: uint(16),
@@ -72,9 +89,11 @@ export const BLOCKS: BlockCase[] = [
   {
     name: "Thresholding 2-bit out, 16-bit in, 64 ch, PE=4",
     finn: "301 / 417 / –",
-    build: () =>
+    thresholds: true,
+    build: (search) =>
       emitVerilog(
         elaborate(Thresholding, {
+          search,
           channels: 64,
           pe: 4,
           inputType: uint(16),
@@ -86,9 +105,11 @@ export const BLOCKS: BlockCase[] = [
   {
     name: "Thresholding 4-bit out, 20-bit in, 256 ch, PE=8",
     finn: "1,866 / 2,290 / –",
-    build: () =>
+    thresholds: true,
+    build: (search) =>
       emitVerilog(
         elaborate(Thresholding, {
+          search,
           channels: 256,
           pe: 8,
           inputType: uint(20),
@@ -110,17 +131,25 @@ export const BLOCKS: BlockCase[] = [
   {
     name: "MVU 64×32, PE=4, SIMD=8, 4×4-bit (thresholds to 4 bits)",
     finn: "996 / 473 / 8 DSP",
-    build: () => emitVerilog(mvau(64, 32, 4, 8, 4, 4, 5)),
+    thresholds: true,
+    build: (search) => emitVerilog(mvau(64, 32, 4, 8, 4, 4, 5, search)),
   },
   {
     name: "MVU 256×64, PE=8, SIMD=16, 8×8-bit (thresholds to 4 bits)",
     finn: "5,644 / 1,333 / 64 DSP",
-    build: () => emitVerilog(mvau(256, 64, 8, 16, 8, 4, 6)),
+    thresholds: true,
+    build: (search) => emitVerilog(mvau(256, 64, 8, 16, 8, 4, 6, search)),
+  },
+  {
+    name: "MVU 256×64, PE=8, SIMD=16, 8×8-bit (255 thresholds to 8 bits)",
+    finn: "– (no published figure)",
+    thresholds: true,
+    build: (search) => emitVerilog(mvau(256, 64, 8, 16, 8, 8, 7, search)),
   },
 ];
 
-export async function synthBlock(b: BlockCase) {
-  const e = b.build();
+export async function synthBlock(b: BlockCase, search?: ThresholdSearch) {
+  const e = b.build(search);
   const t0 = performance.now();
   const { stat } = await runSynthStat(
     { files: e.files, verilogFiles: e.verilogFiles, top: e.topName },
@@ -129,6 +158,7 @@ export async function synthBlock(b: BlockCase) {
   const c = classifyCells(hierarchicalCells(stat, e.topName));
   return {
     name: b.name,
+    search: b.thresholds ? (search ?? "auto") : "–",
     finn: b.finn,
     top: e.topName,
     lut: lutsOccupied(c),
@@ -142,16 +172,23 @@ export async function synthBlock(b: BlockCase) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const i = process.argv.indexOf("--only");
-  const only = i >= 0 ? process.argv[i + 1]!.split(",").map(Number) : BLOCKS.map((_, k) => k);
+  const arg = (flag: string) => {
+    const i = process.argv.indexOf(flag);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const only = arg("--only")?.split(",").map(Number) ?? BLOCKS.map((_, k) => k);
+  const searches = (arg("--search")?.split(",") ?? ["auto"]) as ThresholdSearch[];
   const rows = [];
   for (const k of only) {
-    process.stderr.write(`synthesising ${BLOCKS[k]!.name}…\n`);
-    const r = await synthBlock(BLOCKS[k]!);
-    rows.push(r);
-    process.stdout.write(`${JSON.stringify(r)}\n`);
+    const block = BLOCKS[k]!;
+    for (const search of block.thresholds ? searches : [undefined]) {
+      process.stderr.write(`synthesising ${block.name}${search ? ` (${search})` : ""}…\n`);
+      const r = await synthBlock(block, search);
+      rows.push(r);
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+    }
   }
   process.stdout.write(
-    `\n| block | FINN LUT / FF / DSP | Loom LUT / FF / DSP (BRAM18) |\n|---|---|---|\n${rows.map((r) => `| ${r.name} | ${r.finn} | ${r.lut} / ${r.ff} / ${r.dsp} (${r.bram18}) |`).join("\n")}\n`,
+    `\n| block | search | FINN LUT / FF / DSP | Loom LUT / FF / DSP (BRAM18) |\n|---|---|---|---|\n${rows.map((r) => `| ${r.name} | ${r.search} | ${r.finn} | ${r.lut} / ${r.ff} / ${r.dsp} (${r.bram18}) |`).join("\n")}\n`,
   );
 }

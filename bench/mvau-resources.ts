@@ -12,7 +12,7 @@ const p = midSize();
 const shape = mvauShape(p);
 const emitted = emitVerilog(elaborate(Mvau, p));
 const romLines = [...emitted.files.values()].flatMap((t) =>
-  t.split("\n").filter((l) => l.includes("rom_style")),
+  t.split("\n").filter((l) => l.includes("rom_style") && l.includes(" weights_")),
 );
 console.log(
   `${emitted.topName}: NF=${shape.nf} SF=${shape.sf}, accumulator ${JSON.stringify(shape.accType)}, latency ${shape.latency}`,

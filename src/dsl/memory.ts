@@ -78,6 +78,11 @@ abstract class MemoryBase {
   read(addr: Operand, enable: Operand = true): Signal {
     return this.addReadPort(addr, enable, true);
   }
+
+  /** Combinational read (LUT RAM / LUT ROM only: block RAM needs the synchronous `read`). */
+  readAsync(addr: Operand): Signal {
+    return this.addReadPort(addr, true, false);
+  }
 }
 
 export class Rom extends MemoryBase {}
@@ -98,11 +103,6 @@ export class Ram extends MemoryBase {
       toExpr(enable),
       here(),
     );
-  }
-
-  /** Combinational read (LUT RAM only). */
-  readAsync(addr: Operand): Signal {
-    return this.addReadPort(addr, true, false);
   }
 }
 

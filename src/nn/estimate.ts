@@ -1,6 +1,7 @@
 // Resource estimate of one folded MVAU layer. A simple analytic model in the spirit of FINN's
 // own estimates (docs/resource-estimates.md explains every term); it ranks foldings, it does not replace
 // synthesis.
+import { resolveSearch, searchStages, tableStyle } from "../lib/threshold/search.js";
 import type { LayerShape } from "./layer-shape.js";
 
 export interface Folding {
@@ -69,8 +70,77 @@ export function memoryCost(
   if (depth <= o.lutramMaxDepth || depth * width <= o.lutramMaxBits) {
     return { lut: Math.ceil(depth / 64) * width, bram18: 0 };
   }
-  const bram18 = Math.min(...BRAM18_SHAPES.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
-  return { lut: 0, bram18 };
+  return { lut: 0, bram18: bram18For(depth, width) };
+}
+
+/** BRAM18s for a depth × width block-RAM memory in its best aspect ratio. */
+function bram18For(depth: number, width: number): number {
+  return Math.min(...BRAM18_SHAPES.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
+}
+
+/** The multi-threshold activation of one PE: comparators, threshold storage, extra registers. */
+export interface ThresholdCost {
+  search: "parallel" | "binary" | "none";
+  lut: number;
+  /** LUTs of `lut` holding threshold tables (LUT ROM). */
+  lutram: number;
+  bram18: number;
+  /** Registers outside the calibrated FF formula (the binary search's pipeline). */
+  ff: number;
+}
+
+/**
+ * What the generator builds for `count` thresholds of `accBits` in `nf` folds (src/lib/threshold,
+ * `resolveSearch` picks the structure as the hardware does). Thresholds are constants when one
+ * row is shared or there is a single fold.
+ * - parallel: count comparators (⌈acc/2⌉ LUTs each, ⌈acc/4⌉ against constants) and, with
+ *   per-channel rows, one memory of NF words × count·acc bits (`memoryCost`).
+ * - binary: B = ⌈log2(count + 1)⌉ comparators (⌈acc/2⌉ LUTs; stage 0's against a constant when
+ *   the thresholds are constants, ⌈acc/4⌉), and per stage k
+ *   a table of tableFolds·2^k words × acc bits (tableFolds = NF, or 1 for constants): none for
+ *   one word, a multiplexer of constants (acc LUTs) for up to 4, else LUT ROM (⌈depth/64⌉·acc)
+ *   or block RAM as the hardware decides (`tableStyle`: ≥ 64 words and ≥ 8 Kbit). Registers:
+ *   the value carried through B − 1 stages, the count's bits (1 + 2 + … + B) and each table's
+ *   acc-bit output register.
+ */
+export function thresholdCost(
+  count: number,
+  accBits: number,
+  nf: number,
+  shared: boolean,
+  options: EstimateOptions = {},
+): ThresholdCost {
+  if (count === 0) return { search: "none", lut: 0, lutram: 0, bram18: 0, ff: 0 };
+  const constant = shared || nf === 1;
+  const search = resolveSearch("auto", count, !constant);
+  if (search === "parallel") {
+    const cmp = count * Math.ceil(accBits / (constant ? 4 : 2));
+    const mem = constant ? { lut: 0, bram18: 0 } : memoryCost(nf, count * accBits, options);
+    return { search, lut: cmp + mem.lut, lutram: mem.lut, bram18: mem.bram18, ff: 0 };
+  }
+  const stages = searchStages(count);
+  const tableFolds = shared ? 1 : nf;
+  let lutram = 0;
+  let mux = 0;
+  let bram18 = 0;
+  let tables = 0;
+  for (let k = 0; k < stages; k++) {
+    const words = tableFolds * 2 ** k;
+    if (words === 1) continue;
+    if (tableFolds === 1 && words <= 4) {
+      mux += accBits;
+      continue;
+    }
+    tables++;
+    if (tableStyle(words, accBits) === "block") bram18 += bram18For(words, accBits);
+    else lutram += Math.ceil(words / 64) * accBits;
+  }
+  // Stage 0 compares with a constant when the thresholds are constants.
+  const cmp =
+    (constant ? Math.ceil(accBits / 4) : Math.ceil(accBits / 2)) + (stages - 1) * Math.ceil(accBits / 2);
+  const lut = cmp + mux + lutram;
+  const ff = (stages - 1) * accBits + (stages * (stages + 1)) / 2 + tables * accBits;
+  return { search, lut, lutram, bram18, ff };
 }
 
 /** Cycles one input vector takes: SF · NF = (MW / SIMD) · (MH / PE). */
@@ -108,20 +178,19 @@ export function estimateLayer(
   // Adder tree of SIMD products per PE, growing by log2(SIMD) bits; then the accumulator.
   const treeLut = (simd - 1) * (productBits + Math.ceil(Math.log2(simd)));
   const accLut = shape.accBits;
-  // Comparators run in parallel against every threshold (constants when shared: half the LUTs).
-  const cmpLut = shape.thresholdCount * Math.ceil(shape.accBits / (shape.sharedThresholds ? 4 : 2));
+  // The activation: comparators and threshold storage, parallel or binary search (per PE).
+  const act = thresholdCost(shape.thresholdCount, shape.accBits, nf, shape.sharedThresholds, options);
   const weights = memoryCost(nf * sf, simd * w, options);
-  const thresholds = shape.sharedThresholds
-    ? { lut: 0, bram18: 0 }
-    : memoryCost(nf, shape.thresholdCount * shape.accBits, options);
   // The input vector is buffered and replayed for each neuron fold (not needed when NF = 1).
   const inputBuffer = nf > 1 ? memoryCost(sf, simd * a, options) : { lut: 0, bram18: 0 };
-  const lutram = pe * (weights.lut + thresholds.lut) + inputBuffer.lut;
-  const lut = CONTROL_LUT + lanes * multLut + pe * (treeLut + accLut + cmpLut) + lutram;
-  const ff = Math.ceil(
-    FF_CALIBRATION * (CONTROL_FF + lanes * productBits + pe * (shape.accBits + shape.outBits) + simd * a),
-  );
-  const bram18 = pe * (weights.bram18 + thresholds.bram18) + inputBuffer.bram18;
+  const lutram = pe * (weights.lut + act.lutram) + inputBuffer.lut;
+  const lut = CONTROL_LUT + lanes * multLut + pe * (treeLut + accLut + act.lut - act.lutram) + lutram;
+  const ff =
+    Math.ceil(
+      FF_CALIBRATION * (CONTROL_FF + lanes * productBits + pe * (shape.accBits + shape.outBits) + simd * a),
+    ) +
+    pe * act.ff;
+  const bram18 = pe * (weights.bram18 + act.bram18) + inputBuffer.bram18;
   return { lut, ff, bram18, bram36: bram18 / 2, dsp: dspCount, lutram };
 }
 

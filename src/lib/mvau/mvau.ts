@@ -6,7 +6,8 @@
 // iteration flows down a free-running pipeline with a valid bit:
 //
 //   issue ─► memories (input word, weight words) ─► products ─► adder tree (registered every
-//   `treeLevelsPerStage` levels) ─► accumulator ─► [threshold compare] ─► output queue
+//   `treeLevelsPerStage` levels) ─► accumulator ─► [threshold compare, or B binary-search
+//   stages] ─► output queue
 //
 // The pipeline never stalls; backpressure stops the issue stage instead (see credit-queue.ts).
 import {
@@ -30,7 +31,8 @@ import {
   when,
 } from "../../dsl/index.js";
 import { dataTypeName, isSigned } from "../../nn/datatypes.js";
-import { comparatorFor, thresholdSource, thresholdStage } from "../threshold/compare.js";
+import { binarySearch, comparatorFor, thresholdSource, thresholdStage } from "../threshold/compare.js";
+import { tableStyle } from "../threshold/search.js";
 import { checkThresholdSpec } from "../threshold/spec.js";
 import { CreditQueue } from "./credit-queue.js";
 import { adderTree, cap, element, product, productsSigned } from "./dot-product.js";
@@ -41,13 +43,13 @@ import { channelBias, checkWeights, type MvauParams, mvauShape, rowRanges, union
 /** Block RAM pays off for deep, large per-PE memories; small ones are cheaper in LUTs. */
 function weightStyle(p: MvauParams, depth: number, width: number): "block" | "distributed" {
   if (p.weightMemory && p.weightMemory !== "auto") return p.weightMemory;
-  return depth >= 64 && depth * width >= 8192 ? "block" : "distributed";
+  return tableStyle(depth, width);
 }
 
 function moduleName(p: MvauParams): string {
   const act =
     p.activation.kind === "thresholds"
-      ? `thr${dataTypeName(p.activation.outputType)}`
+      ? `thr${dataTypeName(p.activation.outputType)}${mvauShape(p).search === "binary" ? "_bsearch" : ""}`
       : p.activation.bias
         ? "bias"
         : "raw";
@@ -167,11 +169,25 @@ export const Mvau = defineModule(moduleName, (p: MvauParams) => {
   if (act.kind === "thresholds") {
     const spec = checkThresholdSpec(act, p.mh);
     const cmp = comparatorFor(signed, accWidth, range.lo, range.hi);
-    const thresholds = thresholdSource("thresholds", spec, p.pe, nf, cmp, range, nfA, readFold);
-    outputs = accs.map((acc, pe) =>
-      thresholdStage(`act_${pe}`, () => acc, thresholds[pe]!, cmp, spec, range),
-    );
-    enq = delay("actDone", accDone, 1, 0);
+    if (shape.search === "binary") {
+      // Stage 0 is the finished accumulator; a block-RAM table's first read goes out beside the
+      // last sum.
+      let foldS: Expr | undefined;
+      const search = binarySearch("search", spec, p.pe, nf, cmp, range, {
+        value: (pe) => accs[pe]!,
+        valid: accDone,
+        fold: () => (foldS ??= delay("foldS", nfA(), 1)),
+        early: { fold: nfA, enable: readFold },
+      });
+      outputs = search.outputs;
+      enq = search.valid;
+    } else {
+      const thresholds = thresholdSource("thresholds", spec, p.pe, nf, cmp, range, nfA, readFold);
+      outputs = accs.map((acc, pe) =>
+        thresholdStage(`act_${pe}`, () => acc, thresholds[pe]!, cmp, spec, range),
+      );
+      enq = delay("actDone", accDone, 1, 0);
+    }
   } else {
     const outW = shape.outElementBits;
     const bias = channelBias(p);

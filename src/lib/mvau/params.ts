@@ -11,6 +11,7 @@ import {
 } from "../../nn/accumulator.js";
 import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../nn/datatypes.js";
 import { divisors } from "../../nn/divisors.js";
+import { activationStages, resolveSearch } from "../threshold/search.js";
 import { checkThresholdSpec, type ThresholdSpec } from "../threshold/spec.js";
 
 /** Where the weights live: `auto` picks block RAM for large per-PE memories, LUTs otherwise. */
@@ -78,6 +79,8 @@ export interface MvauShape {
   queueDepth: number;
   /** Adder-tree register stages. */
   treeStages: number;
+  /** How the thresholds are searched (`auto` resolved); undefined without thresholds. */
+  search?: "parallel" | "binary";
 }
 
 const SUPPORTED_INPUTS = "UINT1..UINT16, INT2..INT16, BINARY or BIPOLAR";
@@ -194,11 +197,15 @@ export function mvauShape(p: Omit<MvauParams, "weights"> & { weights?: MvauParam
   const nf = p.mh / p.pe;
   let accType: DataType;
   let outType: DataType;
+  let search: "parallel" | "binary" | undefined;
+  let activationDepth = 0;
   const act = p.activation;
   if (act.kind === "thresholds") {
     const spec = checkThresholdSpec(act, p.mh);
     accType = smallestTypeFor(accRange.lo, accRange.hi);
     outType = spec.outType;
+    search = resolveSearch(spec.search, spec.count, !spec.global && nf > 1);
+    activationDepth = activationStages(search, spec.count);
   } else {
     accType = smallestTypeFor(accRange.lo, accRange.hi);
     const bias = channelBias(p as MvauParams);
@@ -208,9 +215,10 @@ export function mvauShape(p: Omit<MvauParams, "weights"> & { weights?: MvauParam
     outType = smallestTypeFor(biased.lo, biased.hi);
   }
   const { treeStages } = pipelinePlan(p.simd, p.treeLevelsPerStage);
-  // issue → memory data (1) → products (1) → tree (treeStages) → accumulate (1) → activation (1 for
-  // thresholds: compare bits; the count / bias add feeds the queue's write directly).
-  const pipelineDepth = 3 + treeStages + (act.kind === "thresholds" ? 1 : 0);
+  // issue → memory data (1) → products (1) → tree (treeStages) → accumulate (1) → activation
+  // (thresholds: 1 stage of compare bits for `parallel`, B = ⌈log2(N + 1)⌉ search stages for
+  // `binary`; the count + outBias feeds the queue's write directly; none: 0).
+  const pipelineDepth = 3 + treeStages + activationDepth;
   const queueDepth = Math.ceil((pipelineDepth + 2) / sf) + 1;
   return {
     sf,
@@ -228,6 +236,7 @@ export function mvauShape(p: Omit<MvauParams, "weights"> & { weights?: MvauParam
     pipelineDepth,
     queueDepth,
     treeStages,
+    search,
   };
 }
 

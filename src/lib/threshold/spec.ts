@@ -2,6 +2,7 @@
 // unit: y = #{i : x ≥ T[c][i]} + outBias (BIPOLAR out: 2·count − 1 stored as one bit).
 import { ElaborationError } from "../../dsl/index.js";
 import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../nn/datatypes.js";
+import type { ThresholdSearch } from "./search.js";
 
 export interface ThresholdSpec {
   /** One ascending row per channel, or a single row applied to every channel. */
@@ -10,6 +11,18 @@ export interface ThresholdSpec {
   outputType: DataType;
   /** Added to the count (FINN's ActVal); must be 0 or absent for a BIPOLAR output. */
   outBias?: number | bigint;
+  /**
+   * Compare with every threshold at once (`parallel`), or find the count by a pipelined binary
+   * search (`binary`, one register stage per output bit); `auto` (default) picks the cheaper
+   * (`resolveSearch` in search.ts).
+   */
+  search?: ThresholdSearch;
+  /**
+   * Where a binary search keeps its threshold tables: `auto` (default) puts tables of at least
+   * 64 words and 8 Kbit in block RAM and smaller ones in LUT ROM (`tableStyle`); `block` /
+   * `distributed` force every table there. (A parallel search's ROM is left to synthesis.)
+   */
+  thresholdMemory?: "auto" | "block" | "distributed";
 }
 
 /** A checked spec: bigint thresholds, one row per channel unless `global`. */
@@ -19,6 +32,8 @@ export interface CheckedThresholds {
   count: number;
   outType: DataType;
   outBias: bigint;
+  search: ThresholdSearch;
+  thresholdMemory: "auto" | "block" | "distributed";
 }
 
 function fail(detail: string): never {
@@ -47,6 +62,12 @@ export function checkThresholdSpec(spec: ThresholdSpec, channels: number): Check
         fail(`threshold row ${c} is not ascending at index ${i} (${row[i - 1]} then ${row[i]}); sort it`);
     }
   });
+  const search = spec.search ?? "auto";
+  if (search !== "parallel" && search !== "binary" && search !== "auto")
+    fail(`threshold search "${search}" is not supported; use "parallel", "binary" or "auto"`);
+  const thresholdMemory = spec.thresholdMemory ?? "auto";
+  if (thresholdMemory !== "auto" && thresholdMemory !== "block" && thresholdMemory !== "distributed")
+    fail(`thresholdMemory "${thresholdMemory}" is not supported; use "auto", "block" or "distributed"`);
   const outBias = BigInt(spec.outBias ?? 0);
   if (out.kind === "BIPOLAR") {
     if (count !== 1)
@@ -58,7 +79,7 @@ export function checkThresholdSpec(spec: ThresholdSpec, channels: number): Check
         `(${minValue(out)}..${maxValue(out)}); use fewer thresholds, another outBias or a wider output type`,
     );
   }
-  return { rows, global: rows.length === 1, count, outType: out, outBias };
+  return { rows, global: rows.length === 1, count, outType: out, outBias, search, thresholdMemory };
 }
 
 /**

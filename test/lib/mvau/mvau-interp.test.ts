@@ -2,7 +2,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { elaborate } from "../../../src/dsl/index.js";
-import { Mvau, mvauShape } from "../../../src/lib/mvau/index.js";
+import { Mvau, type MvauParams, mvauShape } from "../../../src/lib/mvau/index.js";
+import { searchStages } from "../../../src/lib/threshold/search.js";
 import { layerCase } from "./random-layer.js";
 import { expectedBeats, inputBeats } from "./reference.js";
 import { driveStreams } from "./stream-driver.js";
@@ -36,6 +37,38 @@ describe("MVAU in the interpreter", () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it("binary-search thresholds: 1 to 255 per channel, exact latency, LUT or block RAM tables", () => {
+    fc.assert(
+      fc.property(
+        layerCase({ maxThresholds: 255, search: "binary", thresholdsOnly: true, maxMh: 12 }),
+        fc.constantFrom(1, 0.6, 0.3),
+        fc.constantFrom(1, 0.5, 0.2),
+        fc.integer({ min: 1, max: 1 << 30 }),
+        ({ params, vectors }, pv, pr, seed) => {
+          const shape = mvauShape(params);
+          const act = params.activation as Extract<MvauParams["activation"], { kind: "thresholds" }>;
+          expect(shape.search).toBe("binary");
+          expect(shape.pipelineDepth).toBe(3 + shape.treeStages + searchStages(act.thresholds[0]!.length));
+          const expected = vectors.flatMap((v) => expectedBeats(params, v, shape.outType));
+          const run = driveStreams(elaborate(Mvau, params), inputBeats(params, vectors), expected.length, {
+            validProbability: pv,
+            readyProbability: pr,
+            seed,
+          });
+          expect(run.violations).toEqual([]);
+          expect(run.outputs).toEqual(expected);
+          if (pv === 1 && pr === 1) {
+            expect(run.outputCycles[0]! - run.inputCycles[0]!).toBe(shape.latency);
+            expect(run.outputCycles.at(-1)! - run.inputCycles[0]!).toBe(
+              shape.latency + vectors.length * shape.cyclesPerVector - shape.sf,
+            );
+          }
+        },
+      ),
+      { numRuns: 120 },
     );
   });
 

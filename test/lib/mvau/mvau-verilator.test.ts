@@ -93,6 +93,85 @@ describe("MVAU in Verilator", () => {
     expectFullRate(params, vectors.length, fullRate.inputCycles.in!, fullRate.outputCycles.out!);
   });
 
+  it("binary-search thresholds (up to 255) match for random layers, stalls and backpressure", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        layerCase({
+          maxMw: 24,
+          maxMh: 8,
+          maxVectors: 4,
+          maxThresholds: 255,
+          search: "binary",
+          thresholdsOnly: true,
+        }),
+        fc.integer({ min: 1, max: 1 << 28 }),
+        async ({ params, vectors }, seed) => {
+          const shape = mvauShape(params);
+          expect(shape.search).toBe("binary");
+          const expected = vectors.flatMap((v) => expectedBeats(params, v, shape.outType));
+          const { fullRate } = await checkInVerilator(
+            elaborate(Mvau, params),
+            inputBeats(params, vectors),
+            expected,
+            STALLS.slice(1),
+            seed,
+          );
+          expectFullRate(params, vectors.length, fullRate.inputCycles.in!, fullRate.outputCycles.out!);
+        },
+      ),
+      { numRuns: 3 },
+    );
+  });
+
+  it("searches 255 thresholds to UINT8 (8 stages, deepest table in block RAM) at full rate", async () => {
+    const mw = 32;
+    const mh = 16;
+    const random = rng(4242);
+    const next = () => Math.floor(random() * 2 ** 32);
+    const weights = Array.from({ length: mh }, () =>
+      Array.from({ length: mw }, () => BigInt((next() % 256) - 128)),
+    );
+    // Spread over the accumulator's likely values, with duplicates and values past both ends.
+    const thresholds = Array.from({ length: mh }, () =>
+      Array.from({ length: 255 }, (_, i) =>
+        i % 50 === 0 ? BigInt(i < 128 ? -(2 ** 20) : 2 ** 20) : BigInt((next() % 40001) - 20000),
+      ).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
+    const params: MvauParams = {
+      mw,
+      mh,
+      simd: 8,
+      pe: 4,
+      inputType: INT(8),
+      weightType: INT(8),
+      weights,
+      activation: { kind: "thresholds", thresholds, outputType: UINT(8) },
+    };
+    const shape = mvauShape(params);
+    expect(shape.search).toBe("binary");
+    const design = elaborate(Mvau, params);
+    // NF = 4: stage 7's table is 4·128 words of the comparator width, ≥ 8 Kbit: block RAM.
+    const styles = design.top.memories
+      .filter((m) => m.name.startsWith("search_0_t"))
+      .map((m) => `${m.depth}:${m.style}`);
+    expect(styles).toEqual([
+      "4:distributed",
+      "8:distributed",
+      "16:distributed",
+      "32:distributed",
+      "64:distributed",
+      "128:distributed",
+      "256:distributed",
+      "512:block",
+    ]);
+    const vectors = Array.from({ length: 8 }, () =>
+      Array.from({ length: mw }, () => BigInt((next() % 256) - 128)),
+    );
+    const expected = vectors.flatMap((v) => expectedBeats(params, v, shape.outType));
+    const { fullRate } = await checkInVerilator(design, inputBeats(params, vectors), expected, STALLS, 17);
+    expectFullRate(params, vectors.length, fullRate.inputCycles.in!, fullRate.outputCycles.out!);
+  });
+
   it("computes XNOR layers as the ±1 dot product says (BIPOLAR in, weights and out)", async () => {
     // sign(Σ x·w) ≥ 0 as a BIPOLAR output, computed here from ±1 values only; the layer gets
     // the popcount-form threshold ceil(MW / 2) (sum ≥ 0 ⇔ 2·pop − MW ≥ 0).

@@ -68,6 +68,12 @@ export interface LayerLimits {
   maxVectors?: number;
   /** Force XNOR layers (BIPOLAR × BIPOLAR). */
   xnor?: boolean;
+  /** Most thresholds per channel (default 7; above 7 the output types go up to 8 bits). */
+  maxThresholds?: number;
+  /** Fix the threshold search (default: any of undefined, auto, parallel, binary). */
+  search?: "parallel" | "binary" | "auto";
+  /** Only threshold activations (no `none`). */
+  thresholdsOnly?: boolean;
 }
 
 export function layerCase(limits: LayerLimits = {}): fc.Arbitrary<LayerCase> {
@@ -93,7 +99,7 @@ export function layerCase(limits: LayerLimits = {}): fc.Arbitrary<LayerCase> {
         }),
       })
       .chain(({ simd, pe, weights, vectors }) =>
-        activation(mh, inputType, weightType, weights).map(
+        activation(mh, inputType, weightType, weights, limits).map(
           (act): LayerCase => ({
             params: {
               mw,
@@ -113,11 +119,18 @@ export function layerCase(limits: LayerLimits = {}): fc.Arbitrary<LayerCase> {
   );
 }
 
+/** A threshold count in 1..max, often at or next to a power of two. */
+function thresholdCount(max: number): fc.Arbitrary<number> {
+  const edges = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 63, 64, 100, 127, 128, 200, 254, 255];
+  return fc.oneof(fc.constantFrom(...edges.filter((n) => n <= max), max), fc.integer({ min: 1, max }));
+}
+
 function activation(
   mh: number,
   inDt: DataType,
   wDt: DataType,
   weights: bigint[][],
+  limits: LayerLimits,
 ): fc.Arbitrary<MvauActivation> {
   const ranges = weights.map((r) => rowRange(inDt, wDt, r));
   const rlo = ranges.reduce((m, r) => minOf(m, r[0]), ranges[0]![0]);
@@ -128,27 +141,39 @@ function activation(
       nil: undefined,
     }),
   });
-  const outType = fc.constantFrom<DataType>(UINT(1), UINT(2), UINT(4), INT(2), INT(4), BIPOLAR);
+  const maxThresholds = limits.maxThresholds ?? 7;
+  const outType = fc.constantFrom<DataType>(
+    ...(maxThresholds > 7
+      ? [UINT(1), UINT(3), UINT(5), UINT(8), INT(2), INT(4), INT(8), BIPOLAR]
+      : [UINT(1), UINT(2), UINT(4), INT(2), INT(4), BIPOLAR]),
+  );
+  const search = limits.search
+    ? fc.constant(limits.search)
+    : fc.constantFrom(undefined, "auto" as const, "parallel" as const, "binary" as const);
   const thresholds = outType.chain((out) => {
     const count = out.kind === "BIPOLAR" ? 1 : Number(hi(out) - lo(out));
-    const n = fc.integer({ min: 1, max: Math.min(count, 7) });
     return fc
       .record({
-        kind: fc.constant("thresholds" as const),
-        outputType: fc.constant(out),
         global: fc.boolean(),
-        n,
+        n: thresholdCount(Math.min(count, maxThresholds)),
       })
-      .chain(({ global, n, outputType }) =>
+      .chain(({ global, n }) =>
         fc.record({
           kind: fc.constant("thresholds" as const),
-          outputType: fc.constant(outputType),
+          outputType: fc.constant(out),
           outBias: fc.constant(out.kind === "BIPOLAR" ? 0n : lo(out)),
           thresholds: global
             ? thresholdRow(n, rlo, rhi).map((r) => [r])
             : fc.tuple(...ranges.map((r) => thresholdRow(n, r[0], r[1]))),
+          search,
+          thresholdMemory: fc.constantFrom(
+            undefined,
+            "auto" as const,
+            "block" as const,
+            "distributed" as const,
+          ),
         }),
       );
   });
-  return fc.oneof(none, thresholds) as fc.Arbitrary<MvauActivation>;
+  return (limits.thresholdsOnly ? thresholds : fc.oneof(none, thresholds)) as fc.Arbitrary<MvauActivation>;
 }
