@@ -1,6 +1,7 @@
 // Resource estimate of one folded MVAU layer. A simple analytic model in the spirit of FINN's
 // own estimates (docs/resource-estimates.md explains every term); it ranks foldings, it does not replace
 // synthesis.
+import { bufferStyle } from "../lib/mvau/buffer-style.js";
 import { resolveSearch, searchStages, tableStyle } from "../lib/threshold/search.js";
 import type { LayerShape } from "./layer-shape.js";
 
@@ -45,8 +46,8 @@ const DEFAULTS: Required<EstimateOptions> = {
  */
 const FF_CALIBRATION = 2.2;
 
-/** Fixed per-layer control logic (fold counters, stream handshakes). */
-const CONTROL_LUT = 100;
+/** Fixed per-layer control logic (fold counters, stream handshakes, the pipeline valid chain). */
+const CONTROL_LUT = 150;
 const CONTROL_FF = 150;
 
 /** BRAM18 aspect ratios (depth × width), simple dual port. */
@@ -71,6 +72,15 @@ export function memoryCost(
     return { lut: Math.ceil(depth / 64) * width, bram18: 0 };
   }
   return { lut: 0, bram18: bram18For(depth, width) };
+}
+
+/**
+ * LUTs that select the output of a deep block memory among its stacked BRAMs: Yosys measured one
+ * LUT3 per bit for 4096 words and one LUT6 per bit for 16384 (bench/calibrate-estimate.ts notes);
+ * charged as width per factor of 4 beyond 1024 words.
+ */
+export function blockMuxLut(depth: number, width: number): number {
+  return depth > 1024 ? width * Math.ceil(Math.log2(depth / 1024) / 2) : 0;
 }
 
 /** BRAM18s for a depth × width block-RAM memory in its best aspect ratio. */
@@ -132,8 +142,10 @@ export function thresholdCost(
       continue;
     }
     tables++;
-    if (tableStyle(words, accBits) === "block") bram18 += bram18For(words, accBits);
-    else lutram += Math.ceil(words / 64) * accBits;
+    if (tableStyle(words, accBits) === "block") {
+      bram18 += bram18For(words, accBits);
+      mux += blockMuxLut(words, accBits);
+    } else lutram += Math.ceil(words / 64) * accBits;
   }
   // Stage 0 compares with a constant when the thresholds are constants.
   const cmp =
@@ -141,6 +153,13 @@ export function thresholdCost(
   const lut = cmp + mux + lutram;
   const ff = (stages - 1) * accBits + (stages * (stages + 1)) / 2 + tables * accBits;
   return { search, lut, lutram, bram18, ff };
+}
+
+/** The MVAU input buffer's memory, in the style `bufferStyle` gives it. */
+function bufferCost(depth: number, width: number): { lutram: number; mux: number; bram18: number } {
+  return bufferStyle(depth, width) === "block"
+    ? { lutram: 0, mux: blockMuxLut(depth, width), bram18: bram18For(depth, width) }
+    : { lutram: Math.ceil(depth / 64) * width, mux: 0, bram18: 0 };
 }
 
 /** Cycles one input vector takes: SF · NF = (MW / SIMD) · (MH / PE). */
@@ -173,23 +192,38 @@ export function estimateLayer(
   // Multiplier per lane: XNOR gate; a 1-bit side is a select/negate; otherwise an array multiplier.
   const oneBit = w === 1 || a === 1;
   const productBits = shape.xnor ? 1 : oneBit ? Math.max(w, a) + 1 : w + a;
-  const multLut = shape.xnor ? 1 : dsp ? 0 : oneBit ? Math.max(w, a) : w * a;
+  // A product in a DSP slice still costs LUTs around it in Yosys's mapping (measured 2.2–7.7
+  // per lane on the calibration set, growing with the operand widths): ⌈(w + a)/2⌉ per lane.
+  const multLut = shape.xnor ? 1 : dsp ? Math.ceil((w + a) / 2) : oneBit ? Math.max(w, a) : w * a;
   const dspCount = dsp ? lanes * Math.ceil(w / 27) * Math.ceil(a / 18) : 0;
   // Adder tree of SIMD products per PE, growing by log2(SIMD) bits; then the accumulator.
-  const treeLut = (simd - 1) * (productBits + Math.ceil(Math.log2(simd)));
+  const treeLevels = Math.ceil(Math.log2(simd));
+  const treeLut = (simd - 1) * (productBits + treeLevels);
+  // The tree registers its partial sums every 2 levels (outside the scaled formula below, which
+  // under-counted them for wide XNOR layers).
+  let treeFf = 0;
+  for (let level = 2; level <= treeLevels; level += 2)
+    treeFf += Math.ceil(simd / 2 ** level) * (productBits + level);
   const accLut = shape.accBits;
   // The activation: comparators and threshold storage, parallel or binary search (per PE).
   const act = thresholdCost(shape.thresholdCount, shape.accBits, nf, shape.sharedThresholds, options);
   const weights = memoryCost(nf * sf, simd * w, options);
-  // The input vector is buffered and replayed for each neuron fold (not needed when NF = 1).
-  const inputBuffer = nf > 1 ? memoryCost(sf, simd * a, options) : { lut: 0, bram18: 0 };
-  const lutram = pe * (weights.lut + act.lutram) + inputBuffer.lut;
-  const lut = CONTROL_LUT + lanes * multLut + pe * (treeLut + accLut + act.lut - act.lutram) + lutram;
+  const weightMux = weights.bram18 > 0 ? blockMuxLut(nf * sf, simd * w) : 0;
+  // The input vector is buffered (two banks of SF words) and replayed for each neuron fold (not
+  // needed when NF = 1); block RAM or LUT RAM as the buffer decides (`bufferStyle`).
+  const inputBuffer = nf > 1 ? bufferCost(2 * sf, simd * a) : { lutram: 0, mux: 0, bram18: 0 };
+  const lutram = pe * (weights.lut + act.lutram) + inputBuffer.lutram;
+  const lut =
+    CONTROL_LUT +
+    inputBuffer.mux +
+    lanes * multLut +
+    pe * (treeLut + accLut + weightMux + act.lut - act.lutram) +
+    lutram;
   const ff =
     Math.ceil(
       FF_CALIBRATION * (CONTROL_FF + lanes * productBits + pe * (shape.accBits + shape.outBits) + simd * a),
     ) +
-    pe * act.ff;
+    pe * (act.ff + treeFf);
   const bram18 = pe * (weights.bram18 + act.bram18) + inputBuffer.bram18;
   return { lut, ff, bram18, bram36: bram18 / 2, dsp: dspCount, lutram };
 }

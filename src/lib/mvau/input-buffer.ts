@@ -7,6 +7,7 @@
 // the full ones. So word `sf` of the reader's vector is present iff a bank is full or the
 // writer, then on the reader's bank, is past `sf`. Reads and writes never touch the same word
 // in one cycle.
+
 import {
   addressWidth,
   Bool,
@@ -22,6 +23,7 @@ import {
   UInt,
   when,
 } from "../../dsl/index.js";
+import { bufferStyle } from "./buffer-style.js";
 
 export interface InputBufferParams {
   /** Words per vector (synapse folds). */
@@ -46,7 +48,7 @@ export const MvauInputBuffer = defineModule(
       /** The word read in the previous cycle with readEnable high. */
       readData: output(UInt(p.width)),
     });
-    const words = ram("banks", UInt(p.width), 2 * p.sf, { style: p.sf * p.width >= 4096 ? "block" : "auto" });
+    const words = ram("banks", UInt(p.width), 2 * p.sf, { style: bufferStyle(2 * p.sf, p.width) });
     const wSf = reg("writeSf", UInt(sfBits), { init: 0 });
     const wBank = reg("writeBank", Bool, { init: 0 });
     const rBank = reg("readBank", Bool, { init: 0 });
