@@ -2,7 +2,12 @@
 // (UltraScale+) on a handful of MVAU configurations. Each layer is compiled inside a small
 // network (so it is exactly the MVAU the compiler emits) and its MVAU module is synthesised on
 // its own. Prints one JSON line per configuration, then a Markdown table.
-// Run: npx tsx bench/calibrate-estimate.ts [--only NAME,...]
+// Run: npx tsx bench/calibrate-estimate.ts [--only INDEX,...] [--write FILE]
+//      npx tsx bench/calibrate-estimate.ts --table FILE   (stored Yosys rows vs today's estimate)
+// --write merges the measured rows (by configuration name) into FILE, normally
+// test/fixtures/yosys-calibration.json, which test/nn/estimate-calibration.test.ts checks the
+// estimate against: re-run it after changing the MVAU or the estimate.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { compileModel } from "../src/compiler/generate.js";
 import { layerModule, lutsOccupied } from "../src/synth/accelerator.js";
 import { hierarchicalCells } from "../src/synth/stat.js";
@@ -81,6 +86,46 @@ export const CONFIGS: CalibrationConfig[] = [
     weights: "INT8",
     activations: "UINT8",
   },
+  {
+    name: "w8a8 256×128 PE2 SIMD64 (pneumonia fc1)",
+    mw: 256,
+    mh: 128,
+    pe: 2,
+    simd: 64,
+    input: "UINT8",
+    weights: "INT8",
+    activations: "UINT8",
+  },
+  {
+    name: "w4a4 64×32 PE4 SIMD8 (FINN MVU block)",
+    mw: 64,
+    mh: 32,
+    pe: 4,
+    simd: 8,
+    input: "UINT4",
+    weights: "INT4",
+    activations: "UINT4",
+  },
+  {
+    name: "w1a1 256×256 PE16 SIMD32 (XNOR)",
+    mw: 256,
+    mh: 256,
+    pe: 16,
+    simd: 32,
+    input: "BIPOLAR",
+    weights: "BIPOLAR",
+    activations: "BIPOLAR",
+  },
+  {
+    name: "w2a2 1024×256 PE4 SIMD256 (pneumonia-w2a2 fc0)",
+    mw: 1024,
+    mh: 256,
+    pe: 4,
+    simd: 256,
+    input: "UINT8",
+    weights: "INT2",
+    activations: "UINT2",
+  },
 ];
 
 export interface CalibrationRow {
@@ -98,7 +143,8 @@ export interface CalibrationRow {
   seconds: number;
 }
 
-export async function calibrate(c: CalibrationConfig): Promise<CalibrationRow> {
+/** fc0 of a two-layer network with `c`'s layer, compiled exactly as `loom gen` would. */
+export function compileConfig(c: CalibrationConfig) {
   const model = mlpModel({
     name: "cal",
     sizes: [c.mw, c.mh, 2],
@@ -110,7 +156,11 @@ export async function calibrate(c: CalibrationConfig): Promise<CalibrationRow> {
       { pe: 1, simd: 1 },
     ],
   });
-  const compiled = compileModel(model, { board: "zcu104" });
+  return compileModel(model, { board: "zcu104" });
+}
+
+export async function calibrate(c: CalibrationConfig): Promise<CalibrationRow> {
+  const compiled = compileConfig(c);
   const emitted = compiled.emitted;
   const module = layerModule(
     emitted.verilogFiles.map((f) => f.replace(/\.v$/, "")),
@@ -140,6 +190,23 @@ export async function calibrate(c: CalibrationConfig): Promise<CalibrationRow> {
   };
 }
 
+/** Replaces or appends rows (matched by configuration name) in a calibration file. */
+function mergeRows(file: string, rows: readonly CalibrationRow[]): void {
+  const old: CalibrationRow[] = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")).rows : [];
+  const byName = new Map(old.map((r) => [r.config.name, r]));
+  for (const r of rows) byName.set(r.config.name, r);
+  const ordered = [...byName.values()].sort(
+    (a, b) =>
+      CONFIGS.findIndex((c) => c.name === a.config.name) - CONFIGS.findIndex((c) => c.name === b.config.name),
+  );
+  const doc = {
+    tool: "Yosys 0.55 (@yowasp/yosys) synth_xilinx -family xcup, hierarchy kept, fc0's MVAU module alone",
+    command: "npx tsx bench/calibrate-estimate.ts --write test/fixtures/yosys-calibration.json",
+    rows: ordered,
+  };
+  writeFileSync(file, `${JSON.stringify(doc, null, 1)}\n`);
+}
+
 const ratio = (e: number, y: number) =>
   y === 0 ? (e === 0 ? "=" : "∞") : `${((100 * (e - y)) / y).toFixed(0)}%`;
 
@@ -153,9 +220,20 @@ export function calibrationTable(rows: readonly CalibrationRow[]): string {
 ${lines.join("\n")}`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes("--table")) {
+  // The stored measurements against the current estimate (no synthesis).
+  const file = process.argv[process.argv.indexOf("--table") + 1]!;
+  const stored: CalibrationRow[] = JSON.parse(readFileSync(file, "utf8")).rows;
+  const rows = stored.map((r) => {
+    const e = compileConfig(r.config).report.layers[0]!.estimate;
+    return { ...r, estimate: { lut: e.lut, ff: e.ff, bram18: e.bram18, dsp: e.dsp, lutram: e.lutram } };
+  });
+  process.stdout.write(`${calibrationTable(rows)}\n`);
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const i = process.argv.indexOf("--only");
   const only = i >= 0 ? process.argv[i + 1]!.split(",").map(Number) : CONFIGS.map((_, k) => k);
+  const w = process.argv.indexOf("--write");
+  const file = w >= 0 ? process.argv[w + 1]! : undefined;
   const rows: CalibrationRow[] = [];
   for (const k of only) {
     const c = CONFIGS[k]!;
@@ -163,6 +241,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const r = await calibrate(c);
     rows.push(r);
     process.stdout.write(`${JSON.stringify(r)}\n`);
+    if (file) mergeRows(file, [r]);
   }
   process.stdout.write(`\n${calibrationTable(rows)}\n`);
 }
