@@ -124,6 +124,12 @@ export const BLOCKS: BlockCase[] = [
     build: () => emitVerilog(elaborate(StreamWidthConverter, { inWidth: 8, outWidth: 32 })),
   },
   {
+    name: "Width converter 8 → 32 bits, unregistered output (as FINN's)",
+    finn: "18 / 23 / –",
+    build: () =>
+      emitVerilog(elaborate(StreamWidthConverter, { inWidth: 8, outWidth: 32, registered: false })),
+  },
+  {
     name: "FIFO 32 deep × 8 bits",
     finn: "144 / 272 / –",
     build: () => emitVerilog(elaborate(StreamFifo, { type: UInt(8), depth: 32 })),

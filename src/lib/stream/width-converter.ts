@@ -41,6 +41,13 @@ export interface WidthConverterParams {
    * lcm(inWidth, outWidth) bits, as they are when each frame is a whole image of the same shape.
    */
   last?: boolean;
+  /**
+   * Register the output (default true). False is allowed when the output is a whole number of
+   * input beats (gathering only): the word's last input beat then passes straight through
+   * beside the k − 1 gathered beats, which saves the O-bit output register (FINN's converter
+   * works this way) at the price of a combinational path from input to output handshake.
+   */
+  registered?: boolean;
 }
 
 function gcd(a: number, b: number): number {
@@ -64,6 +71,11 @@ function checkParams(p: WidthConverterParams): void {
     if (!Number.isInteger(v) || v < 1)
       throw new ElaborationError(`StreamWidthConverter ${k} must be an integer ≥ 1, got ${v}`);
   }
+  if (p.registered === false && p.outWidth % p.inWidth !== 0) {
+    throw new ElaborationError(
+      `StreamWidthConverter from ${p.inWidth} to ${p.outWidth} bits needs its output register (registered: false only works when outWidth is a multiple of inWidth)`,
+    );
+  }
   const l = converterWordWidth(p.inWidth, p.outWidth);
   if (l > MAX_WORD_BITS) {
     throw new ElaborationError(
@@ -75,7 +87,7 @@ function checkParams(p: WidthConverterParams): void {
 export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = defineModule(
   (p: WidthConverterParams) => {
     checkParams(p);
-    return `StreamWidthConverter_i${p.inWidth}_o${p.outWidth}${p.last ? "_last" : ""}`;
+    return `StreamWidthConverter_i${p.inWidth}_o${p.outWidth}${p.last ? "_last" : ""}${p.registered === false ? "_comb" : ""}`;
   },
   (p: WidthConverterParams) => {
     const last = p.last ?? false;
@@ -91,6 +103,8 @@ export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = define
       in: StreamEnd<Signal>;
       out: StreamEnd<Signal>;
     };
+
+    if (p.registered === false) return gatherThrough(io, I, k);
 
     // Split stage: the output word register, shifted down by O bits per output beat.
     const word = reg("word", UInt(L), { init: 0 });
@@ -141,6 +155,29 @@ export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = define
     return io;
   },
 );
+
+/**
+ * The unregistered gather-only converter: k − 1 beats wait in `gather`, and the output is valid
+ * while the k-th beat is offered, carrying it beside them (its `last` too).
+ */
+function gatherThrough(io: { in: StreamEnd<Signal>; out: StreamEnd<Signal> }, I: number, k: number) {
+  const beat = k > 1 ? reg("beat", UInt(widthFor(k - 1)), { init: 0 }) : undefined;
+  const gather = k > 1 ? reg("gather", UInt((k - 1) * I)) : undefined;
+  const completes = beat ? beat.eq(k - 1) : lit(1, UInt(1));
+  const inReady = completes.not().or(io.out.ready);
+  const inFire = io.in.valid.and(inReady);
+  if (beat && gather) {
+    when(inFire, () => {
+      beat.next(mux(completes, lit(0, beat.type), beat.add(1)));
+      gather.next(k === 2 ? io.in.data : cat(io.in.data, gather.bits((k - 1) * I - 1, I)));
+    });
+  }
+  io.in.ready.set(inReady);
+  io.out.valid.set(io.in.valid.and(completes));
+  io.out.data.set(gather ? cat(io.in.data, gather) : io.in.data);
+  if (io.out.last) io.out.last.set(io.in.last!);
+  return io;
+}
 
 /** Puts a width converter after `source` (a stream of UInt) and returns its output side. */
 export function convertWidth(name: string, source: StreamEnd<Signal>, outWidth: number): StreamEnd<Signal> {

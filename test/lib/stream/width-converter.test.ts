@@ -77,6 +77,46 @@ describe("StreamWidthConverter", () => {
     );
   });
 
+  it("unregistered (gather-only) keeps the bit stream and passes the last beat through (interpreter)", () => {
+    expect(() => elaborate(StreamWidthConverter, { inWidth: 8, outWidth: 12, registered: false })).toThrow(
+      /needs its output register/,
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 24 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        bitsArb,
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (i, k, words, bits, pIn, pOut, seed) => {
+          const design = elaborate(StreamWidthConverter, { inWidth: i, outWidth: i * k, registered: false });
+          check(
+            (beats, count) => {
+              const r = interpStreams(design, spec(beats, count, pIn, pOut, seed));
+              return { out: r.outputs.out!, violations: r.violations };
+            },
+            i,
+            i * k,
+            words,
+            bits,
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // Always ready: the output leaves in the cycle its last input beat arrives.
+    const design = elaborate(StreamWidthConverter, { inWidth: 8, outWidth: 32, registered: false });
+    const beats = inputBeats((1n << 640n) / 7n, 640, 8);
+    const r = interpStreams(design, {
+      inputs: [{ prefix: "in", beats }],
+      outputs: [{ prefix: "out", count: 20 }],
+    });
+    expect(packStream(r.outputs.out!, 32)).toBe(packStream(beats, 8));
+    expect(r.cycles).toBe(80);
+  });
+
   it("moves one beat per cycle on the narrow side when both sides are always ready", () => {
     for (const [i, o] of [
       [8, 32],
@@ -137,14 +177,15 @@ describe("StreamWidthConverter", () => {
   });
 
   // One Verilator build per width pair; many random streams through each.
-  for (const [i, o] of [
-    [12, 8],
-    [8, 12],
-    [32, 8],
-    [5, 7],
+  for (const [i, o, registered] of [
+    [12, 8, true],
+    [8, 12, true],
+    [32, 8, true],
+    [5, 7, true],
+    [8, 32, false],
   ] as const) {
-    it(`in Verilator: ${i} → ${o} bits keeps the bit stream`, async () => {
-      const emitted = emitVerilog(elaborate(StreamWidthConverter, { inWidth: i, outWidth: o }));
+    it(`in Verilator: ${i} → ${o} bits${registered ? "" : " (unregistered)"} keeps the bit stream`, async () => {
+      const emitted = emitVerilog(elaborate(StreamWidthConverter, { inWidth: i, outWidth: o, registered }));
       await lintVerilog(emitted);
       const model = await buildVerilator(emitted);
       const results: Array<{ out: bigint[]; violations: string[] }> = [];
