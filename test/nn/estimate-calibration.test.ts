@@ -4,27 +4,12 @@
 // Every estimate must be at or above what Yosys measured, resource by resource.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type CalibrationRow, CONFIGS } from "../../bench/calibrate-estimate.js";
-import { mlpModel } from "../../bench/mlp-model.js";
-import { compileModel } from "../../src/compiler/generate.js";
+import { type CalibrationRow, CONFIGS, compileConfig } from "../../bench/calibrate-estimate.js";
 
 const file = new URL("../fixtures/yosys-calibration.json", import.meta.url);
 const rows: CalibrationRow[] = JSON.parse(readFileSync(file, "utf8")).rows;
 
-function estimate(c: CalibrationRow["config"]) {
-  const model = mlpModel({
-    name: "cal",
-    sizes: [c.mw, c.mh, 2],
-    input: c.input,
-    weights: c.weights,
-    activations: c.activations,
-    folding: [
-      { pe: c.pe, simd: c.simd },
-      { pe: 1, simd: 1 },
-    ],
-  });
-  return compileModel(model, { board: "zcu104" }).report.layers[0]!.estimate;
-}
+const estimate = (c: CalibrationRow["config"]) => compileConfig(c).report.layers[0]!.estimate;
 
 describe("resource estimate against Yosys", () => {
   it("covers every configuration of the calibration script", () => {

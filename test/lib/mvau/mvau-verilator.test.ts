@@ -25,6 +25,20 @@ function expectFullRate(p: MvauParams, vectors: number, inputCycles: number[], o
   expect(outputCycles.at(-1)! - inputCycles[0]!).toBe(s.latency + vectors * s.cyclesPerVector - s.sf);
 }
 
+/** Runs `vectors` through the design under `stalls`: golden output beats, then exact full-rate timing. */
+async function expectGoldenAtFullRate(
+  params: MvauParams,
+  vectors: bigint[][],
+  stalls: Array<[number, number]>,
+  seed: number,
+  design = elaborate(Mvau, params),
+): Promise<void> {
+  const shape = mvauShape(params);
+  const expected = vectors.flatMap((v) => expectedBeats(params, v, shape.outType));
+  const { fullRate } = await checkInVerilator(design, inputBeats(params, vectors), expected, stalls, seed);
+  expectFullRate(params, vectors.length, fullRate.inputCycles.in!, fullRate.outputCycles.out!);
+}
+
 describe("MVAU in Verilator", () => {
   it("emits lint-clean Verilog for random layers", async () => {
     await fc.assert(
@@ -40,18 +54,7 @@ describe("MVAU in Verilator", () => {
       fc.asyncProperty(
         layerCase({ maxMw: 32, maxMh: 8, maxVectors: 6 }),
         fc.integer({ min: 1, max: 1 << 28 }),
-        async ({ params, vectors }, seed) => {
-          const shape = mvauShape(params);
-          const expected = vectors.flatMap((v) => expectedBeats(params, v, shape.outType));
-          const { fullRate } = await checkInVerilator(
-            elaborate(Mvau, params),
-            inputBeats(params, vectors),
-            expected,
-            STALLS,
-            seed,
-          );
-          expectFullRate(params, vectors.length, fullRate.inputCycles.in!, fullRate.outputCycles.out!);
-        },
+        async ({ params, vectors }, seed) => expectGoldenAtFullRate(params, vectors, STALLS, seed),
       ),
       { numRuns: 6 },
     );
@@ -81,16 +84,7 @@ describe("MVAU in Verilator", () => {
     const vectors = Array.from({ length: 10 }, () =>
       Array.from({ length: mw }, () => BigInt((next() % 256) - 128)),
     );
-    const shape = mvauShape(params);
-    const expected = vectors.flatMap((v) => expectedBeats(params, v, shape.outType));
-    const { fullRate } = await checkInVerilator(
-      elaborate(Mvau, params),
-      inputBeats(params, vectors),
-      expected,
-      STALLS,
-      99,
-    );
-    expectFullRate(params, vectors.length, fullRate.inputCycles.in!, fullRate.outputCycles.out!);
+    await expectGoldenAtFullRate(params, vectors, STALLS, 99);
   });
 
   it("binary-search thresholds (up to 255) match for random layers, stalls and backpressure", async () => {
@@ -106,17 +100,8 @@ describe("MVAU in Verilator", () => {
         }),
         fc.integer({ min: 1, max: 1 << 28 }),
         async ({ params, vectors }, seed) => {
-          const shape = mvauShape(params);
-          expect(shape.search).toBe("binary");
-          const expected = vectors.flatMap((v) => expectedBeats(params, v, shape.outType));
-          const { fullRate } = await checkInVerilator(
-            elaborate(Mvau, params),
-            inputBeats(params, vectors),
-            expected,
-            STALLS.slice(1),
-            seed,
-          );
-          expectFullRate(params, vectors.length, fullRate.inputCycles.in!, fullRate.outputCycles.out!);
+          expect(mvauShape(params).search).toBe("binary");
+          await expectGoldenAtFullRate(params, vectors, STALLS.slice(1), seed);
         },
       ),
       { numRuns: 3 },
@@ -167,9 +152,7 @@ describe("MVAU in Verilator", () => {
     const vectors = Array.from({ length: 8 }, () =>
       Array.from({ length: mw }, () => BigInt((next() % 256) - 128)),
     );
-    const expected = vectors.flatMap((v) => expectedBeats(params, v, shape.outType));
-    const { fullRate } = await checkInVerilator(design, inputBeats(params, vectors), expected, STALLS, 17);
-    expectFullRate(params, vectors.length, fullRate.inputCycles.in!, fullRate.outputCycles.out!);
+    await expectGoldenAtFullRate(params, vectors, STALLS, 17, design);
   });
 
   it("computes XNOR layers as the ±1 dot product says (BIPOLAR in, weights and out)", async () => {
