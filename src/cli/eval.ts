@@ -92,6 +92,7 @@ export function register(program: Command): void {
         const ds = loadDataset(o.data, {
           width: pre?.resize?.[1] ?? width,
           height: pre?.resize?.[0] ?? height,
+          crop: pre?.crop,
           normalize: (pre?.normalize ?? "none") as Normalization,
           classes: model.output.classes,
           // The same hold-out as training, so --split val means the model's validation set.

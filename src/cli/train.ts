@@ -1,6 +1,7 @@
 // `loom train`: trains a quantized MLP on an image folder and writes a Loom model file and report.
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
+import { CropError, parseCrop } from "../data/crop.js";
 import { NORMALIZATIONS, type Normalization } from "../data/normalize.js";
 import { runTraining } from "../train/run.js";
 import { runCommand, UserError } from "./user-error.js";
@@ -64,6 +65,11 @@ export function register(program: Command): void {
     .option("--zoom <x>", "augmentation: zoom jitter ±x (0 = off)", "0")
     .option("--aspect <x>", "augmentation: aspect-ratio jitter exp(±x) (0 = off)", "0")
     .option("--gamma <x>", "augmentation: gamma jitter exp(±x) (0 = off)", "0")
+    .option(
+      "--crop <pct>",
+      "border crop before resizing, percent of the source: one number for all sides or top,bottom,left,right",
+      "0",
+    )
     .option("--normalize <mode>", `per-image normalization: ${NORMALIZATIONS.join(", ")}`, "none")
     .option("--patience <n>", "early stopping patience in epochs (0 = off)", "6")
     .option("--class-weight <mode>", "balanced or none", "balanced")
@@ -96,6 +102,13 @@ export function register(program: Command): void {
           throw new UserError(`--class-weight ${o.classWeight}: expected balanced or none`);
         }
         const epochs = parseInteger("--epochs", o.epochs, 1, 100000);
+        let crop: ReturnType<typeof parseCrop>;
+        try {
+          crop = parseCrop(String(o.crop));
+        } catch (e) {
+          if (e instanceof CropError) throw new UserError(`--${e.message}`);
+          throw e;
+        }
         if (!["random", "block", "source"].includes(o.valStrategy)) {
           throw new UserError(`--val-strategy ${o.valStrategy}: expected random, block or source`);
         }
@@ -144,6 +157,7 @@ export function register(program: Command): void {
             gamma: parseNum("--gamma", o.gamma, 0, 3),
             aspect: parseNum("--aspect", o.aspect, 0, 2),
           },
+          crop,
           normalize: o.normalize as Normalization,
           patience: parseInteger("--patience", o.patience, 0, 100000),
           classWeight: o.classWeight,

@@ -1,5 +1,5 @@
 // Binary cache of decoded, resized images under .loom-cache/. The key hashes the dataset path,
-// the target size and every file's name, size and mtime, so any change on disk invalidates it.
+// the target size, the border crop and every file's name, size and mtime, so any change on disk invalidates it.
 // Layout: "LOOMIMG1", u32 LE header length, JSON header, then n·w·h pixel bytes.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -10,9 +10,17 @@ const MAGIC = "LOOMIMG1";
 /** Bump when decoding or resizing changes, so stale caches are never reused. */
 const CACHE_VERSION = 1;
 
-export function cacheKey(root: string, width: number, height: number, entries: ImageEntry[]): string {
+export function cacheKey(
+  root: string,
+  width: number,
+  height: number,
+  entries: ImageEntry[],
+  crop = "0,0,0,0",
+): string {
   const h = createHash("sha256");
-  h.update(`${CACHE_VERSION}\n${resolve(root)}\n${width}x${height}\n`);
+  // The uncropped key text is unchanged, so caches written before crops existed stay valid.
+  const cropText = crop === "0,0,0,0" ? "" : `crop ${crop}\n`;
+  h.update(`${CACHE_VERSION}\n${resolve(root)}\n${width}x${height}\n${cropText}`);
   for (const e of entries) h.update(`${e.rel}\t${e.size}\t${e.mtimeMs}\n`);
   return h.digest("hex").slice(0, 24);
 }

@@ -1,7 +1,8 @@
-// Loads a dataset as UINT8 tensors at the model's input size: scan, decode, resize (cached),
+// Loads a dataset as UINT8 tensors at the model's input size: scan, decode, crop, resize (cached),
 // per-image normalization, and the validation hold-out when there is no val/ folder.
 import { join } from "node:path";
 import { cacheKey, cachePath, readCache, writeCache } from "./cache.js";
+import { type Crop, cropImage, cropLabel, NO_CROP } from "./crop.js";
 import { decodeImageFile } from "./decode.js";
 import { type ImageEntry, type SplitName, scanDataset } from "./layout.js";
 import { type Normalization, normalizeImage } from "./normalize.js";
@@ -21,6 +22,7 @@ export interface LoadedDataset {
   classes: string[];
   width: number;
   height: number;
+  crop: Crop;
   normalize: Normalization;
   /** How validation was obtained: the val/ folder, or a hold-out of train/. */
   valSource: "folder" | "holdout";
@@ -35,6 +37,8 @@ export type ValStrategy =
 export interface LoadOptions {
   width: number;
   height: number;
+  /** Border crop applied to each decoded source image before resizing (default none). */
+  crop?: Crop;
   normalize?: Normalization;
   classes?: string[];
   /** Fraction of train/ held out per class when there is no val/ (default 0.15). */
@@ -51,16 +55,17 @@ export interface LoadOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Decodes and resizes every entry, using the cache when it matches. */
+/** Decodes, crops and resizes every entry, using the cache when it matches. */
 function decodeAll(root: string, entries: ImageEntry[], opts: LoadOptions): Uint8Array {
   const dim = opts.width * opts.height;
   const dir = opts.cacheDir ?? ".loom-cache";
-  const path = cachePath(dir, cacheKey(root, opts.width, opts.height, entries));
+  const crop = opts.crop ?? NO_CROP;
+  const path = cachePath(dir, cacheKey(root, opts.width, opts.height, entries, cropLabel(crop)));
   const cached = readCache(path, entries.length, dim);
   if (cached) return cached;
   const data = new Uint8Array(entries.length * dim);
   entries.forEach((e, i) => {
-    const img = decodeImageFile(join(root, e.rel));
+    const img = cropImage(decodeImageFile(join(root, e.rel)), crop, e.rel);
     data.set(resizeArea(img, opts.width, opts.height), i * dim);
     opts.onProgress?.(i + 1, entries.length);
   });
@@ -135,6 +140,7 @@ export function loadDataset(root: string, opts: LoadOptions): LoadedDataset {
     classes: layout.classes,
     width: opts.width,
     height: opts.height,
+    crop: opts.crop ?? NO_CROP,
     normalize: norm,
     valSource,
     splits,

@@ -100,6 +100,21 @@ export const modelSchema = z.object({
     /** Host-side preprocessing that turns a source image into the input vector. */
     preprocess: z
       .object({
+        /**
+         * Border crop before resizing (src/data/crop.ts): percent of the source height (top,
+         * bottom) or width (left, right) removed, each margin floor(size · percent / 100) pixels.
+         */
+        crop: z
+          .object({
+            top: z.number().int().min(0).max(99),
+            bottom: z.number().int().min(0).max(99),
+            left: z.number().int().min(0).max(99),
+            right: z.number().int().min(0).max(99),
+          })
+          .refine((c) => c.top + c.bottom < 100 && c.left + c.right < 100, {
+            message: "top + bottom and left + right must each stay below 100",
+          })
+          .optional(),
         resize: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
         /**
          * Exact integer resize to `resize` (written by `loom train`, src/data/resize.ts): "area" =

@@ -2,6 +2,7 @@
 // (accumulator scale per channel, bias in float units = integer bias × accumulator scale);
 // the last layer is a raw accumulator with an integer bias and one per-tensor scale.
 
+import { type Crop, isNoCrop } from "../data/crop.js";
 import type { Normalization } from "../data/normalize.js";
 import type { DenseLayer, Model } from "../nn/model-format.js";
 import type { QuantMlp } from "./mlp.js";
@@ -11,6 +12,8 @@ export interface ExportOptions {
   description?: string;
   width: number;
   height: number;
+  /** Border crop before resizing (default none). */
+  crop?: Crop;
   normalize: Normalization;
   classes: string[];
   /** Added to class 0's integer bias: the decision margin chosen on validation. */
@@ -66,12 +69,17 @@ export function exportModel(net: QuantMlp, opts: ExportOptions): Model {
       shape: [opts.height, opts.width],
       datatype: "UINT8",
       preprocess: {
+        ...(isNoCrop(opts.crop) ? {} : { crop: opts.crop }),
         resize: [opts.height, opts.width],
         resample: "area",
         grayscale: "luma",
         normalize: opts.normalize,
         note:
-          "Decode to 8-bit gray (luma), resize the whole image to resize = [height, width] by exact integer " +
+          "Decode to 8-bit gray (luma), " +
+          (isNoCrop(opts.crop)
+            ? "resize the whole image"
+            : "remove the crop margins (floor(size · percent / 100) pixels per side), resize the rest") +
+          " to resize = [height, width] by exact integer " +
           "area averaging, apply the per-image integer normalization, flatten row-major. Pixel code p " +
           "stands for p/255 (layer 0's scale includes the 1/255).",
       },

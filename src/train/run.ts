@@ -2,6 +2,7 @@
 // with the exported integer model, fold it into class 0's bias, measure, write model and report.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import type { Crop } from "../data/crop.js";
 import { type LoadedDataset, loadDataset, type Split, type ValStrategy } from "../data/load.js";
 import type { Normalization } from "../data/normalize.js";
 import { runGolden } from "../nn/golden/index.js";
@@ -20,6 +21,8 @@ export interface RunOptions extends Omit<TrainOptions, "augment"> {
   data: string;
   width: number;
   height: number;
+  /** Border crop before resizing (default none). */
+  crop?: Crop;
   normalize: Normalization;
   augment: AugmentOptions;
   valFraction: number;
@@ -87,6 +90,7 @@ function shiftedValidation(opts: RunOptions, clean: Split): Split {
   const raw = loadDataset(opts.data, {
     width: opts.width,
     height: opts.height,
+    crop: opts.crop,
     normalize: "none",
     valFraction: opts.valFraction,
     splitSeed: opts.splitSeed,
@@ -99,6 +103,7 @@ export function runTraining(opts: RunOptions): RunResult {
   const ds: LoadedDataset = loadDataset(opts.data, {
     width: opts.width,
     height: opts.height,
+    crop: opts.crop,
     normalize: opts.normalize,
     valFraction: opts.valFraction,
     splitSeed: opts.splitSeed,
@@ -141,6 +146,7 @@ export function runTraining(opts: RunOptions): RunResult {
       patience: opts.patience,
       classWeight: opts.classWeight,
       labelSmoothing: opts.labelSmoothing ?? 0,
+      crop: opts.crop,
       normalize: opts.normalize,
     },
     bestEpoch: t.bestEpoch,
@@ -152,6 +158,7 @@ export function runTraining(opts: RunOptions): RunResult {
     description: `Chest X-ray NORMAL/PNEUMONIA classifier, ${opts.width}x${opts.height} input, W${opts.wbits}A${opts.abits}, hidden ${opts.hidden.join(",")}`,
     width: opts.width,
     height: opts.height,
+    crop: opts.crop,
     normalize: opts.normalize,
     classes: ds.classes,
   };

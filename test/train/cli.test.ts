@@ -80,6 +80,59 @@ describe("loom train / loom eval", () => {
     expect(readFileSync(join(tmp, "tiny-eval-test.md"), "utf8")).toContain("golden");
   });
 
+  it("records --crop in the model, and eval crops the same way", async () => {
+    const out = join(tmp, "cropped.json");
+    const args = [
+      "--data",
+      FIXTURE,
+      "--input",
+      "8x8",
+      "--hidden",
+      "8",
+      "--epochs",
+      "2",
+      "--val-fraction",
+      "0.3",
+    ];
+    await run(["train", ...args, "--out", out, "--crop", "5,15,10,10"]);
+    const model = loadModel(out);
+    expect(model.input.preprocess).toMatchObject({ crop: { top: 5, bottom: 15, left: 10, right: 10 } });
+    expect((model.meta as { command: string }).command).toContain("--crop 5,15,10,10");
+    const json = JSON.parse(await run(["eval", "--model", out, "--data", FIXTURE, "--json", "--no-report"]));
+    const meta = model.meta as { metrics: { test: { accuracy: number; auc: number } } };
+    expect(json.accuracy).toBeCloseTo(meta.metrics.test.accuracy, 10);
+    expect(json.auc).toBeCloseTo(meta.metrics.test.auc, 10);
+  });
+
+  it("reports an impossible crop as one clear error", async () => {
+    process.exitCode = 0;
+    let err = "";
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+      err += String(s);
+      return true;
+    });
+    const program = new Command("loom").exitOverride();
+    registerTrain(program);
+    try {
+      await program.parseAsync([
+        "node",
+        "loom",
+        "train",
+        "--data",
+        FIXTURE,
+        "--out",
+        join(tmp, "y.json"),
+        "--crop",
+        "60,40",
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(process.exitCode).toBe(1);
+    expect(err).toMatch(/^loom: --crop 60,40: expected one integer percent for all sides or four/);
+    process.exitCode = 0;
+  });
+
   it("reports bad options as one clear error", async () => {
     process.exitCode = 0;
     await run(["train", "--data", FIXTURE, "--out", join(tmp, "x.json"), "--input", "banana"]);

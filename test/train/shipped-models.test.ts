@@ -34,6 +34,7 @@ describe("shipped models on the sample images", () => {
       const ds = loadDataset("test/fixtures/chest_xray", {
         width: width!,
         height: height!,
+        crop: pre.crop,
         normalize: (pre.normalize ?? "none") as Normalization,
         cacheDir,
       });
