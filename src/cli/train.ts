@@ -195,6 +195,10 @@ export function register(program: Command): void {
         process.stdout.write(`wrote ${o.out} (kept epoch ${result.bestEpoch}, margin ${result.margin})\n`);
         process.stdout.write(line(result.valClean ? "validation + shifts" : "validation", result.val));
         if (result.valClean) process.stdout.write(line("validation, clean only", result.valClean));
+        if (result.valWorstShift) {
+          const w = result.valWorstShift;
+          process.stdout.write(line(`validation, worst copy (${w.shift})`, w.metrics));
+        }
         if (result.test) process.stdout.write(line("test (reported only)", result.test));
         process.stdout.write(`${result.goldenCheck}\n`);
       }),

@@ -14,6 +14,7 @@ import { exportModel } from "./export.js";
 import { inferInteger } from "./int-infer.js";
 import { type BinaryMetrics, binaryMetrics } from "./metrics.js";
 import { confusionSvg, curveSvg, metricsTable } from "./report.js";
+import { perShiftMetrics, type ShiftMetrics, worstShift } from "./shift-report.js";
 import { ACQUISITION_SHIFTS, withShifts } from "./shift-suite.js";
 import { type EpochRecord, type TrainOptions, trainMlp } from "./trainer.js";
 
@@ -50,6 +51,8 @@ export interface RunResult {
   val: BinaryMetrics;
   /** With valShifts: the clean hold-out alone (val is then clean + shifted). */
   valClean?: BinaryMetrics;
+  /** With valShifts: the validation copy (clean or one shift) with the lowest balanced accuracy. */
+  valWorstShift?: ShiftMetrics;
   test?: BinaryMetrics;
   epochSeconds: number;
   goldenCheck: string;
@@ -168,6 +171,8 @@ export function runTraining(opts: RunOptions): RunResult {
   let model = exportModel(t.net, { ...exportOpts, margin: choice.margin });
   const vm = measure(model, val).metrics;
   const cleanMetrics = opts.valShifts ? measure(model, cleanVal).metrics : undefined;
+  const shiftList = opts.valShifts ? perShiftMetrics(model, val) : undefined;
+  const worst = shiftList ? worstShift(shiftList) : undefined;
   const tm = opts.reportTest && test ? measure(model, test).metrics : undefined;
   const check = goldenCheck(model, val, 16);
   model = {
@@ -182,6 +187,15 @@ export function runTraining(opts: RunOptions): RunResult {
       metrics: {
         val: vm,
         valClean: cleanMetrics,
+        // Each copy of the validation set alone; the worst one is protocol 5's criterion.
+        valPerShift: shiftList?.map(({ shift, metrics: m }) => ({
+          shift,
+          balancedAccuracy: m.balancedAccuracy,
+          sensitivity: m.sensitivity,
+          specificity: m.specificity,
+          auc: m.auc,
+        })),
+        valWorstShift: worst && { shift: worst.shift, balancedAccuracy: worst.metrics.balancedAccuracy },
         test: tm,
         testNote: "test/ is reported only; no choice used it",
       },
@@ -211,6 +225,7 @@ export function runTraining(opts: RunOptions): RunResult {
     margin: choice.margin,
     val: vm,
     valClean: cleanMetrics,
+    valWorstShift: worst,
     test: tm,
     epochSeconds,
     goldenCheck: check,
