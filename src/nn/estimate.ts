@@ -195,7 +195,15 @@ export function estimateLayer(
   // A product in a DSP slice still costs LUTs around it in Yosys's mapping (measured 2.2–7.7
   // per lane on the calibration set, growing with the operand widths): ⌈(w + a)/2⌉ per lane.
   const multLut = shape.xnor ? 1 : dsp ? Math.ceil((w + a) / 2) : oneBit ? Math.max(w, a) : w * a;
-  const dspCount = dsp ? lanes * Math.ceil(w / 27) * Math.ceil(a / 18) : 0;
+  // PEs share a DSP multiplier in groups of `fields` when packing applies (dsp-packing.ts): one
+  // DSP per group and lane, plus the logic that forms the packed weight and splits the product.
+  const packing = shape.dspPacking && dsp && pe >= 2 ? shape.dspPacking : { fields: 1, spacing: 0 };
+  const fields = Math.min(packing.fields, pe);
+  const groups = Math.ceil(pe / fields);
+  const multipliers = fields > 1 ? simd * groups : lanes;
+  const packLut = fields > 1 ? simd * (pe - groups) * (packing.spacing + w) : 0;
+  const productFf = fields > 1 ? simd * pe * packing.spacing : lanes * productBits;
+  const dspCount = dsp ? (fields > 1 ? multipliers : lanes * Math.ceil(w / 27) * Math.ceil(a / 18)) : 0;
   // Adder tree of SIMD products per PE, growing by log2(SIMD) bits; then the accumulator.
   const treeLevels = Math.ceil(Math.log2(simd));
   const treeLut = (simd - 1) * (productBits + treeLevels);
@@ -216,13 +224,12 @@ export function estimateLayer(
   const lut =
     CONTROL_LUT +
     inputBuffer.mux +
-    lanes * multLut +
+    multipliers * multLut +
+    packLut +
     pe * (treeLut + accLut + weightMux + act.lut - act.lutram) +
     lutram;
   const ff =
-    Math.ceil(
-      FF_CALIBRATION * (CONTROL_FF + lanes * productBits + pe * (shape.accBits + shape.outBits) + simd * a),
-    ) +
+    Math.ceil(FF_CALIBRATION * (CONTROL_FF + productFf + pe * (shape.accBits + shape.outBits) + simd * a)) +
     pe * (act.ff + treeFf);
   const bram18 = pe * (weights.bram18 + act.bram18) + inputBuffer.bram18;
   return { lut, ff, bram18, bram36: bram18 / 2, dsp: dspCount, lutram };

@@ -1,4 +1,5 @@
 // The numbers folding and resource estimation need from each layer, and nothing else.
+import { dspPacking } from "../lib/mvau/dsp-packing.js";
 import { layerAccumulator } from "./layer-accumulator.js";
 import { activationOutputDatatype, layerInputDatatypes, quantCodeRange } from "./layer-types.js";
 import type { Model } from "./model-format.js";
@@ -19,6 +20,11 @@ export interface LayerShape {
   thresholdCount: number;
   /** True when every channel shares one threshold row (constants, no threshold memory). */
   sharedThresholds: boolean;
+  /**
+   * Products of different PEs that share one DSP multiplier, and the bit spacing of their
+   * fields (src/lib/mvau/dsp-packing.ts); absent = 1, no sharing.
+   */
+  dspPacking?: { fields: number; spacing: number };
 }
 
 /** Shapes of every layer; float layers are sized as streamlining will make them. */
@@ -54,6 +60,7 @@ export function layerShapes(model: Model): LayerShape[] {
       xnor: accInfo.xnor,
       thresholdCount,
       sharedThresholds,
+      dspPacking: dspPacking(inTypes[i]!, accInfo.wDt),
     };
   });
 }

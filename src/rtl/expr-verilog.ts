@@ -111,7 +111,10 @@ export class ExprEmitter {
       case "sub":
         return bin("-");
       case "mul":
-        return bin("*");
+        // Both operands are extended to the result width, so signed and unsigned products
+        // agree in every result bit; marking signed ones lets synthesis see through the sign
+        // extension (Yosys otherwise sizes a DSP multiplier for the extended width).
+        return a!.signed ? `$signed(${this.extended(a!, rw)}) * $signed(${this.extended(b!, rw)})` : bin("*");
       case "and":
         return bin("&");
       case "or":

@@ -11,7 +11,7 @@ export function element(word: Expr, i: number, bits: number): Expr {
 }
 
 /** The integer an element's bits stand for (not for BIPOLAR, which is handled by the product). */
-function elementValue(bits: Expr, dt: DataType): Expr {
+export function elementValue(bits: Expr, dt: DataType): Expr {
   return dt.kind === "INT" ? bits.asSInt() : bits;
 }
 

@@ -35,7 +35,8 @@ import { binarySearch, comparatorFor, thresholdSource, thresholdStage } from "..
 import { tableStyle } from "../threshold/search.js";
 import { checkThresholdSpec } from "../threshold/spec.js";
 import { CreditQueue } from "./credit-queue.js";
-import { adderTree, cap, element, product, productsSigned } from "./dot-product.js";
+import { adderTree, cap, element, elementValue, product, productsSigned } from "./dot-product.js";
+import { dspPacking, NO_PACKING, packedProducts } from "./dsp-packing.js";
 import { MvauInputBuffer } from "./input-buffer.js";
 import { weightWords } from "./layout.js";
 import { channelBias, checkWeights, type MvauParams, mvauShape, rowRanges, union } from "./params.js";
@@ -46,6 +47,11 @@ function weightStyle(p: MvauParams, depth: number, width: number): "block" | "di
   return tableStyle(depth, width);
 }
 
+/** Products per shared multiplier: packed unless turned off (`dspPacking: false`). */
+export function packingOf(p: MvauParams) {
+  return p.dspPacking === false || p.pe < 2 ? NO_PACKING : dspPacking(p.inputType, p.weightType);
+}
+
 function moduleName(p: MvauParams): string {
   const act =
     p.activation.kind === "thresholds"
@@ -54,7 +60,8 @@ function moduleName(p: MvauParams): string {
         ? "bias"
         : "raw";
   const types = `${dataTypeName(p.inputType)}x${dataTypeName(p.weightType)}`;
-  return `${p.name ?? "MVAU"}_mw${p.mw}_mh${p.mh}_s${p.simd}_p${p.pe}_${types}_${act}`;
+  const unpacked = p.dspPacking === false && p.pe >= 2 && dspPacking(p.inputType, p.weightType).fields > 1;
+  return `${p.name ?? "MVAU"}_mw${p.mw}_mh${p.mh}_s${p.simd}_p${p.pe}_${types}_${act}${unpacked ? "_nopack" : ""}`;
 }
 
 /** A counter register over 0..last (declared before its enable exists; see `step`). */
@@ -131,16 +138,32 @@ export const Mvau = defineModule(moduleName, (p: MvauParams) => {
   const last1 = delay("last", lastSf, 1);
 
   // ---- Stage 2: products, registered --------------------------------------------------------
-  const products = weightData.map((wWord, pe) =>
-    Array.from({ length: p.simd }, (_, i) => {
-      const x = element(buffer.readData, i, p.inputType.bits);
-      const w = element(wWord, i, p.weightType.bits);
-      const v = cap(product(x, w, p.inputType, p.weightType), accWidth);
-      const r = reg(`product_${pe}_${i}`, v.signed ? SInt(v.width) : UInt(v.width)) as Signal;
-      r.next(v);
-      return r;
-    }),
-  );
+  // PEs are taken in groups that share one multiplier per lane when the products fit a DSP
+  // slice together (dsp-packing.ts); a group of one is a plain product.
+  const packing = packingOf(p);
+  const products: Expr[][] = weightData.map(() => []);
+  for (let i = 0; i < p.simd; i++) {
+    const x = element(buffer.readData, i, p.inputType.bits);
+    for (let first = 0; first < p.pe; first += packing.fields) {
+      const group = Array.from({ length: Math.min(packing.fields, p.pe - first) }, (_, j) => first + j);
+      const ws = group.map((pe) => element(weightData[pe]!, i, p.weightType.bits));
+      if (group.length === 1) {
+        const v = cap(product(x, ws[0]!, p.inputType, p.weightType), accWidth);
+        const r = reg(`product_${first}_${i}`, v.signed ? SInt(v.width) : UInt(v.width)) as Signal;
+        r.next(v);
+        products[first]!.push(r);
+      } else {
+        const values = packedProducts(
+          `product_${first}to${first + group.length - 1}_${i}`,
+          elementValue(x, p.inputType),
+          ws.map((w) => elementValue(w, p.weightType)),
+          p.weightType,
+          packing,
+        );
+        group.forEach((pe, j) => products[pe]!.push(signed ? values[j]! : values[j]!.asUInt()));
+      }
+    }
+  }
 
   // ---- Adder tree, then the accumulator: a neuron fold's dot product is in `acc` the cycle
   // after its last iteration was added.

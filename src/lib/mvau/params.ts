@@ -46,6 +46,11 @@ export interface MvauParams {
   weightMemory?: WeightMemoryStyle;
   /** Adder-tree levels between pipeline registers (default 2). */
   treeLevelsPerStage?: number;
+  /**
+   * Share one DSP multiplier between PEs when their products fit it together (default true;
+   * see dsp-packing.ts). Results are identical either way.
+   */
+  dspPacking?: boolean;
 }
 
 /** Everything the compiler needs to wire an MVAU into a network, derived from the parameters. */

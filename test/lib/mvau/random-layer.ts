@@ -83,8 +83,9 @@ export function layerCase(limits: LayerLimits = {}): fc.Arbitrary<LayerCase> {
     inputType: limits.xnor ? fc.constant(BIPOLAR) : fc.constantFrom(...inputTypes),
     weightType: limits.xnor ? fc.constant(BIPOLAR) : fc.constantFrom(...weightTypes),
     levels: fc.integer({ min: 1, max: 3 }),
+    dspPacking: fc.boolean(),
   });
-  return shape.chain(({ mw, mh, inputType, weightType, levels }) =>
+  return shape.chain(({ mw, mh, inputType, weightType, levels, dspPacking }) =>
     fc
       .record({
         simd: fc.constantFrom(...divisorsOf(mw)),
@@ -111,6 +112,7 @@ export function layerCase(limits: LayerLimits = {}): fc.Arbitrary<LayerCase> {
               weights,
               activation: act,
               treeLevelsPerStage: levels,
+              dspPacking,
             },
             vectors,
           }),
