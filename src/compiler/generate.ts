@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { elaborate } from "../dsl/index.js";
 import type { WeightMemoryStyle } from "../lib/mvau/params.js";
-import { type Board, getBoard } from "../nn/boards.js";
+import { type Board, dspPortsOf, getBoard } from "../nn/boards.js";
 import {
   applyFolding,
   type FoldResult,
@@ -79,7 +79,8 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   t("streamlined to integer thresholds", since);
 
   since = performance.now();
-  const shapes = layerShapes(streamlined);
+  const dspPorts = dspPortsOf(board);
+  const shapes = layerShapes(streamlined, dspPorts);
   let fold: FoldResult | { foldings: ReturnType<typeof applyFolding>; cycles: number };
   if (o.folding !== undefined) {
     const foldings = applyFolding(shapes, readFolding(o.folding));
@@ -107,6 +108,7 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
 
   since = performance.now();
   const plan = planAccelerator(streamlined, fold.foldings, {
+    dspPorts,
     weightMemory: o.weightMemory,
     scores: o.scores,
     exposeFifoCounts: o.exposeFifoCounts,

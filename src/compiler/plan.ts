@@ -3,6 +3,7 @@
 // one accelerator. Everything here is computed in TypeScript; no hardware is built yet.
 
 import { type ArgmaxParams, argmaxIndexWidth } from "../lib/labelselect/argmax.js";
+import type { DspPorts } from "../lib/mvau/dsp-packing.js";
 import { type MvauParams, type MvauShape, mvauShape, type WeightMemoryStyle } from "../lib/mvau/params.js";
 import { isXnorLayer, thresholdSumToPopcount } from "../nn/accumulator.js";
 import { type DataType, dataTypeName, parseDataType } from "../nn/datatypes.js";
@@ -52,6 +53,8 @@ export interface AcceleratorPlan {
 
 export interface PlanOptions {
   topName?: string;
+  /** The target's DSP multiplier, for DSP packing (default DSP48E2). */
+  dspPorts?: DspPorts;
   weightMemory?: WeightMemoryStyle;
   scores?: boolean;
   /** FIFO depth between layers (default: computed by sizeFifos). */
@@ -129,6 +132,7 @@ export function planAccelerator(
       weights: weightMatrix(layer),
       activation: mvauActivation(layer, xnor),
       weightMemory: o.weightMemory,
+      dspPorts: o.dspPorts,
     };
     return { name: layer.name, folding: foldings[i]!, mvau, shape: mvauShape(mvau), inputType };
   });

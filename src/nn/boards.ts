@@ -1,5 +1,6 @@
 // Supported boards and their programmable-logic budgets (docs: shared semantics.md, "Boards").
 import { UserError } from "../cli/user-error.js";
+import { DSP48E1, DSP48E2, type DspPorts } from "../lib/mvau/dsp-packing.js";
 
 export interface Board {
   /** Canonical lower-case name used on the command line. */
@@ -74,6 +75,11 @@ export class BoardError extends UserError {
 }
 
 /** Looks a board up by name (case-insensitive; "Ultra96-V2" also works). */
+/** The DSP slice of the board's family (its multiplier widths decide DSP packing). */
+export function dspPortsOf(board: Board): DspPorts {
+  return board.family === "ultrascale+" ? DSP48E2 : DSP48E1;
+}
+
 export function getBoard(name: string): Board {
   const key = name.trim().toLowerCase();
   const board = BOARDS.find((b) => b.name === (ALIASES[key] ?? key));

@@ -1,5 +1,5 @@
 // The numbers folding and resource estimation need from each layer, and nothing else.
-import { dspPacking } from "../lib/mvau/dsp-packing.js";
+import { DSP48E2, type DspPorts, dspPacking } from "../lib/mvau/dsp-packing.js";
 import { layerAccumulator } from "./layer-accumulator.js";
 import { activationOutputDatatype, layerInputDatatypes, quantCodeRange } from "./layer-types.js";
 import type { Model } from "./model-format.js";
@@ -27,8 +27,11 @@ export interface LayerShape {
   dspPacking?: { fields: number; spacing: number };
 }
 
-/** Shapes of every layer; float layers are sized as streamlining will make them. */
-export function layerShapes(model: Model): LayerShape[] {
+/**
+ * Shapes of every layer; float layers are sized as streamlining will make them. `dspPorts` is
+ * the target's DSP multiplier (how many products share one).
+ */
+export function layerShapes(model: Model, dspPorts: DspPorts = DSP48E2): LayerShape[] {
   const inTypes = layerInputDatatypes(model);
   return model.layers.map((layer, i) => {
     const accInfo = layerAccumulator(model, i, inTypes[i]);
@@ -60,7 +63,7 @@ export function layerShapes(model: Model): LayerShape[] {
       xnor: accInfo.xnor,
       thresholdCount,
       sharedThresholds,
-      dspPacking: dspPacking(inTypes[i]!, accInfo.wDt),
+      dspPacking: dspPacking(inTypes[i]!, accInfo.wDt, dspPorts),
     };
   });
 }

@@ -6,15 +6,23 @@
 // With the field spacing S one bit wider than a product needs, every field is recovered exactly
 // from the single wide product P: field j is P's bits [jS + S − 1 : jS], read as signed, plus the
 // borrow that the signed fields below it left behind, which is bit jS − 1 of P (the sign of
-// everything below). Xilinx's DSP48E2 multiplies 27 × 18 bits, so the packed weight must fit 27
-// bits and the input 18 (the idea of Xilinx WP486, "Deep learning with INT8 on Xilinx devices").
+// everything below). Xilinx's DSP48E2 multiplies 27 × 18 bits (the 7-series DSP48E1 25 × 18), so
+// the packed weight must fit the wide port and the input the narrow one (the idea of Xilinx
+// WP486, "Deep learning with INT8 on Xilinx devices").
 import { type Expr, reg, SInt, type Signal } from "../../dsl/index.js";
 import { worstCaseAccumulatorRange } from "../../nn/accumulator.js";
 import { type DataType, maxValue, minValue } from "../../nn/datatypes.js";
 
-/** Operand widths of the DSP48E2 multiplier (signed). */
-export const DSP_WIDE_PORT_BITS = 27;
-export const DSP_NARROW_PORT_BITS = 18;
+/** Signed operand widths of a DSP slice's multiplier. */
+export interface DspPorts {
+  wide: number;
+  narrow: number;
+}
+
+/** UltraScale(+) DSP48E2: 27 × 18. */
+export const DSP48E2: DspPorts = { wide: 27, narrow: 18 };
+/** 7-series DSP48E1: 25 × 18 (two 8 × 8-bit products do not fit: they need 26 bits). */
+export const DSP48E1: DspPorts = { wide: 25, narrow: 18 };
 /** Products narrower than this stay in LUTs in synthesis, so packing them would add DSPs. */
 export const DSP_MIN_PRODUCT_BITS = 8;
 
@@ -39,16 +47,16 @@ function operandBits(dt: DataType): number {
   return signedBits(minValue(dt), maxValue(dt));
 }
 
-/** How many products of these datatypes one DSP48E2 multiplier can compute at once. */
-export function dspPacking(inputType: DataType, weightType: DataType): DspPacking {
+/** How many products of these datatypes one DSP multiplier can compute at once. */
+export function dspPacking(inputType: DataType, weightType: DataType, ports: DspPorts = DSP48E2): DspPacking {
   const multiply = inputType.kind !== "BIPOLAR" && weightType.kind !== "BIPOLAR";
   if (!multiply || inputType.bits < 2 || weightType.bits < 2) return NO_PACKING;
   if (inputType.bits + weightType.bits < DSP_MIN_PRODUCT_BITS) return NO_PACKING;
   const { lo, hi } = worstCaseAccumulatorRange(inputType, weightType, 1); // one product
   const spacing = signedBits(lo, hi) + 1;
-  if (operandBits(inputType) > DSP_NARROW_PORT_BITS) return NO_PACKING;
+  if (operandBits(inputType) > ports.narrow) return NO_PACKING;
   // The packed weight Σ wj·2^(jS) needs (k−1)·S + (weight bits) + 1 signed bits.
-  const room = DSP_WIDE_PORT_BITS - operandBits(weightType) - 1;
+  const room = ports.wide - operandBits(weightType) - 1;
   const fields = 1 + Math.floor(room / spacing);
   return fields >= 2 ? { fields, spacing } : NO_PACKING;
 }

@@ -49,7 +49,7 @@ function weightStyle(p: MvauParams, depth: number, width: number): "block" | "di
 
 /** Products per shared multiplier: packed unless turned off (`dspPacking: false`). */
 export function packingOf(p: MvauParams) {
-  return p.dspPacking === false || p.pe < 2 ? NO_PACKING : dspPacking(p.inputType, p.weightType);
+  return p.dspPacking === false || p.pe < 2 ? NO_PACKING : dspPacking(p.inputType, p.weightType, p.dspPorts);
 }
 
 function moduleName(p: MvauParams): string {
@@ -60,7 +60,8 @@ function moduleName(p: MvauParams): string {
         ? "bias"
         : "raw";
   const types = `${dataTypeName(p.inputType)}x${dataTypeName(p.weightType)}`;
-  const unpacked = p.dspPacking === false && p.pe >= 2 && dspPacking(p.inputType, p.weightType).fields > 1;
+  const unpacked =
+    p.dspPacking === false && p.pe >= 2 && dspPacking(p.inputType, p.weightType, p.dspPorts).fields > 1;
   return `${p.name ?? "MVAU"}_mw${p.mw}_mh${p.mh}_s${p.simd}_p${p.pe}_${types}_${act}${unpacked ? "_nopack" : ""}`;
 }
 

@@ -13,6 +13,7 @@ import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from
 import { divisors } from "../../nn/divisors.js";
 import { activationStages, resolveSearch } from "../threshold/search.js";
 import { checkThresholdSpec, type ThresholdSpec } from "../threshold/spec.js";
+import type { DspPorts } from "./dsp-packing.js";
 
 /** Where the weights live: `auto` picks block RAM for large per-PE memories, LUTs otherwise. */
 export type WeightMemoryStyle = "auto" | "block" | "distributed";
@@ -51,6 +52,8 @@ export interface MvauParams {
    * see dsp-packing.ts). Results are identical either way.
    */
   dspPacking?: boolean;
+  /** The target's DSP multiplier, which decides how many products fit one (default DSP48E2). */
+  dspPorts?: DspPorts;
 }
 
 /** Everything the compiler needs to wire an MVAU into a network, derived from the parameters. */

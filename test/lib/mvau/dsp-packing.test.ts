@@ -2,6 +2,7 @@
 // interpreter against BigInt products at random and extreme values, and in the MVAU.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { compileModel } from "../../../src/compiler/generate.js";
 import {
   defineModule,
   elaborate,
@@ -14,7 +15,7 @@ import {
 } from "../../../src/dsl/index.js";
 import { Simulator } from "../../../src/interp/simulator.js";
 import { elementValue } from "../../../src/lib/mvau/dot-product.js";
-import { dspPacking, packedProducts } from "../../../src/lib/mvau/dsp-packing.js";
+import { DSP48E1, dspPacking, packedProducts } from "../../../src/lib/mvau/dsp-packing.js";
 import { Mvau, type MvauParams, mvauShape } from "../../../src/lib/mvau/index.js";
 import { type DataType, encode, maxValue, minValue } from "../../../src/nn/datatypes.js";
 import { emitVerilog } from "../../../src/rtl/emit.js";
@@ -68,6 +69,25 @@ describe("DSP packing", () => {
     // Not a multiplication, or a product that synthesis keeps in LUTs: nothing to share.
     expect(dspPacking({ kind: "BIPOLAR", bits: 1 }, dt("INT", 8)).fields).toBe(1);
     expect(dspPacking(dt("UINT", 2), dt("INT", 2)).fields).toBe(1);
+    // A 7-series DSP48E1 multiplies 25 × 18: two 8 × 8-bit products need 26 bits.
+    expect(dspPacking(dt("UINT", 8), dt("INT", 8), DSP48E1).fields).toBe(1);
+    expect(dspPacking(dt("UINT", 4), dt("INT", 4), DSP48E1).fields).toBe(3);
+  });
+
+  it("packs for the board's DSP slice in the compiler, and the estimate counts it", () => {
+    const folding = {
+      layers: [
+        { name: "fc0", pe: 2, simd: 16 },
+        { name: "fc1", pe: 2, simd: 16 },
+        { name: "fc2", pe: 1, simd: 1 },
+      ],
+    };
+    const dsp = (board: string) => {
+      const c = compileModel("models/pneumonia-w8a8.json", { board, folding });
+      return { ports: c.plan.layers[0]!.mvau.dspPorts, dsp: c.report.layers[0]!.estimate.dsp };
+    };
+    expect(dsp("zcu104")).toEqual({ ports: { wide: 27, narrow: 18 }, dsp: 16 });
+    expect(dsp("pynq-z2")).toEqual({ ports: DSP48E1, dsp: 32 });
   });
 
   it("recovers every product exactly from one multiplication", () => {
