@@ -43,6 +43,10 @@ export function register(program: Command): void {
       positiveNumber("--utilisation"),
     )
     .option("--weight-memory <style>", "auto | block | distributed")
+    .option(
+      "--no-dsp-packing",
+      "give every PE its own DSP multiplier (default: PEs share one where products fit)",
+    )
     .option("--scores", "also stream out the last layer's raw scores")
     .option(...FIXED_POINT_OPTION)
     .action(
@@ -56,6 +60,7 @@ export function register(program: Command): void {
         folding?: string;
         utilisation?: number;
         weightMemory?: string;
+        dspPacking: boolean;
         scores?: boolean;
         inputFixedPoint: string;
       }) =>
@@ -77,6 +82,7 @@ export function register(program: Command): void {
               folding: opts.folding,
               utilisation: opts.utilisation,
               weightMemory: opts.weightMemory as "auto" | "block" | "distributed" | undefined,
+              dspPacking: opts.dspPacking,
               scores: opts.scores,
               log: (line) => process.stderr.write(`loom: ${line}\n`),
             },

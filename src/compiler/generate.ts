@@ -38,6 +38,8 @@ export interface CompileOptions {
   /** Fraction of each board resource the folding may use (default 0.7). */
   utilisation?: number;
   weightMemory?: WeightMemoryStyle;
+  /** Share DSP multipliers between PEs where products fit one together (default true). */
+  dspPacking?: boolean;
   /** Also stream out the raw scores of the last layer. */
   scores?: boolean;
   /** Bring FIFO occupancies out as ports, so simulation can report their peaks. */
@@ -80,7 +82,7 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
 
   since = performance.now();
   const dspPorts = dspPortsOf(board);
-  const shapes = layerShapes(streamlined, dspPorts);
+  const shapes = layerShapes(streamlined, o.dspPacking === false ? "none" : dspPorts);
   let fold: FoldResult | { foldings: ReturnType<typeof applyFolding>; cycles: number };
   if (o.folding !== undefined) {
     const foldings = applyFolding(shapes, readFolding(o.folding));
@@ -109,6 +111,7 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   since = performance.now();
   const plan = planAccelerator(streamlined, fold.foldings, {
     dspPorts,
+    dspPacking: o.dspPacking,
     weightMemory: o.weightMemory,
     scores: o.scores,
     exposeFifoCounts: o.exposeFifoCounts,

@@ -55,6 +55,8 @@ export interface PlanOptions {
   topName?: string;
   /** The target's DSP multiplier, for DSP packing (default DSP48E2). */
   dspPorts?: DspPorts;
+  /** Share DSP multipliers between PEs (default true). */
+  dspPacking?: boolean;
   weightMemory?: WeightMemoryStyle;
   scores?: boolean;
   /** FIFO depth between layers (default: computed by sizeFifos). */
@@ -133,6 +135,7 @@ export function planAccelerator(
       activation: mvauActivation(layer, xnor),
       weightMemory: o.weightMemory,
       dspPorts: o.dspPorts,
+      dspPacking: o.dspPacking,
     };
     return { name: layer.name, folding: foldings[i]!, mvau, shape: mvauShape(mvau), inputType };
   });

@@ -1,5 +1,5 @@
 // The numbers folding and resource estimation need from each layer, and nothing else.
-import { DSP48E2, type DspPorts, dspPacking } from "../lib/mvau/dsp-packing.js";
+import { DSP48E2, type DspPorts, dspPacking, NO_PACKING } from "../lib/mvau/dsp-packing.js";
 import { layerAccumulator } from "./layer-accumulator.js";
 import { activationOutputDatatype, layerInputDatatypes, quantCodeRange } from "./layer-types.js";
 import type { Model } from "./model-format.js";
@@ -29,9 +29,9 @@ export interface LayerShape {
 
 /**
  * Shapes of every layer; float layers are sized as streamlining will make them. `dspPorts` is
- * the target's DSP multiplier (how many products share one).
+ * the target's DSP multiplier (how many products share one), "none" when packing is off.
  */
-export function layerShapes(model: Model, dspPorts: DspPorts = DSP48E2): LayerShape[] {
+export function layerShapes(model: Model, dspPorts: DspPorts | "none" = DSP48E2): LayerShape[] {
   const inTypes = layerInputDatatypes(model);
   return model.layers.map((layer, i) => {
     const accInfo = layerAccumulator(model, i, inTypes[i]);
@@ -63,7 +63,7 @@ export function layerShapes(model: Model, dspPorts: DspPorts = DSP48E2): LayerSh
       xnor: accInfo.xnor,
       thresholdCount,
       sharedThresholds,
-      dspPacking: dspPacking(inTypes[i]!, accInfo.wDt, dspPorts),
+      dspPacking: dspPorts === "none" ? NO_PACKING : dspPacking(inTypes[i]!, accInfo.wDt, dspPorts),
     };
   });
 }

@@ -82,12 +82,20 @@ describe("DSP packing", () => {
         { name: "fc2", pe: 1, simd: 1 },
       ],
     };
-    const dsp = (board: string) => {
-      const c = compileModel("models/pneumonia-w8a8.json", { board, folding });
-      return { ports: c.plan.layers[0]!.mvau.dspPorts, dsp: c.report.layers[0]!.estimate.dsp };
+    const dsp = (board: string, dspPacking?: boolean) => {
+      const c = compileModel("models/pneumonia-w8a8.json", { board, folding, dspPacking });
+      const multipliers = [...c.emitted.files.values()].join("\n").split(" * ").length - 1;
+      return { ports: c.plan.layers[0]!.mvau.dspPorts, dsp: c.report.layers[0]!.estimate.dsp, multipliers };
     };
-    expect(dsp("zcu104")).toEqual({ ports: { wide: 27, narrow: 18 }, dsp: 16 });
-    expect(dsp("pynq-z2")).toEqual({ ports: DSP48E1, dsp: 32 });
+    // fc0 and fc1 each have 16 lanes × 2 PEs: packing saves one multiplier per lane and layer.
+    const packed = dsp("zcu104");
+    const e1 = dsp("pynq-z2");
+    const off = dsp("zcu104", false);
+    expect(packed).toMatchObject({ ports: { wide: 27, narrow: 18 }, dsp: 16 });
+    expect(e1).toMatchObject({ ports: DSP48E1, dsp: 32 });
+    expect(off.dsp).toBe(32);
+    expect(off.multipliers - packed.multipliers).toBe(32);
+    expect(e1.multipliers).toBe(off.multipliers);
   });
 
   it("recovers every product exactly from one multiplication", () => {
