@@ -1,30 +1,21 @@
 // Per-shift validation metrics of a trained model: which acquisition shift (protocol 3's suite)
 // costs it most, at the model's own decision margin, and the worst copy (protocol 5's criterion).
 // Usage: npx tsx bench/shift-breakdown.ts MODEL.json [DATA]   (DATA: ../shared/data/chest_xray)
-import type { Crop } from "../src/data/crop.js";
 import { loadDataset } from "../src/data/load.js";
-import type { Normalization } from "../src/data/normalize.js";
 import { loadModel } from "../src/nn/model-load.js";
+import { loadOptionsFor } from "../src/train/model-input.js";
 import { perShiftMetrics, worstShift } from "../src/train/shift-report.js";
 import { withShifts } from "../src/train/shift-suite.js";
 
 const [file, data = "../shared/data/chest_xray"] = process.argv.slice(2);
 if (!file) throw new Error("usage: bench/shift-breakdown.ts MODEL.json [DATA]");
 const model = loadModel(file);
-const pre = model.input.preprocess!;
-const [height, width] = pre.resize!;
-const meta = (model.meta ?? {}) as { data?: { valFraction?: number; splitSeed?: number } };
-const common = {
-  width: width!,
-  height: height!,
-  crop: pre.crop as Crop | undefined,
-  valFraction: meta.data?.valFraction,
-  splitSeed: meta.data?.splitSeed,
-};
-const normalize = (pre.normalize ?? "none") as Normalization;
-const clean = loadDataset(data, { ...common, normalize }).splits.val!;
+const common = loadOptionsFor(model);
+const { width, height } = common;
+const normalize = common.normalize ?? "none";
+const clean = loadDataset(data, common).splits.val!;
 const raw = loadDataset(data, { ...common, normalize: "none" }).splits.val!;
-const list = perShiftMetrics(model, withShifts(clean, raw, width!, height!, normalize));
+const list = perShiftMetrics(model, withShifts(clean, raw, width, height, normalize));
 const pct = (v: number) => (100 * v).toFixed(2).padStart(6);
 process.stdout.write("shift              bal.acc   sens   spec    AUC\n");
 for (const { shift, metrics: m } of list) {

@@ -5,13 +5,13 @@ import type { Command } from "commander";
 import { compileModel } from "../compiler/generate.js";
 import { simulateAccelerator } from "../compiler/simulate.js";
 import { loadDataset, type Split } from "../data/load.js";
-import type { Normalization } from "../data/normalize.js";
 import { runGolden } from "../nn/golden/index.js";
 import type { Model } from "../nn/model-format.js";
 import { loadModel } from "../nn/model-load.js";
 import { streamlineModel } from "../nn/streamline.js";
 import { inferInteger } from "../train/int-infer.js";
 import { binaryMetrics } from "../train/metrics.js";
+import { loadOptionsFor } from "../train/model-input.js";
 import { confusionSvg, metricsTable } from "../train/report.js";
 import { runCommand, UserError } from "./user-error.js";
 
@@ -85,20 +85,8 @@ export function register(program: Command): void {
             `${o.model}: loom eval reports binary metrics; the model has more than two outputs`,
           );
         }
-        const shape = model.input.shape;
-        const [height, width] = shape.length === 2 ? [shape[0]!, shape[1]!] : [1, shape[0]!];
-        const pre = model.input.preprocess;
-        const data = (model.meta?.data ?? {}) as { valFraction?: number; splitSeed?: number };
-        const ds = loadDataset(o.data, {
-          width: pre?.resize?.[1] ?? width,
-          height: pre?.resize?.[0] ?? height,
-          crop: pre?.crop,
-          normalize: (pre?.normalize ?? "none") as Normalization,
-          classes: model.output.classes,
-          // The same hold-out as training, so --split val means the model's validation set.
-          valFraction: data.valFraction,
-          splitSeed: data.splitSeed,
-        });
+        // Preprocessed as the model says, with its own hold-out, so --split val is its validation set.
+        const ds = loadDataset(o.data, loadOptionsFor(model));
         const split = ds.splits[o.split as "train" | "val" | "test"];
         if (!split) throw new UserError(`${o.data} has no ${o.split}/ split`);
         const r = await score(model, split, o.engine, o.board);

@@ -104,9 +104,9 @@ export function register(program: Command): void {
         const epochs = parseInteger("--epochs", o.epochs, 1, 100000);
         let crop: ReturnType<typeof parseCrop>;
         try {
-          crop = parseCrop(String(o.crop));
+          crop = parseCrop(String(o.crop), "--crop");
         } catch (e) {
-          if (e instanceof CropError) throw new UserError(`--${e.message}`);
+          if (e instanceof CropError) throw new UserError(e.message);
           throw e;
         }
         if (!["random", "block", "source"].includes(o.valStrategy)) {

@@ -15,11 +15,11 @@ export function cacheKey(
   width: number,
   height: number,
   entries: ImageEntry[],
-  crop = "0,0,0,0",
+  /** The border crop's label, absent for whole images (whose key text predates crops). */
+  crop?: string,
 ): string {
   const h = createHash("sha256");
-  // The uncropped key text is unchanged, so caches written before crops existed stay valid.
-  const cropText = crop === "0,0,0,0" ? "" : `crop ${crop}\n`;
+  const cropText = crop === undefined ? "" : `crop ${crop}\n`;
   h.update(`${CACHE_VERSION}\n${resolve(root)}\n${width}x${height}\n${cropText}`);
   for (const e of entries) h.update(`${e.rel}\t${e.size}\t${e.mtimeMs}\n`);
   return h.digest("hex").slice(0, 24);

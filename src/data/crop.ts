@@ -20,8 +20,11 @@ export function isNoCrop(c: Crop | undefined): boolean {
   return !c || (c.top === 0 && c.bottom === 0 && c.left === 0 && c.right === 0);
 }
 
-/** Parses "10" (all sides) or "T,B,L,R" in integer percent; opposite sides must leave some image. */
-export function parseCrop(text: string): Crop {
+/**
+ * Parses "10" (all sides) or "T,B,L,R" in integer percent; opposite sides must leave some image.
+ * `name` (e.g. the command-line option) starts the error message.
+ */
+export function parseCrop(text: string, name = "crop"): Crop {
   const parts = text.split(",").map((s) => s.trim());
   const values = parts.map(Number);
   if (
@@ -29,14 +32,14 @@ export function parseCrop(text: string): Crop {
     values.some((v, i) => parts[i] === "" || !Number.isInteger(v) || v < 0 || v > 99)
   ) {
     throw new CropError(
-      `crop ${text}: expected one integer percent for all sides or four as top,bottom,left,right (0..99 each)`,
+      `${name} ${text}: expected one integer percent for all sides or four as top,bottom,left,right (0..99 each)`,
     );
   }
   const [top, bottom, left, right] =
     values.length === 1 ? [values[0]!, values[0]!, values[0]!, values[0]!] : values;
   const crop = { top: top!, bottom: bottom!, left: left!, right: right! };
   if (crop.top + crop.bottom >= 100 || crop.left + crop.right >= 100) {
-    throw new CropError(`crop ${text}: top + bottom and left + right must each stay below 100 %`);
+    throw new CropError(`${name} ${text}: top + bottom and left + right must each stay below 100 %`);
   }
   return crop;
 }

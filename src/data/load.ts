@@ -2,7 +2,7 @@
 // per-image normalization, and the validation hold-out when there is no val/ folder.
 import { join } from "node:path";
 import { cacheKey, cachePath, readCache, writeCache } from "./cache.js";
-import { type Crop, cropImage, cropLabel, NO_CROP } from "./crop.js";
+import { type Crop, cropImage, cropLabel, isNoCrop, NO_CROP } from "./crop.js";
 import { decodeImageFile } from "./decode.js";
 import { type ImageEntry, type SplitName, scanDataset } from "./layout.js";
 import { type Normalization, normalizeImage } from "./normalize.js";
@@ -60,7 +60,8 @@ function decodeAll(root: string, entries: ImageEntry[], opts: LoadOptions): Uint
   const dim = opts.width * opts.height;
   const dir = opts.cacheDir ?? ".loom-cache";
   const crop = opts.crop ?? NO_CROP;
-  const path = cachePath(dir, cacheKey(root, opts.width, opts.height, entries, cropLabel(crop)));
+  const label = isNoCrop(crop) ? undefined : cropLabel(crop);
+  const path = cachePath(dir, cacheKey(root, opts.width, opts.height, entries, label));
   const cached = readCache(path, entries.length, dim);
   if (cached) return cached;
   const data = new Uint8Array(entries.length * dim);

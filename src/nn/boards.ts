@@ -74,12 +74,12 @@ export class BoardError extends UserError {
   override name = "BoardError";
 }
 
-/** Looks a board up by name (case-insensitive; "Ultra96-V2" also works). */
 /** The DSP slice of the board's family (its multiplier widths decide DSP packing). */
 export function dspPortsOf(board: Board): DspPorts {
   return board.family === "ultrascale+" ? DSP48E2 : DSP48E1;
 }
 
+/** Looks a board up by name (case-insensitive; "Ultra96-V2" also works). */
 export function getBoard(name: string): Board {
   const key = name.trim().toLowerCase();
   const board = BOARDS.find((b) => b.name === (ALIASES[key] ?? key));

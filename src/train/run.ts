@@ -11,7 +11,7 @@ import { streamlineModel } from "../nn/streamline.js";
 import type { AugmentOptions } from "./augment.js";
 import { chooseMargin } from "./decide.js";
 import { exportModel } from "./export.js";
-import { inferInteger } from "./int-infer.js";
+import { type IntegerResult, inferInteger } from "./int-infer.js";
 import { type BinaryMetrics, binaryMetrics } from "./metrics.js";
 import { confusionSvg, curveSvg, metricsTable } from "./report.js";
 import { perShiftMetrics, type ShiftMetrics, worstShift } from "./shift-report.js";
@@ -58,11 +58,14 @@ export interface RunResult {
   goldenCheck: string;
 }
 
-/** Metrics of the model as written (integer inference), plus the score differences s1 − s0. */
-export function measure(model: Model, s: Split): { metrics: BinaryMetrics; diff: number[] } {
-  const r = inferInteger(model, s.x, s.n);
-  const diff = r.scores.map((v) => v[1]! - v[0]!);
-  return { metrics: binaryMetrics(s.y, r.predictions, diff), diff };
+/** Metrics of the model as written (integer inference), the score differences s1 − s0 and the raw result. */
+export function measure(
+  model: Model,
+  s: Split,
+): { metrics: BinaryMetrics; diff: number[]; inferred: IntegerResult } {
+  const inferred = inferInteger(model, s.x, s.n);
+  const diff = inferred.scores.map((v) => v[1]! - v[0]!);
+  return { metrics: binaryMetrics(s.y, inferred.predictions, diff), diff, inferred };
 }
 
 /** Cross-checks the fast integer inference against the streamlined golden model on a few images. */
@@ -169,9 +172,10 @@ export function runTraining(opts: RunOptions): RunResult {
   const choice = chooseMargin(val.y, measure(plain, val).diff);
   const epochSeconds = t.history.reduce((a, h) => a + h.seconds, 0) / Math.max(1, t.history.length);
   let model = exportModel(t.net, { ...exportOpts, margin: choice.margin });
-  const vm = measure(model, val).metrics;
+  const pooled = measure(model, val);
+  const vm = pooled.metrics;
   const cleanMetrics = opts.valShifts ? measure(model, cleanVal).metrics : undefined;
-  const shiftList = opts.valShifts ? perShiftMetrics(model, val) : undefined;
+  const shiftList = opts.valShifts ? perShiftMetrics(model, val, undefined, pooled.inferred) : undefined;
   const worst = shiftList ? worstShift(shiftList) : undefined;
   const tm = opts.reportTest && test ? measure(model, test).metrics : undefined;
   const check = goldenCheck(model, val, 16);

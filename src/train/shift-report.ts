@@ -4,7 +4,7 @@
 // one shift exposes; the worst copy does not.
 import type { Split } from "../data/load.js";
 import type { Model } from "../nn/model-format.js";
-import { inferInteger } from "./int-infer.js";
+import { type IntegerResult, inferInteger } from "./int-infer.js";
 import { type BinaryMetrics, binaryMetrics } from "./metrics.js";
 import { ACQUISITION_SHIFTS, type ImageShift } from "./shift-suite.js";
 
@@ -18,13 +18,15 @@ export function perShiftMetrics(
   model: Model,
   val: Split,
   shifts: readonly ImageShift[] = ACQUISITION_SHIFTS,
+  /** The model's integer inference of `val`, when the caller already has it. */
+  inferred?: IntegerResult,
 ): ShiftMetrics[] {
   const copies = 1 + shifts.length;
   if (val.n % copies !== 0) {
     throw new Error(`perShiftMetrics: ${val.n} images is not ${copies} equal copies`);
   }
   const n = val.n / copies;
-  const r = inferInteger(model, val.x, val.n);
+  const r = inferred ?? inferInteger(model, val.x, val.n);
   return ["none", ...shifts.map((s) => s.name)].map((shift, k) => {
     const part = (a: ArrayLike<number>) => Array.from({ length: n }, (_, i) => a[k * n + i]!);
     const diff = r.scores.slice(k * n, (k + 1) * n).map((s) => s[1]! - s[0]!);

@@ -7,11 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/load.js";
-import type { Normalization } from "../../src/data/normalize.js";
 import { argmax, runFloatModel, runGoldenLayers } from "../../src/nn/golden/index.js";
 import { loadModel } from "../../src/nn/model-load.js";
 import { streamlineModel } from "../../src/nn/streamline.js";
 import { inferInteger } from "../../src/train/int-infer.js";
+import { loadOptionsFor } from "../../src/train/model-input.js";
 
 const models = readdirSync("models").filter((f) => /^pneumonia-.*\.json$/.test(f));
 const cacheDir = mkdtempSync(join(tmpdir(), "loom-shipped-"));
@@ -29,15 +29,7 @@ describe("shipped models on the sample images", () => {
   for (const file of models) {
     it(`${file}: fake-quant float = trainer integer = streamlined golden`, () => {
       const model = loadModel(join("models", file));
-      const pre = model.input.preprocess!;
-      const [height, width] = pre.resize!;
-      const ds = loadDataset("test/fixtures/chest_xray", {
-        width: width!,
-        height: height!,
-        crop: pre.crop,
-        normalize: (pre.normalize ?? "none") as Normalization,
-        cacheDir,
-      });
+      const ds = loadDataset("test/fixtures/chest_xray", { ...loadOptionsFor(model), cacheDir });
       const splits = [ds.splits.train!, ds.splits.val!, ds.splits.test!];
       const images = splits.flatMap((s) =>
         Array.from({ length: s.n }, (_, i) => Array.from(s.x.subarray(i * s.dim, (i + 1) * s.dim), BigInt)),

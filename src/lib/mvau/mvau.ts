@@ -47,9 +47,14 @@ function weightStyle(p: MvauParams, depth: number, width: number): "block" | "di
   return tableStyle(depth, width);
 }
 
+/** How the PEs could share multipliers (NO_PACKING for a single PE). */
+function possiblePacking(p: MvauParams) {
+  return p.pe < 2 ? NO_PACKING : dspPacking(p.inputType, p.weightType, p.dspPorts);
+}
+
 /** Products per shared multiplier: packed unless turned off (`dspPacking: false`). */
 export function packingOf(p: MvauParams) {
-  return p.dspPacking === false || p.pe < 2 ? NO_PACKING : dspPacking(p.inputType, p.weightType, p.dspPorts);
+  return p.dspPacking === false ? NO_PACKING : possiblePacking(p);
 }
 
 function moduleName(p: MvauParams): string {
@@ -60,8 +65,7 @@ function moduleName(p: MvauParams): string {
         ? "bias"
         : "raw";
   const types = `${dataTypeName(p.inputType)}x${dataTypeName(p.weightType)}`;
-  const unpacked =
-    p.dspPacking === false && p.pe >= 2 && dspPacking(p.inputType, p.weightType, p.dspPorts).fields > 1;
+  const unpacked = p.dspPacking === false && possiblePacking(p).fields > 1;
   return `${p.name ?? "MVAU"}_mw${p.mw}_mh${p.mh}_s${p.simd}_p${p.pe}_${types}_${act}${unpacked ? "_nopack" : ""}`;
 }
 

@@ -8,6 +8,20 @@ import { layerCase } from "./random-layer.js";
 import { expectedBeats, inputBeats } from "./reference.js";
 import { driveStreams } from "./stream-driver.js";
 
+/** Drives the vectors through the MVAU with bubbles (pv) and backpressure (pr): golden beats, no protocol violation. */
+function expectGolden(params: MvauParams, vectors: bigint[][], pv: number, pr: number, seed: number) {
+  const shape = mvauShape(params);
+  const expected = vectors.flatMap((v) => expectedBeats(params, v, shape.outType));
+  const run = driveStreams(elaborate(Mvau, params), inputBeats(params, vectors), expected.length, {
+    validProbability: pv,
+    readyProbability: pr,
+    seed,
+  });
+  expect(run.violations).toEqual([]);
+  expect(run.outputs).toEqual(expected);
+  return run;
+}
+
 describe("MVAU in the interpreter", () => {
   it("matches the golden model bit for bit, with random bubbles and backpressure", () => {
     fc.assert(
@@ -18,15 +32,7 @@ describe("MVAU in the interpreter", () => {
         fc.integer({ min: 1, max: 1 << 30 }),
         ({ params, vectors }, pv, pr, seed) => {
           const shape = mvauShape(params);
-          const design = elaborate(Mvau, params);
-          const expected = vectors.flatMap((v) => expectedBeats(params, v, shape.outType));
-          const run = driveStreams(design, inputBeats(params, vectors), expected.length, {
-            validProbability: pv,
-            readyProbability: pr,
-            seed,
-          });
-          expect(run.violations).toEqual([]);
-          expect(run.outputs).toEqual(expected);
+          const run = expectGolden(params, vectors, pv, pr, seed);
           if (pv === 1 && pr === 1) {
             // Full rate: the last beat leaves exactly latency + V·NF·SF − SF cycles after the first input.
             const last = run.outputCycles[run.outputCycles.length - 1]!;
@@ -52,14 +58,7 @@ describe("MVAU in the interpreter", () => {
           const act = params.activation as Extract<MvauParams["activation"], { kind: "thresholds" }>;
           expect(shape.search).toBe("binary");
           expect(shape.pipelineDepth).toBe(3 + shape.treeStages + searchStages(act.thresholds[0]!.length));
-          const expected = vectors.flatMap((v) => expectedBeats(params, v, shape.outType));
-          const run = driveStreams(elaborate(Mvau, params), inputBeats(params, vectors), expected.length, {
-            validProbability: pv,
-            readyProbability: pr,
-            seed,
-          });
-          expect(run.violations).toEqual([]);
-          expect(run.outputs).toEqual(expected);
+          const run = expectGolden(params, vectors, pv, pr, seed);
           if (pv === 1 && pr === 1) {
             expect(run.outputCycles[0]! - run.inputCycles[0]!).toBe(shape.latency);
             expect(run.outputCycles.at(-1)! - run.inputCycles[0]!).toBe(

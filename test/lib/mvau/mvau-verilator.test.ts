@@ -39,6 +39,15 @@ async function expectGoldenAtFullRate(
   expectFullRate(params, vectors.length, fullRate.inputCycles.in!, fullRate.outputCycles.out!);
 }
 
+/** Seeded random 32-bit integers, and rows of INT8 values drawn from them. */
+function randomSource(seed: number) {
+  const random = rng(seed);
+  const next = () => Math.floor(random() * 2 ** 32);
+  const int8Rows = (rows: number, cols: number) =>
+    Array.from({ length: rows }, () => Array.from({ length: cols }, () => BigInt((next() % 256) - 128)));
+  return { next, int8Rows };
+}
+
 describe("MVAU in Verilator", () => {
   it("emits lint-clean Verilog for random layers", async () => {
     await fc.assert(
@@ -63,11 +72,8 @@ describe("MVAU in Verilator", () => {
   it("keeps full rate for a mid-size 8-bit layer (MW=64, MH=32, SIMD=8, PE=4, thresholds)", async () => {
     const mw = 64;
     const mh = 32;
-    const random = rng(12345);
-    const next = () => Math.floor(random() * 2 ** 32);
-    const weights = Array.from({ length: mh }, () =>
-      Array.from({ length: mw }, () => BigInt((next() % 256) - 128)),
-    );
+    const { next, int8Rows } = randomSource(12345);
+    const weights = int8Rows(mh, mw);
     const thresholds = Array.from({ length: mh }, () =>
       Array.from({ length: 15 }, () => BigInt((next() % 200001) - 100000)).sort((a, b) => (a < b ? -1 : 1)),
     );
@@ -81,9 +87,7 @@ describe("MVAU in Verilator", () => {
       weights,
       activation: { kind: "thresholds", thresholds, outputType: INT(4), outBias: -8 },
     };
-    const vectors = Array.from({ length: 10 }, () =>
-      Array.from({ length: mw }, () => BigInt((next() % 256) - 128)),
-    );
+    const vectors = int8Rows(10, mw);
     await expectGoldenAtFullRate(params, vectors, STALLS, 99);
   });
 
@@ -111,11 +115,8 @@ describe("MVAU in Verilator", () => {
   it("searches 255 thresholds to UINT8 (8 stages, deepest table in block RAM) at full rate", async () => {
     const mw = 32;
     const mh = 16;
-    const random = rng(4242);
-    const next = () => Math.floor(random() * 2 ** 32);
-    const weights = Array.from({ length: mh }, () =>
-      Array.from({ length: mw }, () => BigInt((next() % 256) - 128)),
-    );
+    const { next, int8Rows } = randomSource(4242);
+    const weights = int8Rows(mh, mw);
     // Spread over the accumulator's likely values, with duplicates and values past both ends.
     const thresholds = Array.from({ length: mh }, () =>
       Array.from({ length: 255 }, (_, i) =>
@@ -149,9 +150,7 @@ describe("MVAU in Verilator", () => {
       "256:distributed",
       "512:block",
     ]);
-    const vectors = Array.from({ length: 8 }, () =>
-      Array.from({ length: mw }, () => BigInt((next() % 256) - 128)),
-    );
+    const vectors = int8Rows(8, mw);
     await expectGoldenAtFullRate(params, vectors, STALLS, 17, design);
   });
 
