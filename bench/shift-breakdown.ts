@@ -12,10 +12,10 @@ if (!file) throw new Error("usage: bench/shift-breakdown.ts MODEL.json [DATA]");
 const model = loadModel(file);
 const common = loadOptionsFor(model);
 const { width, height } = common;
-const normalize = common.normalize ?? "none";
+const steps = { frame: common.frame ?? 0, normalize: common.normalize ?? "none" };
 const clean = loadDataset(data, common).splits.val!;
-const raw = loadDataset(data, { ...common, normalize: "none" }).splits.val!;
-const list = perShiftMetrics(model, withShifts(clean, raw, width, height, normalize));
+const raw = loadDataset(data, { ...common, frame: 0, normalize: "none" }).splits.val!;
+const list = perShiftMetrics(model, withShifts(clean, raw, width, height, steps));
 const pct = (v: number) => (100 * v).toFixed(2).padStart(6);
 process.stdout.write("shift              bal.acc   sens   spec    AUC\n");
 for (const { shift, metrics: m } of list) {

@@ -2,6 +2,7 @@
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { CropError, parseCrop } from "../data/crop.js";
+import { MAX_FRAME_PERCENT } from "../data/frame.js";
 import { NORMALIZATIONS, type Normalization } from "../data/normalize.js";
 import { runTraining } from "../train/run.js";
 import { runCommand, UserError } from "./user-error.js";
@@ -68,6 +69,11 @@ export function register(program: Command): void {
     .option(
       "--crop <pct>",
       "border crop before resizing, percent of the source: one number for all sides or top,bottom,left,right",
+      "0",
+    )
+    .option(
+      "--frame <pct>",
+      "content framing after resizing: crop to the rows and columns holding all but pct % of the brightness mass at each end, resize back (0 = off)",
       "0",
     )
     .option("--normalize <mode>", `per-image normalization: ${NORMALIZATIONS.join(", ")}`, "none")
@@ -158,6 +164,7 @@ export function register(program: Command): void {
             aspect: parseNum("--aspect", o.aspect, 0, 2),
           },
           crop,
+          frame: parseInteger("--frame", o.frame, 0, MAX_FRAME_PERCENT),
           normalize: o.normalize as Normalization,
           patience: parseInteger("--patience", o.patience, 0, 100000),
           classWeight: o.classWeight,

@@ -1,11 +1,12 @@
 // Loads a dataset as UINT8 tensors at the model's input size: scan, decode, crop, resize (cached),
-// per-image normalization, and the validation hold-out when there is no val/ folder.
+// per-image framing and normalization, and the validation hold-out when there is no val/ folder.
 import { join } from "node:path";
 import { cacheKey, cachePath, readCache, writeCache } from "./cache.js";
 import { type Crop, cropImage, cropLabel, isNoCrop, NO_CROP } from "./crop.js";
 import { decodeImageFile } from "./decode.js";
 import { type ImageEntry, type SplitName, scanDataset } from "./layout.js";
-import { type Normalization, normalizeImage } from "./normalize.js";
+import type { Normalization } from "./normalize.js";
+import { applyPerImage, type PerImageSteps } from "./per-image.js";
 import { resizeArea } from "./resize.js";
 import { blockHoldOut, sourceHoldOut, stratifiedHoldOut } from "./split.js";
 
@@ -23,6 +24,8 @@ export interface LoadedDataset {
   width: number;
   height: number;
   crop: Crop;
+  /** Tail percent of content framing after resizing (0 = off). */
+  frame: number;
   normalize: Normalization;
   /** How validation was obtained: the val/ folder, or a hold-out of train/. */
   valSource: "folder" | "holdout";
@@ -39,6 +42,8 @@ export interface LoadOptions {
   height: number;
   /** Border crop applied to each decoded source image before resizing (default none). */
   crop?: Crop;
+  /** Content framing of each resized image (src/data/frame.ts), tail percent; default 0 = off. */
+  frame?: number;
   normalize?: Normalization;
   classes?: string[];
   /** Fraction of train/ held out per class when there is no val/ (default 0.15). */
@@ -82,13 +87,14 @@ function gather(
   data: Uint8Array,
   entries: ImageEntry[],
   idx: number[],
-  dim: number,
-  norm: Normalization,
+  size: { width: number; height: number },
+  steps: PerImageSteps,
 ): Split {
+  const dim = size.width * size.height;
   const x = new Uint8Array(idx.length * dim);
   const y = new Uint8Array(idx.length);
   idx.forEach((k, i) => {
-    x.set(normalizeImage(data.subarray(k * dim, (k + 1) * dim), norm), i * dim);
+    x.set(applyPerImage(data.subarray(k * dim, (k + 1) * dim), size.width, size.height, steps), i * dim);
     y[i] = entries[k]!.label;
   });
   return { x, y, names: idx.map((k) => entries[k]!.rel), n: idx.length, dim };
@@ -97,16 +103,16 @@ function gather(
 export function loadDataset(root: string, opts: LoadOptions): LoadedDataset {
   const layout = scanDataset(root, opts.classes);
   const data = decodeAll(root, layout.entries, opts);
-  const dim = opts.width * opts.height;
-  const norm = opts.normalize ?? "none";
+  const size = { width: opts.width, height: opts.height };
+  const steps: PerImageSteps = { frame: opts.frame ?? 0, normalize: opts.normalize ?? "none" };
   const idxOf = (s: SplitName) => layout.entries.flatMap((e, i) => (e.split === s ? [i] : []));
   const splits: Partial<Record<SplitName, Split>> = {};
   let valSource: "folder" | "holdout" = "folder";
   if (layout.splits.includes("train")) {
     const trainIdx = idxOf("train");
     if (layout.splits.includes("val")) {
-      splits.train = gather(data, layout.entries, trainIdx, dim, norm);
-      splits.val = gather(data, layout.entries, idxOf("val"), dim, norm);
+      splits.train = gather(data, layout.entries, trainIdx, size, steps);
+      splits.val = gather(data, layout.entries, idxOf("val"), size, steps);
     } else {
       valSource = "holdout";
       const labels = trainIdx.map((i) => layout.entries[i]!.label);
@@ -122,27 +128,28 @@ export function loadDataset(root: string, opts: LoadOptions): LoadedDataset {
         data,
         layout.entries,
         h.train.map((j) => trainIdx[j]!),
-        dim,
-        norm,
+        size,
+        steps,
       );
       splits.val = gather(
         data,
         layout.entries,
         h.val.map((j) => trainIdx[j]!),
-        dim,
-        norm,
+        size,
+        steps,
       );
     }
   } else if (layout.splits.includes("val")) {
-    splits.val = gather(data, layout.entries, idxOf("val"), dim, norm);
+    splits.val = gather(data, layout.entries, idxOf("val"), size, steps);
   }
-  if (layout.splits.includes("test")) splits.test = gather(data, layout.entries, idxOf("test"), dim, norm);
+  if (layout.splits.includes("test")) splits.test = gather(data, layout.entries, idxOf("test"), size, steps);
   return {
     classes: layout.classes,
     width: opts.width,
     height: opts.height,
     crop: opts.crop ?? NO_CROP,
-    normalize: norm,
+    frame: steps.frame,
+    normalize: steps.normalize,
     valSource,
     splits,
   };

@@ -2,6 +2,7 @@
 // The zod schema is the single definition: types are inferred from it, and load errors name
 // the offending field by its JSON path.
 import { z } from "zod";
+import { MAX_FRAME_PERCENT } from "../data/frame.js";
 import { parseDataType } from "./datatypes.js";
 
 const dataTypeName = z.string().refine(
@@ -125,6 +126,12 @@ export const modelSchema = z.object({
          * Grayscale conversion of colour sources: "luma" = (77R + 150G + 29B + 128) >> 8 (exact for R = G = B).
          */
         grayscale: z.enum(["luma"]).optional(),
+        /**
+         * Content framing after resizing (src/data/frame.ts): crop to the columns and rows that
+         * hold all but `frame` % of the brightness mass above the profile minimum at each end
+         * (at least half of each side), then resize back to `resize` by area averaging.
+         */
+        frame: z.number().int().min(0).max(MAX_FRAME_PERCENT).optional(),
         /**
          * Per-image integer normalization after resizing (src/data/normalize.ts): "none";
          * "minmax" = stretch [min, max] to [0, 255]; "stretch" = the same between the 1st and 99th

@@ -14,6 +14,8 @@ export interface ExportOptions {
   height: number;
   /** Border crop before resizing (default none). */
   crop?: Crop;
+  /** Content framing after resizing, tail percent (0 = off). */
+  frame?: number;
   normalize: Normalization;
   classes: string[];
   /** Added to class 0's integer bias: the decision margin chosen on validation. */
@@ -73,14 +75,18 @@ export function exportModel(net: QuantMlp, opts: ExportOptions): Model {
         resize: [opts.height, opts.width],
         resample: "area",
         grayscale: "luma",
+        ...(opts.frame ? { frame: opts.frame } : {}),
         normalize: opts.normalize,
         note:
           "Decode to 8-bit gray (luma), " +
           (isNoCrop(opts.crop)
             ? "resize the whole image"
             : "remove the crop margins (floor(size · percent / 100) pixels per side), resize the rest") +
-          " to resize = [height, width] by exact integer " +
-          "area averaging, apply the per-image integer normalization, flatten row-major. Pixel code p " +
+          " to resize = [height, width] by exact integer area averaging, " +
+          (opts.frame
+            ? "frame the content (crop to the column and row ranges holding all but frame % of the brightness mass at each end, resize back by area averaging), "
+            : "") +
+          "apply the per-image integer normalization, flatten row-major. Pixel code p " +
           "stands for p/255 (layer 0's scale includes the 1/255).",
       },
     },

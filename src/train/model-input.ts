@@ -1,5 +1,5 @@
 // The dataset options that feed a model exactly as its `input.preprocess` says (size, crop,
-// normalization, class order) with the validation hold-out it was trained with, so `--split val`
+// framing, normalization, class order) with the validation hold-out it was trained with, so `--split val`
 // and the per-shift reports see the model's own validation set.
 import type { LoadOptions } from "../data/load.js";
 import type { Normalization } from "../data/normalize.js";
@@ -14,6 +14,7 @@ export function loadOptionsFor(model: Model): LoadOptions {
     width: pre?.resize?.[1] ?? width,
     height: pre?.resize?.[0] ?? height,
     crop: pre?.crop,
+    frame: pre?.frame ?? 0,
     normalize: (pre?.normalize ?? "none") as Normalization,
     classes: model.output.classes,
     valFraction: data.valFraction,

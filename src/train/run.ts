@@ -24,6 +24,8 @@ export interface RunOptions extends Omit<TrainOptions, "augment"> {
   height: number;
   /** Border crop before resizing (default none). */
   crop?: Crop;
+  /** Content framing after resizing, tail percent (default 0 = off; src/data/frame.ts). */
+  frame?: number;
   normalize: Normalization;
   augment: AugmentOptions;
   valFraction: number;
@@ -91,18 +93,20 @@ function goldenCheck(model: Model, s: Split, count: number): string {
   }
 }
 
-/** The clean hold-out followed by its acquisition-shifted copies (shifted before normalizing). */
+/** The clean hold-out followed by its acquisition-shifted copies (shifted before framing and normalizing). */
 function shiftedValidation(opts: RunOptions, clean: Split): Split {
   const raw = loadDataset(opts.data, {
     width: opts.width,
     height: opts.height,
     crop: opts.crop,
-    normalize: "none",
     valFraction: opts.valFraction,
     splitSeed: opts.splitSeed,
     valStrategy: opts.valStrategy,
   }).splits.val!;
-  return withShifts(clean, raw, opts.width, opts.height, opts.normalize);
+  return withShifts(clean, raw, opts.width, opts.height, {
+    frame: opts.frame ?? 0,
+    normalize: opts.normalize,
+  });
 }
 
 export function runTraining(opts: RunOptions): RunResult {
@@ -110,6 +114,7 @@ export function runTraining(opts: RunOptions): RunResult {
     width: opts.width,
     height: opts.height,
     crop: opts.crop,
+    frame: opts.frame,
     normalize: opts.normalize,
     valFraction: opts.valFraction,
     splitSeed: opts.splitSeed,
@@ -153,6 +158,7 @@ export function runTraining(opts: RunOptions): RunResult {
       classWeight: opts.classWeight,
       labelSmoothing: opts.labelSmoothing ?? 0,
       crop: opts.crop,
+      frame: opts.frame ?? 0,
       normalize: opts.normalize,
     },
     bestEpoch: t.bestEpoch,
@@ -165,6 +171,7 @@ export function runTraining(opts: RunOptions): RunResult {
     width: opts.width,
     height: opts.height,
     crop: opts.crop,
+    frame: opts.frame ?? 0,
     normalize: opts.normalize,
     classes: ds.classes,
   };

@@ -3,9 +3,9 @@
 // contrast, gamma), sharpness (blur), detector noise and patient positioning (zoom, shift).
 // Validating on the clean hold-out plus these copies measures robustness to such shifts, which
 // an in-distribution hold-out cannot (docs/training.md, protocol 3). Every transform maps UINT8
-// codes to UINT8 codes at the model's input size, before the per-image normalization.
+// codes to UINT8 codes at the model's input size, before the per-image steps (framing, normalization).
 import type { Split } from "../data/load.js";
-import { type Normalization, normalizeImage } from "../data/normalize.js";
+import { applyPerImage, type PerImageSteps } from "../data/per-image.js";
 import { Rng } from "./rng.js";
 
 export interface ImageShift {
@@ -116,15 +116,15 @@ export const ACQUISITION_SHIFTS: readonly ImageShift[] = [
 
 /**
  * The clean split followed by one copy per shift (same labels, names `file#shift`). `raw` holds
- * the same images before per-image normalization, which is applied after the shift, as the
- * host would apply it to whatever the detector delivered.
+ * the same images before the per-image steps (framing, normalization), which are applied after
+ * the shift, as the host would apply them to whatever the detector delivered.
  */
 export function withShifts(
   clean: Split,
   raw: Split,
   width: number,
   height: number,
-  normalize: Normalization,
+  steps: PerImageSteps,
   shifts: readonly ImageShift[] = ACQUISITION_SHIFTS,
 ): Split {
   if (raw.n !== clean.n || raw.dim !== clean.dim || raw.dim !== width * height) {
@@ -140,7 +140,7 @@ export function withShifts(
     const base = (k + 1) * clean.n;
     for (let i = 0; i < clean.n; i++) {
       const img = raw.x.subarray(i * raw.dim, (i + 1) * raw.dim);
-      x.set(normalizeImage(s.apply(img, width, height, i), normalize), (base + i) * clean.dim);
+      x.set(applyPerImage(s.apply(img, width, height, i), width, height, steps), (base + i) * clean.dim);
       y[base + i] = clean.y[i]!;
       names.push(`${clean.names[i]}#${s.name}`);
     }

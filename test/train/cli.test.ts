@@ -80,7 +80,7 @@ describe("loom train / loom eval", () => {
     expect(readFileSync(join(tmp, "tiny-eval-test.md"), "utf8")).toContain("golden");
   });
 
-  it("records --crop in the model, and eval crops the same way", async () => {
+  it("records --crop and --frame in the model, and eval preprocesses the same way", async () => {
     const out = join(tmp, "cropped.json");
     const args = [
       "--data",
@@ -94,10 +94,11 @@ describe("loom train / loom eval", () => {
       "--val-fraction",
       "0.3",
     ];
-    await run(["train", ...args, "--out", out, "--crop", "5,15,10,10"]);
+    await run(["train", ...args, "--out", out, "--crop", "5,15,10,10", "--frame", "5"]);
     const model = loadModel(out);
-    expect(model.input.preprocess).toMatchObject({ crop: { top: 5, bottom: 15, left: 10, right: 10 } });
+    expect(model.input.preprocess).toMatchObject({ crop: { top: 5, bottom: 15, left: 10, right: 10 }, frame: 5 });
     expect((model.meta as { command: string }).command).toContain("--crop 5,15,10,10");
+    expect((model.meta as { command: string }).command).toContain("--frame 5");
     const json = JSON.parse(await run(["eval", "--model", out, "--data", FIXTURE, "--json", "--no-report"]));
     const meta = model.meta as { metrics: { test: { accuracy: number; auc: number } } };
     expect(json.accuracy).toBeCloseTo(meta.metrics.test.accuracy, 10);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/load.js";
+import { NO_PER_IMAGE_STEPS } from "../../src/data/per-image.js";
 import { loadModel } from "../../src/nn/model-load.js";
 import { measure } from "../../src/train/run.js";
 import { perShiftMetrics, worstShift } from "../../src/train/shift-report.js";
@@ -31,7 +32,7 @@ describe("perShiftMetrics", () => {
       at += p.n;
     }
     const clean = { x, y, n, dim: 1024, names: parts.flatMap((p) => p.names) };
-    const val = withShifts(clean, clean, 32, 32, "none");
+    const val = withShifts(clean, clean, 32, 32, NO_PER_IMAGE_STEPS);
     const list = perShiftMetrics(model, val);
     expect(list.map((s) => s.shift)).toEqual(["none", ...ACQUISITION_SHIFTS.map((s) => s.name)]);
     list.forEach((s, k) => {

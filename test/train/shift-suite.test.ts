@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { frameImage } from "../../src/data/frame.js";
 import type { Split } from "../../src/data/load.js";
 import { normalizeImage } from "../../src/data/normalize.js";
+import { NO_PER_IMAGE_STEPS } from "../../src/data/per-image.js";
 import { ACQUISITION_SHIFTS, withShifts } from "../../src/train/shift-suite.js";
 
 const W = 8;
@@ -74,7 +76,7 @@ describe("acquisition-shift suite", () => {
     expect(sd).toBeLessThan(11);
   });
 
-  it("withShifts appends one normalized copy per shift with the same labels", () => {
+  it("withShifts appends one framed and normalized copy per shift with the same labels", () => {
     const n = 3;
     const raw: Split = {
       x: Uint8Array.from({ length: n * W * H }, (_, i) => (i * 37) % 256),
@@ -87,14 +89,16 @@ describe("acquisition-shift suite", () => {
     for (let i = 0; i < n; i++) {
       clean.x.set(normalizeImage(raw.x.subarray(i * W * H, (i + 1) * W * H), "histeq"), i * W * H);
     }
-    const all = withShifts(clean, raw, W, H, "histeq");
+    // The copies are shifted first, then framed, then normalized, as a host would treat them.
+    const all = withShifts(clean, raw, W, H, { frame: 5, normalize: "histeq" });
     expect(all.n).toBe(n * 13);
     expect(Array.from(all.y)).toEqual(Array.from({ length: 13 }, () => [0, 1, 1]).flat());
     expect(all.names[n]).toBe(`a.png#${ACQUISITION_SHIFTS[0]!.name}`);
     expect(all.x.subarray(0, n * W * H)).toEqual(clean.x);
     const s = ACQUISITION_SHIFTS[6]!;
-    const expected = normalizeImage(s.apply(raw.x.subarray(W * H, 2 * W * H), W, H, 1), "histeq");
+    const shifted = s.apply(raw.x.subarray(W * H, 2 * W * H), W, H, 1);
+    const expected = normalizeImage(frameImage(shifted, W, H, 5), "histeq");
     expect(all.x.subarray((7 * n + 1) * W * H, (7 * n + 2) * W * H)).toEqual(expected);
-    expect(() => withShifts(clean, { ...raw, n: 2 }, W, H, "none")).toThrow(/same images/);
+    expect(() => withShifts(clean, { ...raw, n: 2 }, W, H, NO_PER_IMAGE_STEPS)).toThrow(/same images/);
   });
 });

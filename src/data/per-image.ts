@@ -1,0 +1,22 @@
+// The per-image steps that run on each resized image, in order: content framing (src/data/
+// frame.ts), then the intensity normalization (src/data/normalize.ts). The loader, the
+// acquisition-shift copies and the host all apply them through this one function.
+import { frameImage } from "./frame.js";
+import { type Normalization, normalizeImage } from "./normalize.js";
+
+export interface PerImageSteps {
+  /** Tail percent of content framing; 0 = off. */
+  frame: number;
+  normalize: Normalization;
+}
+
+export const NO_PER_IMAGE_STEPS: PerImageSteps = { frame: 0, normalize: "none" };
+
+export function applyPerImage(
+  px: Uint8Array,
+  width: number,
+  height: number,
+  steps: PerImageSteps,
+): Uint8Array {
+  return normalizeImage(frameImage(px, width, height, steps.frame), steps.normalize);
+}
