@@ -37,25 +37,21 @@ function place(content: Uint8Array, cw: number, ch: number, w: number, h: number
 describe("massExtent", () => {
   it("cuts percent % of the mass above the minimum at each end, never below half the axis", () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.nat(8160), { minLength: 1, maxLength: 40 }),
-        fc.nat(40),
-        (profile, percent) => {
-          const got = massExtent(profile, percent);
-          const raw = extentByDefinition(profile, percent);
-          const least = Math.ceil(profile.length / 2);
-          expect(got.lo).toBeGreaterThanOrEqual(0);
-          expect(got.hi).toBeLessThan(profile.length);
-          if (raw.hi - raw.lo + 1 >= least) {
-            expect(got).toEqual(raw);
-          } else {
-            // Grown to exactly half the axis, covering the cut range where the axis allows.
-            expect(got.hi - got.lo + 1).toBe(least);
-            expect(got.lo).toBeLessThanOrEqual(raw.lo);
-            expect(got.hi).toBeGreaterThanOrEqual(raw.hi);
-          }
-        },
-      ),
+      fc.property(fc.array(fc.nat(8160), { minLength: 1, maxLength: 40 }), fc.nat(40), (profile, percent) => {
+        const got = massExtent(profile, percent);
+        const raw = extentByDefinition(profile, percent);
+        const least = Math.ceil(profile.length / 2);
+        expect(got.lo).toBeGreaterThanOrEqual(0);
+        expect(got.hi).toBeLessThan(profile.length);
+        if (raw.hi - raw.lo + 1 >= least) {
+          expect(got).toEqual(raw);
+        } else {
+          // Grown to exactly half the axis, covering the cut range where the axis allows.
+          expect(got.hi - got.lo + 1).toBe(least);
+          expect(got.lo).toBeLessThanOrEqual(raw.lo);
+          expect(got.hi).toBeGreaterThanOrEqual(raw.hi);
+        }
+      }),
       { numRuns: 300 },
     );
   });

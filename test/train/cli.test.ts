@@ -96,7 +96,10 @@ describe("loom train / loom eval", () => {
     ];
     await run(["train", ...args, "--out", out, "--crop", "5,15,10,10", "--frame", "5"]);
     const model = loadModel(out);
-    expect(model.input.preprocess).toMatchObject({ crop: { top: 5, bottom: 15, left: 10, right: 10 }, frame: 5 });
+    expect(model.input.preprocess).toMatchObject({
+      crop: { top: 5, bottom: 15, left: 10, right: 10 },
+      frame: 5,
+    });
     expect((model.meta as { command: string }).command).toContain("--crop 5,15,10,10");
     expect((model.meta as { command: string }).command).toContain("--frame 5");
     const json = JSON.parse(await run(["eval", "--model", out, "--data", FIXTURE, "--json", "--no-report"]));
