@@ -6,6 +6,7 @@
 // score could give (chosen on test itself), i.e. how far the score's ranking alone can go.
 // Usage: npx tsx bench/seed-ensemble.ts DATA MODEL.json...   (all with the same preprocessing)
 import { loadDataset, type Split } from "../src/data/load.js";
+import { NO_PER_IMAGE_STEPS, perImageStepsOf } from "../src/data/per-image.js";
 import type { Model } from "../src/nn/model-format.js";
 import { loadModel } from "../src/nn/model-load.js";
 import { chooseMargin } from "../src/train/decide.js";
@@ -19,11 +20,8 @@ if (!data || files.length === 0) throw new Error("usage: bench/seed-ensemble.ts 
 const models = files.map((f) => loadModel(f));
 const opts = loadOptionsFor(models[0]!);
 const ds = loadDataset(data, opts);
-const raw = loadDataset(data, { ...opts, frame: 0, normalize: "none" }).splits.val!;
-const val = withShifts(ds.splits.val!, raw, opts.width, opts.height, {
-  frame: opts.frame ?? 0,
-  normalize: opts.normalize ?? "none",
-});
+const raw = loadDataset(data, { ...opts, ...NO_PER_IMAGE_STEPS }).splits.val!;
+const val = withShifts(ds.splits.val!, raw, opts.width, opts.height, perImageStepsOf(opts));
 const test = ds.splits.test!;
 const copies = 1 + ACQUISITION_SHIFTS.length;
 

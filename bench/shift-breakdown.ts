@@ -2,6 +2,7 @@
 // costs it most, at the model's own decision margin, and the worst copy (protocol 5's criterion).
 // Usage: npx tsx bench/shift-breakdown.ts MODEL.json [DATA]   (DATA: ../shared/data/chest_xray)
 import { loadDataset } from "../src/data/load.js";
+import { NO_PER_IMAGE_STEPS, perImageStepsOf } from "../src/data/per-image.js";
 import { loadModel } from "../src/nn/model-load.js";
 import { loadOptionsFor } from "../src/train/model-input.js";
 import { perShiftMetrics, worstShift } from "../src/train/shift-report.js";
@@ -12,10 +13,9 @@ if (!file) throw new Error("usage: bench/shift-breakdown.ts MODEL.json [DATA]");
 const model = loadModel(file);
 const common = loadOptionsFor(model);
 const { width, height } = common;
-const steps = { frame: common.frame ?? 0, normalize: common.normalize ?? "none" };
 const clean = loadDataset(data, common).splits.val!;
-const raw = loadDataset(data, { ...common, frame: 0, normalize: "none" }).splits.val!;
-const list = perShiftMetrics(model, withShifts(clean, raw, width, height, steps));
+const raw = loadDataset(data, { ...common, ...NO_PER_IMAGE_STEPS }).splits.val!;
+const list = perShiftMetrics(model, withShifts(clean, raw, width, height, perImageStepsOf(common)));
 const pct = (v: number) => (100 * v).toFixed(2).padStart(6);
 process.stdout.write("shift              bal.acc   sens   spec    AUC\n");
 for (const { shift, metrics: m } of list) {

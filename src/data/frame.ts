@@ -1,7 +1,7 @@
 // Content framing: crops each image to where its brightness mass lies and resizes that box back
-// to the full size, so the chest fills the frame the same way however large or off-centre the
-// detector recorded it. Classifiers trained on raw frames lean on how big the chest appears
-// (docs/training.md, protocol 5); framing removes that cue by construction. Integer arithmetic
+// to the full size, so the chest's position in the frame, and a chest recorded smaller, no longer
+// show in the input. Anatomy that a tighter recording cut off at the edges cannot come back, so a
+// chest recorded larger still looks larger (docs/training.md, protocol 6). Integer arithmetic
 // only, so the host that feeds the accelerator reproduces it bit for bit.
 import { resizeArea } from "./resize.js";
 

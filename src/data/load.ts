@@ -6,7 +6,7 @@ import { type Crop, cropImage, cropLabel, isNoCrop, NO_CROP } from "./crop.js";
 import { decodeImageFile } from "./decode.js";
 import { type ImageEntry, type SplitName, scanDataset } from "./layout.js";
 import type { Normalization } from "./normalize.js";
-import { applyPerImage, type PerImageSteps } from "./per-image.js";
+import { applyPerImage, type PerImageSteps, perImageStepsOf } from "./per-image.js";
 import { resizeArea } from "./resize.js";
 import { blockHoldOut, sourceHoldOut, stratifiedHoldOut } from "./split.js";
 
@@ -104,7 +104,7 @@ export function loadDataset(root: string, opts: LoadOptions): LoadedDataset {
   const layout = scanDataset(root, opts.classes);
   const data = decodeAll(root, layout.entries, opts);
   const size = { width: opts.width, height: opts.height };
-  const steps: PerImageSteps = { frame: opts.frame ?? 0, normalize: opts.normalize ?? "none" };
+  const steps = perImageStepsOf(opts);
   const idxOf = (s: SplitName) => layout.entries.flatMap((e, i) => (e.split === s ? [i] : []));
   const splits: Partial<Record<SplitName, Split>> = {};
   let valSource: "folder" | "holdout" = "folder";

@@ -5,6 +5,7 @@ import { basename, dirname, join } from "node:path";
 import type { Crop } from "../data/crop.js";
 import { type LoadedDataset, loadDataset, type Split, type ValStrategy } from "../data/load.js";
 import type { Normalization } from "../data/normalize.js";
+import { perImageStepsOf } from "../data/per-image.js";
 import { runGolden } from "../nn/golden/index.js";
 import type { Model } from "../nn/model-format.js";
 import { streamlineModel } from "../nn/streamline.js";
@@ -103,10 +104,7 @@ function shiftedValidation(opts: RunOptions, clean: Split): Split {
     splitSeed: opts.splitSeed,
     valStrategy: opts.valStrategy,
   }).splits.val!;
-  return withShifts(clean, raw, opts.width, opts.height, {
-    frame: opts.frame ?? 0,
-    normalize: opts.normalize,
-  });
+  return withShifts(clean, raw, opts.width, opts.height, perImageStepsOf(opts));
 }
 
 export function runTraining(opts: RunOptions): RunResult {
