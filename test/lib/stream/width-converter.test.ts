@@ -39,6 +39,14 @@ const spec = (beats: bigint[], count: number, pIn: number, pOut: number, seed: n
   outputs: [{ prefix: "out", count, readyPattern: { probability: pOut, seed: seed + 1 } }],
 });
 
+/** Runs a converter in the interpreter with random valid/ready patterns. */
+function interpRun(design: ReturnType<typeof elaborate>, pIn: number, pOut: number, seed: number) {
+  return (beats: bigint[], count: number) => {
+    const r = interpStreams(design, spec(beats, count, pIn, pOut, seed));
+    return { out: r.outputs.out!, violations: r.violations };
+  };
+}
+
 const bitsArb = fc.bigInt({ min: 0n, max: (1n << 2048n) - 1n });
 
 describe("StreamWidthConverter", () => {
@@ -61,16 +69,7 @@ describe("StreamWidthConverter", () => {
         fc.integer({ min: 0, max: 1e6 }),
         (i, o, words, bits, pIn, pOut, seed) => {
           const design = elaborate(StreamWidthConverter, { inWidth: i, outWidth: o });
-          check(
-            (beats, count) => {
-              const r = interpStreams(design, spec(beats, count, pIn, pOut, seed));
-              return { out: r.outputs.out!, violations: r.violations };
-            },
-            i,
-            o,
-            words,
-            bits,
-          );
+          check(interpRun(design, pIn, pOut, seed), i, o, words, bits);
         },
       ),
       { numRuns: 200 },
@@ -92,16 +91,7 @@ describe("StreamWidthConverter", () => {
         fc.integer({ min: 0, max: 1e6 }),
         (i, k, words, bits, pIn, pOut, seed) => {
           const design = elaborate(StreamWidthConverter, { inWidth: i, outWidth: i * k, registered: false });
-          check(
-            (beats, count) => {
-              const r = interpStreams(design, spec(beats, count, pIn, pOut, seed));
-              return { out: r.outputs.out!, violations: r.violations };
-            },
-            i,
-            i * k,
-            words,
-            bits,
-          );
+          check(interpRun(design, pIn, pOut, seed), i, i * k, words, bits);
         },
       ),
       { numRuns: 150 },
