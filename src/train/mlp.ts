@@ -213,7 +213,7 @@ export class QuantMlp {
 }
 
 /** codes·scale row by row, as Float32 (the weights the fake-quant pass multiplies with). */
-function dequant(codes: Float32Array, scale: Float64Array, cols: number): Float32Array {
+export function dequant(codes: Float32Array, scale: Float64Array, cols: number): Float32Array {
   const out = new Float32Array(codes.length);
   for (let r = 0; r < scale.length; r++) {
     const s = scale[r]!;

@@ -7,6 +7,26 @@ import { type AugmentOptions, augmentInto, NO_AUGMENT } from "./augment.js";
 import { QuantMlp, softmaxCrossEntropy } from "./mlp.js";
 import { Rng } from "./rng.js";
 
+/** What the training loop needs of a network (QuantMlp, QuantCnn). */
+export interface TrainableNet<S> {
+  /** `training` is given on training steps only (dropout; batch statistics). */
+  forward(x: Float32Array, B: number, training?: { rate: number; rng: Rng }): Float32Array;
+  backward(dLogits: Float32Array): void;
+  calibrate(x: Float32Array, B: number): void;
+  snapshot(): S;
+  restore(s: S): void;
+}
+
+/** Parameter tensors, their gradients and weight decays for the optimizer; `afterStep` keeps clips valid. */
+export interface Trainables {
+  params: Float32Array[];
+  grads: Float32Array[];
+  decay: number[];
+  afterStep: () => void;
+  /** Images in the clip-calibration batch (default 512). */
+  calibrationImages?: number;
+}
+
 export interface TrainOptions {
   hidden: number[];
   wbits: number;
@@ -39,8 +59,8 @@ export interface EpochRecord {
   seconds: number;
 }
 
-export interface TrainResult {
-  net: QuantMlp;
+export interface TrainResult<N = QuantMlp> {
+  net: N;
   history: EpochRecord[];
   bestEpoch: number;
   classWeights: number[];
@@ -55,7 +75,7 @@ function classWeights(y: Uint8Array, K: number, mode: "balanced" | "none"): numb
 }
 
 /** Loss, accuracy and balanced accuracy of the network (no dropout, no augmentation) on a split. */
-export function evaluateSplit(net: QuantMlp, s: Split, weights: number[], K: number) {
+export function evaluateSplit<S>(net: TrainableNet<S>, s: Split, weights: number[], K: number) {
   const B = 256;
   let loss = 0;
   let wsum = 0;
@@ -111,11 +131,7 @@ export function trainMlp(
     },
     rng,
   );
-  const B = opts.batch ?? 64;
-  const lr0 = opts.lr ?? 1e-3;
   const wd = opts.weightDecay ?? 1e-4;
-  const aug = opts.augment ?? NO_AUGMENT;
-  const weights = classWeights(train.y, K, opts.classWeight ?? "balanced");
   const params: Float32Array[] = [];
   const decay: number[] = [];
   for (const p of net.layers) {
@@ -123,10 +139,37 @@ export function trainMlp(
     decay.push(wd, 0, wd);
   }
   const grads = net.grads.flatMap((g) => [g.w, g.b, g.alpha]);
-  const adam = new Adam(params);
+  // A clip must stay positive: it is the top of the activation grid.
+  const afterStep = () => {
+    for (const p of net.layers) p.alpha[0] = Math.max(p.alpha[0]!, 1e-3);
+  };
+  return trainNetwork(net, { params, grads, decay, afterStep }, rng, train, val, width, height, K, opts);
+}
+
+/**
+ * The loop shared by every network: calibration, epochs of augmented shuffled mini-batches,
+ * validation after each epoch, early stopping and restoring the best epoch.
+ */
+export function trainNetwork<N extends TrainableNet<S>, S>(
+  net: N,
+  t: Trainables,
+  /** The generator that initialized the network; shuffling and augmentation continue it. */
+  rng: Rng,
+  train: Split,
+  val: Split,
+  width: number,
+  height: number,
+  K: number,
+  opts: Omit<TrainOptions, "hidden" | "wbits" | "abits">,
+): TrainResult<N> {
+  const B = opts.batch ?? 64;
+  const lr0 = opts.lr ?? 1e-3;
+  const aug = opts.augment ?? NO_AUGMENT;
+  const weights = classWeights(train.y, K, opts.classWeight ?? "balanced");
+  const adam = new Adam(t.params);
 
   // Calibrate activation clips on one un-augmented batch of training images.
-  const calN = Math.min(512, train.n);
+  const calN = Math.min(t.calibrationImages ?? 512, train.n);
   const cal = new Float32Array(calN * train.dim);
   for (let i = 0; i < cal.length; i++) cal[i] = train.x[i]! * INPUT_SCALE;
   net.calibrate(cal, calN);
@@ -163,9 +206,8 @@ export function trainMlp(
       const dLogits = new Float32Array(n * K);
       const loss = softmaxCrossEntropy(logits, labels, weights, n, K, dLogits, opts.labelSmoothing ?? 0);
       net.backward(dLogits);
-      adam.step(grads, lr, decay);
-      // A clip must stay positive: it is the top of the activation grid.
-      for (const p of net.layers) p.alpha[0] = Math.max(p.alpha[0]!, 1e-3);
+      adam.step(t.grads, lr, t.decay);
+      t.afterStep();
       lossSum += loss;
       opts.onBatch?.(k + 1, batches, loss);
     }
