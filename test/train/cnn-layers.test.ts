@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { BatchNorm2d } from "../../src/train/cnn/batchnorm.js";
 import { Conv2d } from "../../src/train/cnn/conv2d.js";
 import type { Shape } from "../../src/train/cnn/geometry.js";
+import { gemmAB, gemmABt, gemmAtB } from "../../src/train/cnn/kernels.js";
 import type { Layer } from "../../src/train/cnn/layer.js";
 import { GlobalAvgPool, MaxPool2d } from "../../src/train/cnn/pool.js";
 import { Rng } from "../../src/train/rng.js";
@@ -97,6 +98,76 @@ function directConv(
         }
   return { y, oh: r.out, ow: c.out };
 }
+
+describe("GEMM kernels", () => {
+  it("every entry equals the single-precision sum in increasing k, inside and outside the SIMD blocks", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 13 }),
+        fc.integer({ min: 1, max: 21 }),
+        fc.integer({ min: 1, max: 17 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (m, k, n, seed) => {
+          const rng = new Rng(seed);
+          const rand = (len: number) => Float32Array.from({ length: len }, () => rng.normal());
+          const a = rand(m * k);
+          const w = rand(n * k);
+          const dy = rand(m * n);
+          const f = Math.fround;
+          // Reference: C[i, j] = Σ_t A(i, t)·B(t, j), each product and sum rounded to single precision.
+          const reference = (
+            rows: number,
+            cols: number,
+            depth: number,
+            at: (i: number, t: number) => number,
+            bt: (t: number, j: number) => number,
+          ) =>
+            Float32Array.from({ length: rows * cols }, (_, e) => {
+              const i = Math.floor(e / cols);
+              const j = e % cols;
+              let s = 0;
+              for (let t = 0; t < depth; t++) s = f(s + f(at(i, t) * bt(t, j)));
+              return s;
+            });
+          const y = new Float32Array(m * n);
+          gemmABt(a, w, y, m, k, n);
+          expect(y).toEqual(
+            reference(
+              m,
+              n,
+              k,
+              (i, t) => a[i * k + t]!,
+              (t, j) => w[j * k + t]!,
+            ),
+          );
+          const dw = new Float32Array(n * k);
+          gemmAtB(dy, a, dw, m, n, k);
+          expect(dw).toEqual(
+            reference(
+              n,
+              k,
+              m,
+              (i, t) => dy[t * n + i]!,
+              (t, j) => a[t * k + j]!,
+            ),
+          );
+          const da = new Float32Array(m * k);
+          gemmAB(dy, w, da, m, n, k);
+          expect(da).toEqual(
+            reference(
+              m,
+              k,
+              n,
+              (i, t) => dy[i * n + t]!,
+              (t, j) => w[t * k + j]!,
+            ),
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
 
 describe("Conv2d", () => {
   it("forward equals a direct convolution for random shapes, kernels, strides and paddings", () => {

@@ -3,7 +3,7 @@
 // goes to α instead. This is the same activation as QuantMlp's hidden layers.
 import { activationCode } from "../quant.js";
 import type { Shape } from "./geometry.js";
-import { type Layer, type Param, param, type QuantSettings } from "./layer.js";
+import { type Layer, type Param, param, type QuantSettings, sized } from "./layer.js";
 
 export class QuantRelu implements Layer {
   readonly outShape: Shape;
@@ -11,6 +11,8 @@ export class QuantRelu implements Layer {
   readonly params: Param[];
   readonly buffers: Float32Array[] = [];
   private z: Float32Array = new Float32Array(0);
+  private out: Float32Array = new Float32Array(0);
+  private dz: Float32Array = new Float32Array(0);
 
   constructor(
     readonly name: string,
@@ -32,7 +34,7 @@ export class QuantRelu implements Layer {
     const alpha = this.alpha.value[0]!;
     const L = this.levels;
     const qs = alpha / L;
-    const out = new Float32Array(z.length);
+    const out = (this.out = sized(this.out, z.length));
     if (this.q.float) for (let i = 0; i < z.length; i++) out[i] = Math.min(alpha, Math.max(0, z[i]!));
     else for (let i = 0; i < z.length; i++) out[i] = qs * activationCode(z[i]!, qs, L);
     return out;
@@ -40,12 +42,14 @@ export class QuantRelu implements Layer {
 
   backward(dy: Float32Array, needDx: boolean): Float32Array | undefined {
     const alpha = this.alpha.value[0]!;
-    const dz = new Float32Array(dy.length);
+    const dz = (this.dz = sized(this.dz, dy.length));
     let dAlpha = 0;
     for (let i = 0; i < dy.length; i++) {
       const z = this.z[i]!;
-      if (z >= alpha) dAlpha += dy[i]!;
-      else if (z > 0) dz[i] = dy[i]!;
+      if (z >= alpha) {
+        dAlpha += dy[i]!;
+        dz[i] = 0;
+      } else dz[i] = z > 0 ? dy[i]! : 0;
     }
     this.alpha.grad[0] = dAlpha;
     return needDx ? dz : undefined;

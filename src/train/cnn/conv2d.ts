@@ -5,7 +5,7 @@
 import { quantizedWeights } from "./dense.js";
 import { type Padding, type Shape, shapeSize, type Window1d, window1d } from "./geometry.js";
 import { gemmAB, gemmABt, gemmAtB } from "./kernels.js";
-import { type Layer, type Param, param, type QuantSettings } from "./layer.js";
+import { type Layer, type Param, param, type QuantSettings, sized } from "./layer.js";
 
 export interface ConvGeometry {
   kh: number;
@@ -24,6 +24,9 @@ export class Conv2d implements Layer {
   /** Length of a patch row: KH·KW·C. */
   readonly patch: number;
   private patches: Float32Array = new Float32Array(0);
+  private out: Float32Array = new Float32Array(0);
+  private dPatches: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
   private wq: Float32Array = new Float32Array(0);
   private batch = 0;
 
@@ -50,10 +53,10 @@ export class Conv2d implements Layer {
   forward(x: Float32Array, batch: number, _training: boolean): Float32Array {
     this.batch = batch;
     const m = batch * this.rows.out * this.cols.out;
-    if (this.patches.length !== m * this.patch) this.patches = new Float32Array(m * this.patch);
+    this.patches = sized(this.patches, m * this.patch);
     movePatches(x, this.patches, "gather", batch, this.inShape, this.geom, this.rows, this.cols);
     this.wq = this.quantizedWeights();
-    const y = new Float32Array(m * this.outChannels);
+    const y = (this.out = sized(this.out, m * this.outChannels));
     gemmABt(this.patches, this.wq, y, m, this.patch, this.outChannels);
     return y;
   }
@@ -63,9 +66,10 @@ export class Conv2d implements Layer {
     // Straight-through: the gradient w.r.t. the quantized weights is applied to the float ones.
     gemmAtB(dy, this.patches, this.weight.grad, m, this.outChannels, this.patch);
     if (!needDx) return undefined;
-    const dPatches = new Float32Array(m * this.patch);
+    const dPatches = (this.dPatches = sized(this.dPatches, m * this.patch));
     gemmAB(dy, this.wq, dPatches, m, this.outChannels, this.patch);
-    const dx = new Float32Array(this.batch * shapeSize(this.inShape));
+    const dx = (this.dx = sized(this.dx, this.batch * shapeSize(this.inShape)));
+    dx.fill(0);
     movePatches(dx, dPatches, "scatter", this.batch, this.inShape, this.geom, this.rows, this.cols);
     return dx;
   }

@@ -35,3 +35,13 @@ export interface Layer {
 export function param(n: number, decay: boolean): Param {
   return { value: new Float32Array(n), grad: new Float32Array(n), decay };
 }
+
+/**
+ * `buf` when it already has n entries, else a new array: layers keep their output and gradient
+ * buffers between batches (allocating hundreds of megabytes per batch costs more than the
+ * arithmetic). A buffer is only overwritten by its own layer's next pass, after its consumers
+ * have used it. Callers must overwrite or clear every entry.
+ */
+export function sized(buf: Float32Array, n: number): Float32Array {
+  return buf.length === n ? buf : new Float32Array(n);
+}

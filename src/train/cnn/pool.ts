@@ -2,7 +2,7 @@
 // Max-pool picks the first maximum of each window in (kh, kw) order, so ties (frequent on
 // quantized codes) send their gradient to one deterministic input.
 import { type Shape, shapeSize, window1d } from "./geometry.js";
-import type { Layer, Param } from "./layer.js";
+import { type Layer, type Param, sized } from "./layer.js";
 
 export class MaxPool2d implements Layer {
   readonly outShape: Shape;
@@ -10,6 +10,8 @@ export class MaxPool2d implements Layer {
   readonly buffers: Float32Array[] = [];
   private argmax = new Int32Array(0);
   private inLength = 0;
+  private out: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
 
   constructor(
     readonly name: string,
@@ -29,8 +31,8 @@ export class MaxPool2d implements Layer {
     const { h: OH, w: OW } = this.outShape;
     const { k, stride } = this;
     this.inLength = x.length;
-    const y = new Float32Array(batch * OH * OW * C);
-    this.argmax = new Int32Array(y.length);
+    const y = (this.out = sized(this.out, batch * OH * OW * C));
+    if (this.argmax.length !== y.length) this.argmax = new Int32Array(y.length);
     let o = 0;
     for (let b = 0; b < batch; b++)
       for (let oy = 0; oy < OH; oy++)
@@ -52,7 +54,8 @@ export class MaxPool2d implements Layer {
 
   backward(dy: Float32Array, needDx: boolean): Float32Array | undefined {
     if (!needDx) return undefined;
-    const dx = new Float32Array(this.inLength);
+    const dx = (this.dx = sized(this.dx, this.inLength));
+    dx.fill(0);
     for (let i = 0; i < dy.length; i++) dx[this.argmax[i]!]! += dy[i]!;
     return dx;
   }
