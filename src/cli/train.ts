@@ -4,7 +4,8 @@ import type { Command } from "commander";
 import { CropError, parseCrop } from "../data/crop.js";
 import { MAX_FRAME_PERCENT } from "../data/frame.js";
 import { NORMALIZATIONS, type Normalization } from "../data/normalize.js";
-import { runTraining } from "../train/run.js";
+import { type RunOptions, runTraining } from "../train/run.js";
+import { archOption, trainCnnCommand } from "./train-cnn.js";
 import { runCommand, UserError } from "./user-error.js";
 
 function parseSize(s: string): [number, number] {
@@ -52,6 +53,10 @@ export function register(program: Command): void {
     .requiredOption("--out <file>", "model file to write, e.g. models/pneumonia-w8a8.json")
     .option("--input <WxH>", "input size the images are resized to", "32x32")
     .option("--hidden <list>", "hidden layer sizes", "256,128")
+    .option(
+      "--arch <spec>",
+      'convolutional network instead of an MLP, e.g. "c16k3-p2-c32k3-p2-fc2" or a JSON array (docs/training.md); trains and validates but cannot write a model file yet',
+    )
     .option("--wbits <n>", "weight bits (1 = bipolar)", "8")
     .option("--abits <n>", "activation bits", "8")
     .option("--epochs <n>", "maximum epochs", "30")
@@ -141,7 +146,7 @@ export function register(program: Command): void {
         let valAcc = "-";
         let epoch = 1;
         let started = false;
-        const result = runTraining({
+        const runOptions: RunOptions = {
           data: o.data,
           out: o.out,
           width,
@@ -195,7 +200,15 @@ export function register(program: Command): void {
             );
             epoch = r.epoch + 1;
           },
-        });
+        };
+        if (o.arch !== undefined) {
+          trainCnnCommand(
+            runOptions,
+            archOption(String(o.arch), cmd, width, height, runOptions.dropout ?? 0),
+          );
+          return;
+        }
+        const result = runTraining(runOptions);
         const f = (v: number) => `${(100 * v).toFixed(2)}%`;
         const line = (n: string, m: typeof result.val) =>
           `${n}: accuracy ${f(m.accuracy)}, sensitivity ${f(m.sensitivity)}, specificity ${f(m.specificity)}, AUC ${m.auc.toFixed(4)}, confusion ${JSON.stringify(m.confusion)}\n`;

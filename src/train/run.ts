@@ -95,7 +95,7 @@ function goldenCheck(model: Model, s: Split, count: number): string {
 }
 
 /** The clean hold-out followed by its acquisition-shifted copies (shifted before framing and normalizing). */
-function shiftedValidation(opts: RunOptions, clean: Split): Split {
+function shiftedValidation(opts: Omit<RunOptions, "hidden">, clean: Split): Split {
   const raw = loadDataset(opts.data, {
     width: opts.width,
     height: opts.height,
@@ -107,7 +107,8 @@ function shiftedValidation(opts: RunOptions, clean: Split): Split {
   return withShifts(clean, raw, opts.width, opts.height, perImageStepsOf(opts));
 }
 
-export function runTraining(opts: RunOptions): RunResult {
+/** The splits `loom train` trains and validates on (with --val-shifts, val includes the shifted copies). */
+export function loadTrainingData(opts: Omit<RunOptions, "hidden">) {
   const ds: LoadedDataset = loadDataset(opts.data, {
     width: opts.width,
     height: opts.height,
@@ -125,6 +126,11 @@ export function runTraining(opts: RunOptions): RunResult {
   const val = opts.valShifts ? shiftedValidation(opts, cleanVal) : cleanVal;
   const K = ds.classes.length;
   if (K !== 2) throw new Error(`binary classification only: found classes ${ds.classes.join(", ")}`);
+  return { ds, train, val, cleanVal, test, K };
+}
+
+export function runTraining(opts: RunOptions): RunResult {
+  const { ds, train, val, cleanVal, test, K } = loadTrainingData(opts);
   const t = trainMlp(train, val, opts.width, opts.height, K, { ...opts });
   const name = basename(opts.out).replace(/\.json$/, "");
   const baseMeta = {
