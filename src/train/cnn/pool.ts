@@ -33,21 +33,21 @@ export class MaxPool2d implements Layer {
     this.inLength = x.length;
     const y = (this.out = sized(this.out, batch * OH * OW * C));
     if (this.argmax.length !== y.length) this.argmax = new Int32Array(y.length);
+    const arg = this.argmax;
     let o = 0;
+    // Channels innermost: each window position is one contiguous run of C values.
     for (let b = 0; b < batch; b++)
       for (let oy = 0; oy < OH; oy++)
         for (let ox = 0; ox < OW; ox++, o += C) {
           const first = ((b * H + oy * stride) * W + ox * stride) * C;
-          for (let c = 0; c < C; c++) {
-            let best = first + c;
-            for (let ky = 0; ky < k; ky++)
-              for (let kx = 0; kx < k; kx++) {
-                const i = first + (ky * W + kx) * C + c;
-                if (x[i]! > x[best]!) best = i;
-              }
-            y[o + c] = x[best]!;
-            this.argmax[o + c] = best;
-          }
+          for (let c = 0; c < C; c++) arg[o + c] = first + c;
+          for (let ky = 0; ky < k; ky++)
+            for (let kx = 0; kx < k; kx++) {
+              if (ky === 0 && kx === 0) continue;
+              const at = first + (ky * W + kx) * C;
+              for (let c = 0; c < C; c++) if (x[at + c]! > x[arg[o + c]!]!) arg[o + c] = at + c;
+            }
+          for (let c = 0; c < C; c++) y[o + c] = x[arg[o + c]!]!;
         }
     return y;
   }
