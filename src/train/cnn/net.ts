@@ -19,7 +19,6 @@ export interface CnnConfig extends QuantSettings {
 
 export class QuantCnn {
   readonly layers: Layer[] = [];
-  private batch = 0;
 
   constructor(
     readonly cfg: CnnConfig,
@@ -80,7 +79,6 @@ export class QuantCnn {
   forward(x: Float32Array, B: number, training?: { rate: number; rng: Rng }): Float32Array {
     if (training && training.rate > 0)
       throw new Error("dropout is not supported by the convolutional trainer");
-    this.batch = B;
     let a = x;
     for (const l of this.layers) a = l.forward(a, B, training !== undefined);
     return a;
@@ -99,7 +97,6 @@ export class QuantCnn {
       if (l instanceof QuantRelu) l.calibrate(a);
       a = l.forward(a, B, true);
     }
-    this.batch = B;
   }
 
   /** Parameters, gradients and decay flags in a fixed order (for the optimizer). */
@@ -129,9 +126,5 @@ export class QuantCnn {
 
   restore(s: Float32Array[]): void {
     this.state().forEach((a, i) => a.set(s[i]!));
-  }
-
-  get lastBatch(): number {
-    return this.batch;
   }
 }
