@@ -1,0 +1,53 @@
+// The sliding-window unit, the padding unit and the max-pool in the interpreter against their
+// software models (im2col in FINN's order, padImage, maxPoolGolden): random image sizes,
+// channels, kernels, strides, paddings, SIMD, datatypes and memories, several images back to
+// back, under random producer gaps and consumer stalls.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { elaborate } from "../../../src/dsl/index.js";
+import { MaxPool, Padding, SlidingWindow } from "../../../src/lib/conv/index.js";
+import { paddingCase, paddingStreams } from "./padding-cases.js";
+import { poolCase, poolStreams } from "./pool-cases.js";
+import { expectStream } from "./run-interp.js";
+import { windowCase, windowStreams } from "./window-cases.js";
+
+const producer = fc.constantFrom(1, 0.7, 0.3);
+const consumer = fc.constantFrom(1, 0.6, 0.25);
+const seedArb = fc.integer({ min: 1, max: 1 << 30 });
+
+describe("conv blocks in the interpreter", () => {
+  it("sliding window: every window in FINN's order (kh, kw, channel fold, SIMD)", () => {
+    fc.assert(
+      fc.property(windowCase(), producer, consumer, seedArb, (c, pv, pr, seed) => {
+        const { inputs, expected } = windowStreams(c);
+        expectStream(elaborate(SlidingWindow, c.params), inputs, expected, pv, pr, seed);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("padding: the pad code around every image, each side on its own", () => {
+    fc.assert(
+      fc.property(paddingCase(), producer, consumer, seedArb, ({ params, images }, pv, pr, seed) => {
+        const { inputs, expected } = paddingStreams(params, images);
+        const run = expectStream(elaborate(Padding, params), inputs, expected, pv, pr, seed);
+        if (pv === 1 && pr === 1) {
+          // One beat per cycle: the output never waits.
+          const oc = run.outputCycles.out!;
+          expect(oc.at(-1)! - oc[0]!).toBe(expected.length - 1);
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it("max-pool: each window's per-channel maximum, kernel = stride or not, signed or not", () => {
+    fc.assert(
+      fc.property(poolCase(), producer, consumer, seedArb, (c, pv, pr, seed) => {
+        const { inputs, expected } = poolStreams(c);
+        expectStream(elaborate(MaxPool, c.params), inputs, expected, pv, pr, seed);
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
