@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { packElements } from "../../../src/lib/mvau/layout.js";
 import { type DataType, maxValue, minValue } from "../../../src/nn/datatypes.js";
-import type { Image } from "../../../src/nn/golden/conv.js";
+import type { Image, Padding2d } from "../../../src/nn/golden/conv.js";
 
 /** Consecutive groups of `simd` values, each packed into one beat. */
 export function toBeats(values: readonly bigint[], simd: number, dt: DataType): bigint[] {
@@ -37,3 +37,9 @@ export const dataTypeArb: fc.Arbitrary<DataType> = fc.oneof(
     .map((bits): DataType => (bits === 1 ? { kind: "BINARY", bits: 1 } : { kind: "UINT", bits })),
   fc.integer({ min: 2, max: 8 }).map((bits): DataType => ({ kind: "INT", bits })),
 );
+
+/** Rows and columns of padding, each side 0..max on its own. */
+export function paddingArb(max: number): fc.Arbitrary<Padding2d> {
+  const side = fc.integer({ min: 0, max });
+  return fc.record({ top: side, bottom: side, left: side, right: side });
+}

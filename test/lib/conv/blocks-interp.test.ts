@@ -5,7 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { elaborate } from "../../../src/dsl/index.js";
-import { MaxPool, Padding, SlidingWindow } from "../../../src/lib/conv/index.js";
+import { ConvLayer, MaxPool, Padding, SlidingWindow } from "../../../src/lib/conv/index.js";
+import { convCase, convStreams } from "./conv-cases.js";
 import { paddingCase, paddingStreams } from "./padding-cases.js";
 import { poolCase, poolStreams } from "./pool-cases.js";
 import { expectStream } from "./run-interp.js";
@@ -22,7 +23,7 @@ describe("conv blocks in the interpreter", () => {
         const { inputs, expected } = windowStreams(c);
         expectStream(elaborate(SlidingWindow, c.params), inputs, expected, pv, pr, seed);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 
@@ -37,7 +38,7 @@ describe("conv blocks in the interpreter", () => {
           expect(oc.at(-1)! - oc[0]!).toBe(expected.length - 1);
         }
       }),
-      { numRuns: 80 },
+      { numRuns: 50 },
     );
   });
 
@@ -47,7 +48,19 @@ describe("conv blocks in the interpreter", () => {
         const { inputs, expected } = poolStreams(c);
         expectStream(elaborate(MaxPool, c.params), inputs, expected, pv, pr, seed);
       }),
-      { numRuns: 80 },
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe("a conv layer (padding → sliding window → MVAU) in the interpreter", () => {
+  it("equals the golden convolution and its activation", () => {
+    fc.assert(
+      fc.property(convCase(), producer, consumer, seedArb, (c, pv, pr, seed) => {
+        const { inputs, expected } = convStreams(c);
+        expectStream(elaborate(ConvLayer, c.params), inputs, expected, pv, pr, seed);
+      }),
+      { numRuns: 30 },
     );
   });
 });

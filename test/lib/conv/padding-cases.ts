@@ -4,7 +4,7 @@ import type { PaddingParams } from "../../../src/lib/conv/index.js";
 import { maxValue, minValue } from "../../../src/nn/datatypes.js";
 import { divisors } from "../../../src/nn/divisors.js";
 import { type Image, padImage } from "../../../src/nn/golden/conv.js";
-import { dataTypeArb, imageArb, toBeats } from "./beats.js";
+import { dataTypeArb, imageArb, paddingArb, toBeats } from "./beats.js";
 
 export interface PaddingCase {
   params: PaddingParams;
@@ -28,12 +28,7 @@ export function paddingCase(maxSide = 6, maxImages = 3): fc.Arbitrary<PaddingCas
           channels: fc.constant(channels),
           simd: fc.constantFrom(...divisors(channels)),
           dataType: fc.constant(dataType),
-          padding: fc.record({
-            top: fc.integer({ min: 0, max: 3 }),
-            bottom: fc.integer({ min: 0, max: 3 }),
-            left: fc.integer({ min: 0, max: 3 }),
-            right: fc.integer({ min: 0, max: 3 }),
-          }),
+          padding: paddingArb(3),
           padValue: fc.bigInt({ min: minValue(dataType), max: maxValue(dataType) }),
         }),
         images: fc.array(imageArb(height, width, channels, dataType), { minLength: count, maxLength: count }),

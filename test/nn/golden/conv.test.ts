@@ -13,7 +13,7 @@ import {
   type Padding2d,
   samePadding,
 } from "../../../src/nn/golden/conv.js";
-import { dataTypeArb, imageArb } from "../../lib/conv/beats.js";
+import { dataTypeArb, imageArb, paddingArb } from "../../lib/conv/beats.js";
 
 /** NCHW tensor: t[c][y][x]. */
 type Chw = bigint[][][];
@@ -78,12 +78,7 @@ const convCase = fc
     oc: fc.integer({ min: 1, max: 4 }),
     inputType: dataTypeArb,
     weightType: fc.integer({ min: 2, max: 8 }).map((bits): DataType => ({ kind: "INT", bits })),
-    pad: fc.record({
-      top: fc.integer({ min: 0, max: 2 }),
-      bottom: fc.integer({ min: 0, max: 2 }),
-      left: fc.integer({ min: 0, max: 2 }),
-      right: fc.integer({ min: 0, max: 2 }),
-    }),
+    pad: paddingArb(2),
     stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
   })
   .chain((c) =>
