@@ -20,7 +20,8 @@ export interface SlidingWindowParams {
   elementBits: number;
   /**
    * Line-buffer words, at least the minimum ((KH − 1)·W + KW)·CF; default: the minimum plus
-   * FINN's slack for strides > 1 (`strideSlack`), which lets the next window's rows load early.
+   * FINN's slack for strides > 1 (`strideSlack`), which lets the next window's rows load early,
+   * and 2 at least.
    */
   depth?: number;
   /** Line-buffer memory; `auto` asks the MVAU input buffer's rule (`bufferStyle`). */
@@ -81,7 +82,8 @@ export function slidingWindowShape(p: SlidingWindowParams): SlidingWindowShape {
   const outWidth = windowCount(p.width, kw, sw);
   const beatWidth = p.simd * p.elementBits;
   const minDepth = ((kh - 1) * p.width + kw) * cf;
-  const depth = p.depth ?? minDepth + strideSlack(p);
+  // Two words at least: with one, a beat could only be written after the previous one was read.
+  const depth = p.depth ?? Math.max(minDepth + strideSlack(p), 2);
   if (!Number.isInteger(depth) || depth < minDepth)
     throw new ElaborationError(`sliding window: depth ${p.depth} is below the minimum of ${minDepth} beats`);
   const lastBase = ((outHeight - 1) * sh * p.width + (outWidth - 1) * sw) * cf;

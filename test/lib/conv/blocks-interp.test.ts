@@ -5,7 +5,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { elaborate } from "../../../src/dsl/index.js";
-import { ConvLayer, MaxPool, Padding, SlidingWindow } from "../../../src/lib/conv/index.js";
+import {
+  ConvLayer,
+  MaxPool,
+  Padding,
+  SlidingWindow,
+  slidingWindowShape,
+} from "../../../src/lib/conv/index.js";
 import { convCase, convStreams } from "./conv-cases.js";
 import { paddingCase, paddingStreams } from "./padding-cases.js";
 import { poolCase, poolStreams } from "./pool-cases.js";
@@ -24,6 +30,26 @@ describe("conv blocks in the interpreter", () => {
         expectStream(elaborate(SlidingWindow, c.params), inputs, expected, pv, pr, seed);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it("sliding window, stride 1, full rate: OH·OW·KH·KW·CF + (KH − 1)·(W − KW)·CF cycles per image", () => {
+    fc.assert(
+      fc.property(windowCase({ maxSide: 6, maxChannels: 4, maxImages: 1 }), (c) => {
+        const params = { ...c.params, stride: [1, 1] as const, memory: "auto" as const };
+        const s = slidingWindowShape(params);
+        const four = { ...c, params, images: [0, 1, 2, 3].map(() => c.images[0]!) };
+        const { inputs, expected } = windowStreams(four);
+        const out = expectStream(elaborate(SlidingWindow, params), inputs, expected, 1, 1, 1).outputCycles
+          .out!;
+        const [kh, kw] = params.kernel;
+        const perImage = s.outBeats + (kh - 1) * (params.width - kw) * s.cf;
+        expect(out[2 * s.outBeats]! - out[s.outBeats]!).toBe(perImage);
+        expect(out[3 * s.outBeats]! - out[2 * s.outBeats]!).toBe(perImage);
+        // The first beat leaves 3 cycles after it arrives (write, read, queue register).
+        expect(out[0]).toBe(3);
+      }),
+      { numRuns: 25 },
     );
   });
 
