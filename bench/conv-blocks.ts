@@ -43,88 +43,63 @@ interface ConvBench extends BlockCase {
   finnModel?: () => ReturnType<typeof finnWindowModel>;
 }
 
-const window = (name: string, p: SlidingWindowParams): ConvBench => ({
-  name,
-  finn: "",
-  design: () => elaborate(SlidingWindow, p),
-  build: () => emitVerilog(elaborate(SlidingWindow, p)),
-  beats: () => slidingWindowShape(p),
-  finnModel: () => finnWindowModel(p),
-});
+function bench(name: string, design: () => DesignIR, beats: ConvBench["beats"]): ConvBench {
+  return { name, finn: "", design, build: () => emitVerilog(design()), beats };
+}
+
+/** A 3×3 window on a square image of `side` (already padded). */
+function window(name: string, side: number, channels: number, stride: number, simd: number, bits: number) {
+  const p: SlidingWindowParams = {
+    height: side,
+    width: side,
+    channels,
+    kernel: [3, 3],
+    stride: [stride, stride],
+    simd,
+    elementBits: bits,
+  };
+  const b = bench(
+    name,
+    () => elaborate(SlidingWindow, p),
+    () => slidingWindowShape(p),
+  );
+  return { ...b, finnModel: () => finnWindowModel(p) };
+}
+
+const pool: MaxPoolParams = {
+  height: 64,
+  width: 64,
+  channels: 16,
+  kernel: [2, 2],
+  stride: [2, 2],
+  simd: 16,
+  dataType: uint(4),
+};
+const pad: PaddingParams = {
+  height: 64,
+  width: 64,
+  channels: 1,
+  simd: 1,
+  dataType: uint(8),
+  padding: { top: 1, bottom: 1, left: 1, right: 1 },
+  padValue: 0n,
+};
 
 export const CONV_BLOCKS: ConvBench[] = [
-  window("window 66×66×1, 3×3, SIMD 1, 8-bit (pneumonia CNN conv 1, padded)", {
-    height: 66,
-    width: 66,
-    channels: 1,
-    kernel: [3, 3],
-    stride: [1, 1],
-    simd: 1,
-    elementBits: 8,
-  }),
-  window("window 34×34×16, 3×3, SIMD 16, 4-bit (pneumonia CNN conv 2, padded)", {
-    height: 34,
-    width: 34,
-    channels: 16,
-    kernel: [3, 3],
-    stride: [1, 1],
-    simd: 16,
-    elementBits: 4,
-  }),
-  window("window 32×32×64, 3×3, SIMD 32, 2-bit (CNV-w2a2-like)", {
-    height: 32,
-    width: 32,
-    channels: 64,
-    kernel: [3, 3],
-    stride: [1, 1],
-    simd: 32,
-    elementBits: 2,
-  }),
-  window("window 65×65×8, 3×3 stride 2, SIMD 8, 4-bit", {
-    height: 65,
-    width: 65,
-    channels: 8,
-    kernel: [3, 3],
-    stride: [2, 2],
-    simd: 8,
-    elementBits: 4,
-  }),
-  (() => {
-    const p: MaxPoolParams = {
-      height: 64,
-      width: 64,
-      channels: 16,
-      kernel: [2, 2],
-      stride: [2, 2],
-      simd: 16,
-      dataType: uint(4),
-    };
-    return {
-      name: "max-pool 64×64×16, 2×2 stride 2, SIMD 16, UINT4",
-      finn: "",
-      design: () => elaborate(MaxPool, p),
-      build: () => emitVerilog(elaborate(MaxPool, p)),
-      beats: () => ({ inBeats: 64 * 64, outBeats: 32 * 32 }),
-    };
-  })(),
-  (() => {
-    const p: PaddingParams = {
-      height: 64,
-      width: 64,
-      channels: 1,
-      simd: 1,
-      dataType: uint(8),
-      padding: { top: 1, bottom: 1, left: 1, right: 1 },
-      padValue: 0n,
-    };
-    return {
-      name: "padding 64×64×1 → 66×66, UINT8",
-      finn: "",
-      design: () => elaborate(Padding, p),
-      build: () => emitVerilog(elaborate(Padding, p)),
-      beats: () => ({ inBeats: 64 * 64, outBeats: 66 * 66 }),
-    };
-  })(),
+  window("window 66×66×1, 3×3, SIMD 1, 8-bit (pneumonia CNN conv 1, padded)", 66, 1, 1, 1, 8),
+  window("window 34×34×16, 3×3, SIMD 16, 4-bit (pneumonia CNN conv 2, padded)", 34, 16, 1, 16, 4),
+  window("window 32×32×64, 3×3, SIMD 32, 2-bit (CNV-w2a2-like)", 32, 64, 1, 32, 2),
+  window("window 65×65×8, 3×3 stride 2, SIMD 8, 4-bit", 65, 8, 2, 8, 4),
+  bench(
+    "max-pool 64×64×16, 2×2 stride 2, SIMD 16, UINT4",
+    () => elaborate(MaxPool, pool),
+    () => ({ inBeats: 64 * 64, outBeats: 32 * 32 }),
+  ),
+  bench(
+    "padding 64×64×1 → 66×66, UINT8",
+    () => elaborate(Padding, pad),
+    () => ({ inBeats: 64 * 64, outBeats: 66 * 66 }),
+  ),
 ];
 
 /** Cycles per image at full rate, input always valid and output always ready: the distance
@@ -151,7 +126,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const cycles = cyclesPerImage(b);
     const finn = b.finnModel?.();
     const r = synth ? await synthBlock(b) : undefined;
-    const row = { name: b.name, inBeats, outBeats, ...cycles, finn, ...r };
+    const row = { ...r, name: b.name, inBeats, outBeats, ...cycles, finn };
     process.stdout.write(`${JSON.stringify(row)}\n`);
     rows.push(
       `| ${b.name} | ${inBeats} / ${outBeats} | ${cycles.perImage} (first out ${cycles.firstOut}) | ${finn ? finn.cycles : "–"} | ${r ? `${r.lut} / ${r.ff} / ${r.lutram} / ${r.bram18}` : "–"} | ${finn ? `${finn.lutDistributed} LUT or ${finn.bram18Block} BRAM18` : "–"} |`,
