@@ -36,7 +36,7 @@ describe("conv blocks in the interpreter", () => {
   it("sliding window, stride 1, full rate: OH·OW·KH·KW·CF + (KH − 1)·(W − KW)·CF cycles per image", () => {
     fc.assert(
       fc.property(windowCase({ maxSide: 6, maxChannels: 4, maxImages: 1 }), (c) => {
-        const params = { ...c.params, stride: [1, 1] as const, memory: "auto" as const };
+        const params = { ...c.params, stride: [1, 1] as const, memory: "auto" as const, depth: undefined };
         const s = slidingWindowShape(params);
         const four = { ...c, params, images: [0, 1, 2, 3].map(() => c.images[0]!) };
         const { inputs, expected } = windowStreams(four);

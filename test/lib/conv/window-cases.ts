@@ -36,12 +36,14 @@ export function windowCase(limits: WindowCaseLimits = {}): fc.Arbitrary<WindowCa
           sh: fc.integer({ min: 1, max: 3 }),
           sw: fc.integer({ min: 1, max: 3 }),
           simd: fc.constantFrom(...divisors(channels)),
+          // Extra line-buffer words beyond the minimum (undefined: the default).
+          extra: fc.option(fc.integer({ min: 0, max: 2 * width * channels }), { nil: undefined }),
           memory: fc.constantFrom("auto", "block", "distributed") as fc.Arbitrary<
             "auto" | "block" | "distributed"
           >,
           images: fc.array(imageArb(height, width, channels, dt), { minLength: images, maxLength: images }),
         })
-        .map(({ kh, kw, sh, sw, simd, memory, images }) => ({
+        .map(({ kh, kw, sh, sw, simd, extra, memory, images }) => ({
           params: {
             height,
             width,
@@ -50,6 +52,7 @@ export function windowCase(limits: WindowCaseLimits = {}): fc.Arbitrary<WindowCa
             stride: [sh, sw] as const,
             simd,
             elementBits: dt.bits,
+            depth: extra === undefined ? undefined : ((kh - 1) * width + kw) * (channels / simd) + extra,
             memory,
           },
           dt,
