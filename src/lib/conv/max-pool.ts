@@ -16,6 +16,7 @@ import {
   input,
   instance,
   mux,
+  named,
   output,
   ports,
   ram,
@@ -95,7 +96,7 @@ export const MaxPool = defineModule(moduleName, (p: MaxPoolParams) => {
     const v = beat.bits((i + 1) * bits - 1, i * bits);
     return mux(first, v, laneMax(held.bits((i + 1) * bits - 1, i * bits), v, signed));
   });
-  const maxima = cat(...lanes.reverse());
+  const maxima = named("maxima", cat(...lanes.reverse()));
 
   const slice = instance("outputSlice", SkidBuffer, { type: UInt(s.beatWidth) }) as {
     in: StreamEnd<Signal>;
@@ -104,7 +105,7 @@ export const MaxPool = defineModule(moduleName, (p: MaxPoolParams) => {
   slice.in.valid.set(window.out.valid.and(lastPosition));
   slice.in.data.set(maxima);
   window.out.ready.set(lastPosition.not().or(slice.in.ready));
-  const taken = window.out.valid.and(window.out.ready);
+  const taken = named("taken", window.out.valid.and(window.out.ready));
   store(maxima, taken.and(lastPosition.not()));
   step(fold, s.cf - 1, taken);
   step(position, positions - 1, taken.and(fold.eq(s.cf - 1)));

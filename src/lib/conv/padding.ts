@@ -15,6 +15,7 @@ import {
   instance,
   lit,
   mux,
+  named,
   output,
   ports,
   type Signal,
@@ -98,7 +99,7 @@ export const Padding = defineModule(moduleName, (p: PaddingParams) => {
   const { top, left } = p.padding;
   // lo ≤ v < lo + n; comparisons the counter's range decides fold to constants.
   const within = (v: Signal, lo: number, n: number) => v.ge(lo).and(v.lt(lo + n));
-  const inside = within(y, top, p.height).and(within(x, left, p.width));
+  const inside = named("inImage", within(y, top, p.height).and(within(x, left, p.width)));
   const padBeat = lit(packElements(Array(p.simd).fill(p.padValue), p.dataType), UInt(s.beatWidth));
 
   const slice = instance("outputSlice", SkidBuffer, { type: UInt(s.beatWidth) }) as {
@@ -109,7 +110,7 @@ export const Padding = defineModule(moduleName, (p: PaddingParams) => {
   slice.in.valid.set(offered);
   slice.in.data.set(mux(inside, io.in.data, padBeat));
   io.in.ready.set(inside.and(slice.in.ready));
-  const sent = offered.and(slice.in.ready);
+  const sent = named("sent", offered.and(slice.in.ready));
   const foldEnd = fold.eq(s.cf - 1);
   const rowEnd = foldEnd.and(x.eq(s.outWidth - 1));
   step(fold, s.cf - 1, sent);
