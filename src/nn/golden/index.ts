@@ -1,6 +1,21 @@
 // Golden models: pure BigInt references with no hardware code, for tests and simulations.
 export { argmax } from "./argmax.js";
 export {
+  avgPoolGolden,
+  type ConvSpec,
+  convGolden,
+  globalAvgPoolGolden,
+  type Image,
+  im2col,
+  maxPoolGolden,
+  NO_PADDING,
+  type Padding2d,
+  padImage,
+  samePadding,
+  type Window2d,
+  windowCount,
+} from "./conv.js";
+export {
   type ChannelFloatParams,
   channelFloatParams,
   channelSlopeSign,

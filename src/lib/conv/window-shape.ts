@@ -1,0 +1,119 @@
+// Shapes of the sliding-window unit, computed without building hardware: output size, the
+// line buffer, and the constant jumps of the window's first beat (see sliding-window.ts).
+import { ElaborationError } from "../../dsl/index.js";
+import { windowCount } from "../../nn/golden/conv.js";
+import { bufferStyle } from "../mvau/buffer-style.js";
+
+export interface SlidingWindowParams {
+  /** Optional module-name prefix. */
+  name?: string;
+  /** Input image (already padded) height and width, and channels. */
+  height: number;
+  width: number;
+  channels: number;
+  /** Kernel [KH, KW] and stride [SH, SW]. */
+  kernel: readonly [number, number];
+  stride: readonly [number, number];
+  /** Channels per beat; divides `channels`. */
+  simd: number;
+  /** Bits per channel value. */
+  elementBits: number;
+  /**
+   * Line-buffer words, at least the minimum ((KH − 1)·W + KW)·CF; default: the minimum plus
+   * FINN's slack for strides > 1 (`strideSlack`), which lets the next window's rows load early,
+   * and 2 at least.
+   */
+  depth?: number;
+  /** Line-buffer memory; `auto` asks the MVAU input buffer's rule (`bufferStyle`). */
+  memory?: "auto" | "block" | "distributed";
+}
+
+export interface SlidingWindowShape {
+  outHeight: number;
+  outWidth: number;
+  /** Channel folds: beats per pixel, C / SIMD. */
+  cf: number;
+  /** Bits per beat (SIMD · elementBits), in and out. */
+  beatWidth: number;
+  /** Input beats per image, H·W·CF. */
+  inBeats: number;
+  /** Output beats per window, KH·KW·CF, and per image, OH·OW·KH·KW·CF. */
+  windowBeats: number;
+  outBeats: number;
+  /** Smallest line buffer, in words (beats): ((KH − 1)·W + KW)·CF, i.e. (KH−1)·W·C + KW·C values. */
+  minDepth: number;
+  /** Line-buffer words used. */
+  depth: number;
+  memory: "block" | "distributed" | "auto";
+  /** How far the window's first beat moves: to the next column, the next row, the next image. */
+  nextColumn: number;
+  nextRow: number;
+  nextImage: number;
+}
+
+function positive(what: string, v: number): void {
+  if (!Number.isInteger(v) || v < 1)
+    throw new ElaborationError(`sliding window: ${what} must be an integer ≥ 1, got ${v}`);
+}
+
+export function slidingWindowShape(p: SlidingWindowParams): SlidingWindowShape {
+  const [kh, kw] = p.kernel;
+  const [sh, sw] = p.stride;
+  for (const [what, v] of Object.entries({
+    height: p.height,
+    width: p.width,
+    channels: p.channels,
+    simd: p.simd,
+    elementBits: p.elementBits,
+    "kernel height": kh,
+    "kernel width": kw,
+    "stride height": sh,
+    "stride width": sw,
+  }))
+    positive(what, v);
+  if (p.channels % p.simd !== 0)
+    throw new ElaborationError(`sliding window: SIMD ${p.simd} does not divide ${p.channels} channels`);
+  if (kh > p.height || kw > p.width)
+    throw new ElaborationError(
+      `sliding window: a ${kh}×${kw} kernel does not fit a ${p.height}×${p.width} image`,
+    );
+  const cf = p.channels / p.simd;
+  const outHeight = windowCount(p.height, kh, sh);
+  const outWidth = windowCount(p.width, kw, sw);
+  const beatWidth = p.simd * p.elementBits;
+  const minDepth = ((kh - 1) * p.width + kw) * cf;
+  // Two words at least: with one, a beat could only be written after the previous one was read.
+  const depth = p.depth ?? Math.max(minDepth + strideSlack(p), 2);
+  if (!Number.isInteger(depth) || depth < minDepth)
+    throw new ElaborationError(`sliding window: depth ${p.depth} is below the minimum of ${minDepth} beats`);
+  const lastBase = ((outHeight - 1) * sh * p.width + (outWidth - 1) * sw) * cf;
+  const rowStart = (outWidth - 1) * sw * cf;
+  const memory = p.memory && p.memory !== "auto" ? p.memory : bufferStyle(depth, beatWidth);
+  return {
+    outHeight,
+    outWidth,
+    cf,
+    beatWidth,
+    inBeats: p.height * p.width * cf,
+    windowBeats: kh * kw * cf,
+    outBeats: outHeight * outWidth * kh * kw * cf,
+    minDepth,
+    depth,
+    memory,
+    nextColumn: sw * cf,
+    nextRow: sh * p.width * cf - rowStart,
+    nextImage: p.height * p.width * cf - lastBase,
+  };
+}
+
+/**
+ * Extra words for strided windows, as FINN's RTL sliding window adds them: with a stride above
+ * 1 the next window needs beats the minimal buffer cannot take in while the current window is
+ * still being read; (SW − 1 − KH·KW)·CF and ((SH − 1)·W − KH·KW)·CF more words (when
+ * positive) let the writer run that far ahead.
+ */
+export function strideSlack(p: SlidingWindowParams): number {
+  const cf = p.channels / p.simd;
+  const k = p.kernel[0] * p.kernel[1];
+  return Math.max(0, (p.stride[1] - 1 - k) * cf) + Math.max(0, ((p.stride[0] - 1) * p.width - k) * cf);
+}
