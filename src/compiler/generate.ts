@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { elaborate } from "../dsl/index.js";
 import type { WeightMemoryStyle } from "../lib/mvau/params.js";
+import { type SystemParams, SystemWrapper } from "../lib/system/index.js";
 import { type Board, dspPortsOf, getBoard } from "../nn/boards.js";
 import {
   applyFolding,
@@ -21,11 +22,12 @@ import { formatModelJson } from "../nn/model-save.js";
 import { streamlineModel } from "../nn/streamline.js";
 import { type EmittedDesign, emitVerilog } from "../rtl/emit.js";
 import { writeDesign } from "../rtl/write.js";
-import { Accelerator, acceleratorIo } from "./accelerator.js";
+import { acceleratorIo } from "./accelerator.js";
 import { boardXdc } from "./constraints.js";
 import { type AcceleratorPlan, planAccelerator } from "./plan.js";
 import { type AcceleratorReport, buildReport, reportMarkdown } from "./report.js";
-import { vivadoTcl } from "./vivado-tcl.js";
+import { type SystemIo, systemIo, systemParams } from "./system.js";
+import { type VivadoScriptOptions, vivadoTcl } from "./vivado-tcl.js";
 
 export interface CompileOptions {
   board: string;
@@ -53,7 +55,11 @@ export interface Compiled {
   board: Board;
   clockMHz: number;
   plan: AcceleratorPlan;
+  /** The accelerator core (what `loom sim` and `loom synth` run). */
   emitted: EmittedDesign;
+  /** The core inside its system wrapper (TLAST, DMA widths, AXI4-Lite control): the board's top. */
+  system: EmittedDesign;
+  systemIo: SystemIo;
   report: AcceleratorReport;
   foldingJson: string;
 }
@@ -116,12 +122,14 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
     scores: o.scores,
     exposeFifoCounts: o.exposeFifoCounts,
   });
-  const design = elaborate(Accelerator, plan);
+  const design = elaborate(SystemWrapper, systemParams(plan) as SystemParams<unknown>);
   t("elaborated", since);
 
   since = performance.now();
-  const emitted = emitVerilog(design);
-  t(`emitted ${emitted.verilogFiles.length} Verilog modules`, since);
+  const system = emitVerilog(design);
+  const core = design.top.instances.find((i) => i.name === "core")!.module;
+  const emitted = emitVerilog({ top: core, clocking: design.clocking });
+  t(`emitted ${system.verilogFiles.length} Verilog modules`, since);
 
   const io = acceleratorIo(plan);
   const report = buildReport(plan, shapes, board, clockMHz, model.name, io);
@@ -132,8 +140,22 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
     clockMHz,
     plan,
     emitted,
+    system,
+    systemIo: systemIo(plan),
     report,
     foldingJson: formatFolding(shapes, fold.foldings),
+  };
+}
+
+export function vivadoOptions(c: Compiled): VivadoScriptOptions {
+  return {
+    board: c.board,
+    topName: c.system.topName,
+    clockMHz: c.clockMHz,
+    verilogFiles: c.system.verilogFiles,
+    memoryFiles: [...c.system.files.keys()].filter((f) => f.endsWith(".hex")).sort(),
+    inputWidth: c.systemIo.inBits,
+    outputWidth: c.systemIo.outBits,
   };
 }
 
@@ -141,23 +163,11 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
 export function writeOutputs(c: Compiled, outDir: string): string {
   const dir = resolve(outDir);
   const rtl = join(dir, "rtl");
-  writeDesign(c.emitted, rtl);
+  writeDesign(c.system, rtl);
   mkdirSync(join(dir, "constraints"), { recursive: true });
   writeFileSync(join(dir, "constraints", `${c.board.name}.xdc`), boardXdc(c.board, c.clockMHz));
   mkdirSync(join(dir, "vivado"), { recursive: true });
-  const io = acceleratorIo(c.plan);
-  writeFileSync(
-    join(dir, "vivado", "build.tcl"),
-    vivadoTcl({
-      board: c.board,
-      topName: c.emitted.topName,
-      clockMHz: c.clockMHz,
-      verilogFiles: c.emitted.verilogFiles,
-      memoryFiles: [...c.emitted.files.keys()].filter((f) => f.endsWith(".hex")).sort(),
-      inputWidth: io.inputBits,
-      outputWidth: io.outputBits,
-    }),
-  );
+  writeFileSync(join(dir, "vivado", "build.tcl"), vivadoTcl(vivadoOptions(c)));
   writeFileSync(join(dir, "report.json"), `${JSON.stringify(c.report, null, 2)}\n`);
   writeFileSync(join(dir, "report.md"), reportMarkdown(c.report));
   writeFileSync(join(dir, "folding.json"), c.foldingJson);
