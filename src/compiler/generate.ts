@@ -24,6 +24,7 @@ import { type EmittedDesign, emitVerilog } from "../rtl/emit.js";
 import { writeDesign } from "../rtl/write.js";
 import { acceleratorIo } from "./accelerator.js";
 import { boardXdc } from "./constraints.js";
+import { writeDriver } from "./driver/index.js";
 import { type AcceleratorPlan, planAccelerator } from "./plan.js";
 import { type AcceleratorReport, buildReport, reportMarkdown } from "./report.js";
 import { type SystemIo, systemIo, systemParams } from "./system.js";
@@ -159,7 +160,7 @@ export function vivadoOptions(c: Compiled): VivadoScriptOptions {
   };
 }
 
-/** Writes rtl/, constraints/, vivado/, report.{json,md}, folding.json and the streamlined model. */
+/** Writes rtl/, constraints/, vivado/, driver/, report.{json,md}, folding.json and the streamlined model. */
 export function writeOutputs(c: Compiled, outDir: string): string {
   const dir = resolve(outDir);
   const rtl = join(dir, "rtl");
@@ -168,6 +169,7 @@ export function writeOutputs(c: Compiled, outDir: string): string {
   writeFileSync(join(dir, "constraints", `${c.board.name}.xdc`), boardXdc(c.board, c.clockMHz));
   mkdirSync(join(dir, "vivado"), { recursive: true });
   writeFileSync(join(dir, "vivado", "build.tcl"), vivadoTcl(vivadoOptions(c)));
+  writeDriver(c, join(dir, "driver"));
   writeFileSync(join(dir, "report.json"), `${JSON.stringify(c.report, null, 2)}\n`);
   writeFileSync(join(dir, "report.md"), reportMarkdown(c.report));
   writeFileSync(join(dir, "folding.json"), c.foldingJson);
