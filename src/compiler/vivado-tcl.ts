@@ -22,6 +22,11 @@ export interface VivadoScriptOptions {
 /** Base name of the bitstream and hardware handoff copied next to the driver (PYNQ pairs them by name). */
 export const OVERLAY_NAME = "loom";
 
+/** The DMA's memory-map width: at least its stream width (PG021) and at least 32 bits. */
+function memoryWidth(streamBits: number): number {
+  return Math.max(32, streamBits);
+}
+
 export function vivadoTcl(o: VivadoScriptOptions): string {
   const ps = o.board.family === "ultrascale+" ? "zynq_ultra_ps_e" : "processing_system7";
   const psName = o.board.family === "ultrascale+" ? "zynq_ultra_ps_e_0" : "processing_system7_0";
@@ -70,6 +75,7 @@ create_bd_cell -type ip -vlnv loom:loom:${o.topName}:1.0 accel
 create_bd_cell -type ip -vlnv xilinx.com:ip:axi_dma:* dma
 set_property -dict [list CONFIG.c_include_sg {0} CONFIG.c_sg_length_width {26} \\
   CONFIG.c_m_axis_mm2s_tdata_width {${o.inputWidth}} CONFIG.c_s_axis_s2mm_tdata_width {${o.outputWidth}} \\
+  CONFIG.c_m_axi_mm2s_data_width {${memoryWidth(o.inputWidth)}} CONFIG.c_m_axi_s2mm_data_width {${memoryWidth(o.outputWidth)}} \\
   CONFIG.c_mm2s_burst_size {16}] [get_bd_cells dma]
 connect_bd_intf_net [get_bd_intf_pins dma/M_AXIS_MM2S] [get_bd_intf_pins accel/s_axis]
 connect_bd_intf_net [get_bd_intf_pins accel/m_axis] [get_bd_intf_pins dma/S_AXIS_S2MM]
