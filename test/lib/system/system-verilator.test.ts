@@ -216,6 +216,32 @@ describe("system wrapper in Verilator (DMA-shaped traffic, AXI4-Lite control)", 
     );
   }, 120_000);
 
+  it("the batch cycle counter measures the accelerator's initiation interval when nothing stalls", async () => {
+    const io = compiled.systemIo;
+    const inputType = parseDataType(compiled.model.input.datatype);
+    const measure = async (images: number) => {
+      const inputs = randomInputs(compiled.model, images, images, inputType);
+      const outBeats = images * io.outBeatsPerImage;
+      const r = await model.runStreams({
+        constants: { writes: 1n, out_beats: BigInt(outBeats) },
+        inputs: [
+          { prefix: "in", beats: inputBeats(compiled.plan, inputs) },
+          { prefix: "aw", beats: [BigInt(registerOffset("BATCH_SIZE"))] },
+          { prefix: "w", beats: [(0xfn << 32n) | BigInt(images)] },
+          { prefix: "ar", beats: [BigInt(registerOffset("CYCLES_LO"))] },
+        ],
+        outputs: [
+          { prefix: "out", count: outBeats },
+          { prefix: "b", count: 1 },
+          { prefix: "r", count: 1 },
+        ],
+      });
+      return Number(r.outputs.r![0]! & 0xffffffffn);
+    };
+    const [one, nine] = [await measure(1), await measure(9)];
+    expect((nine - one) / 8).toBe(compiled.report.initiationInterval);
+  });
+
   it("the driver's packed buffer, through the system, unpacks to what loom sim gives", async () => {
     const io = driverIo(compiled);
     const inputType = parseDataType(compiled.model.input.datatype);
