@@ -3,13 +3,12 @@
 // FINN's PYNQ driver calls it: reverse_inner=True, reverse_endian=True; see docs/deploy.md),
 // against a bit-addressed model, and round trip; the generated Python (numpy) and C packing
 // must give the same bytes, where /usr/bin/python3 with numpy and cc exist.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { C_PACK, cHeader } from "../../src/compiler/driver/c.js";
 import {
   type DriverIo,
   packImages,
@@ -22,6 +21,7 @@ import { CONTROL_REGISTERS, dmaStreamWidth } from "../../src/lib/system/index.js
 import { type DataType, dataTypeName, encode, maxValue, minValue } from "../../src/nn/datatypes.js";
 import { quantizeInput } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
+import { type Answer, hasCc, hasNumpy, PYTHON, type Request, runC, runPython } from "./driver-runners.js";
 
 const fmt = (datatype: string, bits: number, elemsPerBeat: number, beatBytes: number, beatsPerImage = 1) => ({
   datatype,
@@ -158,9 +158,20 @@ describe("pack/unpack for every stream datatype", () => {
   });
 });
 
-const python = "/usr/bin/python3";
-const hasNumpy = existsSync(python) && spawnSync(python, ["-c", "import numpy"]).status === 0;
-const hasCc = spawnSync("cc", ["--version"]).status === 0;
+/** Each case packed, and each reference buffer unpacked. */
+function packRequests(cases: typeof CASES): Request[] {
+  return cases.flatMap(({ f, images }) => [
+    { op: "pack" as const, f, images },
+    { op: "unpack" as const, f, bytes: packImages(f, images), count: images.length },
+  ]);
+}
+
+function expectLikeReference(cases: typeof CASES, got: Answer[]): void {
+  cases.forEach(({ f, images }, k) => {
+    expect(got[2 * k]!.bytes, `case ${k} (${f.datatype})`).toEqual([...packImages(f, images)]);
+    expect(got[2 * k + 1]!.values, `case ${k} (${f.datatype})`).toEqual(images);
+  });
+}
 
 /** A driver description around one stream format (the packers take the format as data). */
 function ioWith(f: StreamFormat): DriverIo {
@@ -212,7 +223,7 @@ import driver
 print(json.dumps(driver.quantize(json.load(open(${JSON.stringify(join(dir, "x.json"))}))).tolist()))
 `;
       const got = JSON.parse(
-        execFileSync(python, ["-c", script], { encoding: "utf8", maxBuffer: 1 << 26 }),
+        execFileSync(PYTHON, ["-c", script], { encoding: "utf8", maxBuffer: 1 << 26 }),
       ) as number[][];
       expect(
         got.map((row) => row.map(BigInt)),
@@ -222,84 +233,13 @@ print(json.dumps(driver.quantize(json.load(open(${JSON.stringify(join(dir, "x.js
   });
 
   it.skipIf(!hasNumpy)("Python driver.py (numpy): same bytes, same unpacked values", () => {
-    const dir = mkdtempSync(join(tmpdir(), "loom-py-"));
-    writeFileSync(join(dir, "driver.py"), pythonDriver(ioWith(CASES[0]!.f)));
-    const cases = CASES.map(({ f, images }) => ({ f, images: images.map((im) => im.map(String)) }));
-    writeFileSync(join(dir, "cases.json"), JSON.stringify(cases));
-    const script = `
-import json, sys
-sys.path.insert(0, ${JSON.stringify(dir)})
-import driver
-out = []
-for c in json.load(open(${JSON.stringify(join(dir, "cases.json"))})):
-    vals = [[int(v) for v in im] for im in c["images"]]
-    b = driver.pack(vals, c["f"])
-    u = driver.unpack(b, c["f"], len(vals))
-    out.append({"bytes": [int(x) for x in b], "values": [[str(v) for v in row] for row in u.tolist()]})
-print(json.dumps(out))
-`;
-    const got = JSON.parse(
-      execFileSync(python, ["-c", script], { encoding: "utf8", maxBuffer: 1 << 26 }),
-    ) as Array<{
-      bytes: number[];
-      values: string[][];
-    }>;
-    CASES.forEach(({ f, images }, k) => {
-      expect(got[k]!.bytes, `case ${k}`).toEqual([...packImages(f, images)]);
-      expect(got[k]!.values).toEqual(images.map((im) => im.map(String)));
-    });
+    const got = runPython(ioWith(CASES[0]!.f), packRequests(CASES));
+    expectLikeReference(CASES, got);
   });
 
   it.skipIf(!hasCc)("C loom_pack.c: same bytes, same unpacked values", () => {
-    const dir = mkdtempSync(join(tmpdir(), "loom-c-"));
-    writeFileSync(join(dir, "loom_driver.h"), cHeader(ioWith(CASES[0]!.f)));
-    writeFileSync(join(dir, "loom_pack.c"), C_PACK);
-    // A test main: per case "bits kind k beats beatBytes images v…" on stdin, bytes and values out.
-    writeFileSync(
-      join(dir, "main.c"),
-      `#include <stdio.h>
-#include <stdlib.h>
-#include "loom_driver.h"
-int main(void) {
-  LoomStream f; size_t images;
-  while (scanf("%d %d %d %d %d %zu", &f.bits, &f.kind, &f.elems_per_beat, &f.beats_per_image, &f.beat_bytes, &images) == 6) {
-    size_t n = images * f.elems_per_beat * f.beats_per_image;
-    int64_t* v = malloc(n * sizeof *v); int64_t* u = malloc(n * sizeof *u);
-    uint8_t* b = malloc(images * loom_image_bytes(&f));
-    for (size_t i = 0; i < n; i++) scanf("%lld", (long long*)&v[i]);
-    if (loom_pack(&f, v, images, b) != 0) { printf("reject\\n"); continue; }
-    loom_unpack(&f, b, images, u);
-    for (size_t i = 0; i < images * loom_image_bytes(&f); i++) printf("%u ", b[i]);
-    printf("|");
-    for (size_t i = 0; i < n; i++) printf(" %lld", (long long)u[i]);
-    printf("\\n");
-    free(v); free(u); free(b);
-  }
-  return 0;
-}
-`,
-    );
-    execFileSync(
-      "cc",
-      ["-std=c99", "-Wall", "-Wextra", "-Werror", "-O1", "-o", "packtest", "main.c", "loom_pack.c"],
-      {
-        cwd: dir,
-      },
-    );
     // The C driver holds values in int64_t: UINT64 is beyond it (the compiler's streams stay far below).
     const cases = CASES.filter(({ f }) => f.datatype !== "UINT64");
-    const kind = (f: StreamFormat) => (f.datatype === "BIPOLAR" ? 2 : f.datatype.startsWith("INT") ? 1 : 0);
-    const input = cases
-      .map(
-        ({ f, images }) =>
-          `${f.bits} ${kind(f)} ${f.elemsPerBeat} ${f.beatsPerImage} ${f.beatBytes} ${images.length} ${images.flat().join(" ")}`,
-      )
-      .join("\n");
-    const lines = execFileSync(join(dir, "packtest"), { input, encoding: "utf8" }).trim().split("\n");
-    cases.forEach(({ f, images }, k) => {
-      const [bytes, values] = lines[k]!.split("|");
-      expect(bytes!.trim().split(" ").map(Number), `case ${k}`).toEqual([...packImages(f, images)]);
-      expect(values!.trim().split(" ").map(BigInt)).toEqual(images.flat());
-    });
+    expectLikeReference(cases, runC(ioWith(cases[0]!.f), packRequests(cases)));
   });
 });

@@ -22,6 +22,7 @@ import { CONTROL_REGISTERS, registerOffset, type SystemParams } from "../../../s
 import { parseDataType } from "../../../src/nn/datatypes.js";
 import { runGolden } from "../../../src/nn/golden/index.js";
 import { emitVerilog } from "../../../src/rtl/emit.js";
+import { hasCc, hasNumpy, runC, runPython } from "../../compiler/driver-runners.js";
 import { networkArbitrary, type RandomNetwork, randomInputs } from "../../support/random-network.js";
 import { DmaHarness } from "./dma-harness.js";
 
@@ -242,36 +243,56 @@ describe("system wrapper in Verilator (DMA-shaped traffic, AXI4-Lite control)", 
     expect((nine - one) / 8).toBe(compiled.report.initiationInterval);
   });
 
-  it("the driver's packed buffer, through the system, unpacks to what loom sim gives", async () => {
-    const io = driverIo(compiled);
-    const inputType = parseDataType(compiled.model.input.datatype);
-    const inputs = randomInputs(compiled.model, 7, 99, inputType);
-    const buffer = packImages(io.input, inputs);
-    const outBeats = inputs.length * io.output.beatsPerImage;
-    const r = await model.runStreams({
-      constants: { writes: 1n, out_beats: BigInt(outBeats) },
-      inputs: [
-        { prefix: "in", beats: bufferBeats(io.input, buffer), validPattern: { probability: 0.7, seed: 5 } },
-        { prefix: "aw", beats: [BigInt(registerOffset("BATCH_SIZE"))] },
-        { prefix: "w", beats: [(0xfn << 32n) | BigInt(inputs.length)] },
-        { prefix: "ar", beats: [] },
-      ],
-      outputs: [
-        { prefix: "out", count: outBeats, readyPattern: { probability: 0.5, seed: 6 } },
-        { prefix: "b", count: 1 },
-        { prefix: "r", count: 0 },
-      ],
+  // Each driver's own pack and unpack (TypeScript reference, driver.py, loom_pack.c) around the
+  // Verilator system: the results must be what loom sim gives on the same inputs.
+  const drivers: Array<[string, boolean, typeof runPython | undefined]> = [
+    ["TypeScript reference", true, undefined],
+    ["driver.py", hasNumpy, runPython],
+    ["loom_pack.c", hasCc, runC],
+  ];
+  for (const [name, available, runner] of drivers) {
+    it.skipIf(!available)(`${name}: pack → system → unpack equals loom sim`, async () => {
+      const io = driverIo(compiled);
+      const inputType = parseDataType(compiled.model.input.datatype);
+      const inputs = randomInputs(compiled.model, 7, 99, inputType);
+      const pack = (images: bigint[][]) =>
+        runner
+          ? Uint8Array.from(runner(io, [{ op: "pack", f: io.input, images }])[0]!.bytes!)
+          : packImages(io.input, images);
+      const unpack = (bytes: Uint8Array, count: number) =>
+        runner
+          ? runner(io, [{ op: "unpack", f: io.output, bytes, count }])[0]!.values!
+          : unpackImages(io.output, bytes, count);
+      const outBeats = inputs.length * io.output.beatsPerImage;
+      const r = await model.runStreams({
+        constants: { writes: 1n, out_beats: BigInt(outBeats) },
+        inputs: [
+          {
+            prefix: "in",
+            beats: bufferBeats(io.input, pack(inputs)),
+            validPattern: { probability: 0.7, seed: 5 },
+          },
+          { prefix: "aw", beats: [BigInt(registerOffset("BATCH_SIZE"))] },
+          { prefix: "w", beats: [(0xfn << 32n) | BigInt(inputs.length)] },
+          { prefix: "ar", beats: [] },
+        ],
+        outputs: [
+          { prefix: "out", count: outBeats, readyPattern: { probability: 0.5, seed: 6 } },
+          { prefix: "b", count: 1 },
+          { prefix: "r", count: 0 },
+        ],
+      });
+      const dataMask = (1n << BigInt(compiled.systemIo.outBits)) - 1n;
+      const received = beatsBuffer(
+        io.output,
+        r.outputs.out!.map((b) => b & dataMask),
+      );
+      const sim = await simulateAccelerator(compiled, inputs, "golden");
+      expect(unpack(received, inputs.length)).toEqual(sim.outputs);
+      // One batch: TLAST on the very last beat only.
+      expect(r.outputs.out!.map((b) => b >> BigInt(compiled.systemIo.outBits))).toEqual(
+        r.outputs.out!.map((_, j) => (j === outBeats - 1 ? 1n : 0n)),
+      );
     });
-    const dataMask = (1n << BigInt(compiled.systemIo.outBits)) - 1n;
-    const received = beatsBuffer(
-      io.output,
-      r.outputs.out!.map((b) => b & dataMask),
-    );
-    const sim = await simulateAccelerator(compiled, inputs, "golden");
-    expect(unpackImages(io.output, received, inputs.length)).toEqual(sim.outputs);
-    // One batch: TLAST on the very last beat only.
-    expect(r.outputs.out!.map((b) => b >> BigInt(compiled.systemIo.outBits))).toEqual(
-      r.outputs.out!.map((_, j) => (j === outBeats - 1 ? 1n : 0n)),
-    );
-  });
+  }
 });
