@@ -16,18 +16,19 @@ import {
   readFolding,
 } from "../nn/fold.js";
 import { layerShapes } from "../nn/layer-shape.js";
+import { ModelError } from "../nn/model-error.js";
 import type { Model } from "../nn/model-format.js";
 import { loadModel } from "../nn/model-load.js";
 import { formatModelJson } from "../nn/model-save.js";
 import { streamlineModel } from "../nn/streamline.js";
 import { type EmittedDesign, emitVerilog } from "../rtl/emit.js";
 import { writeDesign } from "../rtl/write.js";
-import { acceleratorIo } from "./accelerator.js";
+import { Accelerator, acceleratorIo } from "./accelerator.js";
 import { boardXdc } from "./constraints.js";
 import { writeDriver } from "./driver/index.js";
 import { type AcceleratorPlan, planAccelerator } from "./plan.js";
 import { type AcceleratorReport, buildReport, reportMarkdown } from "./report.js";
-import { type SystemIo, systemIo, systemParams } from "./system.js";
+import { dmaProblem, type SystemIo, systemIo, systemParams } from "./system.js";
 import { type VivadoScriptOptions, vivadoTcl } from "./vivado-tcl.js";
 
 export interface CompileOptions {
@@ -58,9 +59,12 @@ export interface Compiled {
   plan: AcceleratorPlan;
   /** The accelerator core (what `loom sim` and `loom synth` run). */
   emitted: EmittedDesign;
-  /** The core inside its system wrapper (TLAST, DMA widths, AXI4-Lite control): the board's top. */
-  system: EmittedDesign;
-  systemIo: SystemIo;
+  /**
+   * The core inside its system wrapper (TLAST, DMA widths, AXI4-Lite control): the board's top.
+   * Absent when the streams do not fit an AXI DMA (`dmaProblem` says why).
+   */
+  system?: EmittedDesign;
+  systemIo?: SystemIo;
   report: AcceleratorReport;
   foldingJson: string;
 }
@@ -123,14 +127,17 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
     scores: o.scores,
     exposeFifoCounts: o.exposeFifoCounts,
   });
-  const design = elaborate(SystemWrapper, systemParams(plan) as SystemParams<unknown>);
+  const deployable = dmaProblem(plan) === undefined;
+  const design = deployable
+    ? elaborate(SystemWrapper, systemParams(plan) as SystemParams<unknown>)
+    : elaborate(Accelerator, plan);
   t("elaborated", since);
 
   since = performance.now();
-  const system = emitVerilog(design);
-  const core = design.top.instances.find((i) => i.name === "core")!.module;
+  const system = deployable ? emitVerilog(design) : undefined;
+  const core = deployable ? design.top.instances.find((i) => i.name === "core")!.module : design.top;
   const emitted = emitVerilog({ top: core, clocking: design.clocking });
-  t(`emitted ${system.verilogFiles.length} Verilog modules`, since);
+  t(`emitted ${(system ?? emitted).verilogFiles.length} Verilog modules`, since);
 
   const io = acceleratorIo(plan);
   const report = buildReport(plan, shapes, board, clockMHz, model.name, io);
@@ -142,21 +149,28 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
     plan,
     emitted,
     system,
-    systemIo: systemIo(plan),
+    systemIo: deployable ? systemIo(plan) : undefined,
     report,
     foldingJson: formatFolding(shapes, fold.foldings),
   };
 }
 
+/** The system wrapper and its I/O, or a ModelError saying why the design cannot use an AXI DMA. */
+export function deployableSystem(c: Compiled): { system: EmittedDesign; systemIo: SystemIo } {
+  if (!c.system || !c.systemIo) throw new ModelError(`no board design: ${dmaProblem(c.plan)}`);
+  return { system: c.system, systemIo: c.systemIo };
+}
+
 export function vivadoOptions(c: Compiled): VivadoScriptOptions {
+  const { system, systemIo } = deployableSystem(c);
   return {
     board: c.board,
-    topName: c.system.topName,
+    topName: system.topName,
     clockMHz: c.clockMHz,
-    verilogFiles: c.system.verilogFiles,
-    memoryFiles: [...c.system.files.keys()].filter((f) => f.endsWith(".hex")).sort(),
-    inputWidth: c.systemIo.inBits,
-    outputWidth: c.systemIo.outBits,
+    verilogFiles: system.verilogFiles,
+    memoryFiles: [...system.files.keys()].filter((f) => f.endsWith(".hex")).sort(),
+    inputWidth: systemIo.inBits,
+    outputWidth: systemIo.outBits,
   };
 }
 
@@ -164,7 +178,8 @@ export function vivadoOptions(c: Compiled): VivadoScriptOptions {
 export function writeOutputs(c: Compiled, outDir: string): string {
   const dir = resolve(outDir);
   const rtl = join(dir, "rtl");
-  writeDesign(c.system, rtl);
+  const { system } = deployableSystem(c);
+  writeDesign(system, rtl);
   mkdirSync(join(dir, "constraints"), { recursive: true });
   writeFileSync(join(dir, "constraints", `${c.board.name}.xdc`), boardXdc(c.board, c.clockMHz));
   mkdirSync(join(dir, "vivado"), { recursive: true });

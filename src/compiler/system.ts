@@ -2,7 +2,7 @@
 // host drivers see. The build ID is a hash of the whole plan (weights included), so a driver
 // generated for one build refuses to run against another bitstream.
 import { createHash } from "node:crypto";
-import { type SystemParams, systemStreamWidths } from "../lib/system/index.js";
+import { DMA_MAX_BITS, type SystemParams, systemStreamWidths } from "../lib/system/index.js";
 import { Accelerator, acceleratorIo } from "./accelerator.js";
 import type { AcceleratorPlan } from "./plan.js";
 
@@ -23,6 +23,15 @@ export function outputBeatsPerImage(plan: AcceleratorPlan): number {
 export function buildIdOf(plan: AcceleratorPlan): number {
   const text = JSON.stringify(plan, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
   return Number.parseInt(createHash("sha256").update(text).digest("hex").slice(0, 8), 16);
+}
+
+/** Why the accelerator's streams cannot go through an AXI DMA, or undefined when they can. */
+export function dmaProblem(plan: AcceleratorPlan): string | undefined {
+  const io = acceleratorIo(plan);
+  if (io.outputBits <= DMA_MAX_BITS) return undefined;
+  const last = plan.layers[plan.layers.length - 1]!;
+  const widest = Math.floor(DMA_MAX_BITS / last.shape.outElementBits);
+  return `the output stream is ${io.outputBits} bits per beat, wider than an AXI DMA's ${DMA_MAX_BITS}: fold the last layer (${last.name}) with PE ≤ ${widest}, or end the model with an arg-max`;
 }
 
 export function systemParams(plan: AcceleratorPlan): SystemParams<AcceleratorPlan> {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Compiled, compileModel, writeOutputs } from "../../src/compiler/generate.js";
+import { type Compiled, compileModel, deployableSystem, writeOutputs } from "../../src/compiler/generate.js";
 import { networkArbitrary } from "../support/random-network.js";
 
 const STUBS = new URL("./vivado/stubs.tcl", import.meta.url).pathname;
@@ -31,8 +31,8 @@ function check(c: Compiled, dir: string, edit: (tcl: string) => string = (t) => 
       `set ::expect(part) ${c.board.part}`,
       `set ::expect(family) ${c.board.family}`,
       `set ::expect(clockMHz) ${c.clockMHz}`,
-      `set ::expect(inWidth) ${c.systemIo.inBits}`,
-      `set ::expect(outWidth) ${c.systemIo.outBits}`,
+      `set ::expect(inWidth) ${deployableSystem(c).systemIo.inBits}`,
+      `set ::expect(outWidth) ${deployableSystem(c).systemIo.outBits}`,
       `source {${STUBS}}`,
       `source {${script}}`,
       "loom_check_final",
@@ -55,8 +55,8 @@ describe.skipIf(!hasTclsh)("vivado/build.tcl under Vivado command stubs (tclsh)"
   it("fails on each deliberate mistake, naming it", () => {
     const { c, dir } = generate("zcu104");
     const original = readFileSync(join(dir, "vivado", "build.tcl"), "utf8");
-    const top = c.system.topName;
-    const w = c.systemIo.inBits;
+    const top = deployableSystem(c).system.topName;
+    const w = deployableSystem(c).systemIo.inBits;
     const mistakes: Array<[string, (t: string) => string, RegExp]> = [
       [
         "DMA stream width unlike the accelerator's",
@@ -106,6 +106,43 @@ describe.skipIf(!hasTclsh)("vivado/build.tcl under Vivado command stubs (tclsh)"
     const rtl = join(dir, "rtl", `${top}.v`);
     writeFileSync(rtl, readFileSync(rtl, "utf8").replace(/^\s*output wire m_axis_tlast,?\n/m, ""));
     expect(check(c, dir).message).toMatch(/no TLAST/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("a design whose streams no AXI DMA can carry", () => {
+  it("still compiles for simulation, but gen says why there is no board design", () => {
+    const n = 64;
+    const model = {
+      format: "loom-qnn" as const,
+      version: 1 as const,
+      name: "wide",
+      input: { shape: [n], datatype: "UINT8" },
+      layers: [
+        {
+          name: "fc0",
+          kind: "dense" as const,
+          inFeatures: n,
+          outFeatures: n,
+          weightDatatype: "INT8",
+          weights: Array.from({ length: n }, (_, r) =>
+            Array.from({ length: n }, (_, k) => ((r * 7 + k * 13) % 255) - 127),
+          ),
+          activation: { kind: "none" as const, bias: 0, scale: 1 },
+        },
+      ],
+      output: { argmax: false },
+    };
+    const c = compileModel(model, {
+      board: "zcu104",
+      folding: { layers: [{ name: "fc0", pe: n, simd: 1 }] },
+    });
+    expect(c.system).toBeUndefined();
+    expect(c.emitted.topName).toBe("loom_wide");
+    const dir = mkdtempSync(join(tmpdir(), "loom-wide-"));
+    expect(() => writeOutputs(c, dir)).toThrow(
+      /wider than an AXI DMA's 1024: fold the last layer \(fc0\) with PE ≤ \d+/,
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 });

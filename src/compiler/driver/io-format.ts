@@ -8,7 +8,7 @@ import { type DataType, dataTypeName } from "../../nn/datatypes.js";
 import type { Model } from "../../nn/model-format.js";
 import type { HostSpec, HostStep } from "../../onnx/host.js";
 import { canonicalOp } from "../../onnx/op-names.js";
-import type { Compiled } from "../generate.js";
+import { type Compiled, deployableSystem } from "../generate.js";
 import { argmaxIndexWidth } from "../plan.js";
 
 export interface StreamFormat {
@@ -98,7 +98,8 @@ function indexType(bits: number): DataType {
 }
 
 export function driverIo(c: Compiled): DriverIo {
-  const { plan, systemIo: sys, model } = c;
+  const { system, systemIo: sys } = deployableSystem(c);
+  const { plan, model } = c;
   const last = plan.layers[plan.layers.length - 1]!;
   const output = plan.argmax
     ? {
@@ -113,7 +114,7 @@ export function driverIo(c: Compiled): DriverIo {
       };
   return {
     name: model.name,
-    topName: c.system.topName,
+    topName: system.topName,
     buildId: sys.buildId,
     clockMHz: c.clockMHz,
     input: {

@@ -13,15 +13,15 @@ import {
   packImages,
   unpackImages,
 } from "../../../src/compiler/driver/index.js";
-import { type Compiled, compileModel } from "../../../src/compiler/generate.js";
+import { type Compiled, compileModel, deployableSystem } from "../../../src/compiler/generate.js";
 import { inputBeats, scoresFromBeats } from "../../../src/compiler/host.js";
 import { simulateAccelerator } from "../../../src/compiler/simulate.js";
-import { systemParams } from "../../../src/compiler/system.js";
+import { type SystemIo, systemParams } from "../../../src/compiler/system.js";
 import { elaborate } from "../../../src/dsl/index.js";
 import { CONTROL_REGISTERS, registerOffset, type SystemParams } from "../../../src/lib/system/index.js";
 import { parseDataType } from "../../../src/nn/datatypes.js";
 import { runGolden } from "../../../src/nn/golden/index.js";
-import { emitVerilog } from "../../../src/rtl/emit.js";
+import { type EmittedDesign, emitVerilog } from "../../../src/rtl/emit.js";
 import { hasCc, hasNumpy, runC, runPython } from "../../compiler/driver-runners.js";
 import { networkArbitrary, type RandomNetwork, randomInputs } from "../../support/random-network.js";
 import { DmaHarness } from "./dma-harness.js";
@@ -105,11 +105,14 @@ function cyclesAt(inputs: readonly number[], lasts: readonly number[], at: numbe
 
 describe("system wrapper in Verilator (DMA-shaped traffic, AXI4-Lite control)", () => {
   let compiled: Compiled;
+  let sys: EmittedDesign;
+  let sysIo: SystemIo;
   let model: VerilatorModel;
   beforeAll(async () => {
     const net = pickNetwork();
     compiled = compileModel(net.model, { board: "zcu104", folding: net.folding });
-    await lintVerilog(compiled.system);
+    ({ system: sys, systemIo: sysIo } = deployableSystem(compiled));
+    await lintVerilog(sys);
     const harness = emitVerilog(
       elaborate(DmaHarness, { system: systemParams(compiled.plan) as SystemParams<unknown> }),
     );
@@ -117,7 +120,7 @@ describe("system wrapper in Verilator (DMA-shaped traffic, AXI4-Lite control)", 
   }, 120_000);
 
   it("delivers every frame, TLAST exactly at batch ends, and counters that match", async () => {
-    const io = compiled.systemIo;
+    const io = sysIo;
     const inputType = parseDataType(compiled.model.input.datatype);
     expect(io.outBeatsPerImage).toBeGreaterThan(1);
     expect(io.inBeatsPerImage).toBeGreaterThan(1);
@@ -218,7 +221,7 @@ describe("system wrapper in Verilator (DMA-shaped traffic, AXI4-Lite control)", 
   }, 120_000);
 
   it("the batch cycle counter measures the accelerator's initiation interval when nothing stalls", async () => {
-    const io = compiled.systemIo;
+    const io = sysIo;
     const inputType = parseDataType(compiled.model.input.datatype);
     const measure = async (images: number) => {
       const inputs = randomInputs(compiled.model, images, images, inputType);
@@ -282,7 +285,7 @@ describe("system wrapper in Verilator (DMA-shaped traffic, AXI4-Lite control)", 
           { prefix: "r", count: 0 },
         ],
       });
-      const dataMask = (1n << BigInt(compiled.systemIo.outBits)) - 1n;
+      const dataMask = (1n << BigInt(sysIo.outBits)) - 1n;
       const received = beatsBuffer(
         io.output,
         r.outputs.out!.map((b) => b & dataMask),
@@ -290,7 +293,7 @@ describe("system wrapper in Verilator (DMA-shaped traffic, AXI4-Lite control)", 
       const sim = await simulateAccelerator(compiled, inputs, "golden");
       expect(unpack(received, inputs.length)).toEqual(sim.outputs);
       // One batch: TLAST on the very last beat only.
-      expect(r.outputs.out!.map((b) => b >> BigInt(compiled.systemIo.outBits))).toEqual(
+      expect(r.outputs.out!.map((b) => b >> BigInt(sysIo.outBits))).toEqual(
         r.outputs.out!.map((_, j) => (j === outBeats - 1 ? 1n : 0n)),
       );
     });
