@@ -1,7 +1,8 @@
 // TLAST for a DMA: marks the last beat of every batch of N images on an output stream, as
 // FINN's TLastMarker does. An AXI DMA's S2MM channel ends a transfer only on TLAST, so
 // without it the host's receive would never complete. N comes from a register (the AXI4-Lite
-// batch size) and is sampled when a batch's first beat leaves, so rewriting it mid-batch only
+// batch size), followed while no batch is in flight and held from the moment a batch's first
+// beat is offered, so TLAST stays stable under backpressure and rewriting N mid-batch only
 // affects the next batch; 0 counts as 1.
 import {
   Bool,
@@ -38,7 +39,7 @@ export const TlastMarker = defineModule(
     const io = ports({
       in: input(Stream(UInt(p.width))),
       out: output(StreamWithLast(UInt(p.width))),
-      /** Images per batch (the register; sampled at each batch's first beat). */
+      /** Images per batch (the register; held from each batch's first offered beat). */
       batch_size: input(UInt(BATCH_COUNT_BITS)),
       /** High in the cycle an image's last beat leaves. */
       image_done: output(Bool),
@@ -51,9 +52,8 @@ export const TlastMarker = defineModule(
 
     const firstOfBatch = beat.eq(0).and(image.eq(0));
     const requested = mux(io.batch_size.eq(0), lit(1, N), io.batch_size);
-    const batch = mux(firstOfBatch, requested, latched);
     const lastBeatOfImage = beat.eq(p.beatsPerImage - 1);
-    const lastImageOfBatch = image.add(1).eq(batch);
+    const lastImageOfBatch = image.add(1).eq(latched);
     const moved = fire(io.out);
 
     io.out.valid.set(io.in.valid);
@@ -62,8 +62,8 @@ export const TlastMarker = defineModule(
     io.in.ready.set(io.out.ready);
     io.image_done.set(moved.and(lastBeatOfImage));
 
+    when(firstOfBatch.and(io.in.valid.not()), () => latched.next(requested));
     when(moved, () => {
-      when(firstOfBatch, () => latched.next(requested));
       beat.next(mux(lastBeatOfImage, lit(0, UInt(beatWidth)), beat.add(1)));
       when(lastBeatOfImage, () => image.next(mux(lastImageOfBatch, lit(0, N), image.add(1))));
     });
