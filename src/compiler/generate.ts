@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { elaborate } from "../dsl/index.js";
 import type { WeightMemoryStyle } from "../lib/mvau/params.js";
+import { type SystemParams, SystemWrapper } from "../lib/system/index.js";
 import { type Board, dspPortsOf, getBoard } from "../nn/boards.js";
 import {
   applyFolding,
@@ -15,6 +16,7 @@ import {
   readFolding,
 } from "../nn/fold.js";
 import { layerShapes } from "../nn/layer-shape.js";
+import { ModelError } from "../nn/model-error.js";
 import type { Model } from "../nn/model-format.js";
 import { loadModel } from "../nn/model-load.js";
 import { formatModelJson } from "../nn/model-save.js";
@@ -23,9 +25,11 @@ import { type EmittedDesign, emitVerilog } from "../rtl/emit.js";
 import { writeDesign } from "../rtl/write.js";
 import { Accelerator, acceleratorIo } from "./accelerator.js";
 import { boardXdc } from "./constraints.js";
+import { writeDriver } from "./driver/index.js";
 import { type AcceleratorPlan, planAccelerator } from "./plan.js";
 import { type AcceleratorReport, buildReport, reportMarkdown } from "./report.js";
-import { vivadoTcl } from "./vivado-tcl.js";
+import { dmaProblem, type SystemIo, systemIo, systemParams } from "./system.js";
+import { type VivadoScriptOptions, vivadoTcl } from "./vivado-tcl.js";
 
 export interface CompileOptions {
   board: string;
@@ -53,7 +57,14 @@ export interface Compiled {
   board: Board;
   clockMHz: number;
   plan: AcceleratorPlan;
+  /** The accelerator core (what `loom sim` and `loom synth` run). */
   emitted: EmittedDesign;
+  /**
+   * The core inside its system wrapper (TLAST, DMA widths, AXI4-Lite control): the board's top.
+   * Absent when the streams do not fit an AXI DMA (`dmaProblem` says why).
+   */
+  system?: EmittedDesign;
+  systemIo?: SystemIo;
   report: AcceleratorReport;
   foldingJson: string;
 }
@@ -116,12 +127,17 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
     scores: o.scores,
     exposeFifoCounts: o.exposeFifoCounts,
   });
-  const design = elaborate(Accelerator, plan);
+  const deployable = dmaProblem(plan) === undefined;
+  const design = deployable
+    ? elaborate(SystemWrapper, systemParams(plan) as SystemParams<unknown>)
+    : elaborate(Accelerator, plan);
   t("elaborated", since);
 
   since = performance.now();
-  const emitted = emitVerilog(design);
-  t(`emitted ${emitted.verilogFiles.length} Verilog modules`, since);
+  const system = deployable ? emitVerilog(design) : undefined;
+  const core = deployable ? design.top.instances.find((i) => i.name === "core")!.module : design.top;
+  const emitted = emitVerilog({ top: core, clocking: design.clocking });
+  t(`emitted ${(system ?? emitted).verilogFiles.length} Verilog modules`, since);
 
   const io = acceleratorIo(plan);
   const report = buildReport(plan, shapes, board, clockMHz, model.name, io);
@@ -132,32 +148,43 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
     clockMHz,
     plan,
     emitted,
+    system,
+    systemIo: deployable ? systemIo(plan) : undefined,
     report,
     foldingJson: formatFolding(shapes, fold.foldings),
   };
 }
 
-/** Writes rtl/, constraints/, vivado/, report.{json,md}, folding.json and the streamlined model. */
+/** The system wrapper and its I/O, or a ModelError saying why the design cannot use an AXI DMA. */
+export function deployableSystem(c: Compiled): { system: EmittedDesign; systemIo: SystemIo } {
+  if (!c.system || !c.systemIo) throw new ModelError(`no board design: ${dmaProblem(c.plan)}`);
+  return { system: c.system, systemIo: c.systemIo };
+}
+
+export function vivadoOptions(c: Compiled): VivadoScriptOptions {
+  const { system, systemIo } = deployableSystem(c);
+  return {
+    board: c.board,
+    topName: system.topName,
+    clockMHz: c.clockMHz,
+    verilogFiles: system.verilogFiles,
+    memoryFiles: [...system.files.keys()].filter((f) => f.endsWith(".hex")).sort(),
+    inputWidth: systemIo.inBits,
+    outputWidth: systemIo.outBits,
+  };
+}
+
+/** Writes rtl/, constraints/, vivado/, driver/, report.{json,md}, folding.json and the streamlined model. */
 export function writeOutputs(c: Compiled, outDir: string): string {
   const dir = resolve(outDir);
   const rtl = join(dir, "rtl");
-  writeDesign(c.emitted, rtl);
+  const { system } = deployableSystem(c);
+  writeDesign(system, rtl);
   mkdirSync(join(dir, "constraints"), { recursive: true });
   writeFileSync(join(dir, "constraints", `${c.board.name}.xdc`), boardXdc(c.board, c.clockMHz));
   mkdirSync(join(dir, "vivado"), { recursive: true });
-  const io = acceleratorIo(c.plan);
-  writeFileSync(
-    join(dir, "vivado", "build.tcl"),
-    vivadoTcl({
-      board: c.board,
-      topName: c.emitted.topName,
-      clockMHz: c.clockMHz,
-      verilogFiles: c.emitted.verilogFiles,
-      memoryFiles: [...c.emitted.files.keys()].filter((f) => f.endsWith(".hex")).sort(),
-      inputWidth: io.inputBits,
-      outputWidth: io.outputBits,
-    }),
-  );
+  writeFileSync(join(dir, "vivado", "build.tcl"), vivadoTcl(vivadoOptions(c)));
+  writeDriver(c, join(dir, "driver"));
   writeFileSync(join(dir, "report.json"), `${JSON.stringify(c.report, null, 2)}\n`);
   writeFileSync(join(dir, "report.md"), reportMarkdown(c.report));
   writeFileSync(join(dir, "folding.json"), c.foldingJson);

@@ -1,17 +1,30 @@
 // A plain Vivado Tcl script: create a project for the board's part, add the generated sources,
-// package the accelerator as an IP, and build a block design with the Zynq processing system
-// and an AXI DMA feeding the accelerator's AXI4-Stream ports. It is not run here (no Vivado).
+// package the system wrapper (accelerator + TLAST + AXI4-Lite control) as an IP, and build a
+// block design with the Zynq processing system, an AXI DMA feeding the AXI4-Stream ports (TLAST
+// ends each S2MM transfer) and the control port on the PS's master. The bitstream and hardware
+// handoff land in ../driver beside the PYNQ driver. It is not run here (no Vivado); see
+// docs/deploy.md for what is checked without it.
 import type { Board } from "../nn/boards.js";
 
 export interface VivadoScriptOptions {
   board: Board;
+  /** The system wrapper's module name (the packaged IP). */
   topName: string;
   clockMHz: number;
   /** Verilog and memory files, relative to the script's `../rtl` directory. */
   verilogFiles: string[];
   memoryFiles: string[];
+  /** tdata widths of the system's streams (DMA-legal). */
   inputWidth: number;
   outputWidth: number;
+}
+
+/** Base name of the bitstream and hardware handoff copied next to the driver (PYNQ pairs them by name). */
+export const OVERLAY_NAME = "loom";
+
+/** The DMA's memory-map width: at least its stream width (PG021) and at least 32 bits. */
+function memoryWidth(streamBits: number): number {
+  return Math.max(32, streamBits);
 }
 
 export function vivadoTcl(o: VivadoScriptOptions): string {
@@ -39,17 +52,21 @@ add_files -fileset constrs_1 -norecurse $xdc
 set_property top ${o.topName} [current_fileset]
 update_compile_order -fileset sources_1
 
-# Package the accelerator as an IP; ap_clk/ap_rst_n and the s_axis/m_axis ports are inferred.
+# Package the system as an IP: ap_clk/ap_rst_n, s_axis/m_axis (with TLAST) and the AXI4-Lite
+# slave s_axi_control are inferred from the port names.
 ipx::package_project -root_dir [file join $here ip] -vendor loom -library loom -taxonomy /UserIP -import_files -force
 set core [ipx::current_core]
 ipx::infer_bus_interfaces xilinx.com:interface:axis_rtl:1.0 $core
+ipx::infer_bus_interfaces xilinx.com:interface:aximm_rtl:1.0 $core
 ipx::associate_bus_interfaces -busif s_axis -clock ap_clk $core
 ipx::associate_bus_interfaces -busif m_axis -clock ap_clk $core
+ipx::associate_bus_interfaces -busif s_axi_control -clock ap_clk $core
 ipx::save_core $core
 set_property ip_repo_paths [file join $here ip] [current_project]
 update_ip_catalog
 
-# Block design: processing system + AXI DMA (MM2S -> accelerator -> S2MM).
+# Block design: processing system + AXI DMA (MM2S -> accelerator -> S2MM, TLAST at each batch end)
+# + the accelerator's control registers on the PS's AXI master.
 create_bd_design loom_bd
 create_bd_cell -type ip -vlnv xilinx.com:ip:${ps}:* ${psName}
 apply_bd_automation -rule xilinx.com:bd_rule:${ps} -config {apply_board_preset "1"} [get_bd_cells ${psName}]
@@ -58,13 +75,15 @@ create_bd_cell -type ip -vlnv loom:loom:${o.topName}:1.0 accel
 create_bd_cell -type ip -vlnv xilinx.com:ip:axi_dma:* dma
 set_property -dict [list CONFIG.c_include_sg {0} CONFIG.c_sg_length_width {26} \\
   CONFIG.c_m_axis_mm2s_tdata_width {${o.inputWidth}} CONFIG.c_s_axis_s2mm_tdata_width {${o.outputWidth}} \\
+  CONFIG.c_m_axi_mm2s_data_width {${memoryWidth(o.inputWidth)}} CONFIG.c_m_axi_s2mm_data_width {${memoryWidth(o.outputWidth)}} \\
   CONFIG.c_mm2s_burst_size {16}] [get_bd_cells dma]
 connect_bd_intf_net [get_bd_intf_pins dma/M_AXIS_MM2S] [get_bd_intf_pins accel/s_axis]
 connect_bd_intf_net [get_bd_intf_pins accel/m_axis] [get_bd_intf_pins dma/S_AXIS_S2MM]
 apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Master /${psName}/${psMaster} Clk /${psName}/${psClock}] [get_bd_intf_pins dma/S_AXI_LITE]
+apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Master /${psName}/${psMaster} Clk /${psName}/${psClock}] [get_bd_intf_pins accel/s_axi_control]
 apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Slave /${psName}/${psSlave} Clk /${psName}/${psClock}] [get_bd_intf_pins dma/M_AXI_MM2S]
 apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Slave /${psName}/${psSlave} Clk /${psName}/${psClock}] [get_bd_intf_pins dma/M_AXI_S2MM]
-apply_bd_automation -rule xilinx.com:bd_rule:clkrst -config [list Clk /${psName}/${psClock}] [get_bd_pins accel/ap_clk]
+assign_bd_address
 validate_bd_design
 save_bd_design
 make_wrapper -files [get_files loom_bd.bd] -top
@@ -73,5 +92,11 @@ set_property top loom_bd_wrapper [current_fileset]
 
 launch_runs impl_1 -to_step write_bitstream -jobs 4
 wait_on_run impl_1
+
+# The overlay for the PYNQ driver: bitstream and hardware handoff with the same base name.
+set driver [file join $here .. driver]
+file mkdir $driver
+file copy -force [file join $here project loom_${o.topName}.runs impl_1 loom_bd_wrapper.bit] [file join $driver ${OVERLAY_NAME}.bit]
+file copy -force [file join $here project loom_${o.topName}.gen sources_1 bd loom_bd hw_handoff loom_bd.hwh] [file join $driver ${OVERLAY_NAME}.hwh]
 `;
 }

@@ -66,6 +66,19 @@ export const BOARDS: readonly Board[] = [
   },
   { name: "pynq-z1", displayName: "PYNQ-Z1", ...zynq7020, defaultClockMHz: 100 },
   { name: "pynq-z2", displayName: "PYNQ-Z2", ...zynq7020, defaultClockMHz: 100 },
+  // Kria KV260: the K26 SOM's XCK26 (a ZU5EV-class Zynq UltraScale+; DS987), 2LV speed grade.
+  {
+    name: "kv260",
+    displayName: "Kria KV260",
+    part: "xck26-sfvc784-2LV-c",
+    family: "ultrascale+",
+    lut: 117120,
+    ff: 234240,
+    bram36: 144,
+    uram: 64,
+    dsp: 1248,
+    defaultClockMHz: 100,
+  },
 ];
 
 const ALIASES: Record<string, string> = { "ultra96-v2": "ultra96", ultra96v2: "ultra96" };

@@ -20,6 +20,7 @@ describe("loom gen", () => {
     expect(r.stderr).toMatch(/cycles per inference/);
     expect(readdirSync(out).sort()).toEqual([
       "constraints",
+      "driver",
       "folding.json",
       "model.streamlined.json",
       "report.json",
@@ -33,6 +34,14 @@ describe("loom gen", () => {
     const tcl = readFileSync(join(out, "vivado", "build.tcl"), "utf8");
     expect(tcl).toContain("-part xc7z020clg400-1");
     expect(tcl).toContain("processing_system7");
+    expect(readdirSync(join(out, "driver")).sort()).toEqual([
+      "Makefile",
+      "driver.py",
+      "io.json",
+      "loom_driver.c",
+      "loom_driver.h",
+      "loom_pack.c",
+    ]);
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
     const folding = JSON.parse(readFileSync(join(out, "folding.json"), "utf8"));
     expect(report.layers.map((l: { pe: number; simd: number }) => ({ pe: l.pe, simd: l.simd }))).toEqual(

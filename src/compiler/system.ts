@@ -1,0 +1,55 @@
+// The accelerator inside its system wrapper (src/lib/system): what the board design and the
+// host drivers see. The build ID is a hash of the whole plan (weights included), so a driver
+// generated for one build refuses to run against another bitstream.
+import { createHash } from "node:crypto";
+import { DMA_MAX_BITS, type SystemParams, systemStreamWidths } from "../lib/system/index.js";
+import { Accelerator, acceleratorIo } from "./accelerator.js";
+import type { AcceleratorPlan } from "./plan.js";
+
+export interface SystemIo {
+  /** tdata widths of the system's (DMA-facing) streams. */
+  inBits: number;
+  outBits: number;
+  inBeatsPerImage: number;
+  outBeatsPerImage: number;
+  buildId: number;
+}
+
+/** Output beats per image: one arg-max index, or NF beats of PE scores. */
+export function outputBeatsPerImage(plan: AcceleratorPlan): number {
+  return plan.argmax ? 1 : plan.layers[plan.layers.length - 1]!.shape.nf;
+}
+
+export function buildIdOf(plan: AcceleratorPlan): number {
+  const text = JSON.stringify(plan, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
+  return Number.parseInt(createHash("sha256").update(text).digest("hex").slice(0, 8), 16);
+}
+
+/** Why the accelerator's streams cannot go through an AXI DMA, or undefined when they can. */
+export function dmaProblem(plan: AcceleratorPlan): string | undefined {
+  const io = acceleratorIo(plan);
+  if (io.outputBits <= DMA_MAX_BITS) return undefined;
+  const last = plan.layers[plan.layers.length - 1]!;
+  const widest = Math.floor(DMA_MAX_BITS / last.shape.outElementBits);
+  return `the output stream is ${io.outputBits} bits per beat, wider than an AXI DMA's ${DMA_MAX_BITS}: fold the last layer (${last.name}) with PE ≤ ${widest}, or end the model with an arg-max`;
+}
+
+export function systemParams(plan: AcceleratorPlan): SystemParams<AcceleratorPlan> {
+  const io = acceleratorIo(plan);
+  return {
+    name: `${plan.topName}_system`,
+    core: Accelerator,
+    coreParams: plan,
+    coreInBits: io.inputBits,
+    coreOutBits: io.outputBits,
+    inBeatsPerImage: plan.inputLength / plan.inputPerBeat,
+    outBeatsPerImage: outputBeatsPerImage(plan),
+    buildId: buildIdOf(plan),
+  };
+}
+
+export function systemIo(plan: AcceleratorPlan): SystemIo {
+  const p = systemParams(plan);
+  const { inBeatsPerImage, outBeatsPerImage, buildId } = p;
+  return { ...systemStreamWidths(p), inBeatsPerImage, outBeatsPerImage, buildId };
+}
