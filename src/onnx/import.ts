@@ -64,7 +64,7 @@ function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportRe
   );
   let inMap: CodeMap = hostIn;
   const layers: DenseLayer[] = [];
-  let hostOut: HostOutput | undefined;
+  let hostOut: Omit<HostOutput, "tail"> | undefined;
   let argmax = true;
   path.layers.forEach((seg, i) => {
     const last = i === path.layers.length - 1;
@@ -81,7 +81,7 @@ function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportRe
   const logical = shape[0] === 1 && shape.length > 1 ? shape.slice(1) : shape;
   const host: HostSpec = {
     input: hostIn,
-    output: hostOut!,
+    output: { ...hostOut!, tail: path.tail.map((p) => hostStep(p, path.consts)) },
     graphInput: graph.inputs[0]!.name,
     graphOutput: graph.outputs[0]!.name,
   };
@@ -123,7 +123,7 @@ function hostInput(
 ): HostInput {
   const steps = hostPath.map((p) => nodeStep(p, consts));
   const shape = inputShape(graph);
-  const serial = hostPath.map((p) => hostStep(p.node, p.dynamic, consts));
+  const serial = hostPath.map((p) => hostStep(p, consts));
   const grid = outputGrid(steps, mw);
   if (grid) {
     if (grid.min === undefined)
@@ -138,14 +138,8 @@ function hostInput(
       mode: "graph",
     };
   }
-  const floatStep = steps.find(
-    (s) => !["PassThrough", "Reshape", "Flatten"].includes(canonicalOp(s.node.opType)!),
-  );
-  if (floatStep) {
-    throw new OnnxError(
-      `${nodeLabel(floatStep.node)}: float ops on the input before the first layer need a quantizer after them`,
-    );
-  }
+  // No quantizer of its own: the host runs the float ops, and their result must lie on the
+  // integer or fixed-point grid the first layer takes (`loom sim --round` rounds onto it).
   const declared =
     canonicalOp(first.opType) === "MVAU"
       ? attrString(first, "inputDataType", "")
@@ -194,7 +188,7 @@ function range(dt: DataType): { min: number; max: number } {
 interface LayerResult {
   layer: DenseLayer;
   outMap?: CodeMap;
-  host: HostOutput;
+  host: Omit<HostOutput, "tail">;
   argmaxExact: boolean;
 }
 
@@ -289,7 +283,11 @@ function convertLayer(
       return Math.abs(q - Math.round(q)) <= 1e-9 * Math.max(1, Math.abs(q)) ? Math.round(q) : 0;
     });
     const offset = B.map((v, c) => v - bias[c]! * A[c]!);
-    const host: HostOutput = { scale: compact(A), offset: compact(offset.map(tidy)), from: "none" };
+    const host: Omit<HostOutput, "tail"> = {
+      scale: compact(A),
+      offset: compact(offset.map(tidy)),
+      from: "none",
+    };
     return {
       layer: finish({ kind: "none", bias: compactInt(bias), scale: compact(A) }),
       host,
@@ -356,7 +354,7 @@ function convertLayer(
     outBias: map.bipolar ? 0 : outBias,
     thresholds: thresholds.map((row) => row.map(intValue)),
   };
-  const host: HostOutput = {
+  const host: Omit<HostOutput, "tail"> = {
     scale: compact(map.step),
     offset: compact(map.offset.map(tidy)),
     from: "thresholds",

@@ -14,12 +14,15 @@ function check(bytes: Uint8Array, n: number, input: fc.Arbitrary<number>, runs =
   const { model, host } = importOnnx(bytes);
   parseModel(JSON.parse(JSON.stringify(model)));
   const graph = readOnnx(bytes);
+  let boundary = 0;
   fc.assert(
-    fc.property(fc.array(input, { minLength: n, maxLength: n }), (x) =>
-      expectSameOutputs(graph, model, host, x),
-    ),
+    fc.property(fc.array(input, { minLength: n, maxLength: n }), (x) => {
+      if (expectSameOutputs(graph, model, host, x) === "boundary") boundary++;
+    }),
     { numRuns: runs, seed: 7 },
   );
+  // Inputs are drawn on power-of-two grids: float32 decides like float64 on all of them.
+  expect(boundary).toBe(0);
   return model;
 }
 
