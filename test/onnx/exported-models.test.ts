@@ -8,6 +8,7 @@ import * as ort from "onnxruntime-web";
 import { describe, expect, it } from "vitest";
 import { parseModel } from "../../src/nn/model-load.js";
 import { boundaryDecisions, runOnnx } from "../../src/onnx/executor.js";
+import { quantizeInput } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { readOnnx } from "../../src/onnx/read.js";
 import { rng } from "./helpers/build.js";
@@ -49,6 +50,29 @@ describe("torch.onnx.export graphs with QONNX quantizers", () => {
       expect(boundary).toBeLessThan(6);
     });
   }
+
+  it("a graph with its own input quantizer accepts every finite float (scale 0.0371, codes −127..127)", () => {
+    const { host } = importOnnx(`${dir}torch_view_bn_softmax_op13.onnx`);
+    const x = Array.from({ length: 16 }, (_, i) => -1.5582 + i * 0.01);
+    x[3] = -34.85371398925781;
+    x[4] = 1e30;
+    const codes = quantizeInput(host.input, x).map(Number);
+    expect(codes[0]).toBe(-42);
+    expect([codes[3], codes[4]]).toEqual([-127, 127]);
+  });
+
+  it("without an input quantizer the fixed-point grid is checked, and --round rounds onto it", () => {
+    const { host } = importOnnx(`${dir}qkeras_qdense_0.onnx`, { inputFixedPoint: { bits: 8, intBits: 4 } });
+    const x = Array(16).fill(0.5);
+    x[1] = 0.53; // between 0.5 and 0.5625 (step 1/16), nearer 0.5
+    x[2] = 100; // beyond 7.9375
+    x[3] = 0.53125; // a tie: half to even → 0.5 (code 8)
+    expect(() => quantizeInput(host.input, x)).toThrow(
+      /input element 1 = 0\.53 is not representable .*--round/,
+    );
+    const codes = quantizeInput(host.input, x, { round: true }).map(Number);
+    expect(codes.slice(0, 4)).toEqual([8, 8, 127, 8]);
+  });
 
   it("the executor agrees with onnxruntime-web on every fixture (Quant lowered to standard ops)", async () => {
     ort.env.wasm.numThreads = 1;
