@@ -1,7 +1,7 @@
 // The real exported ONNX models, compiled to RTL and simulated in Verilator with random
 // bubbles and backpressure, against the independent ONNX executor on random valid inputs.
 import { describe, expect, it } from "vitest";
-import { compileModel as compile, compileModel } from "../../src/compiler/generate.js";
+import { compileModel } from "../../src/compiler/generate.js";
 import { loadModelSource } from "../../src/compiler/model-source.js";
 import { simulateOnnx } from "../../src/compiler/onnx-sim.js";
 import type { Model } from "../../src/nn/model-format.js";
