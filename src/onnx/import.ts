@@ -367,20 +367,26 @@ function convertLayer(
   };
 }
 
-/** The declared weight datatype if every code fits it, else the smallest that holds them. */
+/**
+ * The declared weight datatype (quantizer, MVAU attribute or finn_datatype annotation) if every
+ * code fits it and it is no wider than the codes need; otherwise the smallest type that holds
+ * them: a declaration that disagrees with the values never sizes the hardware.
+ */
 function weightType(codes: number[][], declared: string | undefined): string {
   let lo = 0;
   let hi = 0;
   for (const row of codes) for (const v of row) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const smallest = smallestTypeFor(BigInt(lo), BigInt(hi));
   if (declared) {
     try {
       const dt = parseDataType(declared);
-      if (codes.every((row) => row.every((v) => allows(dt, v)))) return dataTypeName(dt);
+      if (dt.bits <= smallest.bits && codes.every((row) => row.every((v) => allows(dt, v))))
+        return dataTypeName(dt);
     } catch {
       // Not an integer datatype name (e.g. FLOAT32): fall through.
     }
   }
-  return dataTypeName(smallestTypeFor(BigInt(lo), BigInt(hi)));
+  return dataTypeName(smallest);
 }
 
 function intValue(v: bigint): number | string {

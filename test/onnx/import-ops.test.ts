@@ -372,4 +372,19 @@ describe("importing QONNX patterns", () => {
     });
     check(bytes, 3, grid(1 / 1024, -4, 4));
   });
+
+  it("finn_datatype annotations that disagree with the weights never size the hardware", () => {
+    const graph = (w: number[], annotation: string) =>
+      buildModel({
+        nodes: [{ op: "MatMul", inputs: ["x", "w"], output: "y" }],
+        inits: { w: { dims: [2, 2], data: w } },
+        input: { name: "x", dims: [1, 2] },
+        output: { name: "y", dims: [1, 2] },
+        annotations: { x: "INT4", w: annotation },
+      });
+    const wide = check(graph([1, -1, 0, 1], "INT8"), 2, fc.integer({ min: -8, max: 7 }));
+    expect(wide.layers[0]!.weightDatatype).toBe("INT2");
+    const narrow = check(graph([5, -6, 0, 1], "INT2"), 2, fc.integer({ min: -8, max: 7 }));
+    expect(narrow.layers[0]!.weightDatatype).toBe("INT4");
+  });
 });
