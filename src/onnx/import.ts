@@ -3,6 +3,8 @@
 // executor's float32 op functions at chosen accumulator values and turned into thresholds by
 // fitThresholds, so the integer model reproduces the chain on every accumulator in range.
 // Float work before the first layer and the final output scale stay on the host (host.ts).
+
+import { MAX_BITS as MVAU_MAX_INPUT_BITS } from "../lib/mvau/params.js";
 import { allows, type DataType, dataTypeName, parseDataType, smallestTypeFor } from "../nn/datatypes.js";
 import { type DenseLayer, type Model, modelSchema } from "../nn/model-format.js";
 import { fitThresholds } from "../nn/monotone-thresholds.js";
@@ -264,13 +266,10 @@ function convertLayer(
   });
 
   if (!grid) {
-    if (!last)
-      throw new OnnxError(
-        `${nodeLabel(node)}: the layer's output is not quantized, but another layer follows`,
-      );
     const { a, b } = affineOfSteps(steps, C);
     const A = a.map((v, c) => v * S[c]!);
     const B = a.map((v, c) => v * K[c]! + b[c]!);
+    if (!last) return unquantizedHidden(node, finish, A, B, lo, hi);
     for (let c = 0; c < C; c++) {
       if (A[c]! < 0) {
         codes[c] = codes[c]!.map((x) => -x);
@@ -364,6 +363,57 @@ function convertLayer(
     outMap: map,
     host,
     argmaxExact: host.scale.length === 1 && host.offset.length === 1,
+  };
+}
+
+/**
+ * A layer whose output feeds the next layer with no quantizer between (QKeras Dense → Dense,
+ * FINN's noActivation MVAU): the value A·acc + B is passed on as the exact integer acc + bias,
+ * which needs one positive scale A for all channels and B a whole number of steps A.
+ */
+function unquantizedHidden(
+  node: OnnxNode,
+  finish: (activation: DenseLayer["activation"]) => DenseLayer,
+  A: number[],
+  B: number[],
+  lo: bigint[],
+  hi: bigint[],
+): LayerResult {
+  const step = A[0]!;
+  if (!(step > 0) || A.some((v) => v !== step)) {
+    throw new OnnxError(
+      `${nodeLabel(node)}: its output feeds the next layer without a quantizer, so it must lie on one integer grid, ` +
+        `but its scale per channel is ${compact(A).slice(0, 4).join(", ")} (needs one positive scale; add a quantizer)`,
+    );
+  }
+  const bias = B.map((v) => Math.round(v / step));
+  const off = B.findIndex((v, c) => Math.abs(v / step - bias[c]!) > 1e-9 * Math.max(1, Math.abs(bias[c]!)));
+  if (off >= 0) {
+    throw new OnnxError(
+      `${nodeLabel(node)}: its output feeds the next layer without a quantizer, but the bias of channel ${off} ` +
+        `(${B[off]}) is not a whole number of accumulator steps (${step}); quantize the bias or add a quantizer`,
+    );
+  }
+  const min = lo.reduce(
+    (m, v, c) => (v + BigInt(bias[c]!) < m ? v + BigInt(bias[c]!) : m),
+    lo[0]! + BigInt(bias[0]!),
+  );
+  const max = hi.reduce(
+    (m, v, c) => (v + BigInt(bias[c]!) > m ? v + BigInt(bias[c]!) : m),
+    hi[0]! + BigInt(bias[0]!),
+  );
+  const type = smallestTypeFor(min, max);
+  if (type.bits > MVAU_MAX_INPUT_BITS) {
+    throw new OnnxError(
+      `${nodeLabel(node)}: its output feeds the next layer without a quantizer and spans ${min}..${max} ` +
+        `(${dataTypeName(type)}), wider than the ${MVAU_MAX_INPUT_BITS} bits a layer input can have; add a quantizer (or narrow a fixed-point input: --input-fixed-point)`,
+    );
+  }
+  return {
+    layer: finish({ kind: "none", bias: compactInt(bias), scale: [step] }),
+    outMap: { step: [step], offset: [0], min: Number(min), max: Number(max), bipolar: false },
+    host: { scale: [step], offset: [0], from: "none" },
+    argmaxExact: true,
   };
 }
 

@@ -11,7 +11,7 @@ import type { HostSpec } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { readOnnx } from "../../src/onnx/read.js";
 import { rng } from "../onnx/helpers/build.js";
-import { buildRecipe, type GraphRecipe } from "../onnx/helpers/random-graph.js";
+import { buildRecipe, type GraphRecipe, type LayerRecipe } from "../onnx/helpers/random-graph.js";
 
 const dir = new URL("../fixtures/onnx/", import.meta.url).pathname;
 
@@ -102,41 +102,52 @@ describe("exporter patterns in Verilator against the ONNX executor", () => {
     );
   });
 
+  const noHead = { mul: false, add: false, clip: false };
+  const layer = (out: number, o: Partial<LayerRecipe>): LayerRecipe => ({
+    out,
+    gemm: false,
+    bias: true,
+    perChannel: false,
+    bn: "none",
+    act: "quant",
+    ...o,
+  });
   const recipes: [string, GraphRecipe][] = [
     [
       "generated: MultiThreshold input, BN on [N,C,1] then MultiThreshold, Gemm per channel, TopK (opset 11)",
       {
-        opset: 11,
-        symbolicBatch: true,
-        inShape: [2, 4],
-        flatten: "view",
-        head: { mul: true, add: false, clip: false },
+        ...{ opset: 11, symbolicBatch: true, inShape: [2, 4], flatten: "view", seed: 4242 },
+        head: { ...noHead, mul: true },
         inQuant: "multithreshold",
-        layers: [
-          { out: 5, gemm: true, bias: true, perChannel: true, bn: "nc1", act: "multithreshold" },
-          { out: 3, gemm: false, bias: true, perChannel: false, bn: "none", act: "quant" },
-        ],
+        layers: [layer(5, { gemm: true, perChannel: true, bn: "nc1", act: "multithreshold" }), layer(3, {})],
         last: "affine",
         tail: "TopK",
-        seed: 4242,
       },
     ],
     [
       "generated: fixed-point input, Flatten, BN then Relu+Quant, quantized last layer, LogSoftmax (opset 17)",
       {
-        opset: 17,
-        symbolicBatch: false,
-        inShape: [1, 4],
-        flatten: "flatten",
-        head: { mul: false, add: false, clip: false },
+        ...{ opset: 17, symbolicBatch: false, inShape: [1, 4], flatten: "flatten", seed: 777 },
+        head: noHead,
         inQuant: "none",
-        layers: [
-          { out: 4, gemm: false, bias: true, perChannel: true, bn: "nc", act: "quant" },
-          { out: 3, gemm: true, bias: false, perChannel: false, bn: "none", act: "quant" },
-        ],
+        layers: [layer(4, { perChannel: true, bn: "nc" }), layer(3, { gemm: true, bias: false })],
         last: "quant",
         tail: "LogSoftmax",
-        seed: 777,
+      },
+    ],
+    [
+      "generated: QKeras-style Dense → Dense with no quantizer between (exact acc + bias passed on)",
+      {
+        ...{ opset: 13, symbolicBatch: true, inShape: [1, 6], flatten: "reshape", seed: 99 },
+        head: noHead,
+        inQuant: "quant",
+        layers: [
+          layer(5, { act: "none" }),
+          layer(4, { gemm: true, act: "none" }),
+          layer(3, { perChannel: true }),
+        ],
+        last: "affine",
+        tail: "Softmax",
       },
     ],
   ];

@@ -165,4 +165,64 @@ describe("unsupported graphs are refused with the node, op and reason", () => {
       /node "mvau" \(MVAU_hls\): attribute MW = 4, but the weights are \[3,2\]/,
     );
   });
+
+  describe("a linear layer feeding the next without a quantizer", () => {
+    const twoLayers = (o: { scale: number[]; bias: number; inputBits?: number }) =>
+      buildModel({
+        nodes: [
+          {
+            op: "Quant",
+            domain: "qonnx.custom_op.general",
+            inputs: ["x", "s_in", "z", "b_in"],
+            output: "xq",
+            attrs: { signed: 1, narrow: 0, rounding_mode: "ROUND" },
+          },
+          {
+            op: "Quant",
+            domain: "qonnx.custom_op.general",
+            inputs: ["w1", "s_w", "z", "b_w"],
+            output: "w1q",
+            attrs: { signed: 1, narrow: 0, rounding_mode: "ROUND" },
+          },
+          { op: "MatMul", inputs: ["xq", "w1q"], output: "h0", name: "dense1" },
+          { op: "Add", inputs: ["h0", "bias"], output: "h" },
+          { op: "MatMul", inputs: ["h", "w2"], output: "y", name: "dense2" },
+        ],
+        inits: {
+          s_in: { dims: [], data: [0.5] },
+          z: { dims: [], data: [0] },
+          b_in: { dims: [], data: [o.inputBits ?? 4] },
+          w1: { dims: [2, 2], data: [1, -1, 1, 1].map((v, i) => v * o.scale[i % o.scale.length]!) },
+          s_w: { dims: o.scale.length > 1 ? [1, 2] : [], data: o.scale },
+          b_w: { dims: [], data: [4] },
+          bias: { dims: [2], data: [o.bias, 0] },
+          w2: { dims: [2, 1], data: [1, 2] },
+        },
+        input: { name: "x", dims: [1, 2] },
+        output: { name: "y", dims: [1, 1] },
+      });
+
+    it("is imported as the exact integer acc + bias (the datatype its range needs)", () => {
+      const { model } = importOnnx(twoLayers({ scale: [0.25], bias: 0.375 }));
+      expect(model.layers[0]!.activation).toMatchObject({ kind: "none", bias: [3, 0] });
+    });
+
+    it("is refused when its scale differs between channels", () => {
+      expect(() => importOnnx(twoLayers({ scale: [0.25, 0.5], bias: 0 }))).toThrow(
+        /node "dense1" \(MatMul\): its output feeds the next layer without a quantizer, so it must lie on one integer grid/,
+      );
+    });
+
+    it("is refused when the bias is off the accumulator grid", () => {
+      expect(() => importOnnx(twoLayers({ scale: [0.25], bias: 0.3 }))).toThrow(
+        /node "dense1" \(MatMul\): .*the bias of channel 0 \(0\.3\d*\) is not a whole number of accumulator steps \(0\.125\)/,
+      );
+    });
+
+    it("is refused when its range is wider than a layer input", () => {
+      expect(() => importOnnx(twoLayers({ scale: [0.25], bias: 0, inputBits: 16 }))).toThrow(
+        /node "dense1" \(MatMul\): .*spans -\d+\.\.\d+ \(INT\d+\), wider than the 16 bits a layer input can have/,
+      );
+    });
+  });
 });

@@ -18,7 +18,8 @@ export interface LayerRecipe {
   bias: boolean;
   perChannel: boolean;
   bn: "none" | "nc" | "nc1";
-  act: "quant" | "multithreshold";
+  /** "none": no quantizer before the next layer (the exact acc + bias is passed on). */
+  act: "quant" | "multithreshold" | "none";
 }
 
 export interface GraphRecipe {
@@ -40,7 +41,7 @@ const layerArb: fc.Arbitrary<LayerRecipe> = fc.record({
   bias: fc.boolean(),
   perChannel: fc.boolean(),
   bn: fc.constantFrom("none", "nc", "nc1"),
-  act: fc.constantFrom("quant", "multithreshold"),
+  act: fc.constantFrom("quant", "multithreshold", "none"),
 });
 
 export const graphRecipe: fc.Arbitrary<GraphRecipe> = fc.record({
@@ -117,8 +118,18 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
     );
 
   let width = I;
-  g.layers.forEach((l, i) => {
+  // Step of the values entering the next layer (the grid its accumulator lives on).
+  let inStep = g.inQuant === "quant" ? 0.125 : g.inQuant === "multithreshold" ? 1 : 2 ** -10;
+  g.layers.forEach((spec, i) => {
     const last = i === g.layers.length - 1;
+    // Without a quantizer the next layer needs one integer grid: one scale, no batch-norm.
+    // A 16-bit fixed-point input makes any unquantized hidden value wider than a layer input.
+    const l =
+      spec.act === "none" && !last
+        ? g.inQuant === "none"
+          ? { ...spec, act: "quant" as const }
+          : { ...spec, perChannel: false, bn: "none" as const }
+        : spec;
     const O = l.out;
     const scales = Array.from({ length: O }, (_, c) => (l.perChannel ? 2 ** -(c % 3) : 0.25));
     const codes = Array.from({ length: width * O }, () => Math.floor(r() * 7) - 3);
@@ -132,7 +143,9 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
       data: l.perChannel ? scales : [0.25],
     });
     const wq = quant(w, s, 3, 1, 1);
-    const bias = Array.from({ length: O }, () => (Math.floor(r() * 9) - 4) / 8);
+    // An unquantized hidden output needs a bias on its accumulator grid (inStep · 0.25).
+    const biasStep = l.act === "none" && !last ? inStep * 0.25 : 1 / 8;
+    const bias = Array.from({ length: O }, () => (Math.floor(r() * 9) - 4) * biasStep);
     if (l.gemm) x = add("Gemm", l.bias ? [x, wq, init({ dims: [O], data: bias })] : [x, wq], { transB: 1 });
     else {
       x = add("MatMul", [x, wq]);
@@ -156,6 +169,8 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
     }
     if (last && g.last === "affine") {
       x = add("Mul", [x, init({ dims: [O], data: scales.map((v) => v * 0.75) })]);
+    } else if (l.act === "none") {
+      // passed on unquantized
     } else if (l.act === "quant") {
       x = quant(add("Relu", [x]), scalar(0.25), 2 + (i % 2), 0);
     } else {
@@ -165,6 +180,7 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
       x = add("MultiThreshold", [x, init({ dims: [O, 3], data: t.flat() })], { out_dtype: "UINT2" }, FINN);
     }
     width = O;
+    inStep = l.act === "none" ? inStep * 0.25 : l.act === "quant" ? 0.25 : 1;
   });
 
   let outDims: (number | string)[] = [g.symbolicBatch ? "batch" : 1, width];
