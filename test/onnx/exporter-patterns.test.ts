@@ -98,18 +98,19 @@ describe("exporter patterns built as the exporters write them", () => {
   it("Brevitas: bipolar input mapped by Add/Div on the host, then Quant; BipolarQuant weights", () => {
     const r = rng(2);
     const Q = "onnx.brevitas";
+    const quant2 = (name: string, input: string, scale: string, output: string): NodeSpec => ({
+      op: "Quant",
+      name,
+      domain: Q,
+      inputs: [input, scale, "zero", "bits2"],
+      output,
+      attrs: { signed: 0, narrow: 0, rounding_mode: "ROUND" },
+    });
     const bytes = buildModel({
       nodes: [
         { op: "Add", name: "/Add", inputs: ["inp.1", "one"], output: "/Add_output_0" },
         { op: "Div", name: "/Div", inputs: ["/Add_output_0", "two"], output: "/Div_output_0" },
-        {
-          op: "Quant",
-          name: "/input_quant/Quant",
-          domain: Q,
-          inputs: ["/Div_output_0", "s_in", "zero", "bits2"],
-          output: "xq",
-          attrs: { signed: 0, narrow: 0, rounding_mode: "ROUND" },
-        },
+        quant2("/input_quant/Quant", "/Div_output_0", "s_in", "xq"),
         {
           op: "BipolarQuant",
           name: "/fc/weight_quant/BipolarQuant",
@@ -119,14 +120,7 @@ describe("exporter patterns built as the exporters write them", () => {
         },
         { op: "Gemm", name: "/fc/Gemm", inputs: ["xq", "wq"], output: "g", attrs: { transB: 1 } },
         { op: "Relu", name: "/act/Relu", inputs: ["g"], output: "gr" },
-        {
-          op: "Quant",
-          name: "/act/Quant",
-          domain: Q,
-          inputs: ["gr", "s_act", "zero", "bits2"],
-          output: "a",
-          attrs: { signed: 0, narrow: 0, rounding_mode: "ROUND" },
-        },
+        quant2("/act/Quant", "gr", "s_act", "a"),
         { op: "Gemm", name: "/out/Gemm", inputs: ["a", "wq2", "bias2"], output: "y", attrs: { transB: 1 } },
       ],
       inits: {
