@@ -9,11 +9,11 @@ import { allows, type DataType, dataTypeName, parseDataType, smallestTypeFor } f
 import { type DenseLayer, type Model, modelSchema } from "../nn/model-format.js";
 import { fitThresholds } from "../nn/monotone-thresholds.js";
 import { attrInt, attrString } from "./attributes.js";
-import { graphPath, type Segment } from "./chain.js";
+import { type GraphPath, graphPath, type Segment } from "./chain.js";
 import { OnnxError } from "./errors.js";
 import { inputShape } from "./executor.js";
 import { annotatedDatatype, nodeLabel, type OnnxGraph, type OnnxNode } from "./graph.js";
-import { type CodeMap, codeOf, normalizeGrid } from "./grid.js";
+import { type CodeMap, codeOf, normalizeGrid, QUANTIZER_OPS } from "./grid.js";
 import { type HostInput, type HostOutput, type HostSpec, hostStep } from "./host.js";
 import { canonicalOp } from "./op-names.js";
 import { mvauIsPopcount } from "./ops.js";
@@ -48,7 +48,7 @@ export function importOnnx(source: string | Uint8Array, opts: ImportOptions = {}
 }
 
 function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportResult {
-  const path = graphPath(graph);
+  const path = hostClampTail(graphPath(graph));
   const info = { consts: path.consts, producers: path.producers };
   const weights = path.layers.map((s) => linearWeights(graph, s.linear.node, info));
   const wantsBinary = (i: number) => {
@@ -75,7 +75,8 @@ function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportRe
     if (r.outMap) inMap = r.outMap;
     if (last) {
       hostOut = r.host;
-      argmax = r.argmaxExact;
+      // A clamp on the host ties the clamped classes: the hardware arg-max would break the tie.
+      argmax = r.argmaxExact && !path.tail.some((p) => CLAMP_OPS.has(canonicalOp(p.node.opType)!));
     }
   });
   const shape = inputShape(graph);
@@ -111,6 +112,21 @@ function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportRe
     meta: { importer: "loom onnx import", source: where, producer: graph.producer, onnxHost: host },
   });
   return { model, host };
+}
+
+const CLAMP_OPS = new Set(["Relu", "Clip"]);
+
+/**
+ * A last layer with no quantizer that ends in Relu or Clip (a regression head, or QKeras Dense →
+ * ReLU as the output): the clamp and everything after it run on the host, after the affine scale.
+ */
+function hostClampTail(path: GraphPath): GraphPath {
+  const last = path.layers[path.layers.length - 1]!;
+  const ops = last.chain.map((p) => canonicalOp(p.node.opType)!);
+  const at = ops.findIndex((op) => CLAMP_OPS.has(op));
+  if (at < 0 || ops.some((op) => QUANTIZER_OPS.has(op))) return path;
+  const layers = [...path.layers.slice(0, -1), { ...last, chain: last.chain.slice(0, at) }];
+  return { ...path, layers, tail: [...last.chain.slice(at), ...path.tail] };
 }
 
 /** The host side of the input: float ops before the first layer, then value → code. */

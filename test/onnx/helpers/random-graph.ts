@@ -31,6 +31,8 @@ export interface GraphRecipe {
   inQuant: "quant" | "multithreshold" | "none";
   layers: LayerRecipe[];
   last: "affine" | "quant";
+  /** An affine last layer ending in Relu (runs on the host). */
+  outRelu?: boolean;
   tail: "none" | "Softmax" | "LogSoftmax" | "TopK" | "ArgMax";
   seed: number;
 }
@@ -53,6 +55,7 @@ export const graphRecipe: fc.Arbitrary<GraphRecipe> = fc.record({
   inQuant: fc.constantFrom("quant", "multithreshold", "none"),
   layers: fc.array(layerArb, { minLength: 1, maxLength: 3 }),
   last: fc.constantFrom("affine", "quant"),
+  outRelu: fc.boolean(),
   tail: fc.constantFrom("none", "Softmax", "LogSoftmax", "TopK", "ArgMax"),
   seed: fc.integer({ min: 1, max: 1e6 }),
 }) as fc.Arbitrary<GraphRecipe>;
@@ -169,6 +172,7 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
     }
     if (last && g.last === "affine") {
       x = add("Mul", [x, init({ dims: [O], data: scales.map((v) => v * 0.75) })]);
+      if (g.outRelu) x = add("Relu", [x]);
     } else if (l.act === "none") {
       // passed on unquantized
     } else if (l.act === "quant") {
