@@ -140,8 +140,8 @@ export function affineOfSteps(steps: Step[], C: number): { a: number[]; b: numbe
       a = a.map((v, c) => (v / sd[c]!) * g![c]!);
     } else {
       throw new OnnxError(
-        `${nodeLabel(s.node)}: the output layer ends in ${s.node.opType} without a quantizer; Loom's last layer ` +
-          "must end in a quantizer (Quant, BipolarQuant, MultiThreshold, ...) or be affine (Add/Sub/Mul/Div/BatchNormalization)",
+        `${nodeLabel(s.node)}: ${s.node.opType} with no quantizer after it is only supported at the end of the last layer ` +
+          "(on the host); between layers end the layer in a quantizer (Quant, BipolarQuant, MultiThreshold, ...) or keep it affine (Add/Sub/Mul/Div/BatchNormalization)",
       );
     }
   }

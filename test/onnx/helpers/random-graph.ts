@@ -4,7 +4,7 @@
 // input quantizer; MatMul or Gemm with per-tensor or per-channel weight scales; BatchNorm on
 // [N,C] or on [N,C,1] between Unsqueeze and Squeeze; Relu+Quant or FINN-style MultiThreshold on
 // float values; an affine or quantized last layer with Softmax/LogSoftmax/TopK/ArgMax or no tail;
-// opsets 9–17 with the attribute-or-input forms of each. Scales are powers of two and inputs lie
+// opsets 9–19 with the attribute-or-input forms of each. Scales are powers of two and inputs lie
 // on a power-of-two grid, so float32 and exact arithmetic agree (no boundary inputs).
 import fc from "fast-check";
 import { type Attr, buildModel, type InitSpec, type NodeSpec, rng } from "./build.js";
@@ -23,7 +23,7 @@ export interface LayerRecipe {
 }
 
 export interface GraphRecipe {
-  opset: 9 | 11 | 13 | 17;
+  opset: 9 | 11 | 13 | 17 | 19;
   symbolicBatch: boolean;
   inShape: [number, number];
   flatten: "view" | "reshape" | "flatten";
@@ -47,7 +47,7 @@ const layerArb: fc.Arbitrary<LayerRecipe> = fc.record({
 });
 
 export const graphRecipe: fc.Arbitrary<GraphRecipe> = fc.record({
-  opset: fc.constantFrom(9, 11, 13, 17),
+  opset: fc.constantFrom(9, 11, 13, 17, 19),
   symbolicBatch: fc.boolean(),
   inShape: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 2, max: 4 })),
   flatten: fc.constantFrom("view", "reshape", "flatten"),
