@@ -64,6 +64,10 @@ export function register(program: Command): void {
     .option("--folding <file>", "folding file")
     .option("--out <file>", "write the result JSON here instead of stdout")
     .option(...FIXED_POINT_OPTION)
+    .option(
+      "--round",
+      "ONNX graph without its own input quantizer: round inputs onto its fixed-point grid (half to even, saturating) instead of refusing off-grid values",
+    )
     .action(
       (opts: {
         model: string;
@@ -73,6 +77,7 @@ export function register(program: Command): void {
         folding?: string;
         out?: string;
         inputFixedPoint: string;
+        round?: boolean;
       }) =>
         runCommand(async () => {
           if (!["golden", "verilator", "icarus"].includes(opts.engine)) {
@@ -95,13 +100,14 @@ export function register(program: Command): void {
           if (source.host) {
             // An ONNX graph: float inputs in, the graph's own float outputs out.
             const inputs = readFloatInputs(opts.inputs);
-            const r = await simulateOnnx(compiled, source.host, inputs, engine);
+            const r = await simulateOnnx(compiled, source.host, inputs, engine, { round: opts.round });
             result = {
               outputs: r.outputs,
               predictions: r.predictions,
               cycles_per_inference: r.cyclesPerInference,
             };
           } else {
+            if (opts.round) throw new UserError("--round applies to ONNX models (their float inputs) only");
             const inputs = readInputs(opts.inputs);
             const expected = compiled.plan.inputLength;
             inputs.forEach((x, i) => {

@@ -1,8 +1,81 @@
 // Host side of the accelerator's streams: input vectors packed into s_axis beats, and output
 // beats unpacked into class indices and scores. Element i of a beat sits at bits
-// [(i+1)·W−1 : i·W], as FINN packs them.
-import { type DataType, decode, encode } from "../nn/datatypes.js";
+// [(i+1)·W−1 : i·W], as FINN packs them. `hostInterface` is the one description of the
+// accelerator's input and output format that host drivers are written from.
+
+import { argmaxIndexWidth } from "../lib/labelselect/argmax.js";
+import { type DataType, dataTypeName, decode, encode } from "../nn/datatypes.js";
+import type { HostInput, HostOutput, HostSpec } from "../onnx/host.js";
+import { acceleratorIo } from "./accelerator.js";
 import type { AcceleratorPlan } from "./plan.js";
+
+/** One AXI4-Stream of the accelerator: what a beat carries and how a vector is cut into beats. */
+export interface StreamFormat {
+  /** Top-level port. */
+  port: "s_axis" | "m_axis" | "m_axis_scores";
+  /** Element datatype (Loom/FINN name: INT8, UINT4, BIPOLAR = bit 1 for +1, 0 for −1, ...). */
+  datatype: string;
+  /** Elements per inference. */
+  length: number;
+  /** Elements per beat; element i of a beat sits at bits [(i+1)·W−1 : i·W]. */
+  elementsPerBeat: number;
+  /** tdata width in bits (elementsPerBeat · W, padded to whole bytes). */
+  tdataBits: number;
+}
+
+/**
+ * Everything a host driver needs around a compiled accelerator, as plain JSON: the stream
+ * formats and, for imported ONNX graphs, the float work the host does before and after them
+ * (src/onnx/host.ts: the head's float ops and input quantizer; the output scale and tail).
+ */
+export interface HostInterface {
+  input: StreamFormat & {
+    /** ONNX graphs: float input → the integer codes streamed in (run `steps`, then code = (v − offset)/step). */
+    quantizer?: HostInput;
+  };
+  /** The class index stream (when the accelerator computes the arg-max) or the score stream. */
+  output: StreamFormat & { kind: "class-index" | "scores" };
+  /** The raw score stream next to the class index, when built with scores. */
+  scores?: StreamFormat;
+  /** ONNX graphs: scores (or codes) → what the graph returns (scale, offset, then the tail ops). */
+  dequantizer?: HostOutput;
+}
+
+export function hostInterface(plan: AcceleratorPlan, host?: HostSpec): HostInterface {
+  const io = acceleratorIo(plan);
+  const last = plan.layers[plan.layers.length - 1]!;
+  const scoreStream = (port: StreamFormat["port"], tdataBits: number): StreamFormat => ({
+    port,
+    datatype: dataTypeName(last.shape.outType),
+    length: last.mvau.mh,
+    elementsPerBeat: last.folding.pe,
+    tdataBits,
+  });
+  const input = {
+    port: "s_axis" as const,
+    datatype: dataTypeName(plan.inputType),
+    length: plan.inputLength,
+    elementsPerBeat: plan.inputPerBeat,
+    tdataBits: io.inputBits,
+    ...(host ? { quantizer: host.input } : {}),
+  };
+  const output = plan.argmax
+    ? {
+        port: "m_axis" as const,
+        kind: "class-index" as const,
+        datatype: `UINT${argmaxIndexWidth(plan.argmax)}`,
+        length: 1,
+        elementsPerBeat: 1,
+        tdataBits: io.outputBits,
+      }
+    : { ...scoreStream("m_axis", io.outputBits), kind: "scores" as const };
+  return {
+    input,
+    output,
+    ...(io.scoresBits ? { scores: scoreStream("m_axis_scores", io.scoresBits) } : {}),
+    ...(host ? { dequantizer: host.output } : {}),
+  };
+}
 
 /** Packs one input vector into beats of `perBeat` elements. */
 export function packVector(values: readonly bigint[], dt: DataType, perBeat: number): bigint[] {

@@ -2,13 +2,14 @@
 // through the host-side input quantizer, the hardware computes integer scores, and the host
 // applies the output scale, so the result is what the ONNX graph itself returns.
 import type { HostSpec } from "../onnx/host.js";
-import { hostOutputs, quantizeInput } from "../onnx/host.js";
+import { hostOutputs, hostResult, type QuantizeOptions, quantizeInput } from "../onnx/host.js";
 import type { Compiled } from "./generate.js";
 import { type Engine, type SimulationOptions, simulateAccelerator } from "./simulate.js";
 
 export interface OnnxSimulationResult {
-  /** The graph's outputs per input (float, up to float32 rounding of the final scale). */
+  /** What the graph returns per input (up to float32 rounding of the final scale). */
   outputs: number[][];
+  /** Arg-max of the scaled scores before the tail (the class a TopK/ArgMax tail returns). */
   predictions: number[];
   cyclesPerInference: number;
 }
@@ -18,14 +19,24 @@ export async function simulateOnnx(
   host: HostSpec,
   inputs: readonly (readonly number[])[],
   engine: Engine,
-  o: SimulationOptions = {},
+  o: SimulationOptions & QuantizeOptions = {},
 ): Promise<OnnxSimulationResult> {
-  const codes = inputs.map((x) => quantizeInput(host.input, x));
+  const codes = inputs.map((x, i) => {
+    try {
+      return quantizeInput(host.input, x, o);
+    } catch (err) {
+      if (err instanceof Error) err.message = `inputs[${i}]: ${err.message}`;
+      throw err;
+    }
+  });
   const r = await simulateAccelerator(compiled, codes, engine, o);
   if (!r.outputs)
     throw new Error("the accelerator was built without its raw-score output; compile with scores: true");
-  const outputs = r.outputs.map((scores) => hostOutputs(host.output, scores));
-  return { outputs, predictions: outputs.map(firstMax), cyclesPerInference: r.cyclesPerInference };
+  return {
+    outputs: r.outputs.map((scores) => hostResult(host.output, scores)),
+    predictions: r.outputs.map((scores) => firstMax(hostOutputs(host.output, scores))),
+    cyclesPerInference: r.cyclesPerInference,
+  };
 }
 
 function firstMax(xs: readonly number[]): number {

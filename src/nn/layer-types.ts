@@ -1,6 +1,7 @@
 // Which datatype flows into and out of each layer. Activations are typed by what they produce:
 // a quantizer by its bits and sign, thresholds by their declared output datatype.
 import { type DataType, parseDataType } from "./datatypes.js";
+import { layerAccumulator } from "./layer-accumulator.js";
 import type { Activation, Model, Quantizer } from "./model-format.js";
 
 /** Output datatype of a quantizer: 1-bit signed is BIPOLAR (QONNX), 1-bit unsigned is BINARY. */
@@ -37,10 +38,11 @@ export function layerInputDatatypes(model: Model): DataType[] {
   const types: DataType[] = [parseDataType(model.input.datatype)];
   for (let i = 1; i < model.layers.length; i++) {
     const prev = model.layers[i - 1]!;
-    const out = activationOutputDatatype(prev.activation);
-    // The loader only allows "none" on the last layer, so this is a programming error.
-    if (!out) throw new Error(`layer ${prev.name}: "none" activation feeds another layer`);
-    types.push(out);
+    // "none" between layers (FINN's noActivation MVAU, QKeras Dense → Dense): the exact
+    // acc + bias is passed on, typed by the range it takes.
+    types.push(
+      activationOutputDatatype(prev.activation) ?? layerAccumulator(model, i - 1, types[i - 1]).type,
+    );
   }
   return types;
 }

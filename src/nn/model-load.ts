@@ -143,8 +143,12 @@ function checkActivation(layer: DenseLayer, at: string, isLast: boolean, fail: F
   const ap = `${at}.activation`;
   switch (act.kind) {
     case "none":
-      if (!isLast)
-        fail(`${ap}.kind`, `"none" is only allowed on the last layer (use "float" or "thresholds")`);
+      // Between layers the exact acc + bias goes on; XNOR layers compute a popcount instead.
+      if (!isLast && layer.weightDatatype === "BIPOLAR")
+        fail(
+          `${ap}.kind`,
+          `"none" on a BIPOLAR-weight layer is only allowed on the last layer (use "thresholds")`,
+        );
       checkPerChannel(act.bias, `${ap}.bias`, C, fail);
       checkPerChannel(act.scale, `${ap}.scale`, C, fail);
       return;

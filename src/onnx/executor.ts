@@ -3,8 +3,9 @@
 // except those op functions.
 import { OnnxError } from "./errors.js";
 import { nodeLabel, type OnnxGraph, type OnnxNode } from "./graph.js";
-import { runNode } from "./ops.js";
-import { fromOnnx, size, type Tensor } from "./tensor.js";
+import { canonicalOp } from "./op-names.js";
+import { runNodeOutputs } from "./ops.js";
+import { fromOnnx, inFloat64, size, type Tensor } from "./tensor.js";
 
 /** Nodes in an order where every input is computed first (files are usually sorted already). */
 export function topoSort(graph: OnnxGraph): OnnxNode[] {
@@ -22,8 +23,8 @@ export function topoSort(graph: OnnxGraph): OnnxNode[] {
   return order;
 }
 
-/** Runs the graph on named inputs; returns every graph output. */
-export function executeOnnx(graph: OnnxGraph, feeds: Record<string, Tensor>): Record<string, Tensor> {
+/** Runs the graph on named inputs; returns every tensor's value (initializers included). */
+export function executeAll(graph: OnnxGraph, feeds: Record<string, Tensor>): Map<string, Tensor> {
   const values = new Map<string, Tensor>();
   for (const [name, t] of graph.initializers) values.set(name, fromOnnx(t));
   for (const input of graph.inputs) {
@@ -33,18 +34,84 @@ export function executeOnnx(graph: OnnxGraph, feeds: Record<string, Tensor>): Re
   }
   for (const node of topoSort(graph)) {
     const ins = node.inputs.map((name) => (name === "" ? undefined : values.get(name)));
-    values.set(node.outputs[0]!, runNode(node, ins));
+    const outs = runNodeOutputs(node, ins);
+    node.outputs.forEach((name, i) => {
+      if (name !== "" && outs[i]) values.set(name, outs[i]);
+    });
   }
+  return values;
+}
+
+/** Runs the graph on named inputs; returns every graph output. */
+export function executeOnnx(graph: OnnxGraph, feeds: Record<string, Tensor>): Record<string, Tensor> {
+  const values = executeAll(graph, feeds);
   const out: Record<string, Tensor> = {};
   for (const o of graph.outputs) out[o.name] = values.get(o.name)!;
   return out;
 }
 
-/** Declared shape of the single graph input, with symbolic or missing batch dims taken as 1. */
+/**
+ * Declared shape of the single graph input. Axis 0 may be symbolic (`dim_param`, or 0/absent):
+ * the batch, taken as 1. A symbolic dimension anywhere else is an error naming it.
+ */
 export function inputShape(graph: OnnxGraph): number[] {
   const input = graph.inputs[0];
   if (!input?.shape) throw new OnnxError("the graph input has no declared shape");
-  return input.shape.map((d) => (typeof d === "number" && d > 0 ? d : 1));
+  return input.shape.map((d, i) => {
+    if (typeof d === "number" && d > 0) return d;
+    if (i === 0) return 1;
+    const what = typeof d === "string" ? `symbolic ("${d}")` : `${d}`;
+    throw new OnnxError(
+      `graph input "${input.name}": dimension ${i} is ${what}; only the batch dimension (axis 0) may be symbolic`,
+    );
+  });
+}
+
+/** Refuses NaN and ±∞: no quantizer defines a code for them. */
+export function checkFinite(input: ArrayLike<number>): void {
+  for (let i = 0; i < input.length; i++) {
+    if (!Number.isFinite(input[i]!))
+      throw new OnnxError(`input element ${i} is ${input[i]}; inputs must be finite numbers`);
+  }
+}
+
+/** Ops whose outputs are decisions (a code or an index) that float32 rounding can flip. */
+const DECISION_OPS = new Set([
+  "Quant",
+  "BipolarQuant",
+  "Trunc",
+  "MultiThreshold",
+  "Thresholding",
+  "MVAU",
+  "Sign",
+  "TopK",
+  "ArgMax",
+]);
+
+/**
+ * How many quantizer decisions (elements of Quant, MultiThreshold, TopK, ... outputs) change when
+ * the graph runs in float64 instead of float32 on this input: 0 means the input lies clear of
+ * every decision boundary, so exact integer hardware and the float32 graph must agree on it.
+ */
+export function boundaryDecisions(graph: OnnxGraph, input: ArrayLike<number>): number {
+  const dims = inputShape(graph);
+  checkFinite(input);
+  const feed = () => ({ [graph.inputs[0]!.name]: { dims, data: Float64Array.from(input, Math.fround) } });
+  const narrow = executeAll(graph, feed());
+  const wide = inFloat64(() => executeAll(graph, feed()));
+  let flips = 0;
+  for (const node of graph.nodes) {
+    if (!DECISION_OPS.has(canonicalOp(node.opType) ?? "")) continue;
+    for (const name of node.outputs) {
+      const a = narrow.get(name)?.data;
+      const b = wide.get(name)?.data;
+      if (!a || !b) continue;
+      for (let i = 0; i < a.length; i++) {
+        if (Math.abs(a[i]! - b[i]!) > 1e-5 * Math.max(1, Math.abs(a[i]!), Math.abs(b[i]!))) flips++;
+      }
+    }
+  }
+  return flips;
 }
 
 /**
@@ -61,6 +128,7 @@ export function runOnnx(graph: OnnxGraph, input: ArrayLike<number>): Float64Arra
   if (input.length !== size(dims)) {
     throw new OnnxError(`input has ${input.length} values, the graph input [${dims}] needs ${size(dims)}`);
   }
+  checkFinite(input);
   const t: Tensor = { dims, data: Float64Array.from(input, Math.fround) };
   const out = executeOnnx(graph, { [graph.inputs[0]!.name]: t });
   return out[graph.outputs[0]!.name]!.data;

@@ -24,6 +24,8 @@ export interface OnnxNode {
   inputs: string[];
   outputs: string[];
   attributes: Record<string, AttrValue>;
+  /** The file's ai.onnx opset (for ops whose defaults changed between opsets, e.g. Softmax's axis). */
+  opset?: number;
 }
 
 export interface ValueInfo {

@@ -162,13 +162,16 @@ export function normalizeGrid(g: Grid, preferBipolar: boolean): CodeMap {
   };
 }
 
-/** The integer code of a value on the map's grid for channel c (NaN when off the grid). */
+/**
+ * The integer code of a value on the map's grid for channel c (NaN when off the grid). The
+ * tolerance is relative to the code: a float32 value q·s divided by s is q within a few ulps.
+ */
 export function codeOf(map: CodeMap, value: number, c: number, tolerance = 1e-6): number {
   const step = map.step[map.step.length === 1 ? 0 : c]!;
   const offset = map.offset[map.offset.length === 1 ? 0 : c]!;
   const q = (value - offset) / step;
   const r = Math.round(q);
-  return Math.abs(q - r) <= tolerance ? r : Number.NaN;
+  return Math.abs(q - r) <= tolerance * Math.max(1, Math.abs(r)) ? r : Number.NaN;
 }
 
 export function uniform(values: number[]): boolean {

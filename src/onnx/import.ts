@@ -3,15 +3,17 @@
 // executor's float32 op functions at chosen accumulator values and turned into thresholds by
 // fitThresholds, so the integer model reproduces the chain on every accumulator in range.
 // Float work before the first layer and the final output scale stay on the host (host.ts).
+
+import { MAX_BITS as MVAU_MAX_INPUT_BITS } from "../lib/mvau/params.js";
 import { allows, type DataType, dataTypeName, parseDataType, smallestTypeFor } from "../nn/datatypes.js";
 import { type DenseLayer, type Model, modelSchema } from "../nn/model-format.js";
 import { fitThresholds } from "../nn/monotone-thresholds.js";
 import { attrInt, attrString } from "./attributes.js";
-import { graphPath, type Segment } from "./chain.js";
+import { type GraphPath, graphPath, type Segment } from "./chain.js";
 import { OnnxError } from "./errors.js";
 import { inputShape } from "./executor.js";
 import { annotatedDatatype, nodeLabel, type OnnxGraph, type OnnxNode } from "./graph.js";
-import { type CodeMap, codeOf, normalizeGrid } from "./grid.js";
+import { type CodeMap, codeOf, normalizeGrid, QUANTIZER_OPS } from "./grid.js";
 import { type HostInput, type HostOutput, type HostSpec, hostStep } from "./host.js";
 import { canonicalOp } from "./op-names.js";
 import { mvauIsPopcount } from "./ops.js";
@@ -46,7 +48,7 @@ export function importOnnx(source: string | Uint8Array, opts: ImportOptions = {}
 }
 
 function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportResult {
-  const path = graphPath(graph);
+  const path = hostClampTail(graphPath(graph));
   const info = { consts: path.consts, producers: path.producers };
   const weights = path.layers.map((s) => linearWeights(graph, s.linear.node, info));
   const wantsBinary = (i: number) => {
@@ -64,7 +66,7 @@ function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportRe
   );
   let inMap: CodeMap = hostIn;
   const layers: DenseLayer[] = [];
-  let hostOut: HostOutput | undefined;
+  let hostOut: Omit<HostOutput, "tail"> | undefined;
   let argmax = true;
   path.layers.forEach((seg, i) => {
     const last = i === path.layers.length - 1;
@@ -73,7 +75,8 @@ function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportRe
     if (r.outMap) inMap = r.outMap;
     if (last) {
       hostOut = r.host;
-      argmax = r.argmaxExact;
+      // A clamp on the host ties the clamped classes: the hardware arg-max would break the tie.
+      argmax = r.argmaxExact && !path.tail.some((p) => CLAMP_OPS.has(canonicalOp(p.node.opType)!));
     }
   });
   const shape = inputShape(graph);
@@ -81,7 +84,7 @@ function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportRe
   const logical = shape[0] === 1 && shape.length > 1 ? shape.slice(1) : shape;
   const host: HostSpec = {
     input: hostIn,
-    output: hostOut!,
+    output: { ...hostOut!, tail: path.tail.map((p) => hostStep(p, path.consts)) },
     graphInput: graph.inputs[0]!.name,
     graphOutput: graph.outputs[0]!.name,
   };
@@ -111,6 +114,21 @@ function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportRe
   return { model, host };
 }
 
+const CLAMP_OPS = new Set(["Relu", "Clip"]);
+
+/**
+ * A last layer with no quantizer that ends in Relu or Clip (a regression head, or QKeras Dense →
+ * ReLU as the output): the clamp and everything after it run on the host, after the affine scale.
+ */
+function hostClampTail(path: GraphPath): GraphPath {
+  const last = path.layers[path.layers.length - 1]!;
+  const ops = last.chain.map((p) => canonicalOp(p.node.opType)!);
+  const at = ops.findIndex((op) => CLAMP_OPS.has(op));
+  if (at < 0 || ops.some((op) => QUANTIZER_OPS.has(op))) return path;
+  const layers = [...path.layers.slice(0, -1), { ...last, chain: last.chain.slice(0, at) }];
+  return { ...path, layers, tail: [...last.chain.slice(at), ...path.tail] };
+}
+
 /** The host side of the input: float ops before the first layer, then value → code. */
 function hostInput(
   graph: OnnxGraph,
@@ -123,7 +141,7 @@ function hostInput(
 ): HostInput {
   const steps = hostPath.map((p) => nodeStep(p, consts));
   const shape = inputShape(graph);
-  const serial = hostPath.map((p) => hostStep(p.node, p.dynamic, consts));
+  const serial = hostPath.map((p) => hostStep(p, consts));
   const grid = outputGrid(steps, mw);
   if (grid) {
     if (grid.min === undefined)
@@ -138,14 +156,8 @@ function hostInput(
       mode: "graph",
     };
   }
-  const floatStep = steps.find(
-    (s) => !["PassThrough", "Reshape", "Flatten"].includes(canonicalOp(s.node.opType)!),
-  );
-  if (floatStep) {
-    throw new OnnxError(
-      `${nodeLabel(floatStep.node)}: float ops on the input before the first layer need a quantizer after them`,
-    );
-  }
+  // No quantizer of its own: the host runs the float ops, and their result must lie on the
+  // integer or fixed-point grid the first layer takes (`loom sim --round` rounds onto it).
   const declared =
     canonicalOp(first.opType) === "MVAU"
       ? attrString(first, "inputDataType", "")
@@ -194,7 +206,7 @@ function range(dt: DataType): { min: number; max: number } {
 interface LayerResult {
   layer: DenseLayer;
   outMap?: CodeMap;
-  host: HostOutput;
+  host: Omit<HostOutput, "tail">;
   argmaxExact: boolean;
 }
 
@@ -270,13 +282,10 @@ function convertLayer(
   });
 
   if (!grid) {
-    if (!last)
-      throw new OnnxError(
-        `${nodeLabel(node)}: the layer's output is not quantized, but another layer follows`,
-      );
     const { a, b } = affineOfSteps(steps, C);
     const A = a.map((v, c) => v * S[c]!);
     const B = a.map((v, c) => v * K[c]! + b[c]!);
+    if (!last) return unquantizedHidden(node, finish, A, B, lo, hi);
     for (let c = 0; c < C; c++) {
       if (A[c]! < 0) {
         codes[c] = codes[c]!.map((x) => -x);
@@ -289,7 +298,11 @@ function convertLayer(
       return Math.abs(q - Math.round(q)) <= 1e-9 * Math.max(1, Math.abs(q)) ? Math.round(q) : 0;
     });
     const offset = B.map((v, c) => v - bias[c]! * A[c]!);
-    const host: HostOutput = { scale: compact(A), offset: compact(offset.map(tidy)), from: "none" };
+    const host: Omit<HostOutput, "tail"> = {
+      scale: compact(A),
+      offset: compact(offset.map(tidy)),
+      from: "none",
+    };
     return {
       layer: finish({ kind: "none", bias: compactInt(bias), scale: compact(A) }),
       host,
@@ -356,7 +369,7 @@ function convertLayer(
     outBias: map.bipolar ? 0 : outBias,
     thresholds: thresholds.map((row) => row.map(intValue)),
   };
-  const host: HostOutput = {
+  const host: Omit<HostOutput, "tail"> = {
     scale: compact(map.step),
     offset: compact(map.offset.map(tidy)),
     from: "thresholds",
@@ -369,20 +382,77 @@ function convertLayer(
   };
 }
 
-/** The declared weight datatype if every code fits it, else the smallest that holds them. */
+/**
+ * A layer whose output feeds the next layer with no quantizer between (QKeras Dense → Dense,
+ * FINN's noActivation MVAU): the value A·acc + B is passed on as the exact integer acc + bias,
+ * which needs one positive scale A for all channels and B a whole number of steps A.
+ */
+function unquantizedHidden(
+  node: OnnxNode,
+  finish: (activation: DenseLayer["activation"]) => DenseLayer,
+  A: number[],
+  B: number[],
+  lo: bigint[],
+  hi: bigint[],
+): LayerResult {
+  const step = A[0]!;
+  if (!(step > 0) || A.some((v) => v !== step)) {
+    throw new OnnxError(
+      `${nodeLabel(node)}: its output feeds the next layer without a quantizer, so it must lie on one integer grid, ` +
+        `but its scale per channel is ${compact(A).slice(0, 4).join(", ")} (needs one positive scale; add a quantizer)`,
+    );
+  }
+  const bias = B.map((v) => Math.round(v / step));
+  const off = B.findIndex((v, c) => Math.abs(v / step - bias[c]!) > 1e-9 * Math.max(1, Math.abs(bias[c]!)));
+  if (off >= 0) {
+    throw new OnnxError(
+      `${nodeLabel(node)}: its output feeds the next layer without a quantizer, but the bias of channel ${off} ` +
+        `(${B[off]}) is not a whole number of accumulator steps (${step}); quantize the bias or add a quantizer`,
+    );
+  }
+  const min = lo.reduce(
+    (m, v, c) => (v + BigInt(bias[c]!) < m ? v + BigInt(bias[c]!) : m),
+    lo[0]! + BigInt(bias[0]!),
+  );
+  const max = hi.reduce(
+    (m, v, c) => (v + BigInt(bias[c]!) > m ? v + BigInt(bias[c]!) : m),
+    hi[0]! + BigInt(bias[0]!),
+  );
+  const type = smallestTypeFor(min, max);
+  if (type.bits > MVAU_MAX_INPUT_BITS) {
+    throw new OnnxError(
+      `${nodeLabel(node)}: its output feeds the next layer without a quantizer and spans ${min}..${max} ` +
+        `(${dataTypeName(type)}), wider than the ${MVAU_MAX_INPUT_BITS} bits a layer input can have; add a quantizer (or narrow a fixed-point input: --input-fixed-point)`,
+    );
+  }
+  return {
+    layer: finish({ kind: "none", bias: compactInt(bias), scale: [step] }),
+    outMap: { step: [step], offset: [0], min: Number(min), max: Number(max), bipolar: false },
+    host: { scale: [step], offset: [0], from: "none" },
+    argmaxExact: true,
+  };
+}
+
+/**
+ * The declared weight datatype (quantizer, MVAU attribute or finn_datatype annotation) if every
+ * code fits it and it is no wider than the codes need; otherwise the smallest type that holds
+ * them: a declaration that disagrees with the values never sizes the hardware.
+ */
 function weightType(codes: number[][], declared: string | undefined): string {
   let lo = 0;
   let hi = 0;
   for (const row of codes) for (const v of row) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const smallest = smallestTypeFor(BigInt(lo), BigInt(hi));
   if (declared) {
     try {
       const dt = parseDataType(declared);
-      if (codes.every((row) => row.every((v) => allows(dt, v)))) return dataTypeName(dt);
+      if (dt.bits <= smallest.bits && codes.every((row) => row.every((v) => allows(dt, v))))
+        return dataTypeName(dt);
     } catch {
       // Not an integer datatype name (e.g. FLOAT32): fall through.
     }
   }
-  return dataTypeName(smallestTypeFor(BigInt(lo), BigInt(hi)));
+  return dataTypeName(smallest);
 }
 
 function intValue(v: bigint): number | string {

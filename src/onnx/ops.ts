@@ -7,10 +7,13 @@ import { attrFloat, attrInt, attrInts, attrString } from "./attributes.js";
 import { OnnxError } from "./errors.js";
 import { nodeLabel, type OnnxNode, type OnnxTensor } from "./graph.js";
 import { canonicalOp, supportedOpsText } from "./op-names.js";
+import { SHAPE_OP_FUNCTIONS } from "./ops-shape.js";
+import { TAIL_OP_FUNCTIONS } from "./ops-tail.js";
 import { bipolarElement, quantElement, roundingFunction, truncElement } from "./quant-math.js";
 import { f32, fromOnnx, map, size, strides, type Tensor, zipWith } from "./tensor.js";
 
-export type OpFn = (node: OnnxNode, inputs: (Tensor | undefined)[]) => Tensor;
+/** An op's outputs: one tensor, or several (TopK: values and indices). */
+export type OpFn = (node: OnnxNode, inputs: (Tensor | undefined)[]) => Tensor | Tensor[];
 
 function need(node: OnnxNode, inputs: (Tensor | undefined)[], i: number): Tensor {
   const t = inputs[i];
@@ -143,6 +146,18 @@ const mvau: OpFn = (node, inputs) => {
   const x = need(node, inputs, 0);
   const w = need(node, inputs, 1);
   const [MW, MH] = w.dims as [number, number];
+  if (w.dims.length !== 2 || x.dims[x.dims.length - 1] !== MW) {
+    throw new OnnxError(`${nodeLabel(node)}: input [${x.dims}] does not match weights [${w.dims}]`);
+  }
+  for (const [attr, v] of [
+    ["MW", MW],
+    ["MH", MH],
+  ] as const) {
+    if (attrInt(node, attr, v) !== v)
+      throw new OnnxError(
+        `${nodeLabel(node)}: attribute ${attr} = ${attrInt(node, attr, v)}, but the weights are [${w.dims}]`,
+      );
+  }
   const xnorMode = attrInt(node, "binaryXnorMode", 0) === 1;
   const popcount = mvauIsPopcount(node);
   // binaryXnorMode stores ±1 as 0/1 bits; the BIPOLAR×BIPOLAR form has ±1 values.
@@ -199,7 +214,7 @@ const binary =
     zipWith([need(node, inputs, 0), need(node, inputs, 1)], nodeLabel(node), (a, b) => f32(f(a, b)));
 
 /** Inference BatchNormalization on axis 1, in the order of the ONNX formula, float32 each step. */
-export const batchNorm: OpFn = (node, inputs) => {
+export const batchNorm = (node: OnnxNode, inputs: (Tensor | undefined)[]): Tensor => {
   const x = need(node, inputs, 0);
   const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => need(node, inputs, i));
   const eps = f32(attrFloat(node, "epsilon", 1e-5));
@@ -237,7 +252,7 @@ const flatten: OpFn = (node, inputs) => {
   return { dims: [outer, x.data.length / outer], data: x.data };
 };
 
-export const transpose: OpFn = (node, inputs) => {
+export const transpose = (node: OnnxNode, inputs: (Tensor | undefined)[]): Tensor => {
   const x = need(node, inputs, 0);
   const n = x.dims.length;
   const perm = attrInts(node, "perm") ?? [...Array(n).keys()].reverse();
@@ -290,6 +305,8 @@ const OPS: Record<string, OpFn> = {
   PassThrough: (node, inputs) => need(node, inputs, 0),
   MVAU: mvau,
   Thresholding: (node, inputs) => finnThresholds(node, need(node, inputs, 0), need(node, inputs, 1)),
+  ...SHAPE_OP_FUNCTIONS,
+  ...TAIL_OP_FUNCTIONS,
 };
 
 /** The implementation of a node's op; an unsupported op is an error naming the node. */
@@ -302,7 +319,13 @@ export function opFunction(node: OnnxNode): OpFn {
   return f;
 }
 
-/** Runs one node. */
+/** Runs one node; every output in the node's order. */
+export function runNodeOutputs(node: OnnxNode, inputs: (Tensor | undefined)[]): Tensor[] {
+  const out = opFunction(node)(node, inputs);
+  return Array.isArray(out) ? out : [out];
+}
+
+/** Runs one node; its first output. */
 export function runNode(node: OnnxNode, inputs: (Tensor | undefined)[]): Tensor {
-  return opFunction(node)(node, inputs);
+  return runNodeOutputs(node, inputs)[0]!;
 }

@@ -1,6 +1,7 @@
 // Scalar arithmetic of QONNX's quantizers (qonnx custom_op/general: intquant, trunc), as its
 // numpy code computes it on float32 tensors: every step rounded to float32.
 import { OnnxError } from "./errors.js";
+import { f32 } from "./tensor.js";
 
 /** numpy.round: half to even. */
 export function roundHalfEven(x: number): number {
@@ -50,7 +51,7 @@ export interface QuantParams {
  * A 1-bit signed Quant is bipolar: x/s + z ≥ 0 → +1, else −1.
  */
 export function quantElement(x: number, s: number, z: number, p: QuantParams): number {
-  let y = Math.fround(Math.fround(x / s) + z);
+  let y = f32(f32(x / s) + z);
   if (p.bits === 1 && p.signed) y = y >= 0 ? 1 : -1;
   else {
     const { min, max } = quantRange(p.bits, p.signed, p.narrow);
@@ -58,12 +59,12 @@ export function quantElement(x: number, s: number, z: number, p: QuantParams): n
     if (y < min) y = min;
     y = p.round(y);
   }
-  return Math.fround(Math.fround(y - z) * s);
+  return f32(f32(y - z) * s);
 }
 
 /** QONNX BipolarQuant on one element: +s if x ≥ 0 (0 included), else −s. */
 export function bipolarElement(x: number, s: number): number {
-  return Math.fround((x >= 0 ? 1 : -1) * s);
+  return f32((x >= 0 ? 1 : -1) * s);
 }
 
 /** QONNX Trunc (v1) on one element: drop inBits − outBits low bits of the integer x/s + z. */
@@ -75,9 +76,9 @@ export function truncElement(
   outBits: number,
   round: (x: number) => number,
 ): number {
-  let y = Math.fround(Math.fround(x / s) + z);
+  let y = f32(f32(x / s) + z);
   y = roundHalfEven(y);
-  y = Math.fround(y / 2 ** (inBits - outBits));
+  y = f32(y / 2 ** (inBits - outBits));
   y = round(y);
-  return Math.fround(Math.fround(y - z) * s);
+  return f32(f32(y - z) * s);
 }

@@ -80,6 +80,8 @@ function decodeModel(m: Msg): OnnxGraph {
     valueInfo,
     annotations,
   };
+  const onnxOpset = graph.opsets.find((o) => o.domain === "" || o.domain === "ai.onnx")?.version;
+  for (const node of nodes) node.opset = onnxOpset;
   checkConnectivity(graph);
   return graph;
 }

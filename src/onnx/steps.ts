@@ -20,7 +20,8 @@ export interface Step {
   dynamicFirst: boolean;
 }
 
-const SHAPE_OPS = new Set(["PassThrough", "Reshape", "Flatten"]);
+/** Layout-only ops: they move values without changing them. */
+export const SHAPE_OPS = new Set(["PassThrough", "Reshape", "Flatten", "Unsqueeze", "Squeeze", "Transpose"]);
 
 export function nodeStep(p: PathNode, consts: Map<string, Tensor>): Step {
   const ins = p.node.inputs.map((n) => (n === p.dynamic ? undefined : consts.get(n)));
@@ -97,7 +98,7 @@ export function outputGrid(steps: Step[], C: number): Grid | undefined {
       );
     } else if (
       s.kind === "node" &&
-      !["Add", "Sub", "Mul", "Div", "Relu", "BatchNormalization"].includes(op)
+      !["Add", "Sub", "Mul", "Div", "Relu", "Clip", "BatchNormalization"].includes(op)
     ) {
       throw new OnnxError(`${nodeLabel(s.node)}: ${s.node.opType} is not supported between layers`);
     }
@@ -139,8 +140,8 @@ export function affineOfSteps(steps: Step[], C: number): { a: number[]; b: numbe
       a = a.map((v, c) => (v / sd[c]!) * g![c]!);
     } else {
       throw new OnnxError(
-        `${nodeLabel(s.node)}: the output layer ends in ${s.node.opType} without a quantizer; Loom's last layer ` +
-          "must end in a quantizer (Quant, BipolarQuant, MultiThreshold, ...) or be affine (Add/Sub/Mul/Div/BatchNormalization)",
+        `${nodeLabel(s.node)}: ${s.node.opType} with no quantizer after it is only supported at the end of the last layer ` +
+          "(on the host); between layers end the layer in a quantizer (Quant, BipolarQuant, MultiThreshold, ...) or keep it affine (Add/Sub/Mul/Div/BatchNormalization)",
       );
     }
   }

@@ -9,7 +9,22 @@ export interface Tensor {
   data: Float64Array;
 }
 
-export const f32 = Math.fround;
+/** Rounds an op's result to float32 (identity inside inFloat64). */
+export let f32: (v: number) => number = Math.fround;
+
+/**
+ * Runs `run` with every op in float64 instead of float32. Comparing the two runs finds inputs
+ * whose quantizer decisions depend on float32 rounding (see executor.ts: boundaryDecisions).
+ */
+export function inFloat64<T>(run: () => T): T {
+  const saved = f32;
+  f32 = (v) => v;
+  try {
+    return run();
+  } finally {
+    f32 = saved;
+  }
+}
 
 export function size(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);

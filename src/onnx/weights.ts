@@ -99,8 +99,18 @@ export function linearWeights(graph: OnnxGraph, node: OnnxNode, info: ConstInfo)
   const scales: number[] = [];
   for (let h = 0; h < mh; h++) {
     const s = scale ? scale.scale.data[h]! : 1;
+    if (!(Number.isFinite(s) && s > 0)) {
+      throw new OnnxError(
+        `${nodeLabel(node)}: the weight scale of output channel ${h} is ${s} (must be a positive finite number)`,
+      );
+    }
     const row: number[] = [];
     for (let k = 0; k < mw; k++) {
+      if (!Number.isFinite(w.data[k * mh + h]!)) {
+        throw new OnnxError(
+          `${nodeLabel(node)}: weight [${k}, ${h}] is ${w.data[k * mh + h]} (weights must be finite numbers)`,
+        );
+      }
       const e = scale ? scale.scale.data[k * mh + h]! : 1;
       if (e !== s) {
         throw new OnnxError(

@@ -4,9 +4,14 @@ import { describe, expect, it } from "vitest";
 import { compileModel } from "../../src/compiler/generate.js";
 import { loadModelSource } from "../../src/compiler/model-source.js";
 import { simulateOnnx } from "../../src/compiler/onnx-sim.js";
-import { runOnnx } from "../../src/onnx/executor.js";
+import type { Model } from "../../src/nn/model-format.js";
+import { boundaryDecisions, runOnnx } from "../../src/onnx/executor.js";
+import type { OnnxGraph } from "../../src/onnx/graph.js";
+import type { HostSpec } from "../../src/onnx/host.js";
+import { importOnnx } from "../../src/onnx/import.js";
 import { readOnnx } from "../../src/onnx/read.js";
 import { rng } from "../onnx/helpers/build.js";
+import { buildRecipe, type GraphRecipe, type LayerRecipe } from "../onnx/helpers/random-graph.js";
 
 const dir = new URL("../fixtures/onnx/", import.meta.url).pathname;
 
@@ -52,6 +57,112 @@ describe("imported ONNX models in Verilator against the ONNX executor", () => {
           ).toBeLessThanOrEqual(tol);
         });
       });
+    });
+  }
+});
+
+/** Compiles, simulates in Verilator under bubbles and backpressure, compares with the executor. */
+async function cosim(model: Model, host: HostSpec, graph: OnnxGraph, inputs: number[][]) {
+  const compiled = compileModel(model, { board: "zcu104", scores: true });
+  const hw = await simulateOnnx(compiled, host, inputs, "verilator", {
+    validPattern: { probability: 0.7, seed: 5 },
+    readyPattern: { probability: 0.6, seed: 6 },
+  });
+  inputs.forEach((x, k) => {
+    const want = Array.from(runOnnx(graph, x));
+    expect(hw.outputs[k]!.length).toBe(want.length);
+    hw.outputs[k]!.forEach((v, i) => {
+      const tol = 1e-5 * Math.max(1, Math.abs(want[i]!));
+      expect(Math.abs(v - want[i]!), `input ${k} output ${i}: ${v} vs ${want[i]}`).toBeLessThanOrEqual(tol);
+    });
+  });
+}
+
+/** `count` inputs from `draw` that lie clear of every float32 decision boundary. */
+function clearInputs(graph: OnnxGraph, count: number, draw: () => number[]): number[][] {
+  const out: number[][] = [];
+  while (out.length < count) {
+    const x = draw();
+    if (boundaryDecisions(graph, x) === 0) out.push(x);
+  }
+  return out;
+}
+
+describe("exporter patterns in Verilator against the ONNX executor", () => {
+  it("torch.onnx.export: dynamic view flatten, BatchNorm1d, Softmax on the host", async () => {
+    const path = `${dir}torch_view_bn_softmax_op13.onnx`;
+    const { model, host } = importOnnx(path);
+    const graph = readOnnx(path);
+    const r = rng(21);
+    await cosim(
+      model,
+      host,
+      graph,
+      clearInputs(graph, 16, () => Array.from({ length: 16 }, () => r() * 10 - 5)),
+    );
+  });
+
+  const noHead = { mul: false, add: false, clip: false };
+  const layer = (out: number, o: Partial<LayerRecipe>): LayerRecipe => ({
+    out,
+    gemm: false,
+    bias: true,
+    perChannel: false,
+    bn: "none",
+    act: "quant",
+    ...o,
+  });
+  const recipes: [string, GraphRecipe][] = [
+    [
+      "generated: MultiThreshold input, BN on [N,C,1] then MultiThreshold, Gemm per channel, TopK (opset 11)",
+      {
+        ...{ opset: 11, symbolicBatch: true, inShape: [2, 4], flatten: "view", seed: 4242 },
+        head: { ...noHead, mul: true },
+        inQuant: "multithreshold",
+        layers: [layer(5, { gemm: true, perChannel: true, bn: "nc1", act: "multithreshold" }), layer(3, {})],
+        last: "affine",
+        tail: "TopK",
+      },
+    ],
+    [
+      "generated: fixed-point input, Flatten, BN then Relu+Quant, quantized last layer, LogSoftmax (opset 17)",
+      {
+        ...{ opset: 17, symbolicBatch: false, inShape: [1, 4], flatten: "flatten", seed: 777 },
+        head: noHead,
+        inQuant: "none",
+        layers: [layer(4, { perChannel: true, bn: "nc" }), layer(3, { gemm: true, bias: false })],
+        last: "quant",
+        tail: "LogSoftmax",
+      },
+    ],
+    [
+      "generated: QKeras-style Dense → Dense with no quantizer between (exact acc + bias passed on)",
+      {
+        ...{ opset: 13, symbolicBatch: true, inShape: [1, 6], flatten: "reshape", seed: 99 },
+        head: noHead,
+        inQuant: "quant",
+        layers: [
+          layer(5, { act: "none" }),
+          layer(4, { gemm: true, act: "none" }),
+          layer(3, { perChannel: true }),
+        ],
+        last: "affine",
+        tail: "Softmax",
+      },
+    ],
+  ];
+  for (const [name, recipe] of recipes) {
+    it(name, async () => {
+      const built = buildRecipe(recipe);
+      const { model, host } = importOnnx(built.bytes);
+      const graph = readOnnx(built.bytes);
+      const r = rng(recipe.seed);
+      await cosim(
+        model,
+        host,
+        graph,
+        clearInputs(graph, 16, () => built.input(r)),
+      );
     });
   }
 });

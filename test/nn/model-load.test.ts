@@ -129,7 +129,12 @@ describe("loadModel", () => {
     expectError(v, /variance \+ epsilon must be > 0/);
     const n = structuredClone(f);
     n.layers[0].activation = { kind: "none" };
-    expectError(n, /layers\[0\]\.activation\.kind: "none" is only allowed on the last layer/);
+    n.layers[0].weightDatatype = "BIPOLAR";
+    n.layers[0].weights = n.layers[0].weights.map((r: number[]) => r.map((v) => (v >= 0 ? 1 : -1)));
+    expectError(
+      n,
+      /layers\[0\]\.activation\.kind: "none" on a BIPOLAR-weight layer is only allowed on the last layer/,
+    );
     const b = structuredClone(f);
     b.layers[1].activation.bias = [1, 2, 3];
     expectError(b, /layers\[1\]\.activation\.bias: expected 1 value or 2 values/);

@@ -62,14 +62,15 @@ describe("readOnnx", () => {
     const reluOut = buildModel({
       nodes: [
         { op: "MatMul", inputs: ["x", "w"], output: "h", name: "mm" },
-        { op: "Relu", inputs: ["h"], output: "y", name: "r" },
+        { op: "Relu", inputs: ["h"], output: "hr", name: "r" },
+        { op: "MatMul", inputs: ["hr", "w"], output: "y", name: "mm2" },
       ],
       inits: { w: { dims: [2, 2], data: [1, 2, 3, 4] } },
       input: { name: "x", dims: [1, 2] },
       output: { name: "y", dims: [1, 2] },
     });
     expect(() => importOnnx(reluOut)).toThrow(
-      /node "r" \(Relu\): the output layer ends in Relu without a quantizer/,
+      /node "r" \(Relu\): Relu with no quantizer after it is only supported at the end of the last layer/,
     );
   });
 });

@@ -93,7 +93,8 @@ export interface MvauShape {
 
 const SUPPORTED_INPUTS = "UINT1..UINT16, INT2..INT16, BINARY or BIPOLAR";
 const SUPPORTED_WEIGHTS = "UINT1..UINT16, INT2..INT16, BINARY or BIPOLAR";
-const MAX_BITS = 16;
+/** Widest input or weight operand an MVAU takes (also the limit for values passed between layers). */
+export const MAX_BITS = 16;
 
 function fail(detail: string): never {
   throw new ElaborationError(detail);

@@ -8,6 +8,8 @@ export interface NodeSpec {
   op: string;
   inputs: string[];
   output: string;
+  /** All outputs when the node has several (TopK); `output` is then the one used. */
+  outputs?: string[];
   name?: string;
   domain?: string;
   attrs?: Record<string, Attr>;
@@ -42,24 +44,32 @@ function tensor(name: string, t: InitSpec) {
   }
 }
 
-const valueInfo = (name: string, dims: number[]) => ({
+const valueInfo = (name: string, dims: (number | string)[], elemType: number = TensorDataType.FLOAT) => ({
   name,
   type: {
-    tensor_type: { elem_type: TensorDataType.FLOAT, shape: { dim: dims.map((d) => ({ dim_value: d })) } },
+    tensor_type: {
+      elem_type: elemType,
+      shape: { dim: dims.map((d) => (typeof d === "string" ? { dim_param: d } : { dim_value: d })) },
+    },
   },
 });
 
 export function buildModel(opts: {
   nodes: NodeSpec[];
   inits: Record<string, InitSpec>;
-  input: { name: string; dims: number[] };
-  output: { name: string; dims: number[] };
+  /** Dimensions; a string is a symbolic dim_param. */
+  input: { name: string; dims: (number | string)[] };
+  output: { name: string; dims: (number | string)[]; int64?: boolean };
   annotations?: Record<string, string>;
+  /** ai.onnx opset (default 14) and other opset_import entries. */
+  opset?: number;
+  domains?: { domain: string; version: number }[];
+  producer?: string;
 }): Uint8Array {
   const msg = ModelProto.fromObject({
     ir_version: 8,
-    producer_name: "loom-test",
-    opset_import: [{ domain: "", version: 14 }],
+    producer_name: opts.producer ?? "loom-test",
+    opset_import: [{ domain: "", version: opts.opset ?? 14 }, ...(opts.domains ?? [])],
     graph: {
       name: "test",
       node: opts.nodes.map((n, i) => ({
@@ -67,12 +77,18 @@ export function buildModel(opts: {
         op_type: n.op,
         domain: n.domain ?? "",
         input: n.inputs,
-        output: [n.output],
+        output: n.outputs ?? [n.output],
         attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attribute(k, v)),
       })),
       initializer: Object.entries(opts.inits).map(([k, t]) => tensor(k, t)),
       input: [valueInfo(opts.input.name, opts.input.dims)],
-      output: [valueInfo(opts.output.name, opts.output.dims)],
+      output: [
+        valueInfo(
+          opts.output.name,
+          opts.output.dims,
+          opts.output.int64 ? TensorDataType.INT64 : TensorDataType.FLOAT,
+        ),
+      ],
       quantization_annotation: Object.entries(opts.annotations ?? {}).map(([k, v]) => ({
         tensor_name: k,
         quant_parameter_tensor_names: [{ key: "finn_datatype", value: v }],

@@ -1,0 +1,31 @@
+// Hundreds of generated graphs (helpers/random-graph.ts) through import and Loom's golden model
+// against the reference executor: every one must import, and agree on random inputs.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { importOnnx } from "../../src/onnx/import.js";
+import { readOnnx } from "../../src/onnx/read.js";
+import { rng } from "./helpers/build.js";
+import { expectSameOutputs } from "./helpers/compare.js";
+import { buildRecipe, graphRecipe } from "./helpers/random-graph.js";
+
+describe("generated graphs mixing exporter patterns", () => {
+  it("import, and the golden model reproduces the executor", () => {
+    let boundary = 0;
+    let graphs = 0;
+    fc.assert(
+      fc.property(graphRecipe, (recipe) => {
+        const built = buildRecipe(recipe);
+        const { model, host } = importOnnx(built.bytes, { name: "generated" });
+        const graph = readOnnx(built.bytes);
+        const r = rng(recipe.seed);
+        for (let s = 0; s < 4; s++) {
+          if (expectSameOutputs(graph, model, host, built.input(r)) === "boundary") boundary++;
+        }
+        graphs++;
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+    expect(graphs).toBe(300);
+    expect(boundary).toBe(0);
+  });
+});
