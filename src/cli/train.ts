@@ -4,7 +4,8 @@ import type { Command } from "commander";
 import { CropError, parseCrop } from "../data/crop.js";
 import { MAX_FRAME_PERCENT } from "../data/frame.js";
 import { NORMALIZATIONS, type Normalization } from "../data/normalize.js";
-import { runTraining } from "../train/run.js";
+import { refuseOverwrite } from "../io/write-file.js";
+import { runTraining, trainingOutputPaths } from "../train/run.js";
 import { runCommand, UserError } from "./user-error.js";
 
 function parseSize(s: string): [number, number] {
@@ -94,8 +95,10 @@ export function register(program: Command): void {
     )
     .option("--label-smoothing <x>", "label smoothing of the cross-entropy targets", "0")
     .option("--no-test", "do not evaluate test/ for the report")
+    .option("--force", "replace an existing model file and its report")
     .action((o, cmd: Command) =>
       runCommand(() => {
+        refuseOverwrite(trainingOutputPaths(o.out, o.test !== false), o.force === true, "loom train");
         const [width, height] = parseSize(o.input);
         const hidden = String(o.hidden)
           .split(",")

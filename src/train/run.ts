@@ -1,11 +1,12 @@
 // `loom train` end to end: load data, train, export, choose the decision margin on validation
 // with the exported integer model, fold it into class 0's bias, measure, write model and report.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Crop } from "../data/crop.js";
 import { type LoadedDataset, loadDataset, type Split, type ValStrategy } from "../data/load.js";
 import type { Normalization } from "../data/normalize.js";
 import { perImageStepsOf } from "../data/per-image.js";
+import { writeFileAtomic } from "../io/write-file.js";
 import { runGolden } from "../nn/golden/index.js";
 import type { Model } from "../nn/model-format.js";
 import { streamlineModel } from "../nn/streamline.js";
@@ -213,7 +214,7 @@ export function runTraining(opts: RunOptions): RunResult {
     },
   };
   mkdirSync(dirname(opts.out) || ".", { recursive: true });
-  writeFileSync(opts.out, `${JSON.stringify(model)}\n`);
+  writeFileAtomic(opts.out, `${JSON.stringify(model)}\n`);
   writeReport(
     opts.out,
     model,
@@ -241,6 +242,18 @@ export function runTraining(opts: RunOptions): RunResult {
   };
 }
 
+/** Every file `loom train --out out` writes: the model, its report and the figures. */
+export function trainingOutputPaths(out: string, reportTest = true): string[] {
+  const base = out.replace(/\.json$/, "");
+  return [
+    out,
+    `${base}-val-confusion.svg`,
+    ...(reportTest ? [`${base}-test-confusion.svg`] : []),
+    `${base}-curve.svg`,
+    join(dirname(out), `${basename(base)}.md`),
+  ];
+}
+
 function writeReport(
   out: string,
   model: Model,
@@ -258,10 +271,13 @@ function writeReport(
   const dir = dirname(out);
   const name = basename(base);
   const classes = model.output.classes ?? ["0", "1"];
-  writeFileSync(`${base}-val-confusion.svg`, confusionSvg(val, classes, `${name}: validation`));
+  writeFileAtomic(`${base}-val-confusion.svg`, confusionSvg(val, classes, `${name}: validation`));
   if (test)
-    writeFileSync(`${base}-test-confusion.svg`, confusionSvg(test, classes, `${name}: test (reported only)`));
-  writeFileSync(`${base}-curve.svg`, curveSvg(history, bestEpoch));
+    writeFileAtomic(
+      `${base}-test-confusion.svg`,
+      confusionSvg(test, classes, `${name}: test (reported only)`),
+    );
+  writeFileAtomic(`${base}-curve.svg`, curveSvg(history, bestEpoch));
   const rows: Array<[string, BinaryMetrics]> = cleanVal
     ? [
         ["validation + acquisition shifts", val],
@@ -299,5 +315,5 @@ function writeReport(
     ),
     "",
   ].join("\n");
-  writeFileSync(join(dir, `${name}.md`), md);
+  writeFileAtomic(join(dir, `${name}.md`), md);
 }
