@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { compileModel, writeOutputs } from "../compiler/generate.js";
 import { loadModelSource } from "../compiler/model-source.js";
+import { checkOutDir } from "../io/output-dir.js";
 import { integerFrom, MAX_CLOCK_MHZ, numberIn } from "./options.js";
 import { runCommand, UserError } from "./user-error.js";
 
@@ -18,6 +19,7 @@ export function register(program: Command): void {
     .requiredOption("--board <name>", "target board: zcu104, zcu102, ultra96, pynq-z1, pynq-z2")
     .option("--model <file>", "model file (.json in Loom's format, or .onnx)", DEFAULT_MODEL)
     .option("--out <dir>", "output directory", "out")
+    .option("--force", "write into a non-empty directory loom did not write (its other files are kept)")
     .option(
       "--clock <MHz>",
       `PL clock in MHz, at most ${MAX_CLOCK_MHZ} (default: the board's)`,
@@ -54,6 +56,7 @@ export function register(program: Command): void {
         board: string;
         model: string;
         out: string;
+        force?: boolean;
         clock?: number;
         targetFps?: number;
         cyclesPerInference?: number;
@@ -67,6 +70,7 @@ export function register(program: Command): void {
         runCommand(async () => {
           const started = performance.now();
           if (!existsSync(opts.model)) throw new UserError(`model file ${opts.model} does not exist`);
+          checkOutDir(opts.out, { force: opts.force });
           if (opts.weightMemory && !["auto", "block", "distributed"].includes(opts.weightMemory)) {
             throw new UserError(
               `--weight-memory must be auto, block or distributed, got "${opts.weightMemory}"`,
@@ -88,7 +92,10 @@ export function register(program: Command): void {
             },
             parseFixedPoint(opts.inputFixedPoint),
           );
-          const dir = writeOutputs(compiled, opts.out);
+          const dir = writeOutputs(compiled, opts.out, {
+            force: opts.force,
+            log: (line) => process.stderr.write(`loom: ${line}\n`),
+          });
           const r = compiled.report;
           process.stderr.write(
             `loom: ${r.top}: ${r.initiationInterval} cycles per inference, ${r.throughputPerSecond.toLocaleString("en-US")} inferences/s at ${r.board.clockMHz} MHz; ` +

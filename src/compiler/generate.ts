@@ -1,8 +1,7 @@
 // The network compiler's pipeline: model file → streamlined integer model → folding →
 // accelerator plan → elaborated design → Verilog, constraints, Vivado script and report.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { elaborate } from "../dsl/index.js";
+import { writeOutputDir } from "../io/output-dir.js";
 import type { WeightMemoryStyle } from "../lib/mvau/params.js";
 import { type Board, dspPortsOf, getBoard } from "../nn/boards.js";
 import {
@@ -20,7 +19,6 @@ import { loadModel } from "../nn/model-load.js";
 import { formatModelJson } from "../nn/model-save.js";
 import { streamlineModel } from "../nn/streamline.js";
 import { type EmittedDesign, emitVerilog } from "../rtl/emit.js";
-import { writeDesign } from "../rtl/write.js";
 import { Accelerator, acceleratorIo } from "./accelerator.js";
 import { boardXdc } from "./constraints.js";
 import { type AcceleratorPlan, planAccelerator } from "./plan.js";
@@ -137,17 +135,14 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   };
 }
 
-/** Writes rtl/, constraints/, vivado/, report.{json,md}, folding.json and the streamlined model. */
-export function writeOutputs(c: Compiled, outDir: string): string {
-  const dir = resolve(outDir);
-  const rtl = join(dir, "rtl");
-  writeDesign(c.emitted, rtl);
-  mkdirSync(join(dir, "constraints"), { recursive: true });
-  writeFileSync(join(dir, "constraints", `${c.board.name}.xdc`), boardXdc(c.board, c.clockMHz));
-  mkdirSync(join(dir, "vivado"), { recursive: true });
+/** The files of a `loom gen` directory: rtl/, constraints/, vivado/, report.{json,md}, folding.json and the streamlined model. */
+export function outputFiles(c: Compiled): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [name, text] of c.emitted.files) files.set(`rtl/${name}`, text);
+  files.set(`constraints/${c.board.name}.xdc`, boardXdc(c.board, c.clockMHz));
   const io = acceleratorIo(c.plan);
-  writeFileSync(
-    join(dir, "vivado", "build.tcl"),
+  files.set(
+    "vivado/build.tcl",
     vivadoTcl({
       board: c.board,
       topName: c.emitted.topName,
@@ -158,9 +153,21 @@ export function writeOutputs(c: Compiled, outDir: string): string {
       outputWidth: io.outputBits,
     }),
   );
-  writeFileSync(join(dir, "report.json"), `${JSON.stringify(c.report, null, 2)}\n`);
-  writeFileSync(join(dir, "report.md"), reportMarkdown(c.report));
-  writeFileSync(join(dir, "folding.json"), c.foldingJson);
-  writeFileSync(join(dir, "model.streamlined.json"), formatModelJson(c.streamlined));
-  return dir;
+  files.set("report.json", `${JSON.stringify(c.report, null, 2)}\n`);
+  files.set("report.md", reportMarkdown(c.report));
+  files.set("folding.json", c.foldingJson);
+  files.set("model.streamlined.json", formatModelJson(c.streamlined));
+  return files;
+}
+
+/**
+ * Writes the outputs into `outDir` (src/io/output-dir.ts: staged, manifest, lock; a directory
+ * loom did not write only with `force`) and returns its absolute path.
+ */
+export function writeOutputs(
+  c: Compiled,
+  outDir: string,
+  o: { force?: boolean; log?: (line: string) => void } = {},
+): string {
+  return writeOutputDir(outputFiles(c), outDir, { command: "loom gen", ...o });
 }
