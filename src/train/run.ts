@@ -2,6 +2,7 @@
 // with the exported integer model, fold it into class 0's bias, measure, write model and report.
 import { mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { UserError } from "../cli/user-error.js";
 import type { Crop } from "../data/crop.js";
 import { type LoadedDataset, loadDataset, type Split, type ValStrategy } from "../data/load.js";
 import type { Normalization } from "../data/normalize.js";
@@ -126,6 +127,8 @@ export function runTraining(opts: RunOptions): RunResult {
   const val = opts.valShifts ? shiftedValidation(opts, cleanVal) : cleanVal;
   const K = ds.classes.length;
   if (K !== 2) throw new Error(`binary classification only: found classes ${ds.classes.join(", ")}`);
+  requireEveryClass(train, ds.classes, "the training set");
+  requireEveryClass(cleanVal, ds.classes, `the validation hold-out (${ds.valSource})`);
   const t = trainMlp(train, val, opts.width, opts.height, K, { ...opts });
   const name = basename(opts.out).replace(/\.json$/, "");
   const baseMeta = {
@@ -240,6 +243,20 @@ export function runTraining(opts: RunOptions): RunResult {
     epochSeconds,
     goldenCheck: check,
   };
+}
+
+/**
+ * Early stopping and the decision margin need validation images of every class; with none the
+ * losses are NaN and training cannot choose anything, so refuse before training.
+ */
+function requireEveryClass(split: Split, classes: readonly string[], what: string): void {
+  const counts = classes.map((_, k) => split.y.filter((y) => y === k).length);
+  const missing = classes.filter((_, k) => counts[k] === 0);
+  if (missing.length > 0) {
+    throw new UserError(
+      `${what} has no ${missing.join(" or ")} images (${split.n} images in all); use fewer --val-folds, a larger --val-fraction, or more data`,
+    );
+  }
 }
 
 /** Every file `loom train --out out` writes: the model, its report and the figures. */
