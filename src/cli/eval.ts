@@ -122,7 +122,7 @@ export function register(program: Command): void {
           );
         }
         // Preprocessed as the model says, with its own hold-out, so --split val is its validation set.
-        const ds = loadDataset(o.data, loadOptionsFor(model));
+        const ds = loadDataset(o.data, { ...loadOptionsFor(model), splits: [o.split] });
         const split = ds.splits[o.split as "train" | "val" | "test"];
         if (!split) throw new UserError(`${o.data} has no ${o.split}/ split`);
         const r = await score(model, split, o.engine, o.board);
