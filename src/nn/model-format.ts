@@ -3,7 +3,7 @@
 // the offending field by its JSON path.
 import { z } from "zod";
 import { MAX_FRAME_PERCENT } from "../data/frame.js";
-import { parseDataType } from "./datatypes.js";
+import { MAX_ACTIVATION_BITS, parseDataType } from "./datatypes.js";
 
 const dataTypeName = z.string().refine(
   (s) => {
@@ -26,7 +26,7 @@ const integer = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]);
 const quantizer = z.strictObject({
   /** Step of the output grid: y = code · scale. */
   scale: z.number().positive(),
-  bits: z.number().int().min(1).max(16),
+  bits: z.number().int().min(1).max(MAX_ACTIVATION_BITS),
   signed: z.boolean(),
   narrow: z.boolean().default(false),
   /** ROUND = half to even (QONNX/numpy), FLOOR, CEIL. */

@@ -4,7 +4,15 @@
 import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { closestName } from "./closest-name.js";
-import { allows, type DataType, dataTypeName, maxValue, minValue, parseDataType } from "./datatypes.js";
+import {
+  allows,
+  type DataType,
+  dataTypeName,
+  MAX_ACTIVATION_BITS,
+  maxValue,
+  minValue,
+  parseDataType,
+} from "./datatypes.js";
 import { divisors } from "./divisors.js";
 import { ModelError } from "./model-error.js";
 import { type DenseLayer, type Model, modelSchema } from "./model-format.js";
@@ -200,6 +208,12 @@ function checkThresholds(
     fail(
       `${ap}.thresholds`,
       `expected 1 row (for all channels) or ${C} rows (one per channel), got ${rows.length}`,
+    );
+  }
+  if (dt.bits > MAX_ACTIVATION_BITS) {
+    fail(
+      `${ap}.outDatatype`,
+      `${act.outDatatype} is wider than loom's ${MAX_ACTIVATION_BITS}-bit activation limit`,
     );
   }
   const maxCount = dt.kind === "BIPOLAR" ? 1 : 2 ** dt.bits - 1;
