@@ -115,10 +115,16 @@ export function register(program: Command): void {
           const { md, svg } = evalReportPaths(o);
           refuseOverwrite([md, svg], o.force === true, "loom eval");
         }
-        const model = loadModel(o.model);
-        if (model.layers[model.layers.length - 1]!.outFeatures !== 2) {
+        if (o.model.toLowerCase().endsWith(".onnx")) {
           throw new UserError(
-            `${o.model}: loom eval reports binary metrics; the model has more than two outputs`,
+            `${o.model} is an ONNX graph; loom eval measures Loom model files (.json) on image folders (run ONNX graphs with loom sim)`,
+          );
+        }
+        const model = loadModel(o.model);
+        const outputs = model.layers[model.layers.length - 1]!.outFeatures;
+        if (outputs !== 2) {
+          throw new UserError(
+            `${o.model}: loom eval reports binary metrics and needs a model with exactly two outputs; this one has ${outputs}`,
           );
         }
         // Preprocessed as the model says, with its own hold-out, so --split val is its validation set.

@@ -53,3 +53,28 @@ describe("no overwriting by default", () => {
     expect(readdirSync(dir).sort()).toEqual(["m-eval-test-confusion.svg", "m-eval-test.md", "m.json"]);
   });
 });
+
+describe("loom eval messages", () => {
+  it("names the real problem for an ONNX file and for a model without two outputs", async () => {
+    const onnx = await runLoom([
+      "eval",
+      "--model",
+      "test/fixtures/onnx/brevitas_bnn_fc_1layer.onnx",
+      "--data",
+      FIXTURE,
+    ]);
+    expect(onnx.exitCode).toBe(1);
+    expect(onnx.stderr).toMatch(/is an ONNX graph; loom eval measures Loom model files/);
+    const dir = mkdtempSync(join(tmpdir(), "loom-eval-"));
+    const m = JSON.parse(readFileSync("test/fixtures/models/tiny-float.json", "utf8"));
+    const last = m.layers[1];
+    last.outFeatures = 1;
+    last.weights = last.weights.slice(0, 1);
+    last.activation.bias = [3];
+    m.output.classes = ["only"];
+    writeFileSync(join(dir, "one.json"), JSON.stringify(m));
+    const one = await runLoom(["eval", "--model", join(dir, "one.json"), "--data", FIXTURE]);
+    expect(one.stderr).toMatch(/needs a model with exactly two outputs; this one has 1/);
+    expect(isOneLineError(one.stderr)).toBe(true);
+  });
+});
