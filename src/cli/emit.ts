@@ -1,11 +1,11 @@
 // `loom emit DESIGN.ts`: elaborate a user's TypeScript design file and write its Verilog.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import { elaborate, type ModuleDef } from "../dsl/index.js";
 import { checkOutDir, writeOutputDir } from "../io/output-dir.js";
 import { emitVerilog } from "../rtl/emit.js";
+import { importDesign } from "./design-loader.js";
 import { runCommand, UserError } from "./user-error.js";
 
 function isModuleDef(x: unknown): x is ModuleDef<unknown, unknown> {
@@ -51,7 +51,7 @@ export function register(program: Command): void {
         const file = resolve(design);
         if (!existsSync(file)) throw new UserError(`design file ${design} does not exist`);
         checkOutDir(opts.out, { force: opts.force });
-        const exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+        const exports = await importDesign(file);
         const { def, params } = pickTop(exports, opts.top, design);
         let given: unknown;
         if (opts.params) {
