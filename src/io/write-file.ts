@@ -11,7 +11,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The temporary file could not even be created.
+    }
     throw new UserError(`cannot write ${path}: ${(e as Error).message}`);
   }
 }
