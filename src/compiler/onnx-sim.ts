@@ -11,6 +11,8 @@ export interface OnnxSimulationResult {
   outputs: number[][];
   predictions: number[];
   cyclesPerInference: number;
+  intervalSource: "measured" | "planned";
+  latencyCycles: number;
 }
 
 export async function simulateOnnx(
@@ -25,7 +27,8 @@ export async function simulateOnnx(
   if (!r.outputs)
     throw new Error("the accelerator was built without its raw-score output; compile with scores: true");
   const outputs = r.outputs.map((scores) => hostOutputs(host.output, scores));
-  return { outputs, predictions: outputs.map(firstMax), cyclesPerInference: r.cyclesPerInference };
+  const { cyclesPerInference, intervalSource, latencyCycles } = r;
+  return { outputs, predictions: outputs.map(firstMax), cyclesPerInference, intervalSource, latencyCycles };
 }
 
 function firstMax(xs: readonly number[]): number {
