@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { removeOnInterrupt } from "./interrupt.js";
 
 const MARKER = ".complete";
 
@@ -58,6 +59,7 @@ async function buildInto(
 ): Promise<CacheEntry> {
   await mkdir(dirname(dir), { recursive: true });
   const tmp = await mkdtemp(join(dirname(dir), `.tmp-${kind}-`));
+  const forget = removeOnInterrupt(tmp);
   try {
     await build(tmp);
     await writeFile(join(tmp, MARKER), "");
@@ -72,5 +74,7 @@ async function buildInto(
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    forget();
   }
 }

@@ -1,6 +1,7 @@
 // Runs an external tool and turns failure into an error that quotes the tool's own output,
 // since "exit code 1" alone says nothing about which line of Verilog is wrong.
 import { execa } from "execa";
+import { killOnInterrupt } from "./interrupt.js";
 
 export interface ToolOptions {
   cwd: string;
@@ -12,8 +13,19 @@ export interface ToolOptions {
 
 const TAIL_LINES = 80;
 
+/** Signals the whole process group of a detached child (the tool and everything it started). */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals = "SIGTERM"): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function runTool(command: string, args: string[], options: ToolOptions): Promise<string> {
-  const result = await execa(command, args, {
+  const child = execa(command, args, {
     cwd: options.cwd,
     timeout: options.timeoutMs,
     env: options.env,
@@ -21,7 +33,11 @@ export async function runTool(command: string, args: string[], options: ToolOpti
     all: true,
     stdin: "ignore",
     maxBuffer: 64 * 1024 * 1024,
+    // Its own process group, so killing it on Ctrl-C reaches make's compilers too.
+    detached: true,
   });
+  const forget = killOnInterrupt({ kill: (signal) => killGroup(child.pid, signal) });
+  const result = await child.finally(forget);
   if (!result.failed) return result.all ?? "";
   const output = tail(result.all ?? "");
   const line = `${command} ${args.join(" ")}`;

@@ -1,11 +1,11 @@
 // `loom emit DESIGN.ts`: elaborate a user's TypeScript design file and write its Verilog.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import { elaborate, type ModuleDef } from "../dsl/index.js";
+import { checkOutDir, writeOutputDir } from "../io/output-dir.js";
 import { emitVerilog } from "../rtl/emit.js";
-import { writeDesign } from "../rtl/write.js";
+import { importDesign } from "./design-loader.js";
 import { runCommand, UserError } from "./user-error.js";
 
 function isModuleDef(x: unknown): x is ModuleDef<unknown, unknown> {
@@ -45,11 +45,13 @@ export function register(program: Command): void {
     .option("--top <name>", "exported module to use as the top")
     .option("--params <json>", "generator parameters as JSON (merged over the file's defaults)")
     .requiredOption("--out <dir>", "output directory")
-    .action((design: string, opts: { top?: string; params?: string; out: string }) =>
+    .option("--force", "write into a non-empty directory loom did not write (its other files are kept)")
+    .action((design: string, opts: { top?: string; params?: string; out: string; force?: boolean }) =>
       runCommand(async () => {
         const file = resolve(design);
         if (!existsSync(file)) throw new UserError(`design file ${design} does not exist`);
-        const exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+        checkOutDir(opts.out, { force: opts.force });
+        const exports = await importDesign(file);
         const { def, params } = pickTop(exports, opts.top, design);
         let given: unknown;
         if (opts.params) {
@@ -65,9 +67,10 @@ export function register(program: Command): void {
             : (given ?? params);
         const started = performance.now();
         const emitted = emitVerilog(elaborate(def, merged));
-        const files = writeDesign(emitted, opts.out);
+        const log = (line: string) => process.stderr.write(`loom: ${line}\n`);
+        writeOutputDir(emitted.files, opts.out, { command: "loom emit", force: opts.force, log });
         process.stderr.write(
-          `loom: ${emitted.topName}: ${emitted.verilogFiles.length} module(s), ${files.length} file(s) in ${(performance.now() - started).toFixed(0)} ms\n`,
+          `loom: ${emitted.topName}: ${emitted.verilogFiles.length} module(s), ${emitted.files.size} file(s) in ${(performance.now() - started).toFixed(0)} ms\n`,
         );
         process.stdout.write(`${resolve(opts.out)}\n`);
       }),

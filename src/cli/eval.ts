@@ -1,10 +1,12 @@
 // `loom eval`: accuracy, confusion matrix, sensitivity, specificity and ROC AUC of a model file
 // on one split of an image folder, preprocessed exactly as the model's input.preprocess says.
-import { writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { compileModel } from "../compiler/generate.js";
 import { simulateAccelerator } from "../compiler/simulate.js";
 import { loadDataset, type Split } from "../data/load.js";
+import { refuseOverwrite, writeFileAtomic } from "../io/write-file.js";
 import { runGolden } from "../nn/golden/index.js";
 import type { Model } from "../nn/model-format.js";
 import { loadModel } from "../nn/model-load.js";
@@ -62,6 +64,35 @@ async function score(model: Model, s: Split, engine: string, board: string): Pro
   return { diff: hw.outputs!.map((v) => Number(v[1]! - v[0]!)), predictions: hw.predictions, disagreements };
 }
 
+interface ReportOptions {
+  model: string;
+  split: string;
+  engine: string;
+  data: string;
+  reportDir: string;
+  force?: boolean;
+}
+
+/** NAME-eval-SPLIT.md and its confusion SVG in --report-dir. */
+function evalReportPaths(o: ReportOptions): { name: string; md: string; svg: string } {
+  const name = basename(o.model).replace(/\.json$/, "");
+  return {
+    name,
+    md: join(o.reportDir, `${name}-eval-${o.split}.md`),
+    svg: join(o.reportDir, `${name}-eval-${o.split}-confusion.svg`),
+  };
+}
+
+function writeEvalReport(o: ReportOptions, m: ReturnType<typeof binaryMetrics>, classes: string[]): void {
+  const { name, md, svg } = evalReportPaths(o);
+  mkdirSync(o.reportDir, { recursive: true });
+  writeFileAtomic(svg, confusionSvg(m, classes, `${name}: ${o.split}`));
+  writeFileAtomic(
+    md,
+    `# ${name} on ${o.split}\n\nEngine: ${o.engine}. Data: ${o.data}.\n\n${metricsTable([[o.split, m]])}\n\n![confusion matrix](${basename(svg)})\n`,
+  );
+}
+
 export function register(program: Command): void {
   program
     .command("eval")
@@ -72,37 +103,37 @@ export function register(program: Command): void {
     .option("--engine <name>", `${ENGINES.join(", ")} (integer = fast exact trainer inference)`, "golden")
     .option("--board <name>", "board whose accelerator the verilator engine simulates", "zcu104")
     .option("--json", "print {accuracy, sensitivity, specificity, auc, confusion, n} as JSON")
-    .option("--no-report", "do not write the Markdown/SVG report next to the model")
+    .option("--report-dir <dir>", "also write a Markdown report and confusion-matrix SVG into this directory")
+    .option("--force", "replace report files that already exist in --report-dir")
     .action((o) =>
       runCommand(async () => {
         if (!ENGINES.includes(o.engine))
           throw new UserError(`--engine ${o.engine}: expected ${ENGINES.join(", ")}`);
         if (!["train", "val", "test"].includes(o.split))
           throw new UserError(`--split ${o.split}: expected train, val or test`);
-        const model = loadModel(o.model);
-        if (model.layers[model.layers.length - 1]!.outFeatures !== 2) {
+        if (o.reportDir) {
+          const { md, svg } = evalReportPaths(o);
+          refuseOverwrite([md, svg], o.force === true, "loom eval");
+        }
+        if (o.model.toLowerCase().endsWith(".onnx")) {
           throw new UserError(
-            `${o.model}: loom eval reports binary metrics; the model has more than two outputs`,
+            `${o.model} is an ONNX graph; loom eval measures Loom model files (.json) on image folders (run ONNX graphs with loom sim)`,
+          );
+        }
+        const model = loadModel(o.model);
+        const outputs = model.layers[model.layers.length - 1]!.outFeatures;
+        if (outputs !== 2) {
+          throw new UserError(
+            `${o.model}: loom eval reports binary metrics and needs a model with exactly two outputs; this one has ${outputs}`,
           );
         }
         // Preprocessed as the model says, with its own hold-out, so --split val is its validation set.
-        const ds = loadDataset(o.data, loadOptionsFor(model));
+        const ds = loadDataset(o.data, { ...loadOptionsFor(model), splits: [o.split] });
         const split = ds.splits[o.split as "train" | "val" | "test"];
         if (!split) throw new UserError(`${o.data} has no ${o.split}/ split`);
         const r = await score(model, split, o.engine, o.board);
         const m = binaryMetrics(split.y, r.predictions, r.diff);
-        if (o.report !== false) {
-          const base = o.model.replace(/\.json$/, "");
-          const name = base.replace(/^.*\//, "");
-          writeFileSync(
-            `${base}-eval-${o.split}-confusion.svg`,
-            confusionSvg(m, ds.classes, `${name}: ${o.split}`),
-          );
-          writeFileSync(
-            `${base}-eval-${o.split}.md`,
-            `# ${name} on ${o.split}\n\nEngine: ${o.engine}. Data: ${o.data}.\n\n${metricsTable([[o.split, m]])}\n\n![confusion matrix](${name}-eval-${o.split}-confusion.svg)\n`,
-          );
-        }
+        if (o.reportDir) writeEvalReport(o, m, ds.classes);
         if (o.json) {
           const { accuracy, sensitivity, specificity, auc, confusion, n } = m;
           process.stdout.write(

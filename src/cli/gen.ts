@@ -1,20 +1,14 @@
 // `loom gen`: compile a quantized model into an accelerator for a board.
 import { existsSync } from "node:fs";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { compileModel, writeOutputs } from "../compiler/generate.js";
 import { loadModelSource } from "../compiler/model-source.js";
+import { checkOutDir } from "../io/output-dir.js";
+import { integerFrom, MAX_CLOCK_MHZ, numberIn } from "./options.js";
 import { runCommand, UserError } from "./user-error.js";
 
 /** The shipped pneumonia classifier. */
 export const DEFAULT_MODEL = "models/pneumonia-w8a8.json";
-
-function positiveNumber(flag: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!(n > 0)) throw new UserError(`${flag} must be a positive number, got "${v}"`);
-    return n;
-  };
-}
 
 export function register(program: Command): void {
   program
@@ -25,22 +19,30 @@ export function register(program: Command): void {
     .requiredOption("--board <name>", "target board: zcu104, zcu102, ultra96, pynq-z1, pynq-z2")
     .option("--model <file>", "model file (.json in Loom's format, or .onnx)", DEFAULT_MODEL)
     .option("--out <dir>", "output directory", "out")
-    .option("--clock <MHz>", "PL clock (default: the board's)", positiveNumber("--clock"))
+    .option("--force", "write into a non-empty directory loom did not write (its other files are kept)")
     .option(
-      "--target-fps <n>",
-      "fold for this many inferences per second at the clock",
-      positiveNumber("--target-fps"),
+      "--clock <MHz>",
+      `PL clock in MHz, at most ${MAX_CLOCK_MHZ} (default: the board's)`,
+      numberIn(0, MAX_CLOCK_MHZ, " MHz"),
     )
-    .option(
-      "--cycles-per-inference <n>",
-      "fold for this initiation interval",
-      positiveNumber("--cycles-per-inference"),
+    .addOption(
+      new Option("--target-fps <n>", "fold for this many inferences per second at the clock")
+        .argParser(numberIn(0, Number.POSITIVE_INFINITY))
+        .conflicts(["cyclesPerInference", "folding"]),
+    )
+    .addOption(
+      new Option(
+        "--cycles-per-inference <n>",
+        "fold for this initiation interval (cycles between inferences)",
+      )
+        .argParser(integerFrom(1))
+        .conflicts("folding"),
     )
     .option("--folding <file>", "use this folding (the folding.json shape gen writes)")
     .option(
       "--utilisation <fraction>",
-      "share of each board resource the folding may use (default 0.7)",
-      positiveNumber("--utilisation"),
+      "share of each board resource the folding may use, in (0, 1] (default 0.7)",
+      numberIn(0, 1),
     )
     .option("--weight-memory <style>", "auto | block | distributed")
     .option(
@@ -54,6 +56,7 @@ export function register(program: Command): void {
         board: string;
         model: string;
         out: string;
+        force?: boolean;
         clock?: number;
         targetFps?: number;
         cyclesPerInference?: number;
@@ -67,6 +70,7 @@ export function register(program: Command): void {
         runCommand(async () => {
           const started = performance.now();
           if (!existsSync(opts.model)) throw new UserError(`model file ${opts.model} does not exist`);
+          checkOutDir(opts.out, { force: opts.force });
           if (opts.weightMemory && !["auto", "block", "distributed"].includes(opts.weightMemory)) {
             throw new UserError(
               `--weight-memory must be auto, block or distributed, got "${opts.weightMemory}"`,
@@ -88,7 +92,10 @@ export function register(program: Command): void {
             },
             parseFixedPoint(opts.inputFixedPoint),
           );
-          const dir = writeOutputs(compiled, opts.out);
+          const dir = writeOutputs(compiled, opts.out, {
+            force: opts.force,
+            log: (line) => process.stderr.write(`loom: ${line}\n`),
+          });
           const r = compiled.report;
           process.stderr.write(
             `loom: ${r.top}: ${r.initiationInterval} cycles per inference, ${r.throughputPerSecond.toLocaleString("en-US")} inferences/s at ${r.board.clockMHz} MHz; ` +

@@ -48,6 +48,19 @@ export function readInputs(path: string): bigint[][] {
   );
 }
 
+/**
+ * The two timing figures under their own names: the initiation interval (cycles between results
+ * at steady state; "measured" needs at least two inputs in an RTL engine) and the latency (cycles
+ * from the first input beat to the first result).
+ */
+function timing(r: { cyclesPerInference: number; intervalSource: string; latencyCycles: number }) {
+  return {
+    initiation_interval_cycles: r.cyclesPerInference,
+    initiation_interval_source: r.intervalSource,
+    latency_cycles: r.latencyCycles,
+  };
+}
+
 export function register(program: Command): void {
   program
     .command("sim")
@@ -95,8 +108,7 @@ export function register(program: Command): void {
           let result: {
             outputs?: Array<Array<number | string>>;
             predictions: number[];
-            cycles_per_inference: number;
-          };
+          } & ReturnType<typeof timing>;
           if (source.host) {
             // An ONNX graph: float inputs in, the graph's own float outputs out.
             const inputs = readFloatInputs(opts.inputs);
@@ -104,7 +116,7 @@ export function register(program: Command): void {
             result = {
               outputs: r.outputs,
               predictions: r.predictions,
-              cycles_per_inference: r.cyclesPerInference,
+              ...timing(r),
             };
           } else {
             if (opts.round) throw new UserError("--round applies to ONNX models (their float inputs) only");
@@ -126,7 +138,7 @@ export function register(program: Command): void {
                 ),
               ),
               predictions: r.predictions,
-              cycles_per_inference: r.cyclesPerInference,
+              ...timing(r),
             };
           }
           const json = JSON.stringify(result);

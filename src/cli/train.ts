@@ -4,14 +4,24 @@ import type { Command } from "commander";
 import { CropError, parseCrop } from "../data/crop.js";
 import { MAX_FRAME_PERCENT } from "../data/frame.js";
 import { NORMALIZATIONS, type Normalization } from "../data/normalize.js";
-import { type RunOptions, runTraining } from "../train/run.js";
+import { refuseOverwrite } from "../io/write-file.js";
+import { type RunOptions, runTraining, trainingOutputPaths } from "../train/run.js";
 import { archOption, trainCnnCommand } from "./train-cnn.js";
 import { runCommand, UserError } from "./user-error.js";
+
+/**
+ * Largest input image in pixels (256×256): the first layer holds pixels × hidden weights (with
+ * Adam's two moments, three float arrays) and the data set pixels × images bytes, so beyond this
+ * a default run no longer fits a workstation's memory, and no FPGA input stream needs more.
+ */
+export const MAX_INPUT_PIXELS = 256 * 256;
 
 function parseSize(s: string): [number, number] {
   const m = /^(\d+)x(\d+)$/i.exec(s.trim());
   if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
     throw new UserError(`--input ${s}: expected WIDTHxHEIGHT, e.g. 32x32`);
+  if (Number(m[1]) * Number(m[2]) > MAX_INPUT_PIXELS)
+    throw new UserError(`--input ${s}: at most ${MAX_INPUT_PIXELS} pixels (e.g. 256x256)`);
   return [Number(m[1]), Number(m[2])];
 }
 
@@ -99,8 +109,10 @@ export function register(program: Command): void {
     )
     .option("--label-smoothing <x>", "label smoothing of the cross-entropy targets", "0")
     .option("--no-test", "do not evaluate test/ for the report")
+    .option("--force", "replace an existing model file and its report")
     .action((o, cmd: Command) =>
       runCommand(() => {
+        refuseOverwrite(trainingOutputPaths(o.out, o.test !== false), o.force === true, "loom train");
         const [width, height] = parseSize(o.input);
         const hidden = String(o.hidden)
           .split(",")

@@ -1,8 +1,7 @@
 // The network compiler's pipeline: model file → streamlined integer model → folding →
 // accelerator plan → elaborated design → Verilog, constraints, Vivado script and report.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { elaborate } from "../dsl/index.js";
+import { writeOutputDir } from "../io/output-dir.js";
 import type { WeightMemoryStyle } from "../lib/mvau/params.js";
 import { type SystemParams, SystemWrapper } from "../lib/system/index.js";
 import { type Board, dspPortsOf, getBoard } from "../nn/boards.js";
@@ -22,10 +21,9 @@ import { loadModel } from "../nn/model-load.js";
 import { formatModelJson } from "../nn/model-save.js";
 import { streamlineModel } from "../nn/streamline.js";
 import { type EmittedDesign, emitVerilog } from "../rtl/emit.js";
-import { writeDesign } from "../rtl/write.js";
 import { Accelerator, acceleratorIo } from "./accelerator.js";
 import { boardXdc } from "./constraints.js";
-import { writeDriver } from "./driver/index.js";
+import { driverFiles, driverIo } from "./driver/index.js";
 import { type AcceleratorPlan, planAccelerator } from "./plan.js";
 import { type AcceleratorReport, buildReport, reportMarkdown } from "./report.js";
 import { dmaProblem, type SystemIo, systemIo, systemParams } from "./system.js";
@@ -174,20 +172,32 @@ export function vivadoOptions(c: Compiled): VivadoScriptOptions {
   };
 }
 
-/** Writes rtl/, constraints/, vivado/, driver/, report.{json,md}, folding.json and the streamlined model. */
-export function writeOutputs(c: Compiled, outDir: string): string {
-  const dir = resolve(outDir);
-  const rtl = join(dir, "rtl");
+/**
+ * The files of a `loom gen` directory: rtl/ (the system wrapper and the accelerator),
+ * constraints/, vivado/, driver/, report.{json,md}, folding.json and the streamlined model.
+ */
+export function outputFiles(c: Compiled): Map<string, string> {
   const { system } = deployableSystem(c);
-  writeDesign(system, rtl);
-  mkdirSync(join(dir, "constraints"), { recursive: true });
-  writeFileSync(join(dir, "constraints", `${c.board.name}.xdc`), boardXdc(c.board, c.clockMHz));
-  mkdirSync(join(dir, "vivado"), { recursive: true });
-  writeFileSync(join(dir, "vivado", "build.tcl"), vivadoTcl(vivadoOptions(c)));
-  writeDriver(c, join(dir, "driver"));
-  writeFileSync(join(dir, "report.json"), `${JSON.stringify(c.report, null, 2)}\n`);
-  writeFileSync(join(dir, "report.md"), reportMarkdown(c.report));
-  writeFileSync(join(dir, "folding.json"), c.foldingJson);
-  writeFileSync(join(dir, "model.streamlined.json"), formatModelJson(c.streamlined));
-  return dir;
+  const files = new Map<string, string>();
+  for (const [name, text] of system.files) files.set(`rtl/${name}`, text);
+  files.set(`constraints/${c.board.name}.xdc`, boardXdc(c.board, c.clockMHz));
+  files.set("vivado/build.tcl", vivadoTcl(vivadoOptions(c)));
+  for (const [name, text] of driverFiles(driverIo(c))) files.set(`driver/${name}`, text);
+  files.set("report.json", `${JSON.stringify(c.report, null, 2)}\n`);
+  files.set("report.md", reportMarkdown(c.report));
+  files.set("folding.json", c.foldingJson);
+  files.set("model.streamlined.json", formatModelJson(c.streamlined));
+  return files;
+}
+
+/**
+ * Writes the outputs into `outDir` (src/io/output-dir.ts: staged, manifest, lock; a directory
+ * loom did not write only with `force`) and returns its absolute path.
+ */
+export function writeOutputs(
+  c: Compiled,
+  outDir: string,
+  o: { force?: boolean; log?: (line: string) => void } = {},
+): string {
+  return writeOutputDir(outputFiles(c), outDir, { command: "loom gen", ...o });
 }

@@ -12,6 +12,8 @@ export interface OnnxSimulationResult {
   /** Arg-max of the scaled scores before the tail (the class a TopK/ArgMax tail returns). */
   predictions: number[];
   cyclesPerInference: number;
+  intervalSource: "measured" | "planned";
+  latencyCycles: number;
 }
 
 export async function simulateOnnx(
@@ -32,10 +34,13 @@ export async function simulateOnnx(
   const r = await simulateAccelerator(compiled, codes, engine, o);
   if (!r.outputs)
     throw new Error("the accelerator was built without its raw-score output; compile with scores: true");
+  const { cyclesPerInference, intervalSource, latencyCycles } = r;
   return {
     outputs: r.outputs.map((scores) => hostResult(host.output, scores)),
     predictions: r.outputs.map((scores) => firstMax(hostOutputs(host.output, scores))),
-    cyclesPerInference: r.cyclesPerInference,
+    cyclesPerInference,
+    intervalSource,
+    latencyCycles,
   };
 }
 

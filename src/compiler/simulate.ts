@@ -11,8 +11,19 @@ export interface SimulationResult {
   /** Last layer's integer scores per input (absent when the hardware does not stream them out). */
   outputs?: bigint[][];
   predictions: number[];
-  /** Measured steady-state cycles between results (RTL engines), or the plan's interval. */
+  /**
+   * Initiation interval: cycles between consecutive results at steady state. Measured by the RTL
+   * engines when there are at least two inputs; otherwise the plan's analytic interval.
+   */
   cyclesPerInference: number;
+  /** Whether cyclesPerInference was measured in simulation or taken from the plan. */
+  intervalSource: "measured" | "planned";
+  /**
+   * Latency: cycles from the first input beat to the first result. Measured by the RTL engines
+   * (counted from the first cycle after reset, when the input is offered); the golden engine
+   * gives the report's no-stall estimate.
+   */
+  latencyCycles: number;
   /** Total cycles from the end of reset to the last result (RTL engines). */
   cycles?: number;
   /** Peak occupancy of each inter-layer FIFO (when compiled with exposeFifoCounts). */
@@ -33,7 +44,13 @@ export async function simulateAccelerator(
 ): Promise<SimulationResult> {
   if (engine === "golden") {
     const g = runGolden(c.streamlined, inputs);
-    return { outputs: g.scores, predictions: g.predictions, cyclesPerInference: c.plan.initiationInterval };
+    return {
+      outputs: g.scores,
+      predictions: g.predictions,
+      cyclesPerInference: c.plan.initiationInterval,
+      intervalSource: "planned",
+      latencyCycles: c.report.latencyCycles,
+    };
   }
   const model = engine === "verilator" ? await buildVerilator(c.emitted) : await buildIcarus(c.emitted);
   const hasArgmax = c.plan.argmax !== undefined;
@@ -64,11 +81,14 @@ export async function simulateAccelerator(
   const perResult = hasArgmax ? 1 : last.shape.nf;
   const firstDone = times[perResult - 1]!;
   const lastDone = times[times.length - 1]!;
-  const cyclesPerInference = inputs.length > 1 ? (lastDone - firstDone) / (inputs.length - 1) : r.cycles;
+  // One result shows the latency but no interval: then the interval is the plan's.
+  const measured = inputs.length > 1;
   return {
     outputs: scores,
     predictions: hasArgmax ? predictions : (scores ?? []).map(argmaxOf),
-    cyclesPerInference,
+    cyclesPerInference: measured ? (lastDone - firstDone) / (inputs.length - 1) : c.plan.initiationInterval,
+    intervalSource: measured ? "measured" : "planned",
+    latencyCycles: firstDone,
     cycles: r.cycles,
     fifoPeaks:
       watch.length > 0 ? Object.fromEntries(watch.map((w) => [w, Number(r.watchMax[w] ?? 0n)])) : undefined,

@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
+import { UserError } from "../cli/user-error.js";
+import { headerSize, MAX_IMAGE_PIXELS, sizeProblem } from "./image-size.js";
 
 export interface GrayImage {
   width: number;
@@ -13,7 +15,8 @@ export interface GrayImage {
   pixels: Uint8Array;
 }
 
-export class ImageDecodeError extends Error {}
+/** An image that cannot be read: a user's file, so reported as one line. */
+export class ImageDecodeError extends UserError {}
 
 export const IMAGE_EXTENSIONS = [".png", ".jpg", ".jpeg"];
 
@@ -35,6 +38,14 @@ export function rgbaToGray(data: Uint8Array, width: number, height: number): Uin
 
 export function decodeImageBuffer(buf: Uint8Array, name: string): GrayImage {
   const ext = extname(name).toLowerCase();
+  const size = IMAGE_EXTENSIONS.includes(ext) ? headerSize(buf) : undefined;
+  if (IMAGE_EXTENSIONS.includes(ext) && !size) {
+    throw new ImageDecodeError(
+      `cannot decode image ${name}: no ${ext === ".png" ? "PNG" : "JPEG"} header with its size`,
+    );
+  }
+  const problem = size && sizeProblem(size);
+  if (problem) throw new ImageDecodeError(`image ${name} ${problem}`);
   try {
     if (ext === ".png") {
       // pngjs expands every colour type and bit depth to 8-bit RGBA.
@@ -42,7 +53,12 @@ export function decodeImageBuffer(buf: Uint8Array, name: string): GrayImage {
       return { width: png.width, height: png.height, pixels: rgbaToGray(png.data, png.width, png.height) };
     }
     if (ext === ".jpg" || ext === ".jpeg") {
-      const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512 });
+      const img = jpeg.decode(buf, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxMemoryUsageInMB: 512,
+        maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
+      });
       return { width: img.width, height: img.height, pixels: rgbaToGray(img.data, img.width, img.height) };
     }
   } catch (err) {

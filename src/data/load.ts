@@ -56,6 +56,8 @@ export interface LoadOptions {
    * (whole file-name series held out, see sourceHoldOut).
    */
   valStrategy?: ValStrategy;
+  /** Only these splits are built (and only their images decoded); default all. */
+  splits?: SplitName[];
   cacheDir?: string;
   onProgress?: (done: number, total: number) => void;
 }
@@ -83,8 +85,14 @@ function decodeAll(root: string, entries: ImageEntry[], opts: LoadOptions): Uint
   return data;
 }
 
+/** Decoded images of some entries: position of entry k in `data`. */
+interface Decoded {
+  data: Uint8Array;
+  at: Map<number, number>;
+}
+
 function gather(
-  data: Uint8Array,
+  decoded: Decoded,
   entries: ImageEntry[],
   idx: number[],
   size: { width: number; height: number },
@@ -94,25 +102,29 @@ function gather(
   const x = new Uint8Array(idx.length * dim);
   const y = new Uint8Array(idx.length);
   idx.forEach((k, i) => {
-    x.set(applyPerImage(data.subarray(k * dim, (k + 1) * dim), size.width, size.height, steps), i * dim);
+    const p = decoded.at.get(k)!;
+    x.set(
+      applyPerImage(decoded.data.subarray(p * dim, (p + 1) * dim), size.width, size.height, steps),
+      i * dim,
+    );
     y[i] = entries[k]!.label;
   });
   return { x, y, names: idx.map((k) => entries[k]!.rel), n: idx.length, dim };
 }
 
-export function loadDataset(root: string, opts: LoadOptions): LoadedDataset {
-  const layout = scanDataset(root, opts.classes);
-  const data = decodeAll(root, layout.entries, opts);
-  const size = { width: opts.width, height: opts.height };
-  const steps = perImageStepsOf(opts);
+/** Entry indices of each split (the hold-out drawn from train/ when there is no val/ folder). */
+function splitIndices(
+  layout: ReturnType<typeof scanDataset>,
+  opts: LoadOptions,
+): { idx: Partial<Record<SplitName, number[]>>; valSource: "folder" | "holdout" } {
   const idxOf = (s: SplitName) => layout.entries.flatMap((e, i) => (e.split === s ? [i] : []));
-  const splits: Partial<Record<SplitName, Split>> = {};
+  const idx: Partial<Record<SplitName, number[]>> = {};
   let valSource: "folder" | "holdout" = "folder";
   if (layout.splits.includes("train")) {
     const trainIdx = idxOf("train");
     if (layout.splits.includes("val")) {
-      splits.train = gather(data, layout.entries, trainIdx, size, steps);
-      splits.val = gather(data, layout.entries, idxOf("val"), size, steps);
+      idx.train = trainIdx;
+      idx.val = idxOf("val");
     } else {
       valSource = "holdout";
       const labels = trainIdx.map((i) => layout.entries[i]!.label);
@@ -124,25 +136,34 @@ export function loadDataset(root: string, opts: LoadOptions): LoadedDataset {
           : strategy.kind === "source"
             ? sourceHoldOut(labels, names, strategy.fold)
             : stratifiedHoldOut(labels, names, opts.valFraction ?? 0.15, opts.splitSeed ?? 1);
-      splits.train = gather(
-        data,
-        layout.entries,
-        h.train.map((j) => trainIdx[j]!),
-        size,
-        steps,
-      );
-      splits.val = gather(
-        data,
-        layout.entries,
-        h.val.map((j) => trainIdx[j]!),
-        size,
-        steps,
-      );
+      idx.train = h.train.map((j) => trainIdx[j]!);
+      idx.val = h.val.map((j) => trainIdx[j]!);
     }
   } else if (layout.splits.includes("val")) {
-    splits.val = gather(data, layout.entries, idxOf("val"), size, steps);
+    idx.val = idxOf("val");
   }
-  if (layout.splits.includes("test")) splits.test = gather(data, layout.entries, idxOf("test"), size, steps);
+  if (layout.splits.includes("test")) idx.test = idxOf("test");
+  return { idx, valSource };
+}
+
+export function loadDataset(root: string, opts: LoadOptions): LoadedDataset {
+  const layout = scanDataset(root, opts.classes);
+  const { idx, valSource } = splitIndices(layout, opts);
+  const wanted = (Object.keys(idx) as SplitName[]).filter((s) => !opts.splits || opts.splits.includes(s));
+  // Decode only the images of the wanted splits (in file order, so the cache key is stable).
+  const needed = [...new Set(wanted.flatMap((s) => idx[s]!))].sort((a, b) => a - b);
+  const decoded: Decoded = {
+    data: decodeAll(
+      root,
+      needed.map((k) => layout.entries[k]!),
+      opts,
+    ),
+    at: new Map(needed.map((k, p) => [k, p])),
+  };
+  const size = { width: opts.width, height: opts.height };
+  const steps = perImageStepsOf(opts);
+  const splits: Partial<Record<SplitName, Split>> = {};
+  for (const s of wanted) splits[s] = gather(decoded, layout.entries, idx[s]!, size, steps);
   return {
     classes: layout.classes,
     width: opts.width,

@@ -1,7 +1,9 @@
 // Module definitions, ports, wires, registers, instances and bulk connection: the user-facing
 // half of the DSL. A module is a TypeScript function from parameters to hardware; elaborating
 // it runs the function once per distinct parameter set.
+
 import { currentModule, ModuleBuilder, withModule } from "./builder.js";
+import { guardModule } from "./elaboration-guard.js";
 import { ElaborationError } from "./errors.js";
 import { type Expr, lit, type Operand, toExpr } from "./expr.js";
 import {
@@ -199,8 +201,11 @@ function elaborateModule<P, IO>(def: ModuleDef<P, IO>, params: P): Elaborated<IO
   const perDef = cache?.get(def);
   const hit = perDef?.get(key);
   if (hit) return hit;
-  const builder = new ModuleBuilder(def.nameFor(params), params, def.location);
-  const io = withModule(builder, () => def.body(params));
+  const name = def.nameFor(params);
+  const { builder, io } = guardModule(def, key, name, () => {
+    const b = new ModuleBuilder(name, params, def.location);
+    return { builder: b, io: withModule(b, () => def.body(params)) };
+  });
   const result = { ir: builder.finish(), io };
   if (cache) {
     if (!cache.has(def)) cache.set(def, new Map());

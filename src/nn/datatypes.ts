@@ -7,7 +7,35 @@ export type DataType =
   | { kind: "BIPOLAR"; bits: 1 }
   | { kind: "BINARY"; bits: 1 };
 
-const MAX_BITS = 64;
+/**
+ * Loom's datatype limits, shared by the model loader, the ONNX importer, streamlining and the
+ * hardware generators (one place, so they cannot disagree):
+ *
+ * - MAX_BITS (64): any integer datatype (weights, inputs, scores). Values are exact bigints
+ *   everywhere; 64 bits is the widest an accumulator of INT32 × INT32 products needs in practice.
+ * - MAX_ACTIVATION_BITS (16): the output of an activation between layers (a quantizer or a
+ *   multi-threshold). An n-bit activation is a threshold unit comparing the accumulator against
+ *   2^n − 1 thresholds per channel, each stored at the accumulator's width; at 16 bits that is
+ *   65,535 thresholds per channel, already more memory than any FPGA spends on one layer. Wider
+ *   activations are refused, so no stage ever enumerates 2^24 or 2^64 thresholds.
+ * - MAX_THRESHOLD_INPUT_BITS (32): the accumulator a standalone thresholding unit compares.
+ */
+export const MAX_BITS = 64;
+export const MAX_ACTIVATION_BITS = 16;
+export const MAX_THRESHOLD_INPUT_BITS = 32;
+
+/** Thresholds per channel of the widest activation: 2^MAX_ACTIVATION_BITS − 1. */
+export const MAX_THRESHOLD_COUNT = 2 ** MAX_ACTIVATION_BITS - 1;
+
+/** Refuses an activation of more than MAX_ACTIVATION_BITS bits (or more levels than it holds). */
+export function checkActivationLevels(levels: number, where: string): void {
+  if (!(levels <= MAX_THRESHOLD_COUNT)) {
+    const bits = Math.ceil(Math.log2(levels + 1));
+    throw new DataTypeError(
+      `${where}: a ${Number.isFinite(bits) ? `${bits}-bit` : "unbounded"} activation (${levels} thresholds per channel) is wider than loom's limit of ${MAX_ACTIVATION_BITS} bits (${MAX_THRESHOLD_COUNT} thresholds); quantize the activation to at most ${MAX_ACTIVATION_BITS} bits`,
+    );
+  }
+}
 
 export class DataTypeError extends Error {}
 

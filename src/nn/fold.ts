@@ -104,7 +104,16 @@ export function applyFolding(
   file: FoldingFile,
   source = "folding",
 ): Folding[] {
-  const byName = new Map(file.layers.map((l, i) => [l.name, { ...l, index: i }]));
+  const byName = new Map<string, FoldingFile["layers"][number] & { index: number }>();
+  file.layers.forEach((l, i) => {
+    const earlier = byName.get(l.name);
+    if (earlier) {
+      throw new FoldingError(
+        `${source}: layers[${i}] folds layer "${l.name}" again (layers[${earlier.index}] already does)`,
+      );
+    }
+    byName.set(l.name, { ...l, index: i });
+  });
   for (const l of file.layers) {
     if (!shapes.some((s) => s.name === l.name)) {
       throw new FoldingError(

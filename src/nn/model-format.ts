@@ -3,7 +3,7 @@
 // the offending field by its JSON path.
 import { z } from "zod";
 import { MAX_FRAME_PERCENT } from "../data/frame.js";
-import { parseDataType } from "./datatypes.js";
+import { MAX_ACTIVATION_BITS, parseDataType } from "./datatypes.js";
 
 const dataTypeName = z.string().refine(
   (s) => {
@@ -23,17 +23,17 @@ const perChannel = z.union([z.number(), z.array(z.number())]);
 /** Integers; bigint-safe values are given as decimal strings when they exceed 2^53. */
 const integer = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]);
 
-const quantizer = z.object({
+const quantizer = z.strictObject({
   /** Step of the output grid: y = code · scale. */
   scale: z.number().positive(),
-  bits: z.number().int().min(1).max(16),
+  bits: z.number().int().min(1).max(MAX_ACTIVATION_BITS),
   signed: z.boolean(),
   narrow: z.boolean().default(false),
   /** ROUND = half to even (QONNX/numpy), FLOOR, CEIL. */
   rounding: z.enum(["ROUND", "FLOOR", "CEIL"]).default("ROUND"),
 });
 
-const batchNorm = z.object({
+const batchNorm = z.strictObject({
   mean: perChannel,
   variance: perChannel,
   gamma: perChannel,
@@ -42,7 +42,7 @@ const batchNorm = z.object({
 });
 
 /** What training produces: a monotone float chain from the integer accumulator to an output code. */
-const floatActivation = z.object({
+const floatActivation = z.strictObject({
   kind: z.literal("float"),
   /** Accumulator scale (input scale × weight scale), per channel or per tensor. */
   scale: perChannel,
@@ -54,7 +54,7 @@ const floatActivation = z.object({
 });
 
 /** What FINN calls streamlined: y = outScale·#{i : acc ≥ T[c][i]} + outBias. */
-const thresholdActivation = z.object({
+const thresholdActivation = z.strictObject({
   kind: z.literal("thresholds"),
   outDatatype: dataTypeName,
   outBias: z.number().int().default(0),
@@ -63,7 +63,7 @@ const thresholdActivation = z.object({
 });
 
 /** Raw accumulator out (last layer): score = acc + bias; float score = score · scale on the host. */
-const noActivation = z.object({
+const noActivation = z.strictObject({
   kind: z.literal("none"),
   bias: z.union([integer, z.array(integer)]).default(0),
   scale: perChannel.default(1),
@@ -75,7 +75,7 @@ export const activationSchema = z.discriminatedUnion("kind", [
   noActivation,
 ]);
 
-export const denseLayerSchema = z.object({
+export const denseLayerSchema = z.strictObject({
   name: z.string().min(1),
   kind: z.literal("dense"),
   /** MW and MH. */
@@ -86,27 +86,27 @@ export const denseLayerSchema = z.object({
   weights: z.array(z.array(z.number().int())),
   activation: activationSchema,
   /** Optional folding chosen by the user or by an importer (kept by the compiler). */
-  folding: z.object({ pe: z.number().int().positive(), simd: z.number().int().positive() }).optional(),
+  folding: z.strictObject({ pe: z.number().int().positive(), simd: z.number().int().positive() }).optional(),
 });
 
-export const modelSchema = z.object({
+export const modelSchema = z.strictObject({
   format: z.literal("loom-qnn"),
   version: z.literal(1),
   name: z.string().min(1),
   description: z.string().optional(),
-  input: z.object({
+  input: z.strictObject({
     /** Logical shape (for example [32, 32]); the hardware takes the row-major flattening. */
     shape: z.array(z.number().int().positive()).min(1),
     datatype: dataTypeName,
     /** Host-side preprocessing that turns a source image into the input vector. */
     preprocess: z
-      .object({
+      .strictObject({
         /**
          * Border crop before resizing (src/data/crop.ts): percent of the source height (top,
          * bottom) or width (left, right) removed, each margin floor(size · percent / 100) pixels.
          */
         crop: z
-          .object({
+          .strictObject({
             top: z.number().int().min(0).max(99),
             bottom: z.number().int().min(0).max(99),
             left: z.number().int().min(0).max(99),
@@ -147,7 +147,7 @@ export const modelSchema = z.object({
   }),
   layers: z.array(denseLayerSchema).min(1),
   output: z
-    .object({
+    .strictObject({
       /** Arg-max over the last layer's scores in hardware (ties pick the lowest index). */
       argmax: z.boolean().default(true),
       classes: z.array(z.string()).optional(),

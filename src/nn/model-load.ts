@@ -3,10 +3,20 @@
 // later stage may assume a consistent model.
 import { readFileSync } from "node:fs";
 import type { z } from "zod";
-import { allows, type DataType, dataTypeName, maxValue, minValue, parseDataType } from "./datatypes.js";
+import { closestName } from "./closest-name.js";
+import {
+  allows,
+  type DataType,
+  dataTypeName,
+  MAX_ACTIVATION_BITS,
+  maxValue,
+  minValue,
+  parseDataType,
+} from "./datatypes.js";
 import { divisors } from "./divisors.js";
 import { ModelError } from "./model-error.js";
 import { type DenseLayer, type Model, modelSchema } from "./model-format.js";
+import { knownKeysAt } from "./schema-keys.js";
 
 export { ModelError } from "./model-error.js";
 
@@ -32,11 +42,23 @@ export function loadModel(pathOrJson: string | unknown, source?: string): Model 
 export function parseModel(json: unknown, source = "model"): Model {
   const result = modelSchema.safeParse(json);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => formatIssue(issue));
+    const lines = result.error.issues.map((issue) =>
+      issue.code === "unrecognized_keys" ? unknownKeys(issue, json) : formatIssue(issue),
+    );
     throw new ModelError(`${source}: ${lines.join("; ")}`);
   }
   checkModel(result.data, source);
   return result.data;
+}
+
+/** `layers[0].activation: unknown key "batchNorm" (did you mean "batchnorm"?)`: a typo must not be dropped silently. */
+function unknownKeys(issue: z.core.$ZodIssueUnrecognizedKeys, json: unknown): string {
+  const known = knownKeysAt(modelSchema, json, issue.path);
+  const each = issue.keys.map((key) => {
+    const near = closestName(key, known);
+    return `unknown key "${key}"${near ? ` (did you mean "${near}"?)` : ""}`;
+  });
+  return `${formatPath(issue.path)}: ${each.join(", ")}; allowed: ${known.join(", ")}`;
 }
 
 function parseJson(text: string, source: string): unknown {
@@ -190,6 +212,12 @@ function checkThresholds(
     fail(
       `${ap}.thresholds`,
       `expected 1 row (for all channels) or ${C} rows (one per channel), got ${rows.length}`,
+    );
+  }
+  if (dt.bits > MAX_ACTIVATION_BITS) {
+    fail(
+      `${ap}.outDatatype`,
+      `${act.outDatatype} is wider than loom's ${MAX_ACTIVATION_BITS}-bit activation limit`,
     );
   }
   const maxCount = dt.kind === "BIPOLAR" ? 1 : 2 ** dt.bits - 1;

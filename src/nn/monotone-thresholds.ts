@@ -3,6 +3,8 @@
 // integer model agrees with the map on every accumulator value by construction, whatever
 // floating-point rounding the map does internally (rounding is monotone, so the map stays monotone).
 
+import { checkActivationLevels } from "./datatypes.js";
+
 export interface ThresholdFit {
   /** Ascending; T[k] = smallest accumulator whose code is ≥ outBias + k + 1 (hi + 1 if never). */
   thresholds: bigint[];
@@ -11,26 +13,55 @@ export interface ThresholdFit {
 }
 
 /**
- * Fits thresholds for `code(acc)` over acc ∈ [lo, hi], where code is nondecreasing and
- * takes integer values in [minCode, maxCode]. Throws if the map is not monotone at a probed point.
+ * Fits thresholds for `map(acc)` over acc ∈ [lo, hi], where map is nondecreasing and takes
+ * integer values in [minCode, maxCode]. `guess(target)`, if given, is a closed-form estimate of
+ * the threshold of code `target` (for an affine activation); it saves the search when it holds.
+ * Throws if the map is not monotone at a probed point.
  */
 export function fitThresholds(
-  code: (acc: bigint) => number,
+  map: (acc: bigint) => number,
   lo: bigint,
   hi: bigint,
   minCode: number,
   maxCode: number,
+  guess?: (target: number) => bigint,
 ): ThresholdFit {
   if (hi < lo) throw new Error(`empty accumulator range [${lo}, ${hi}]`);
+  // Each threshold is verified at t and t − 1, and checked again below: evaluate each point once.
+  const seen = new Map<bigint, number>();
+  const code = (acc: bigint) => {
+    let v = seen.get(acc);
+    if (v === undefined) {
+      v = map(acc);
+      if (seen.size >= 1 << 20) seen.clear();
+      seen.set(acc, v);
+    }
+    return v;
+  };
   const levels = maxCode - minCode;
+  checkActivationLevels(levels, "activation");
   const thresholds: bigint[] = [];
   let searchLo = lo;
   let gap = 0n;
+  // Codes the range cannot leave: below code(lo) every threshold is lo, above code(hi) every
+  // threshold is hi + 1 ("never"). Only the reachable codes are searched, so the work grows with
+  // the thresholds the accumulator range can actually cross.
+  const codeLo = code(lo);
+  const codeHi = code(hi);
   for (let k = 1; k <= levels; k++) {
     const target = minCode + k;
+    if (target <= codeLo || target > codeHi) {
+      thresholds.push(target <= codeLo ? lo : hi + 1n);
+      if (target <= codeLo) searchLo = lo;
+      continue;
+    }
     // Thresholds of a (nearly) linear activation are (nearly) evenly spaced: try the previous
     // spacing and its neighbours first; the search below settles anything else.
-    const predicted = gap > 0n ? hitNear(code, target, searchLo + gap, searchLo, hi) : undefined;
+    // A closed form (for an affine activation) predicts each threshold; the prediction is only
+    // kept if the map itself confirms it (code(t) ≥ target > code(t − 1)).
+    const predicted =
+      (guess ? hitNear(code, target, guess(target), searchLo, hi) : undefined) ??
+      (gap > 0n ? hitNear(code, target, searchLo + gap, searchLo, hi) : undefined);
     if (predicted !== undefined) {
       gap = predicted - searchLo;
       thresholds.push(predicted);

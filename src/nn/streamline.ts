@@ -4,7 +4,7 @@
 // values where the float chain lands exactly on a rounding tie.
 import { rowAccumulatorRange } from "./accumulator.js";
 import { allows, type DataType, dataTypeName, parseDataType } from "./datatypes.js";
-import { channelSlopeSign, floatActivationCode } from "./golden/float-activation.js";
+import { channelFloatParams, channelSlopeSign, floatActivationCode } from "./golden/float-activation.js";
 import { layerInputDatatypes, quantCodeRange, quantDatatype } from "./layer-types.js";
 import { ModelError } from "./model-error.js";
 import type {
@@ -61,7 +61,8 @@ function streamlineFloatLayer(
     };
     const { lo, hi } = rowAccumulatorRange(inDt, weights[c]!);
     try {
-      rows.push(fitThresholds(count, lo, hi, bipolar ? 0 : min, bipolar ? 1 : max).thresholds);
+      const guess = bipolar ? undefined : affineGuess(act, c, flip ? -1 : 1);
+      rows.push(fitThresholds(count, lo, hi, bipolar ? 0 : min, bipolar ? 1 : max, guess).thresholds);
     } catch (err) {
       throw new ModelError(`layer ${layer.name}, channel ${c}: cannot streamline: ${(err as Error).message}`);
     }
@@ -78,6 +79,25 @@ function streamlineFloatLayer(
     weightDatatype,
     weights: weights.map((r) => r.map(Number)),
     activation,
+  };
+}
+
+/**
+ * Closed-form threshold estimate of a float activation, which is affine in the accumulator up to
+ * ReLU and rounding: u = A·acc + B (u = pre-quantization value / quant.scale), and code m is
+ * reached once u ≥ m − ½ (ROUND), m (FLOOR) or m − 1 (CEIL). Only an estimate: fitThresholds
+ * keeps it only where the float reference itself confirms it.
+ */
+function affineGuess(act: FloatActivation, c: number, sign: 1 | -1): ((m: number) => bigint) | undefined {
+  const p = channelFloatParams(act, c);
+  const k = p.bn ? p.bn.gamma / Math.sqrt(p.bn.variance + p.bn.epsilon) : 1;
+  const A = (sign * p.scale * k) / act.quant.scale;
+  const B = (p.bn ? (p.bias - p.bn.mean) * k + p.bn.beta : p.bias) / act.quant.scale;
+  if (!(A > 0) || !Number.isFinite(B)) return undefined;
+  const delta = act.quant.rounding === "ROUND" ? 0.5 : act.quant.rounding === "FLOOR" ? 0 : 1;
+  return (m) => {
+    const t = Math.ceil((m - delta - B) / A);
+    return Number.isSafeInteger(t) ? BigInt(t) : 0n;
   };
 }
 

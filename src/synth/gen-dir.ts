@@ -1,6 +1,7 @@
 // Reads what `loom gen` wrote (rtl/ and report.json) back into a synthesis input.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { MANIFEST, readManifest } from "../io/output-dir.js";
 import type { SynthLayer } from "./accelerator.js";
 import type { SynthInput } from "./yosys.js";
 
@@ -25,9 +26,14 @@ export function readGenDir(dir: string): SynthInput & { layers: SynthLayer[]; bo
   if (typeof report.top !== "string" || !Array.isArray(report.layers)) {
     throw new Error(`${reportPath} has no top module or layer list`);
   }
+  // Only the files loom gen wrote: anything a user added to rtl/ is not part of the design.
+  const manifest = readManifest(dir);
+  if (!manifest) throw new Error(`${dir} has no ${MANIFEST}: run loom gen again to write one`);
   const files = new Map<string, string>();
-  for (const f of readdirSync(rtl).sort()) {
-    if (f.endsWith(".v") || f.endsWith(".hex")) files.set(f, readFileSync(join(rtl, f), "utf8"));
+  for (const path of manifest.files.filter((p) => /^rtl\/[^/]+\.(v|hex)$/.test(p))) {
+    const f = path.slice("rtl/".length);
+    if (!existsSync(join(rtl, f))) throw new Error(`${join(rtl, f)} is listed in ${MANIFEST} but missing`);
+    files.set(f, readFileSync(join(rtl, f), "utf8"));
   }
   const verilogFiles = [...files.keys()].filter((f) => f.endsWith(".v"));
   if (!files.has(`${report.top}.v`)) throw new Error(`${rtl} has no ${report.top}.v`);

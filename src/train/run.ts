@@ -1,11 +1,13 @@
 // `loom train` end to end: load data, train, export, choose the decision margin on validation
 // with the exported integer model, fold it into class 0's bias, measure, write model and report.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { UserError } from "../cli/user-error.js";
 import type { Crop } from "../data/crop.js";
 import { type LoadedDataset, loadDataset, type Split, type ValStrategy } from "../data/load.js";
 import type { Normalization } from "../data/normalize.js";
 import { perImageStepsOf } from "../data/per-image.js";
+import { writeFileAtomic } from "../io/write-file.js";
 import { runGolden } from "../nn/golden/index.js";
 import type { Model } from "../nn/model-format.js";
 import { streamlineModel } from "../nn/streamline.js";
@@ -126,6 +128,8 @@ export function loadTrainingData(opts: Omit<RunOptions, "hidden">) {
   const val = opts.valShifts ? shiftedValidation(opts, cleanVal) : cleanVal;
   const K = ds.classes.length;
   if (K !== 2) throw new Error(`binary classification only: found classes ${ds.classes.join(", ")}`);
+  requireEveryClass(train, ds.classes, "the training set");
+  requireEveryClass(cleanVal, ds.classes, `the validation hold-out (${ds.valSource})`);
   return { ds, train, val, cleanVal, test, K };
 }
 
@@ -219,7 +223,7 @@ export function runTraining(opts: RunOptions): RunResult {
     },
   };
   mkdirSync(dirname(opts.out) || ".", { recursive: true });
-  writeFileSync(opts.out, `${JSON.stringify(model)}\n`);
+  writeFileAtomic(opts.out, `${JSON.stringify(model)}\n`);
   writeReport(
     opts.out,
     model,
@@ -247,6 +251,32 @@ export function runTraining(opts: RunOptions): RunResult {
   };
 }
 
+/**
+ * Early stopping and the decision margin need validation images of every class; with none the
+ * losses are NaN and training cannot choose anything, so refuse before training.
+ */
+function requireEveryClass(split: Split, classes: readonly string[], what: string): void {
+  const counts = classes.map((_, k) => split.y.filter((y) => y === k).length);
+  const missing = classes.filter((_, k) => counts[k] === 0);
+  if (missing.length > 0) {
+    throw new UserError(
+      `${what} has no ${missing.join(" or ")} images (${split.n} images in all); use fewer --val-folds, a larger --val-fraction, or more data`,
+    );
+  }
+}
+
+/** Every file `loom train --out out` writes: the model, its report and the figures. */
+export function trainingOutputPaths(out: string, reportTest = true): string[] {
+  const base = out.replace(/\.json$/, "");
+  return [
+    out,
+    `${base}-val-confusion.svg`,
+    ...(reportTest ? [`${base}-test-confusion.svg`] : []),
+    `${base}-curve.svg`,
+    join(dirname(out), `${basename(base)}.md`),
+  ];
+}
+
 function writeReport(
   out: string,
   model: Model,
@@ -264,10 +294,13 @@ function writeReport(
   const dir = dirname(out);
   const name = basename(base);
   const classes = model.output.classes ?? ["0", "1"];
-  writeFileSync(`${base}-val-confusion.svg`, confusionSvg(val, classes, `${name}: validation`));
+  writeFileAtomic(`${base}-val-confusion.svg`, confusionSvg(val, classes, `${name}: validation`));
   if (test)
-    writeFileSync(`${base}-test-confusion.svg`, confusionSvg(test, classes, `${name}: test (reported only)`));
-  writeFileSync(`${base}-curve.svg`, curveSvg(history, bestEpoch));
+    writeFileAtomic(
+      `${base}-test-confusion.svg`,
+      confusionSvg(test, classes, `${name}: test (reported only)`),
+    );
+  writeFileAtomic(`${base}-curve.svg`, curveSvg(history, bestEpoch));
   const rows: Array<[string, BinaryMetrics]> = cleanVal
     ? [
         ["validation + acquisition shifts", val],
@@ -305,5 +338,5 @@ function writeReport(
     ),
     "",
   ].join("\n");
-  writeFileSync(join(dir, `${name}.md`), md);
+  writeFileAtomic(join(dir, `${name}.md`), md);
 }

@@ -19,6 +19,7 @@ describe("loom gen", () => {
     expect(r.stdout.trim()).toBe(out);
     expect(r.stderr).toMatch(/cycles per inference/);
     expect(readdirSync(out).sort()).toEqual([
+      ".loom-manifest.json",
       "constraints",
       "driver",
       "folding.json",

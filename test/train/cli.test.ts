@@ -65,7 +65,9 @@ describe("loom train / loom eval", () => {
     for (const f of ["tiny.md", "tiny-curve.svg", "tiny-val-confusion.svg", "tiny-test-confusion.svg"]) {
       expect(existsSync(join(tmp, f))).toBe(true);
     }
-    const json = JSON.parse(await run(["eval", "--model", out, "--data", FIXTURE, "--json"]));
+    const json = JSON.parse(
+      await run(["eval", "--model", out, "--data", FIXTURE, "--json", "--report-dir", tmp]),
+    );
     expect(json.n).toBe(8);
     expect(Object.keys(json).sort()).toEqual([
       "accuracy",
@@ -102,7 +104,7 @@ describe("loom train / loom eval", () => {
     });
     expect((model.meta as { command: string }).command).toContain("--crop 5,15,10,10");
     expect((model.meta as { command: string }).command).toContain("--frame 5");
-    const json = JSON.parse(await run(["eval", "--model", out, "--data", FIXTURE, "--json", "--no-report"]));
+    const json = JSON.parse(await run(["eval", "--model", out, "--data", FIXTURE, "--json"]));
     const meta = model.meta as { metrics: { test: { accuracy: number; auc: number } } };
     expect(json.accuracy).toBeCloseTo(meta.metrics.test.accuracy, 10);
     expect(json.auc).toBeCloseTo(meta.metrics.test.auc, 10);

@@ -1,9 +1,6 @@
 // Host drivers generated with each accelerator, all from one I/O description (io-format.ts).
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { Compiled } from "../generate.js";
 import { C_DRIVER, C_PACK, cHeader } from "./c.js";
-import { type DriverIo, driverIo } from "./io-format.js";
+import type { DriverIo } from "./io-format.js";
 import { pythonDriver } from "./python.js";
 
 export { type DriverIo, driverIo, type StreamFormat } from "./io-format.js";
@@ -24,7 +21,3 @@ export function driverFiles(io: DriverIo): Map<string, string> {
   ]);
 }
 
-export function writeDriver(c: Compiled, dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of driverFiles(driverIo(c))) writeFileSync(join(dir, name), text);
-}

@@ -1,7 +1,14 @@
 // Multi-threshold parameters shared by the MVAU's activation and the standalone thresholding
 // unit: y = #{i : x ≥ T[c][i]} + outBias (BIPOLAR out: 2·count − 1 stored as one bit).
 import { ElaborationError } from "../../dsl/index.js";
-import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../nn/datatypes.js";
+import {
+  type DataType,
+  dataTypeName,
+  MAX_ACTIVATION_BITS,
+  maxValue,
+  minValue,
+  smallestTypeFor,
+} from "../../nn/datatypes.js";
 import type { ThresholdSearch } from "./search.js";
 
 export interface ThresholdSpec {
@@ -43,9 +50,10 @@ function fail(detail: string): never {
 /** Checks a threshold spec against `channels` output channels; the errors say what would work. */
 export function checkThresholdSpec(spec: ThresholdSpec, channels: number): CheckedThresholds {
   const out = spec.outputType;
-  if (out.kind !== "BIPOLAR" && out.kind !== "BINARY" && (out.bits < 1 || out.bits > 16)) {
+  if (out.kind !== "BIPOLAR" && out.kind !== "BINARY" && (out.bits < 1 || out.bits > MAX_ACTIVATION_BITS)) {
+    const m = MAX_ACTIVATION_BITS;
     fail(
-      `threshold output datatype ${dataTypeName(out)} is not supported; use UINT1..UINT16, INT2..INT16, BINARY or BIPOLAR`,
+      `threshold output datatype ${dataTypeName(out)} is not supported; use UINT1..UINT${m}, INT2..INT${m}, BINARY or BIPOLAR`,
     );
   }
   const rows = spec.thresholds.map((row) => row.map((v) => BigInt(v)));

@@ -23,7 +23,13 @@ import {
   UInt,
   when,
 } from "../../dsl/index.js";
-import { type DataType, dataTypeName, maxValue, minValue } from "../../nn/datatypes.js";
+import {
+  type DataType,
+  dataTypeName,
+  MAX_THRESHOLD_INPUT_BITS,
+  maxValue,
+  minValue,
+} from "../../nn/datatypes.js";
 import { CreditQueue } from "../mvau/credit-queue.js";
 import { checkFold } from "../mvau/params.js";
 import {
@@ -65,9 +71,10 @@ export interface ThresholdingShape {
 /** Checks the parameters and returns the stream widths and latency. */
 export function thresholdingShape(p: ThresholdingParams): ThresholdingShape {
   checkFold("PE", p.pe, "channels", p.channels);
-  if (p.inputType.kind === "BIPOLAR" || p.inputType.bits > 32) {
+  if (p.inputType.kind === "BIPOLAR" || p.inputType.bits > MAX_THRESHOLD_INPUT_BITS) {
+    const m = MAX_THRESHOLD_INPUT_BITS;
     throw new ElaborationError(
-      `thresholding input datatype ${dataTypeName(p.inputType)} is not supported; use UINT1..UINT32, INT2..INT32 or BINARY`,
+      `thresholding input datatype ${dataTypeName(p.inputType)} is not supported; use UINT1..UINT${m}, INT2..INT${m} or BINARY`,
     );
   }
   const spec = checkThresholdSpec(p, p.channels);

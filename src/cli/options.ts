@@ -1,0 +1,35 @@
+// Parsers for numeric option values. They throw commander's InvalidArgumentError, so a bad value
+// is reported as one usage line naming the option, never as a stack trace from inside the parser.
+import { InvalidArgumentError } from "commander";
+
+/** Highest PL clock accepted (MHz): above any FPGA fabric clock, so 1e9 is caught as a unit slip. */
+export const MAX_CLOCK_MHZ = 1000;
+
+function finite(v: string): number {
+  const n = Number(v.trim());
+  if (v.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError("expected a number.");
+  return n;
+}
+
+/** A number in (lo, hi]. */
+export function numberIn(lo: number, hi: number, unit = "") {
+  return (v: string): number => {
+    const n = finite(v);
+    if (!(n > lo && n <= hi)) {
+      throw new InvalidArgumentError(
+        `expected a number above ${lo}${hi === Number.POSITIVE_INFINITY ? "" : ` and at most ${hi}`}${unit}.`,
+      );
+    }
+    return n;
+  };
+}
+
+/** A whole number ≥ lo. */
+export function integerFrom(lo: number) {
+  return (v: string): number => {
+    const n = finite(v);
+    if (!Number.isSafeInteger(n) || n < lo)
+      throw new InvalidArgumentError(`expected a whole number ≥ ${lo}.`);
+    return n;
+  };
+}
