@@ -20,4 +20,3 @@ export function driverFiles(io: DriverIo): Map<string, string> {
     ],
   ]);
 }
-
