@@ -1,7 +1,7 @@
 // Runs input vectors through a compiled accelerator: in the golden model, or in Verilator or
 // Icarus with the generated RTL, and reports scores, predictions and the measured rate.
 import { buildIcarus, buildVerilator, type Pattern } from "../../sim/index.js";
-import { runGolden } from "../nn/golden/index.js";
+import { argmax, runGolden } from "../nn/golden/index.js";
 import type { Compiled } from "./generate.js";
 import { inputBeats, scoresFromBeats } from "./host.js";
 
@@ -67,18 +67,10 @@ export async function simulateAccelerator(
   const cyclesPerInference = inputs.length > 1 ? (lastDone - firstDone) / (inputs.length - 1) : r.cycles;
   return {
     outputs: scores,
-    predictions: hasArgmax ? predictions : (scores ?? []).map(argmaxOf),
+    predictions: hasArgmax ? predictions : (scores ?? []).map(argmax),
     cyclesPerInference,
     cycles: r.cycles,
     fifoPeaks:
       watch.length > 0 ? Object.fromEntries(watch.map((w) => [w, Number(r.watchMax[w] ?? 0n)])) : undefined,
   };
-}
-
-function argmaxOf(xs: bigint[]): number {
-  let best = 0;
-  xs.forEach((x, i) => {
-    if (x > xs[best]!) best = i;
-  });
-  return best;
 }

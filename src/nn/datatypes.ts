@@ -1,5 +1,6 @@
 // Integer datatypes shared by the model format, the golden models and the hardware generators.
 // Names follow FINN/QONNX: UINTn, INTn, BIPOLAR (±1 stored as one bit), BINARY (0/1).
+import { bitsFor } from "../core/bits.js";
 
 export type DataType =
   | { kind: "UINT"; bits: number }
@@ -107,12 +108,7 @@ export function decode(dt: DataType, bits: bigint): bigint {
 
 /** Smallest signed-or-unsigned datatype holding every value in [lo, hi]. */
 export function smallestTypeFor(lo: bigint, hi: bigint): DataType {
-  if (lo >= 0n) {
-    let bits = 1;
-    while ((1n << BigInt(bits)) - 1n < hi) bits++;
-    return bits === 1 ? { kind: "BINARY", bits: 1 } : { kind: "UINT", bits };
-  }
-  let bits = 2;
-  while (-(1n << BigInt(bits - 1)) > lo || (1n << BigInt(bits - 1)) - 1n < hi) bits++;
-  return { kind: "INT", bits };
+  const bits = bitsFor(lo, hi);
+  if (lo < 0n) return { kind: "INT", bits };
+  return bits === 1 ? { kind: "BINARY", bits: 1 } : { kind: "UINT", bits };
 }
