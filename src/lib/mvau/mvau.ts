@@ -10,6 +10,8 @@
 //   stages] ─► output queue
 //
 // The pipeline never stalls; backpressure stops the issue stage instead (see credit-queue.ts).
+
+import { type MemoryStyle, memoryStyle } from "../../core/memory-style.js";
 import {
   addressWidth,
   cat,
@@ -32,7 +34,6 @@ import {
 } from "../../dsl/index.js";
 import { dataTypeName, isSigned } from "../../nn/datatypes.js";
 import { binarySearch, comparatorFor, thresholdSource, thresholdStage } from "../threshold/compare.js";
-import { tableStyle } from "../threshold/search.js";
 import { checkThresholdSpec } from "../threshold/spec.js";
 import { CreditQueue } from "./credit-queue.js";
 import { adderTree, cap, element, elementValue, product, productsSigned } from "./dot-product.js";
@@ -42,9 +43,8 @@ import { weightWords } from "./layout.js";
 import { channelBias, checkWeights, type MvauParams, mvauShape, rowRanges, union } from "./params.js";
 
 /** Block RAM pays off for deep, large per-PE memories; small ones are cheaper in LUTs. */
-function weightStyle(p: MvauParams, depth: number, width: number): "block" | "distributed" {
-  if (p.weightMemory && p.weightMemory !== "auto") return p.weightMemory;
-  return tableStyle(depth, width);
+function weightStyle(p: MvauParams, depth: number, width: number): MemoryStyle {
+  return memoryStyle({ use: "table", depth, width, choice: p.weightMemory });
 }
 
 /** How the PEs could share multipliers (NO_PACKING for a single PE). */

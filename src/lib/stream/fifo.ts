@@ -10,6 +10,7 @@
 //   takes a cycle (FWFT with full throughput); latency 3.
 // `count` is the number of beats held, output registers included, so a FIFO of depth D holds
 // exactly D beats whatever its style.
+import { type MemoryStyle, memoryStyle } from "../../core/memory-style.js";
 import {
   addressWidth,
   Bool,
@@ -64,16 +65,17 @@ export interface StreamFifoParams {
   last?: boolean;
 }
 
-/** Below this many bits a FIFO stays out of block RAM: a RAMB18 holds 18 Kib, LUT RAM 64 b per LUT. */
-const BRAM_MIN_BITS = 4096;
-/** Block RAM for anything shallower wastes most of its depth. */
-const BRAM_MIN_DEPTH = 64;
-/** Up to this depth, plain registers cost less than RAM plus pointers. */
-const REGISTERS_MAX_DEPTH = 2;
+/** The FIFO's names for the memory policy's styles (they appear in module names). */
+const FIFO_STYLE_NAMES: Record<MemoryStyle, Exclude<FifoStyle, "auto">> = {
+  registers: "registers",
+  distributed: "lutram",
+  block: "bram",
+};
 
 /**
- * The storage `auto` chooses: registers up to depth 2; block RAM from 64 entries when the FIFO
- * holds at least 4 Kib (a RAMB18 then replaces ≥ 64 LUTs of LUT RAM); LUT RAM otherwise.
+ * The storage `auto` chooses, by the project's one memory policy (src/core/memory-style.ts):
+ * registers up to depth 2; block RAM from 64 entries when the FIFO holds at least 4 Kib (a
+ * RAMB18 then replaces ≥ 64 LUTs of LUT RAM); LUT RAM otherwise.
  */
 export function resolveFifoStyle(
   depth: number,
@@ -81,9 +83,7 @@ export function resolveFifoStyle(
   style: FifoStyle = "auto",
 ): Exclude<FifoStyle, "auto"> {
   if (style !== "auto") return style;
-  if (depth <= REGISTERS_MAX_DEPTH) return "registers";
-  if (depth >= BRAM_MIN_DEPTH && depth * width >= BRAM_MIN_BITS) return "bram";
-  return "lutram";
+  return FIFO_STYLE_NAMES[memoryStyle({ use: "fifo", depth, width })];
 }
 
 /** Cycles from a beat's transfer into an empty FIFO until it is offered at the output. */

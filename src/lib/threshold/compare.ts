@@ -2,6 +2,8 @@
 // `parallel`, one register stage of comparisons (value ≥ T[i] for every i) whose count plus the
 // output bias is the output, combinationally; and `binary`, a pipelined binary search with one
 // register stage per output bit (`binarySearch`).
+
+import { type MemoryStyle, memoryStyle } from "../../core/memory-style.js";
 import {
   cat,
   type Expr,
@@ -16,7 +18,7 @@ import {
   UInt,
 } from "../../dsl/index.js";
 import type { DataType } from "../../nn/datatypes.js";
-import { resolveSearch, searchStages, tableStyle } from "./search.js";
+import { resolveSearch, searchStages } from "./search.js";
 import { type CheckedThresholds, clip } from "./spec.js";
 
 /** The structure a checked spec gets with `folds` folds (thresholds in memories or constants). */
@@ -89,7 +91,9 @@ export function thresholdSource(
   if (folds === 1) return Array.from({ length: lanes }, (_, l) => constantThresholds(rowOf(0, l), lo, hi));
   return Array.from({ length: lanes }, (_, l) => {
     const words = Array.from({ length: folds }, (_, f) => packThresholds(rowOf(f, l), cmp, lo, hi));
-    const mem = rom(`${name}_${l}`, UInt(spec.count * cmp.width), words);
+    const width = spec.count * cmp.width;
+    const style = memoryStyle({ use: "table", depth: folds, width, choice: spec.thresholdMemory });
+    const mem = rom(`${name}_${l}`, UInt(width), words, { style });
     return unpackThresholds(mem.read(addr(), enable), spec.count, cmp);
   });
 }
@@ -167,11 +171,11 @@ export function searchTableStyle(
   folds: number,
   width: number,
   k: number,
-): "block" | "distributed" | undefined {
+): MemoryStyle | undefined {
   const tableFolds = spec.global ? 1 : folds;
   const words = tableFolds * 2 ** k;
   if (words === 1 || (tableFolds === 1 && words <= SELECT_MAX)) return undefined;
-  return spec.thresholdMemory === "auto" ? tableStyle(words, width) : spec.thresholdMemory;
+  return memoryStyle({ use: "table", depth: words, width, choice: spec.thresholdMemory });
 }
 
 /**

@@ -18,9 +18,10 @@ export interface ThresholdSpec {
    */
   search?: ThresholdSearch;
   /**
-   * Where a binary search keeps its threshold tables: `auto` (default) puts tables of at least
-   * 64 words and 8 Kbit in block RAM and smaller ones in LUT ROM (`tableStyle`); `block` /
-   * `distributed` force every table there. (A parallel search's ROM is left to synthesis.)
+   * Where the threshold tables live (a binary search's tables, a parallel search's per-channel
+   * ROM): `auto` (default) puts tables of at least 64 words and 8 Kbit in block RAM and smaller
+   * ones in LUT ROM (`memoryPlacement` in src/core/memory-style.ts); `block` / `distributed`
+   * force every table there.
    */
   thresholdMemory?: "auto" | "block" | "distributed";
 }
