@@ -62,6 +62,38 @@ export function worstCaseAccumulatorRange(inDt: DataType, wDt: DataType, mw: num
   return { lo: minBig(corners) * BigInt(mw), hi: maxBig(corners) * BigInt(mw) };
 }
 
+/** The accumulator a dense layer's hardware keeps (popcount form for XNOR layers). */
+export interface DenseAccumulator {
+  xnor: boolean;
+  /** Range of each output channel: exact from the weights when given, else the datatypes' worst case. */
+  rows: Range[];
+  /** Union of the rows. */
+  range: Range;
+  /** Smallest INT/UINT holding `range`: the accumulator's datatype. */
+  type: DataType;
+}
+
+/**
+ * The one computation of a dense layer's accumulator range and width, for the model analysis
+ * (layer-accumulator.ts, the estimate) and the MVAU generator (lib/mvau/params.ts) alike.
+ */
+export function denseAccumulator(
+  inDt: DataType,
+  wDt: DataType,
+  mw: number,
+  mh: number,
+  weights?: readonly (readonly bigint[])[],
+): DenseAccumulator {
+  const xnor = isXnorLayer(inDt, wDt);
+  const rows: Range[] = xnor
+    ? Array.from({ length: mh }, () => popcountRange(mw))
+    : weights
+      ? weights.map((row) => rowAccumulatorRange(inDt, row))
+      : Array.from({ length: mh }, () => worstCaseAccumulatorRange(inDt, wDt, mw));
+  const range = { lo: minBig(rows.map((r) => r.lo)), hi: maxBig(rows.map((r) => r.hi)) };
+  return { xnor, rows, range, type: smallestTypeFor(range.lo, range.hi) };
+}
+
 /**
  * Smallest INT/UINT holding the accumulator range and every threshold compared against it
  * (a threshold of hi + 1 means "never", and the comparator must still represent it).

@@ -40,7 +40,7 @@ import { adderTree, cap, element, elementValue, product, productsSigned } from "
 import { dspPacking, NO_PACKING, packedProducts } from "./dsp-packing.js";
 import { MvauInputBuffer } from "./input-buffer.js";
 import { weightWords } from "./layout.js";
-import { channelBias, checkWeights, type MvauParams, mvauShape, rowRanges, union } from "./params.js";
+import { channelBias, checkWeights, type MvauParams, mvauShape } from "./params.js";
 
 /** Block RAM pays off for deep, large per-PE memories; small ones are cheaper in LUTs. */
 function weightStyle(p: MvauParams, depth: number, width: number): MemoryStyle {
@@ -106,7 +106,7 @@ export const Mvau = defineModule(moduleName, (p: MvauParams) => {
   // Accumulator width: signed products accumulate in a signed register wide enough for the
   // exact range; a popcount and UINT × UINT sums are unsigned.
   const signed = productsSigned(p.inputType, p.weightType);
-  const range = union(rowRanges(p, weights));
+  const range = shape.accRange;
   const accWidth = signed && !isSigned(shape.accType) ? shape.accType.bits + 1 : shape.accType.bits;
   const accType = signed ? SInt(accWidth) : UInt(accWidth);
 

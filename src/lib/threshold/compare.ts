@@ -3,6 +3,7 @@
 // output bias is the output, combinationally; and `binary`, a pipelined binary search with one
 // register stage per output bit (`binarySearch`).
 
+import { bitsFor } from "../../core/bits.js";
 import { type MemoryStyle, memoryStyle } from "../../core/memory-style.js";
 import {
   cat,
@@ -34,11 +35,9 @@ export interface Comparator {
 
 /** The comparator for values of `valueWidth` bits (of `signed`) in [lo, hi]. */
 export function comparatorFor(signed: boolean, valueWidth: number, lo: bigint, hi: bigint): Comparator {
+  // hi + 1 ("never counts") must be representable too; a signed comparator keeps a sign bit.
   const top = hi + 1n;
-  if (!signed) return { signed, width: Math.max(valueWidth, top.toString(2).length) };
-  let w = valueWidth;
-  while (lo < -(1n << BigInt(w - 1)) || top > (1n << BigInt(w - 1)) - 1n) w++;
-  return { signed, width: w };
+  return { signed, width: Math.max(valueWidth, bitsFor(signed && lo >= 0n ? -1n : lo, top)) };
 }
 
 /** Thresholds of one channel packed into a word (threshold i at bits [(i+1)·w−1 : i·w]). */
