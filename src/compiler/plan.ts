@@ -147,7 +147,7 @@ export function planAccelerator(
     from: i - 1,
     fromWidth: i === 0 ? inputPerBeat * first.inputType.bits : layers[i - 1]!.shape.outWidth,
     toWidth: l.shape.inWidth,
-    fifoDepth: o.fifoDepths?.[i] ?? linkFifoDepth(layers[i - 1], l),
+    fifoDepth: o.fifoDepths?.[i] ?? linkFifoDepth(i === 0),
   }));
   const last = layers[layers.length - 1]!;
   // BIPOLAR scores are stored 0 for −1 and 1 for +1, so they rank correctly as unsigned bits.

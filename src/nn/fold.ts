@@ -2,7 +2,7 @@
 // meets a cycle target, and the fastest folding that fits a board — plus the folding file.
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
-import { UserError } from "../cli/user-error.js";
+import { LoomError } from "../core/errors.js";
 import { type Board, getBoard } from "./boards.js";
 import { divisors } from "./divisors.js";
 import {
@@ -18,8 +18,11 @@ import { formatPath } from "./model-load.js";
 
 export type { Folding } from "./estimate.js";
 
-export class FoldingError extends UserError {
+export class FoldingError extends LoomError {
   override name = "FoldingError";
+  constructor(message: string) {
+    super("folding", message);
+  }
 }
 
 export const foldingFileSchema = z.object({

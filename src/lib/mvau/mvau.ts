@@ -11,6 +11,7 @@
 //
 // The pipeline never stalls; backpressure stops the issue stage instead (see credit-queue.ts).
 
+import { dataTypeName, isSigned } from "../../core/datatypes.js";
 import { type MemoryStyle, memoryStyle } from "../../core/memory-style.js";
 import {
   addressWidth,
@@ -32,10 +33,9 @@ import {
   UInt,
   when,
 } from "../../dsl/index.js";
-import { dataTypeName, isSigned } from "../../nn/datatypes.js";
+import { CreditQueue } from "../stream/credit-queue.js";
 import { binarySearch, comparatorFor, thresholdSource, thresholdStage } from "../threshold/compare.js";
 import { checkThresholdSpec } from "../threshold/spec.js";
-import { CreditQueue } from "./credit-queue.js";
 import { adderTree, cap, element, elementValue, product, productsSigned } from "./dot-product.js";
 import { dspPacking, NO_PACKING, packedProducts } from "./dsp-packing.js";
 import { MvauInputBuffer } from "./input-buffer.js";

@@ -1,9 +1,10 @@
 // MVAU generator parameters, their checks, and the shape the network compiler needs (stream
 // widths, accumulator type, latency) computed without elaborating any hardware.
+
+import { denseAccumulator, type Range } from "../../core/accumulator.js";
+import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../core/datatypes.js";
 import { ElaborationError } from "../../dsl/index.js";
-import { denseAccumulator, type Range } from "../../nn/accumulator.js";
-import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../nn/datatypes.js";
-import { divisors } from "../../nn/divisors.js";
+import { checkFold } from "../fold-check.js";
 import { activationStages, resolveSearch } from "../threshold/search.js";
 import { checkThresholdSpec, type ThresholdSpec } from "../threshold/spec.js";
 import type { DspPorts } from "./dsp-packing.js";
@@ -92,16 +93,6 @@ const MAX_BITS = 16;
 
 function fail(detail: string): never {
   throw new ElaborationError(detail);
-}
-
-/** `SIMD=3 does not divide MW=16; use one of 1, 2, 4, 8, 16`. */
-export function checkFold(what: string, value: number, dimName: string, dim: number): void {
-  if (!Number.isInteger(dim) || dim < 1) fail(`${dimName} must be a positive integer, got ${dim}`);
-  if (!Number.isInteger(value) || value < 1 || dim % value !== 0) {
-    fail(
-      `${what}=${value} does not divide ${dimName}=${dim}; ${what} must be one of ${divisors(dim).join(", ")}`,
-    );
-  }
 }
 
 export function checkElementType(role: string, dt: DataType, supported: string): void {

@@ -4,6 +4,7 @@
 // register stage per output bit (`binarySearch`).
 
 import { bitsFor } from "../../core/bits.js";
+import type { DataType } from "../../core/datatypes.js";
 import { type MemoryStyle, memoryStyle } from "../../core/memory-style.js";
 import {
   cat,
@@ -18,7 +19,6 @@ import {
   select,
   UInt,
 } from "../../dsl/index.js";
-import type { DataType } from "../../nn/datatypes.js";
 import { resolveSearch, searchStages } from "./search.js";
 import { type CheckedThresholds, clip } from "./spec.js";
 

@@ -1,7 +1,8 @@
 // Multi-threshold parameters shared by the MVAU's activation and the standalone thresholding
 // unit: y = #{i : x ≥ T[c][i]} + outBias (BIPOLAR out: 2·count − 1 stored as one bit).
+
+import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../core/datatypes.js";
 import { ElaborationError } from "../../dsl/index.js";
-import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../nn/datatypes.js";
 import type { ThresholdSearch } from "./search.js";
 
 export interface ThresholdSpec {

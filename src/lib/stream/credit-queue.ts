@@ -19,7 +19,7 @@ import {
   UInt,
   when,
 } from "../../dsl/index.js";
-import { StreamFifo } from "../stream/fifo.js";
+import { StreamFifo } from "./fifo.js";
 
 export interface CreditQueueParams {
   /** Beats the queue holds: at least the beats that can be in flight in one credit round trip. */
