@@ -1,6 +1,6 @@
 // Folding: how many PEs and SIMD lanes each layer gets. Two solvers — the cheapest folding that
 // meets a cycle target, and the fastest folding that fits a board — plus the folding file.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { LoomError } from "../core/errors.js";
 import { type Board, getBoard } from "./boards.js";
@@ -91,14 +91,6 @@ export function readFolding(pathOrJson: string | unknown, source?: string): Fold
 export function formatFolding(shapes: readonly LayerShape[], foldings: readonly Folding[]): string {
   const file: FoldingFile = { layers: shapes.map((s, i) => ({ name: s.name, ...foldings[i]! })) };
   return `${JSON.stringify(file, null, 2)}\n`;
-}
-
-export function writeFolding(
-  path: string,
-  shapes: readonly LayerShape[],
-  foldings: readonly Folding[],
-): void {
-  writeFileSync(path, formatFolding(shapes, foldings));
 }
 
 /** Matches a folding file to the model's layers by name and checks PE | MH and SIMD | MW. */

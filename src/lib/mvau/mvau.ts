@@ -9,7 +9,7 @@
 //   `treeLevelsPerStage` levels) ─► accumulator ─► [threshold compare, or B binary-search
 //   stages] ─► output queue
 //
-// The pipeline never stalls; backpressure stops the issue stage instead (see credit-queue.ts).
+// The pipeline never stalls; backpressure stops the issue stage instead (see lib/stream/credit-queue.ts).
 
 import { dataTypeName, isSigned } from "../../core/datatypes.js";
 import { type MemoryStyle, memoryStyle } from "../../core/memory-style.js";

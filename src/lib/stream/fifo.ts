@@ -141,7 +141,8 @@ interface Core {
 /**
  * The storage core: a circular buffer plus, for RAM styles, output registers. `push` writes
  * `inBits`; `pop` consumes the beat at the output. The caller guarantees push only when not
- * full and pop only when valid.
+ * full and pop only when valid. `occupancy` is the shell's count of beats in the core (it
+ * counts exactly `push` and `pop`), which the register style needs and does not duplicate.
  */
 function buildCore(
   style: Exclude<FifoStyle, "auto">,
@@ -150,6 +151,7 @@ function buildCore(
   push: Expr,
   pop: Expr,
   inBits: Expr,
+  occupancy: Signal,
   direct?: Expr,
 ): Core {
   const T = UInt(width);
@@ -157,11 +159,9 @@ function buildCore(
   if (style === "registers") {
     // Registers with a reset value: the output mux never shows an undefined word.
     const slots = reg("slots", Vec(depth, T), { init: 0 }) as Signal[];
-    const held = reg("held", UInt(widthFor(depth)), { init: 0 });
-    count(held, push, pop);
     if (depth === 1) {
       when(push, () => slots[0]!.next(inBits));
-      return { valid: held.ne(0), bits: slots[0]! };
+      return { valid: occupancy.ne(0), bits: slots[0]! };
     }
     const wptr = reg("wptr", UInt(aw), { init: 0 });
     const rptr = reg("rptr", UInt(aw), { init: 0 });
@@ -172,7 +172,7 @@ function buildCore(
       });
     });
     when(pop, () => rptr.next(nextPointer(rptr, depth)));
-    return { valid: held.ne(0), bits: select(rptr, slots) };
+    return { valid: occupancy.ne(0), bits: select(rptr, slots) };
   }
 
   // RAM styles. `stored` counts words in the RAM (not yet moved to the output registers).
@@ -263,7 +263,16 @@ export const StreamFifo: ModuleDef<StreamFifoParams, any> = defineModule(
     // The core's push and pop are computed from wires because they depend on the core's output.
     const corePush = wireOf("core_push");
     const corePop = wireOf("core_pop");
-    const core = buildCore(style, p.depth, width, corePush, corePop, inBits, flow ? empty : undefined);
+    const core = buildCore(
+      style,
+      p.depth,
+      width,
+      corePush,
+      corePop,
+      inBits,
+      occupancy,
+      flow ? empty : undefined,
+    );
 
     const outValid = flow ? core.valid.or(empty.and(io.in.valid)) : core.valid;
     const outBits = flow ? mux(core.valid, core.bits, inBits) : core.bits;

@@ -187,7 +187,7 @@ export function searchTableStyle(
  * carrying the value, the fold, the bits found and the valid bit; after B stages those bits are
  * the count. A table of one word (a single fold or global thresholds, stage 0) is a constant, a
  * few constants are a multiplexer, the rest ROMs: LUT ROMs read combinationally from the
- * stage's registers, or block RAM (`tableStyle`) read synchronously one cycle earlier, its
+ * stage's registers, or block RAM (`memoryPlacement`) read synchronously one cycle earlier, its
  * address computed from the previous stage's comparison. Returns each lane's encoded output
  * (count + outBias) and the valid bit, B register stages after stage 0.
  */

@@ -1,7 +1,7 @@
 // Multi-threshold parameters shared by the MVAU's activation and the standalone thresholding
 // unit: y = #{i : x ≥ T[c][i]} + outBias (BIPOLAR out: 2·count − 1 stored as one bit).
 
-import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../core/datatypes.js";
+import { type DataType, dataTypeName, maxValue, minValue } from "../../core/datatypes.js";
 import { ElaborationError } from "../../dsl/index.js";
 import type { ThresholdSearch } from "./search.js";
 
@@ -85,14 +85,10 @@ export function checkThresholdSpec(spec: ThresholdSpec, channels: number): Check
 }
 
 /**
- * The type thresholds are compared in, for inputs in [lo, hi]: thresholds are clipped to
- * [lo, hi + 1] first (a threshold below lo always counts, above hi never), which keeps every
- * result and bounds the comparator width by the input range.
+ * A threshold for inputs in [lo, hi], clipped to [lo, hi + 1] (a threshold below lo always
+ * counts, above hi never): every result stays the same and the comparator width is bounded by
+ * the input range (`comparatorFor` in compare.ts).
  */
-export function compareType(lo: bigint, hi: bigint): DataType {
-  return smallestTypeFor(lo, hi + 1n);
-}
-
 export function clip(t: bigint, lo: bigint, hi: bigint): bigint {
   return t < lo ? lo : t > hi + 1n ? hi + 1n : t;
 }
