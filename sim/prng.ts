@@ -1,15 +1,10 @@
-// A small deterministic PRNG (32-bit xorshift with a mixed seed). Stimulus patterns are expanded
-// from it in TypeScript so every simulator sees exactly the same bits for the same seed.
+// Stimulus randomness: the project's one seeded PRNG (src/core/rng.ts, xoshiro128**), so that
+// every simulator sees exactly the same bits for the same seed. Patterns are expanded from it in
+// TypeScript, never inside a testbench.
+import { Rng } from "../src/core/rng.js";
+
+/** Uniform numbers in [0, 1) from a seed (any seed, small ones included, gives its own sequence). */
 export function seededRandom(seed: number): () => number {
-  // Mix the seed so small seeds (0, 1, 2) still give unrelated sequences; xorshift needs state ≠ 0.
-  let s = Math.imul((seed | 0) ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
-  s = (s ^ (s >>> 13)) >>> 0 || 0x6d2b79f5;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }

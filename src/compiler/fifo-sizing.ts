@@ -8,15 +8,15 @@
 // pipeline's bottleneck, where waiting producers cost no throughput. Either way the producer
 // never waits at steady state because of the link itself: the link needs no elasticity beyond
 // one vector, which the consumer's second bank already provides. A two-beat register FIFO is
-// kept on every inner link to cut the ready path between the two blocks (timing), not for
-// capacity. Simulation checks the claim: the measured interval equals the analytic one and the
-// occupancy peaks are reported (test/compiler/compile-sim.test.ts).
-import type { LayerPlan } from "./plan.js";
+// kept on every inner link for timing, not capacity: its output data and valid come from
+// registers, which cuts the forward path between the two blocks. It does not cut the ready
+// path: the FIFO is built with `pipe` (it accepts a beat when full if one leaves in the same
+// cycle, so two beats sustain full rate), and its `in_ready` follows `out_ready`
+// combinationally. Simulation checks the claim: the measured interval equals the analytic one
+// and the occupancy peaks are reported (test/compiler/compile-sim.test.ts).
 
-/** Beats of elasticity a link from `producer` to `consumer` needs at steady state. */
-export function linkFifoDepth(producer: LayerPlan | undefined, consumer: LayerPlan): number {
+/** Beats of elasticity a link needs at steady state; `fromInputPort` when it feeds the first layer. */
+export function linkFifoDepth(fromInputPort: boolean): number {
   // The input port feeds the first layer directly: its buffer takes beats as the host sends them.
-  if (!producer) return 0;
-  void consumer;
-  return 2;
+  return fromInputPort ? 0 : 2;
 }

@@ -7,7 +7,7 @@ import { type SystemParams, SystemWrapper } from "../lib/system/index.js";
 import { type Board, dspPortsOf, getBoard } from "../nn/boards.js";
 import {
   applyFolding,
-  type FoldResult,
+  type Folding,
   foldForBoard,
   foldForCyclesOnBoard,
   formatFolding,
@@ -92,33 +92,27 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   since = performance.now();
   const dspPorts = dspPortsOf(board);
   const shapes = layerShapes(streamlined, o.dspPacking === false ? "none" : dspPorts);
-  let fold: FoldResult | { foldings: ReturnType<typeof applyFolding>; cycles: number };
+  // Only the foldings go on: the plan derives the initiation interval from them.
+  let foldings: Folding[];
   if (o.folding !== undefined) {
-    const foldings = applyFolding(shapes, readFolding(o.folding));
-    fold = {
-      foldings,
-      cycles: Math.max(...foldings.map((f, i) => (shapes[i]!.mw / f.simd) * (shapes[i]!.mh / f.pe))),
-    };
+    foldings = applyFolding(shapes, readFolding(o.folding));
   } else if (o.cyclesPerInference !== undefined || o.targetFps !== undefined) {
     const target = o.cyclesPerInference ?? fpsToCycles(o.targetFps!, clockMHz);
-    fold = foldForCyclesOnBoard(shapes, target, board, { utilisation: o.utilisation });
+    foldings = foldForCyclesOnBoard(shapes, target, board, { utilisation: o.utilisation }).foldings;
   } else if (streamlined.layers.every((l) => l.folding)) {
-    const foldings = streamlined.layers.map((l) => l.folding!);
-    fold = {
-      foldings: applyFolding(
-        shapes,
-        { layers: shapes.map((s, i) => ({ name: s.name, ...foldings[i]! })) },
-        "model",
-      ),
-      cycles: 0,
-    };
+    const fromModel = streamlined.layers.map((l) => l.folding!);
+    foldings = applyFolding(
+      shapes,
+      { layers: shapes.map((s, i) => ({ name: s.name, ...fromModel[i]! })) },
+      "model",
+    );
   } else {
-    fold = foldForBoard(shapes, board, { utilisation: o.utilisation });
+    foldings = foldForBoard(shapes, board, { utilisation: o.utilisation }).foldings;
   }
-  t(`folded: ${fold.foldings.map((f) => `PE ${f.pe}/SIMD ${f.simd}`).join(", ")}`, since);
+  t(`folded: ${foldings.map((f) => `PE ${f.pe}/SIMD ${f.simd}`).join(", ")}`, since);
 
   since = performance.now();
-  const plan = planAccelerator(streamlined, fold.foldings, {
+  const plan = planAccelerator(streamlined, foldings, {
     dspPorts,
     dspPacking: o.dspPacking,
     weightMemory: o.weightMemory,
@@ -149,7 +143,7 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
     system,
     systemIo: deployable ? systemIo(plan) : undefined,
     report,
-    foldingJson: formatFolding(shapes, fold.foldings),
+    foldingJson: formatFolding(shapes, foldings),
   };
 }
 

@@ -2,11 +2,11 @@
 // blocks (MVAU parameters, stream widths, FIFOs, the arg-max) that elaboration turns into
 // one accelerator. Everything here is computed in TypeScript; no hardware is built yet.
 
-import { type ArgmaxParams, argmaxIndexWidth } from "../lib/labelselect/argmax.js";
+import type { ArgmaxParams } from "../lib/labelselect/argmax.js";
 import type { DspPorts } from "../lib/mvau/dsp-packing.js";
 import { type MvauParams, type MvauShape, mvauShape, type WeightMemoryStyle } from "../lib/mvau/params.js";
 import { isXnorLayer, thresholdSumToPopcount } from "../nn/accumulator.js";
-import { type DataType, dataTypeName, parseDataType } from "../nn/datatypes.js";
+import { type DataType, parseDataType } from "../nn/datatypes.js";
 import { divisors } from "../nn/divisors.js";
 import type { Folding } from "../nn/fold.js";
 import { layerInputDatatypes } from "../nn/layer-types.js";
@@ -147,7 +147,7 @@ export function planAccelerator(
     from: i - 1,
     fromWidth: i === 0 ? inputPerBeat * first.inputType.bits : layers[i - 1]!.shape.outWidth,
     toWidth: l.shape.inWidth,
-    fifoDepth: o.fifoDepths?.[i] ?? linkFifoDepth(layers[i - 1], l),
+    fifoDepth: o.fifoDepths?.[i] ?? linkFifoDepth(i === 0),
   }));
   const last = layers[layers.length - 1]!;
   // BIPOLAR scores are stored 0 for −1 and 1 for +1, so they rank correctly as unsigned bits.
@@ -192,9 +192,3 @@ export function topNameFor(modelName: string): string {
 export function paddedWidth(bits: number): number {
   return Math.max(8, Math.ceil(bits / 8) * 8);
 }
-
-export function describeLayer(l: LayerPlan): string {
-  return `${l.name}: ${l.mvau.mw}→${l.mvau.mh}, PE=${l.folding.pe} SIMD=${l.folding.simd}, ${dataTypeName(l.inputType)}×${dataTypeName(l.mvau.weightType)} → ${dataTypeName(l.shape.outType)}, ${l.shape.cyclesPerVector} cycles`;
-}
-
-export { argmaxIndexWidth };

@@ -1,7 +1,7 @@
 // Runs input vectors through a compiled accelerator: in the golden model, or in Verilator or
 // Icarus with the generated RTL, and reports scores, predictions and the measured rate.
 import { buildIcarus, buildVerilator, type Pattern } from "../../sim/index.js";
-import { runGolden } from "../nn/golden/index.js";
+import { argmax, runGolden } from "../nn/golden/index.js";
 import type { Compiled } from "./generate.js";
 import { inputBeats, scoresFromBeats } from "./host.js";
 
@@ -85,7 +85,7 @@ export async function simulateAccelerator(
   const measured = inputs.length > 1;
   return {
     outputs: scores,
-    predictions: hasArgmax ? predictions : (scores ?? []).map(argmaxOf),
+    predictions: hasArgmax ? predictions : (scores ?? []).map(argmax),
     cyclesPerInference: measured ? (lastDone - firstDone) / (inputs.length - 1) : c.plan.initiationInterval,
     intervalSource: measured ? "measured" : "planned",
     latencyCycles: firstDone,
@@ -93,12 +93,4 @@ export async function simulateAccelerator(
     fifoPeaks:
       watch.length > 0 ? Object.fromEntries(watch.map((w) => [w, Number(r.watchMax[w] ?? 0n)])) : undefined,
   };
-}
-
-function argmaxOf(xs: bigint[]): number {
-  let best = 0;
-  xs.forEach((x, i) => {
-    if (x > xs[best]!) best = i;
-  });
-  return best;
 }

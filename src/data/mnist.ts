@@ -3,7 +3,7 @@
 // then rows and cols for images.
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { UserError } from "../cli/user-error.js";
+import { LoomError } from "../core/errors.js";
 
 export interface IdxImages {
   count: number;
@@ -22,13 +22,13 @@ export function readIdxBytes(path: string): Uint8Array {
   try {
     raw = readFileSync(path);
   } catch {
-    throw new UserError(`cannot read ${path}`);
+    throw new LoomError("data", `cannot read ${path}`);
   }
   if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
       return gunzipSync(raw);
     } catch (e) {
-      throw new UserError(`${path}: corrupt gzip data (${(e as Error).message})`);
+      throw new LoomError("data", `${path}: corrupt gzip data (${(e as Error).message})`);
     }
   }
   return raw;
@@ -36,7 +36,7 @@ export function readIdxBytes(path: string): Uint8Array {
 
 function header(bytes: Uint8Array, words: number, what: string): number[] {
   if (bytes.length < 4 * words)
-    throw new UserError(`${what}: ${bytes.length} bytes is too short for an IDX header`);
+    throw new LoomError("data", `${what}: ${bytes.length} bytes is too short for an IDX header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return Array.from({ length: words }, (_, i) => view.getUint32(4 * i, false));
 }
@@ -44,13 +44,15 @@ function header(bytes: Uint8Array, words: number, what: string): number[] {
 export function parseIdxImages(bytes: Uint8Array, what = "images"): IdxImages {
   const [magic, count, rows, cols] = header(bytes, 4, what);
   if (magic !== IMAGES_MAGIC) {
-    throw new UserError(
+    throw new LoomError(
+      "data",
       `${what}: bad magic 0x${magic!.toString(16).padStart(8, "0")}, expected 0x00000803 (IDX unsigned-byte images)`,
     );
   }
   const expected = 16 + count! * rows! * cols!;
   if (bytes.length !== expected) {
-    throw new UserError(
+    throw new LoomError(
+      "data",
       `${what}: ${bytes.length} bytes, expected ${expected} for ${count} images of ${rows}×${cols}`,
     );
   }
@@ -60,15 +62,16 @@ export function parseIdxImages(bytes: Uint8Array, what = "images"): IdxImages {
 export function parseIdxLabels(bytes: Uint8Array, what = "labels"): Uint8Array {
   const [magic, count] = header(bytes, 2, what);
   if (magic !== LABELS_MAGIC) {
-    throw new UserError(
+    throw new LoomError(
+      "data",
       `${what}: bad magic 0x${magic!.toString(16).padStart(8, "0")}, expected 0x00000801 (IDX unsigned-byte labels)`,
     );
   }
   if (bytes.length !== 8 + count!)
-    throw new UserError(`${what}: ${bytes.length} bytes, expected ${8 + count!} for ${count} labels`);
+    throw new LoomError("data", `${what}: ${bytes.length} bytes, expected ${8 + count!} for ${count} labels`);
   const labels = bytes.subarray(8);
   const bad = labels.findIndex((l) => l > 9);
-  if (bad >= 0) throw new UserError(`${what}: label ${bad} is ${labels[bad]}, expected 0..9`);
+  if (bad >= 0) throw new LoomError("data", `${what}: label ${bad} is ${labels[bad]}, expected 0..9`);
   return labels;
 }
 
@@ -84,7 +87,8 @@ export function loadMnist(imagesPath: string, labelsPath: string): MnistSet {
   const images = parseIdxImages(readIdxBytes(imagesPath), imagesPath);
   const labels = parseIdxLabels(readIdxBytes(labelsPath), labelsPath);
   if (labels.length !== images.count) {
-    throw new UserError(
+    throw new LoomError(
+      "data",
       `${imagesPath} has ${images.count} images but ${labelsPath} has ${labels.length} labels`,
     );
   }

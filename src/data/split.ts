@@ -1,7 +1,7 @@
 // Stratified, seeded hold-out of a validation set from train/ when the dataset has no val/.
 // Images are grouped by patient (derived from the file name) so that one patient's images
 // never straddle train and validation: otherwise near-duplicates inflate validation accuracy.
-import { Rng } from "../train/rng.js";
+import { Rng } from "../core/rng.js";
 
 /** Patient key of a chest X-ray file name; falls back to the whole name for other datasets. */
 export function patientKey(fileName: string): string {

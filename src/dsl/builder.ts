@@ -4,7 +4,7 @@
 import { checkModule } from "./checks.js";
 import { ElaborationError } from "./errors.js";
 import { expandStatements, type Statement } from "./expand.js";
-import { type Expr, lit } from "./expr.js";
+import type { Expr } from "./expr.js";
 import type { BlackBoxIR, InstanceIR, MemoryIR, MemoryReadPort, MemoryWritePort, ModuleIR } from "./ir.js";
 import { here, type SourceLocation } from "./location.js";
 import { checkName } from "./names.js";
@@ -17,13 +17,6 @@ export class ModuleBuilder implements SignalOwner {
   readonly regs: Signal[] = [];
   readonly instances: InstanceIR[] = [];
   readonly memories: MemoryIR[] = [];
-  readonly pendingWrites: Array<{
-    memory: MemoryIR;
-    addr: Expr;
-    data: Expr;
-    enable: Expr;
-    location: SourceLocation;
-  }> = [];
   blackBox?: BlackBoxIR;
   private readonly names = new Map<string, SourceLocation>();
   private readonly root: Statement[] = [];
@@ -159,7 +152,5 @@ export function withModule<T>(builder: ModuleBuilder, body: () => T): T {
     current = saved;
   }
 }
-
-export const TRUE = (): Expr => lit(1, { kind: "ground", signed: false, width: 1 });
 
 export { here };

@@ -1,5 +1,5 @@
 // Supported boards and their programmable-logic budgets (docs: shared semantics.md, "Boards").
-import { UserError } from "../cli/user-error.js";
+import { LoomError } from "../core/errors.js";
 import { DSP48E1, DSP48E2, type DspPorts } from "../lib/mvau/dsp-packing.js";
 
 export interface Board {
@@ -83,8 +83,11 @@ export const BOARDS: readonly Board[] = [
 
 const ALIASES: Record<string, string> = { "ultra96-v2": "ultra96", ultra96v2: "ultra96" };
 
-export class BoardError extends UserError {
+export class BoardError extends LoomError {
   override name = "BoardError";
+  constructor(message: string) {
+    super("board", message);
+  }
 }
 
 /** The DSP slice of the board's family (its multiplier widths decide DSP packing). */

@@ -1,13 +1,4 @@
-// Divisors of a matrix dimension: the legal PE (of MH) and SIMD (of MW) values.
-
-/** All positive divisors of n, ascending. */
-export function divisors(n: number): number[] {
-  const small: number[] = [];
-  const large: number[] = [];
-  for (let d = 1; d * d <= n; d++) {
-    if (n % d !== 0) continue;
-    small.push(d);
-    if (d * d !== n) large.unshift(n / d);
-  }
-  return [...small, ...large];
-}
+// Divisors moved to src/core/divisors.ts (below both the model compiler and the hardware
+// library, so that lib/ needs nothing from nn/). This re-export keeps the imports of work in
+// flight on other branches valid; the folder regroup of issue 14 removes it.
+export * from "../core/divisors.js";

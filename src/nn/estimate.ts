@@ -1,8 +1,8 @@
 // Resource estimate of one folded MVAU layer. A simple analytic model in the spirit of FINN's
 // own estimates (docs/resource-estimates.md explains every term); it ranks foldings, it does not replace
 // synthesis.
-import { bufferStyle } from "../lib/mvau/buffer-style.js";
-import { resolveSearch, searchStages, tableStyle } from "../lib/threshold/search.js";
+import { type MemoryUse, memoryPlacement } from "../core/memory-style.js";
+import { resolveSearch, searchStages } from "../lib/threshold/search.js";
 import type { LayerShape } from "./layer-shape.js";
 
 export interface Folding {
@@ -22,19 +22,13 @@ export interface ResourceEstimate {
 }
 
 export interface EstimateOptions {
-  /** Memories this shallow go to distributed RAM (one LUT6 holds 64 × 1 bit). Default 64. */
-  lutramMaxDepth?: number;
-  /** Memories this small (bits) go to distributed RAM whatever their shape. Default 4096. */
-  lutramMaxBits?: number;
-  /** Multipliers use a DSP slice when both operands have at least this many bits. Default 5. */
+  /** Multipliers use a DSP slice when both operands have at least this many bits. Default 2. */
   dspMinBits?: number;
   /** A product this wide or wider goes to a DSP slice (Yosys maps a 4 × 4-bit product there). Default 8. */
   dspMinProductBits?: number;
 }
 
 const DEFAULTS: Required<EstimateOptions> = {
-  lutramMaxDepth: 64,
-  lutramMaxBits: 4096,
   dspMinBits: 2,
   dspMinProductBits: 8,
 };
@@ -60,18 +54,20 @@ const BRAM18_SHAPES: ReadonlyArray<[number, number]> = [
   [512, 36],
 ];
 
-/** Cost of one depth × width memory: distributed RAM when shallow or small, else block RAM. */
+/**
+ * Cost of one depth × width memory in the style the hardware gives it (the one memory policy,
+ * src/core/memory-style.ts): LUT RAM/ROM takes ⌈depth/64⌉ LUTs per bit, block RAM its BRAM18s
+ * plus, when deep, the LUTs that select among stacked BRAMs.
+ */
 export function memoryCost(
+  use: MemoryUse,
   depth: number,
   width: number,
-  options: EstimateOptions = {},
-): { lut: number; bram18: number } {
-  const o = { ...DEFAULTS, ...options };
-  if (depth === 0 || width === 0) return { lut: 0, bram18: 0 };
-  if (depth <= o.lutramMaxDepth || depth * width <= o.lutramMaxBits) {
-    return { lut: Math.ceil(depth / 64) * width, bram18: 0 };
-  }
-  return { lut: 0, bram18: bram18For(depth, width) };
+): { lut: number; mux: number; bram18: number } {
+  if (depth === 0 || width === 0) return { lut: 0, mux: 0, bram18: 0 };
+  return memoryPlacement({ use, depth, width }).style === "block"
+    ? { lut: 0, mux: blockMuxLut(depth, width), bram18: bram18For(depth, width) }
+    : { lut: Math.ceil(depth / 64) * width, mux: 0, bram18: 0 };
 }
 
 /**
@@ -84,7 +80,7 @@ export function blockMuxLut(depth: number, width: number): number {
 }
 
 /** BRAM18s for a depth × width block-RAM memory in its best aspect ratio. */
-function bram18For(depth: number, width: number): number {
+export function bram18For(depth: number, width: number): number {
   return Math.min(...BRAM18_SHAPES.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
 }
 
@@ -104,29 +100,23 @@ export interface ThresholdCost {
  * `resolveSearch` picks the structure as the hardware does). Thresholds are constants when one
  * row is shared or there is a single fold.
  * - parallel: count comparators (⌈acc/2⌉ LUTs each, ⌈acc/4⌉ against constants) and, with
- *   per-channel rows, one memory of NF words × count·acc bits (`memoryCost`).
+ *   per-channel rows, one table of NF words × count·acc bits (`memoryCost`).
  * - binary: B = ⌈log2(count + 1)⌉ comparators (⌈acc/2⌉ LUTs; stage 0's against a constant when
  *   the thresholds are constants, ⌈acc/4⌉), and per stage k
  *   a table of tableFolds·2^k words × acc bits (tableFolds = NF, or 1 for constants): none for
  *   one word, a multiplexer of constants (acc LUTs) for up to 4, else LUT ROM (⌈depth/64⌉·acc)
- *   or block RAM as the hardware decides (`tableStyle`: ≥ 64 words and ≥ 8 Kbit). Registers:
+ *   or block RAM as the hardware decides (`memoryCost`: ≥ 64 words and ≥ 8 Kbit). Registers:
  *   the value carried through B − 1 stages, the count's bits (1 + 2 + … + B) and each table's
  *   acc-bit output register.
  */
-export function thresholdCost(
-  count: number,
-  accBits: number,
-  nf: number,
-  shared: boolean,
-  options: EstimateOptions = {},
-): ThresholdCost {
+export function thresholdCost(count: number, accBits: number, nf: number, shared: boolean): ThresholdCost {
   if (count === 0) return { search: "none", lut: 0, lutram: 0, bram18: 0, ff: 0 };
   const constant = shared || nf === 1;
   const search = resolveSearch("auto", count, !constant);
   if (search === "parallel") {
     const cmp = count * Math.ceil(accBits / (constant ? 4 : 2));
-    const mem = constant ? { lut: 0, bram18: 0 } : memoryCost(nf, count * accBits, options);
-    return { search, lut: cmp + mem.lut, lutram: mem.lut, bram18: mem.bram18, ff: 0 };
+    const mem = constant ? { lut: 0, mux: 0, bram18: 0 } : memoryCost("table", nf, count * accBits);
+    return { search, lut: cmp + mem.mux + mem.lut, lutram: mem.lut, bram18: mem.bram18, ff: 0 };
   }
   const stages = searchStages(count);
   const tableFolds = shared ? 1 : nf;
@@ -142,10 +132,10 @@ export function thresholdCost(
       continue;
     }
     tables++;
-    if (tableStyle(words, accBits) === "block") {
-      bram18 += bram18For(words, accBits);
-      mux += blockMuxLut(words, accBits);
-    } else lutram += Math.ceil(words / 64) * accBits;
+    const table = memoryCost("table", words, accBits);
+    bram18 += table.bram18;
+    mux += table.mux;
+    lutram += table.lut;
   }
   // Stage 0 compares with a constant when the thresholds are constants.
   const cmp =
@@ -153,13 +143,6 @@ export function thresholdCost(
   const lut = cmp + mux + lutram;
   const ff = (stages - 1) * accBits + (stages * (stages + 1)) / 2 + tables * accBits;
   return { search, lut, lutram, bram18, ff };
-}
-
-/** The MVAU input buffer's memory, in the style `bufferStyle` gives it. */
-function bufferCost(depth: number, width: number): { lutram: number; mux: number; bram18: number } {
-  return bufferStyle(depth, width) === "block"
-    ? { lutram: 0, mux: blockMuxLut(depth, width), bram18: bram18For(depth, width) }
-    : { lutram: Math.ceil(depth / 64) * width, mux: 0, bram18: 0 };
 }
 
 /** Cycles one input vector takes: SF · NF = (MW / SIMD) · (MH / PE). */
@@ -214,13 +197,13 @@ export function estimateLayer(
     treeFf += Math.ceil(simd / 2 ** level) * (productBits + level);
   const accLut = shape.accBits;
   // The activation: comparators and threshold storage, parallel or binary search (per PE).
-  const act = thresholdCost(shape.thresholdCount, shape.accBits, nf, shape.sharedThresholds, options);
-  const weights = memoryCost(nf * sf, simd * w, options);
-  const weightMux = weights.bram18 > 0 ? blockMuxLut(nf * sf, simd * w) : 0;
+  const act = thresholdCost(shape.thresholdCount, shape.accBits, nf, shape.sharedThresholds);
+  const weights = memoryCost("table", nf * sf, simd * w);
+  const weightMux = weights.mux;
   // The input vector is buffered (two banks of SF words) and replayed for each neuron fold (not
-  // needed when NF = 1); block RAM or LUT RAM as the buffer decides (`bufferStyle`).
-  const inputBuffer = nf > 1 ? bufferCost(2 * sf, simd * a) : { lutram: 0, mux: 0, bram18: 0 };
-  const lutram = pe * (weights.lut + act.lutram) + inputBuffer.lutram;
+  // needed when NF = 1); block RAM or LUT RAM as the memory policy places the buffer.
+  const inputBuffer = nf > 1 ? memoryCost("buffer", 2 * sf, simd * a) : { lut: 0, mux: 0, bram18: 0 };
+  const lutram = pe * (weights.lut + act.lutram) + inputBuffer.lut;
   const lut =
     CONTROL_LUT +
     inputBuffer.mux +

@@ -1,8 +1,8 @@
 // Folding: how many PEs and SIMD lanes each layer gets. Two solvers — the cheapest folding that
 // meets a cycle target, and the fastest folding that fits a board — plus the folding file.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { UserError } from "../cli/user-error.js";
+import { LoomError } from "../core/errors.js";
 import { type Board, getBoard } from "./boards.js";
 import { divisors } from "./divisors.js";
 import {
@@ -18,8 +18,11 @@ import { formatPath } from "./model-load.js";
 
 export type { Folding } from "./estimate.js";
 
-export class FoldingError extends UserError {
+export class FoldingError extends LoomError {
   override name = "FoldingError";
+  constructor(message: string) {
+    super("folding", message);
+  }
 }
 
 export const foldingFileSchema = z.object({
@@ -88,14 +91,6 @@ export function readFolding(pathOrJson: string | unknown, source?: string): Fold
 export function formatFolding(shapes: readonly LayerShape[], foldings: readonly Folding[]): string {
   const file: FoldingFile = { layers: shapes.map((s, i) => ({ name: s.name, ...foldings[i]! })) };
   return `${JSON.stringify(file, null, 2)}\n`;
-}
-
-export function writeFolding(
-  path: string,
-  shapes: readonly LayerShape[],
-  foldings: readonly Folding[],
-): void {
-  writeFileSync(path, formatFolding(shapes, foldings));
 }
 
 /** Matches a folding file to the model's layers by name and checks PE | MH and SIMD | MW. */

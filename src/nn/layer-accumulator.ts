@@ -2,8 +2,8 @@
 // layers, the plain dot product otherwise), with the width that holds them.
 import {
   accumulatorType,
+  denseAccumulator,
   exactAccumulatorRange,
-  isXnorLayer,
   maxBig,
   minBig,
   popcountRange,
@@ -25,11 +25,16 @@ export interface LayerAccumulator {
   xnor: boolean;
   /** Exact range of the ±1 sum / dot product over all inputs, from the actual weights. */
   exactSum: Range;
-  /** Exact range in hardware form (popcount for XNOR layers). */
+  /** Exact range in hardware form (popcount for XNOR layers): the MVAU's accumulator range. */
   exact: Range;
   /** Range from datatypes and MW alone, hardware form. */
   worstCase: Range;
-  /** Smallest type holding the exact range, the thresholds (hardware form) and, for "none", acc + bias. */
+  /** The MVAU's accumulator datatype (smallest holding `exact`; `denseAccumulator`). */
+  accumulator: DataType;
+  /**
+   * Comparison datatype: smallest holding the exact range, the thresholds (hardware form) and,
+   * for "none", acc + bias; at least as wide as `accumulator`.
+   */
   type: DataType;
 }
 
@@ -38,9 +43,11 @@ export function layerAccumulator(model: Model, index: number, inDt?: DataType): 
   const input = inDt ?? layerInputDatatypes(model)[index]!;
   const wDt = weightDatatype(model, index);
   const mw = layer.inFeatures;
-  const xnor = isXnorLayer(input, wDt);
-  const exactSum = exactAccumulatorRange(input, weightMatrix(layer));
-  const exact = xnor ? popcountRange(mw) : exactSum;
+  const weights = weightMatrix(layer);
+  const acc = denseAccumulator(input, wDt, mw, layer.outFeatures, weights);
+  const xnor = acc.xnor;
+  const exactSum = exactAccumulatorRange(input, weights);
+  const exact = acc.range;
   const worstCase = xnor ? popcountRange(mw) : worstCaseAccumulatorRange(input, wDt, mw);
   const act = layer.activation;
   let compared: bigint[][] = [];
@@ -62,6 +69,7 @@ export function layerAccumulator(model: Model, index: number, inDt?: DataType): 
     exactSum,
     exact,
     worstCase,
+    accumulator: acc.type,
     type: accumulatorType(exact, compared),
   };
 }

@@ -1,4 +1,5 @@
 // The numbers folding and resource estimation need from each layer, and nothing else.
+import { bitsFor } from "../core/bits.js";
 import { DSP48E2, type DspPorts, dspPacking, NO_PACKING } from "../lib/mvau/dsp-packing.js";
 import { layerAccumulator } from "./layer-accumulator.js";
 import { activationOutputDatatype, layerInputDatatypes, quantCodeRange } from "./layer-types.js";
@@ -66,12 +67,4 @@ export function layerShapes(model: Model, dspPorts: DspPorts | "none" = DSP48E2)
       dspPacking: dspPorts === "none" ? NO_PACKING : dspPacking(inTypes[i]!, accInfo.wDt, dspPorts),
     };
   });
-}
-
-function bitsFor(lo: bigint, hi: bigint): number {
-  let bits = lo < 0n ? 2 : 1;
-  const fits = (b: number) =>
-    lo < 0n ? -(1n << BigInt(b - 1)) <= lo && hi <= (1n << BigInt(b - 1)) - 1n : hi <= (1n << BigInt(b)) - 1n;
-  while (!fits(bits)) bits++;
-  return bits;
 }

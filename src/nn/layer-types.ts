@@ -10,8 +10,14 @@ export function quantDatatype(q: Quantizer): DataType {
   return q.signed ? { kind: "INT", bits: q.bits } : { kind: "UINT", bits: q.bits };
 }
 
-/** Output code range [min, max] of a quantizer (narrow drops the most negative / the top code). */
-export function quantCodeRange(q: Quantizer): { min: number; max: number } {
+/**
+ * Output code range [min, max] of a quantizer (narrow drops the most negative / the top code);
+ * a 1-bit signed quantizer is bipolar, ±1 (QONNX). The one code-range implementation.
+ */
+export function quantCodeRange(q: Pick<Quantizer, "bits" | "signed" | "narrow">): {
+  min: number;
+  max: number;
+} {
   if (q.bits === 1 && q.signed) return { min: -1, max: 1 };
   if (q.signed) {
     const half = 2 ** (q.bits - 1);

@@ -1,7 +1,10 @@
 // The one error class for ONNX files Loom cannot read or import: a user error (bad or
 // unsupported input), printed by the CLI as one sentence.
-import { UserError } from "../cli/user-error.js";
+import { LoomError } from "../core/errors.js";
 
-export class OnnxError extends UserError {
+export class OnnxError extends LoomError {
   override name = "OnnxError";
+  constructor(message: string) {
+    super("onnx", message);
+  }
 }

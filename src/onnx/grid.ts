@@ -2,12 +2,12 @@
 // code an integer in [min, max] (or ±1 for bipolar). Affine ops after the quantizer (FINN's
 // "MultiThreshold then Add −1") move the grid; normalizeGrid then picks the integer code the
 // hardware passes on, and the step and offset that turn it back into the graph's value.
+import { quantCodeRange } from "../nn/layer-types.js";
 import { attrFloat, attrInt, attrString } from "./attributes.js";
 import { OnnxError } from "./errors.js";
 import { nodeLabel, type OnnxNode } from "./graph.js";
 import { canonicalOp } from "./op-names.js";
 import { finnActivationScaleBias } from "./ops.js";
-import { quantRange } from "./quant-math.js";
 import { broadcastTo, f32, type Tensor } from "./tensor.js";
 
 export interface Grid {
@@ -76,7 +76,7 @@ export function quantizerGrid(node: OnnxNode, consts: (Tensor | undefined)[], C:
       if (bits === 1 && signed) {
         return { alpha: s, beta: z.map((zv, c) => -zv * s[c]!), bipolar: true, min: -1, max: 1 };
       }
-      const { min, max } = quantRange(bits, signed, attrInt(node, "narrow", 0) === 1);
+      const { min, max } = quantCodeRange({ bits, signed, narrow: attrInt(node, "narrow", 0) === 1 });
       return { alpha: s, beta: z.map((zv, c) => -zv * s[c]!), min, max, bipolar: false };
     }
     case "BipolarQuant":

@@ -2,13 +2,14 @@
 // the head (the graph's float ops before the first layer, then value → integer code) and the
 // tail (integer scores or codes → the graph's float values → its post-processing, such as
 // Softmax or TopK). src/compiler/host.ts adds the bit packing of the streams.
+
+import { roundHalfEven } from "../nn/golden/rounding.js";
 import type { PathNode } from "./chain.js";
 import { OnnxError } from "./errors.js";
 import { checkFinite } from "./executor.js";
 import type { AttrValue, OnnxNode } from "./graph.js";
 import { codeOf } from "./grid.js";
 import { runNodeOutputs } from "./ops.js";
-import { roundHalfEven } from "./quant-math.js";
 import { size, type Tensor } from "./tensor.js";
 
 /** A graph node the host runs, with its constant inputs inlined ("x" marks the data input). */

@@ -1,13 +1,9 @@
 // Scalar arithmetic of QONNX's quantizers (qonnx custom_op/general: intquant, trunc), as its
 // numpy code computes it on float32 tensors: every step rounded to float32.
+import { roundHalfEven } from "../nn/golden/rounding.js";
+import { quantCodeRange } from "../nn/layer-types.js";
 import { OnnxError } from "./errors.js";
 import { f32 } from "./tensor.js";
-
-/** numpy.round: half to even. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x); // half up
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 const MODES: Record<string, (x: number) => number> = {
   ROUND: roundHalfEven,
@@ -29,16 +25,6 @@ export function roundingFunction(mode: string, where: string): (x: number) => nu
   return f;
 }
 
-/** Integer range of a QONNX Quant: signed n bits −2^(n−1)…2^(n−1)−1 (narrow drops the bottom). */
-export function quantRange(bits: number, signed: boolean, narrow: boolean): { min: number; max: number } {
-  if (signed) {
-    const half = 2 ** (bits - 1);
-    return { min: narrow ? -half + 1 : -half, max: half - 1 };
-  }
-  const top = 2 ** bits - 1;
-  return { min: 0, max: narrow ? top - 1 : top };
-}
-
 export interface QuantParams {
   bits: number;
   signed: boolean;
@@ -54,7 +40,7 @@ export function quantElement(x: number, s: number, z: number, p: QuantParams): n
   let y = f32(f32(x / s) + z);
   if (p.bits === 1 && p.signed) y = y >= 0 ? 1 : -1;
   else {
-    const { min, max } = quantRange(p.bits, p.signed, p.narrow);
+    const { min, max } = quantCodeRange(p);
     if (y > max) y = max;
     if (y < min) y = min;
     y = p.round(y);

@@ -2,12 +2,13 @@
 // graphs, with a finn_datatype annotation) or the output of a Quant/BipolarQuant on a constant,
 // possibly transposed. The quantizer's scale is traced through the same ops to find each
 // output channel's weight scale; code = weight / scale must then be an integer.
+import { bitsFor } from "../core/bits.js";
+import { quantCodeRange } from "../nn/layer-types.js";
 import { attrInt, attrString } from "./attributes.js";
 import { OnnxError } from "./errors.js";
 import { annotatedDatatype, nodeLabel, type OnnxGraph, type OnnxNode } from "./graph.js";
 import { canonicalOp } from "./op-names.js";
 import { runNode, transpose } from "./ops.js";
-import { quantRange } from "./quant-math.js";
 import { broadcastTo, f32, type Tensor } from "./tensor.js";
 
 export interface LayerWeights {
@@ -50,14 +51,14 @@ function elementScale(name: string, info: ConstInfo, depth = 0): ElementScale | 
     const signed = attrInt(node, "signed", 1) === 1;
     if (bits === 1 && signed) return { scale, declared: "BIPOLAR" };
     const z = input(2)!.data;
-    const { min, max } = quantRange(bits, signed, attrInt(node, "narrow", 0) === 1);
+    const { min, max } = quantCodeRange({ bits, signed, narrow: attrInt(node, "narrow", 0) === 1 });
     const zMin = Math.min(...z);
     const zMax = Math.max(...z);
     const lo = min - zMax;
     const hi = max - zMin;
     return {
       scale,
-      declared: lo < 0 ? `INT${bitsFor(lo, hi)}` : `UINT${Math.max(1, Math.ceil(Math.log2(hi + 1)))}`,
+      declared: `${lo < 0 ? "INT" : "UINT"}${bitsFor(lo, hi)}`,
     };
   }
   if (op === "Transpose" || op === "Reshape" || op === "Flatten" || op === "PassThrough") {
@@ -67,12 +68,6 @@ function elementScale(name: string, info: ConstInfo, depth = 0): ElementScale | 
     return { scale: runNode(node, ins), declared: inner.declared };
   }
   return undefined;
-}
-
-function bitsFor(lo: number, hi: number): number {
-  let bits = 2;
-  while (-(2 ** (bits - 1)) > lo || 2 ** (bits - 1) - 1 < hi) bits++;
-  return bits;
 }
 
 /** The (MW, MH) weight tensor a linear op multiplies by, and its per-element scale if quantized. */

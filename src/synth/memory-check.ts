@@ -1,6 +1,7 @@
 // Did each layer's weight memory land where the generator asked? The MVAU marks every
 // weight ROM with a `rom_style` attribute; Yosys's per-layer cell counts show whether block
 // RAM was inferred for the ones marked "block".
+import { memoryStyle } from "../core/memory-style.js";
 import type { CellCounts } from "./yosys.js";
 
 /** ROMs marked `(* rom_style = "block" *)` and `"distributed"` in one Verilog module's text. */
@@ -22,10 +23,6 @@ export interface WeightPlacement {
   problem?: string;
 }
 
-/** Per-PE memories at least this large (bits, and words) are expected in block RAM. */
-export const LARGE_ROM_BITS = 8192;
-export const LARGE_ROM_DEPTH = 64;
-
 export function checkWeightPlacement(
   layer: string,
   roms: { block: number; distributed: number },
@@ -41,7 +38,8 @@ export function checkWeightPlacement(
       problem: `${layer}: ${roms.block} weight ROMs marked block RAM but Yosys inferred only ${bram18Equivalent} BRAM18-equivalents: weights went to LUTs`,
     };
   }
-  const large = bitsPerPe >= LARGE_ROM_BITS && perPe.depth >= LARGE_ROM_DEPTH;
+  // The memory policy's own rule: what `auto` would put in block RAM.
+  const large = memoryStyle({ use: "table", ...perPe }) === "block";
   if (large && roms.block === 0) {
     return {
       ...base,

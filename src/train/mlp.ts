@@ -3,8 +3,10 @@
 // (as Brevitas Int32Bias), unsigned quantized ReLU activations with a learned clip (PACT), and
 // straight-through estimators for every rounding. The float semantics are those of the model
 // file: acc·scale + bias → ReLU → code = clamp(roundHalfEven(y / qscale), 0, 2^abits − 1).
+
+import { roundHalfEven } from "../nn/golden/rounding.js";
 import { matmulDyTX, matmulDyW, matmulXWt } from "./gemm.js";
-import { quantizeWeights, roundHalfEven } from "./quant.js";
+import { activationCode, quantizeWeights } from "./quant.js";
 import type { Rng } from "./rng.js";
 
 export interface MlpConfig {
@@ -117,7 +119,7 @@ export class QuantMlp {
         .sort((a, b) => a - b);
       p.alpha[0] = pos.length ? pos[Math.floor(0.995 * (pos.length - 1))]! : 1;
       const qs = p.alpha[0]! / this.levels;
-      input = z.map((v) => qs * Math.min(this.levels, Math.max(0, roundHalfEven(v / qs))));
+      input = z.map((v) => qs * activationCode(v, qs, this.levels));
     }
   }
 
@@ -148,7 +150,7 @@ export class QuantMlp {
       for (let i = 0; i < z.length; i++) {
         out[i] = this.cfg.float
           ? Math.min(p.alpha[0]!, Math.max(0, z[i]!))
-          : qs * Math.min(L, Math.max(0, roundHalfEven(z[i]! / qs)));
+          : qs * activationCode(z[i]!, qs, L);
       }
       let dropMask: Float32Array | undefined;
       if (drop && drop.rate > 0) {

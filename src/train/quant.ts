@@ -1,11 +1,7 @@
 // Quantizers shared by the fake-quant training pass and the exporter, so that the codes the
 // network trained with are exactly the codes written to the model file.
 
-/** Round half to even (QONNX/numpy "ROUND"); Math.round would round halves up. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : r;
-}
+import { roundHalfEven } from "../nn/golden/rounding.js";
 
 /**
  * Clip (in units of the row's RMS) that minimizes quantization MSE of a Gaussian for a narrow
@@ -75,7 +71,11 @@ export function quantizeWeights(
   return { codes, scale };
 }
 
-/** Unsigned activation code of a pre-activation z (ReLU folded in): clamp(round(z/qs), 0, 2^b−1). */
+/**
+ * Unsigned activation code of a pre-activation z (ReLU folded in): clamp(round(z/qs), 0, 2^b−1),
+ * the training graph's form of the golden float activation (src/nn/golden/float-activation.ts)
+ * for an unsigned, non-narrow ROUND quantizer, which is what the exporter writes.
+ */
 export function activationCode(z: number, qs: number, levels: number): number {
   return Math.min(levels, Math.max(0, roundHalfEven(z / qs)));
 }

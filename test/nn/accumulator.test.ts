@@ -95,11 +95,11 @@ describe("layer datatypes", () => {
     expect(
       dataTypeName(quantDatatype({ scale: 1, bits: 1, signed: false, narrow: false, rounding: "ROUND" })),
     ).toBe("BINARY");
-    expect(quantCodeRange({ scale: 1, bits: 8, signed: true, narrow: true, rounding: "ROUND" })).toEqual({
+    expect(quantCodeRange({ bits: 8, signed: true, narrow: true })).toEqual({
       min: -127,
       max: 127,
     });
-    expect(quantCodeRange({ scale: 1, bits: 8, signed: false, narrow: true, rounding: "ROUND" })).toEqual({
+    expect(quantCodeRange({ bits: 8, signed: false, narrow: true })).toEqual({
       min: 0,
       max: 254,
     });

@@ -154,9 +154,11 @@ describe("solvers", () => {
 
 describe("estimate", () => {
   it("puts small memories in LUTRAM and large ones in BRAM18", () => {
-    expect(memoryCost(64, 8)).toEqual({ lut: 8, bram18: 0 });
-    expect(memoryCost(1024, 18)).toEqual({ lut: 0, bram18: 1 });
-    expect(memoryCost(1024, 36)).toEqual({ lut: 0, bram18: 2 });
+    expect(memoryCost("table", 64, 8)).toEqual({ lut: 8, mux: 0, bram18: 0 });
+    expect(memoryCost("table", 1024, 18)).toEqual({ lut: 0, mux: 0, bram18: 1 });
+    expect(memoryCost("table", 1024, 36)).toEqual({ lut: 0, mux: 0, bram18: 2 });
+    // 6 Kbit: LUT ROM, as the weight memory's generator builds it (not 2 BRAM18).
+    expect(memoryCost("table", 128, 48)).toEqual({ lut: 96, mux: 0, bram18: 0 });
   });
 
   it("uses DSPs only for wide operands, and more lanes cost more", () => {

@@ -1,8 +1,8 @@
 // Op semantics of the reference executor on hand-computed values (QONNX / ONNX docs).
 import { describe, expect, it } from "vitest";
+import { roundHalfEven } from "../../src/nn/golden/rounding.js";
 import type { OnnxNode } from "../../src/onnx/graph.js";
 import { runNode } from "../../src/onnx/ops.js";
-import { roundHalfEven } from "../../src/onnx/quant-math.js";
 import type { Tensor } from "../../src/onnx/tensor.js";
 
 const t = (dims: number[], data: number[]): Tensor => ({ dims, data: Float64Array.from(data) });

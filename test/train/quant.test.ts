@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { activationCode, quantizeWeights, roundHalfEven, weightQmax } from "../../src/train/quant.js";
+import { roundHalfEven } from "../../src/nn/golden/rounding.js";
+import { activationCode, quantizeWeights, weightQmax } from "../../src/train/quant.js";
 
 describe("roundHalfEven", () => {
   it("rounds halves to even and everything else to nearest", () => {

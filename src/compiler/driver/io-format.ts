@@ -3,13 +3,14 @@
 // types and framing (as the hardware and the golden model see them, via the plan), the DMA
 // word size, the host-side input quantizer and output scale (the importer's HostSpec, or the
 // model's own input scale), and the control registers.
+
+import { argmaxIndexWidth } from "../../lib/labelselect/argmax.js";
 import { CONTROL_REGISTERS, type ControlRegister } from "../../lib/system/index.js";
 import { type DataType, dataTypeName } from "../../nn/datatypes.js";
 import type { Model } from "../../nn/model-format.js";
 import type { HostSpec, HostStep } from "../../onnx/host.js";
 import { canonicalOp } from "../../onnx/op-names.js";
 import { type Compiled, deployableSystem } from "../generate.js";
-import { argmaxIndexWidth } from "../plan.js";
 
 export interface StreamFormat {
   /** FINN/QONNX datatype name of one element (UINT8, INT4, BIPOLAR, …). */

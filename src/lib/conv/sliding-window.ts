@@ -38,7 +38,7 @@ import {
   UInt,
   when,
 } from "../../dsl/index.js";
-import { CreditQueue } from "../mvau/credit-queue.js";
+import { CreditQueue } from "../stream/credit-queue.js";
 import { widthFor } from "../stream/stream-types.js";
 import { addMod, counter, step } from "./counters.js";
 import { type SlidingWindowParams, slidingWindowShape } from "./window-shape.js";

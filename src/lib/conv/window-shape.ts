@@ -1,8 +1,8 @@
 // Shapes of the sliding-window unit, computed without building hardware: output size, the
 // line buffer, and the constant jumps of the window's first beat (see sliding-window.ts).
+import { memoryPlacement } from "../../core/memory-style.js";
 import { ElaborationError } from "../../dsl/index.js";
 import { windowCount } from "../../nn/golden/conv.js";
-import { bufferStyle } from "../mvau/buffer-style.js";
 
 export interface SlidingWindowParams {
   /** Optional module-name prefix. */
@@ -24,7 +24,7 @@ export interface SlidingWindowParams {
    * and 2 at least.
    */
   depth?: number;
-  /** Line-buffer memory; `auto` asks the MVAU input buffer's rule (`bufferStyle`). */
+  /** Line-buffer memory; `auto` asks the project's memory policy (src/core/memory-style.ts) as the MVAU input buffer does. */
   memory?: "auto" | "block" | "distributed";
 }
 
@@ -88,7 +88,9 @@ export function slidingWindowShape(p: SlidingWindowParams): SlidingWindowShape {
     throw new ElaborationError(`sliding window: depth ${p.depth} is below the minimum of ${minDepth} beats`);
   const lastBase = ((outHeight - 1) * sh * p.width + (outWidth - 1) * sw) * cf;
   const rowStart = (outWidth - 1) * sw * cf;
-  const memory = p.memory && p.memory !== "auto" ? p.memory : bufferStyle(depth, beatWidth);
+  // The project's one memory policy, asked as the MVAU input buffer asks it (a replayed buffer).
+  const place = memoryPlacement({ use: "buffer", depth, width: beatWidth, choice: p.memory });
+  const memory = place.pinned ? (place.style as "block" | "distributed") : "auto";
   return {
     outHeight,
     outWidth,

@@ -2,8 +2,9 @@
 // elements, then a pipelined adder tree. All sums are taken modulo 2^accWidth: every partial
 // sum of a row's products lies in that row's range (each product's range contains 0), and the
 // final sum fits, so wrapping never changes a result; growing widths are capped at accWidth.
+
+import type { DataType } from "../../core/datatypes.js";
 import { type Expr, lit, mux, reg, SInt, type Signal, UInt } from "../../dsl/index.js";
-import type { DataType } from "../../nn/datatypes.js";
 
 /** Element i of a packed word (bits [(i+1)·w−1 : i·w]). */
 export function element(word: Expr, i: number, bits: number): Expr {

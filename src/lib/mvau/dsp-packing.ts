@@ -9,9 +9,10 @@
 // everything below). Xilinx's DSP48E2 multiplies 27 × 18 bits (the 7-series DSP48E1 25 × 18), so
 // the packed weight must fit the wide port and the input the narrow one (the idea of Xilinx
 // WP486, "Deep learning with INT8 on Xilinx devices").
+
+import { worstCaseAccumulatorRange } from "../../core/accumulator.js";
+import { type DataType, maxValue, minValue } from "../../core/datatypes.js";
 import { type Expr, reg, SInt, type Signal } from "../../dsl/index.js";
-import { worstCaseAccumulatorRange } from "../../nn/accumulator.js";
-import { type DataType, maxValue, minValue } from "../../nn/datatypes.js";
 
 /** Signed operand widths of a DSP slice's multiplier. */
 export interface DspPorts {

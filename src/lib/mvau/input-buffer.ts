@@ -8,6 +8,7 @@
 // writer, then on the reader's bank, is past `sf`. Reads and writes never touch the same word
 // in one cycle.
 
+import { memoryPlacement } from "../../core/memory-style.js";
 import {
   addressWidth,
   Bool,
@@ -23,7 +24,6 @@ import {
   UInt,
   when,
 } from "../../dsl/index.js";
-import { bufferStyle } from "./buffer-style.js";
 
 export interface InputBufferParams {
   /** Words per vector (synapse folds). */
@@ -48,7 +48,8 @@ export const MvauInputBuffer = defineModule(
       /** The word read in the previous cycle with readEnable high. */
       readData: output(UInt(p.width)),
     });
-    const words = ram("banks", UInt(p.width), 2 * p.sf, { style: bufferStyle(2 * p.sf, p.width) });
+    const place = memoryPlacement({ use: "buffer", depth: 2 * p.sf, width: p.width });
+    const words = ram("banks", UInt(p.width), 2 * p.sf, { style: place.pinned ? place.style : "auto" });
     const wSf = reg("writeSf", UInt(sfBits), { init: 0 });
     const wBank = reg("writeBank", Bool, { init: 0 });
     const rBank = reg("readBank", Bool, { init: 0 });

@@ -1,7 +1,7 @@
 // FINN's weight layout: row r of the MH × MW matrix goes to PE r mod PE; PE p's memory holds
 // word nf·SF + sf = the SIMD weights of row nf·PE + p, columns sf·SIMD … sf·SIMD + SIMD − 1,
 // element i at bits [(i+1)·W−1 : i·W].
-import { type DataType, encode } from "../../nn/datatypes.js";
+import { type DataType, encode } from "../../core/datatypes.js";
 
 /** Packs values of `dt` into one word, element 0 in the least significant bits. */
 export function packElements(values: readonly bigint[], dt: DataType): bigint {

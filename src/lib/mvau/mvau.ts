@@ -9,7 +9,10 @@
 //   `treeLevelsPerStage` levels) ─► accumulator ─► [threshold compare, or B binary-search
 //   stages] ─► output queue
 //
-// The pipeline never stalls; backpressure stops the issue stage instead (see credit-queue.ts).
+// The pipeline never stalls; backpressure stops the issue stage instead (see lib/stream/credit-queue.ts).
+
+import { dataTypeName, isSigned } from "../../core/datatypes.js";
+import { type MemoryStyle, memoryStyle } from "../../core/memory-style.js";
 import {
   addressWidth,
   cat,
@@ -30,21 +33,18 @@ import {
   UInt,
   when,
 } from "../../dsl/index.js";
-import { dataTypeName, isSigned } from "../../nn/datatypes.js";
+import { CreditQueue } from "../stream/credit-queue.js";
 import { binarySearch, comparatorFor, thresholdSource, thresholdStage } from "../threshold/compare.js";
-import { tableStyle } from "../threshold/search.js";
 import { checkThresholdSpec } from "../threshold/spec.js";
-import { CreditQueue } from "./credit-queue.js";
 import { adderTree, cap, element, elementValue, product, productsSigned } from "./dot-product.js";
 import { dspPacking, NO_PACKING, packedProducts } from "./dsp-packing.js";
 import { MvauInputBuffer } from "./input-buffer.js";
 import { weightWords } from "./layout.js";
-import { channelBias, checkWeights, type MvauParams, mvauShape, rowRanges, union } from "./params.js";
+import { channelBias, checkWeights, type MvauParams, mvauShape } from "./params.js";
 
 /** Block RAM pays off for deep, large per-PE memories; small ones are cheaper in LUTs. */
-function weightStyle(p: MvauParams, depth: number, width: number): "block" | "distributed" {
-  if (p.weightMemory && p.weightMemory !== "auto") return p.weightMemory;
-  return tableStyle(depth, width);
+function weightStyle(p: MvauParams, depth: number, width: number): MemoryStyle {
+  return memoryStyle({ use: "table", depth, width, choice: p.weightMemory });
 }
 
 /** How the PEs could share multipliers (NO_PACKING for a single PE). */
@@ -106,7 +106,7 @@ export const Mvau = defineModule(moduleName, (p: MvauParams) => {
   // Accumulator width: signed products accumulate in a signed register wide enough for the
   // exact range; a popcount and UINT × UINT sums are unsigned.
   const signed = productsSigned(p.inputType, p.weightType);
-  const range = union(rowRanges(p, weights));
+  const range = shape.accRange;
   const accWidth = signed && !isSigned(shape.accType) ? shape.accType.bits + 1 : shape.accType.bits;
   const accType = signed ? SInt(accWidth) : UInt(accWidth);
 

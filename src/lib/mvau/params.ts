@@ -1,16 +1,10 @@
 // MVAU generator parameters, their checks, and the shape the network compiler needs (stream
 // widths, accumulator type, latency) computed without elaborating any hardware.
+
+import { denseAccumulator, type Range } from "../../core/accumulator.js";
+import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../core/datatypes.js";
 import { ElaborationError } from "../../dsl/index.js";
-import {
-  exactAccumulatorRange,
-  isXnorLayer,
-  popcountRange,
-  type Range,
-  rowAccumulatorRange,
-  worstCaseAccumulatorRange,
-} from "../../nn/accumulator.js";
-import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../nn/datatypes.js";
-import { divisors } from "../../nn/divisors.js";
+import { checkFold } from "../fold-check.js";
 import { activationStages, resolveSearch } from "../threshold/search.js";
 import { checkThresholdSpec, type ThresholdSpec } from "../threshold/spec.js";
 import type { DspPorts } from "./dsp-packing.js";
@@ -70,6 +64,8 @@ export interface MvauShape {
   outType: DataType;
   /** Datatype that holds every accumulator value (popcount form for XNOR layers). */
   accType: DataType;
+  /** The accumulator's range (popcount form for XNOR layers); `denseAccumulator` computes both. */
+  accRange: Range;
   /** True when the dot product is popcount(xnor(x, w)). */
   xnor: boolean;
   /** Cycles per input vector at full rate: NF·SF. */
@@ -100,23 +96,10 @@ function fail(detail: string): never {
   throw new ElaborationError(detail);
 }
 
-/** `SIMD=3 does not divide MW=16; use one of 1, 2, 4, 8, 16`. */
-export function checkFold(what: string, value: number, dimName: string, dim: number): void {
-  if (!Number.isInteger(dim) || dim < 1) fail(`${dimName} must be a positive integer, got ${dim}`);
-  if (!Number.isInteger(value) || value < 1 || dim % value !== 0) {
-    fail(
-      `${what}=${value} does not divide ${dimName}=${dim}; ${what} must be one of ${divisors(dim).join(", ")}`,
-    );
-  }
-}
-
 export function checkElementType(role: string, dt: DataType, supported: string): void {
   const ok = dt.kind === "BIPOLAR" || dt.kind === "BINARY" || (dt.bits >= 1 && dt.bits <= MAX_BITS);
   if (!ok) fail(`${role} datatype ${dataTypeName(dt)} is not supported; use ${supported}`);
 }
-
-/** The ±1/0..n value range of a datatype as a Range. */
-const typeRange = (dt: DataType): Range => ({ lo: minValue(dt), hi: maxValue(dt) });
 
 /** Weights as bigints, checked against the shape and the weight datatype. */
 /** Checked weight matrices by identity: plan, shape and generator all ask for the same one. */
@@ -148,17 +131,6 @@ function convertWeights(p: MvauParams): bigint[][] {
       return b;
     });
   });
-}
-
-/** Per-row accumulator ranges (popcount form for XNOR layers): exact when weights are given. */
-export function rowRanges(
-  p: Pick<MvauParams, "mw" | "mh" | "inputType" | "weightType">,
-  weights?: bigint[][],
-): Range[] {
-  if (isXnorLayer(p.inputType, p.weightType)) return Array.from({ length: p.mh }, () => popcountRange(p.mw));
-  if (weights) return weights.map((row) => rowAccumulatorRange(p.inputType, row));
-  const worst = worstCaseAccumulatorRange(p.inputType, p.weightType, p.mw);
-  return Array.from({ length: p.mh }, () => worst);
 }
 
 const minOf = (a: bigint, b: bigint) => (a < b ? a : b);
@@ -199,24 +171,24 @@ export function mvauShape(p: Omit<MvauParams, "weights"> & { weights?: MvauParam
   checkElementType("input", p.inputType, SUPPORTED_INPUTS);
   checkElementType("weight", p.weightType, SUPPORTED_WEIGHTS);
   const weights = p.weights ? checkWeights(p as MvauParams) : undefined;
-  const xnor = isXnorLayer(p.inputType, p.weightType);
-  const rows = rowRanges(p, weights);
-  const accRange = union(rows);
+  const {
+    xnor,
+    rows,
+    range: accRange,
+    type: accType,
+  } = denseAccumulator(p.inputType, p.weightType, p.mw, p.mh, weights);
   const sf = p.mw / p.simd;
   const nf = p.mh / p.pe;
-  let accType: DataType;
   let outType: DataType;
   let search: "parallel" | "binary" | undefined;
   let activationDepth = 0;
   const act = p.activation;
   if (act.kind === "thresholds") {
     const spec = checkThresholdSpec(act, p.mh);
-    accType = smallestTypeFor(accRange.lo, accRange.hi);
     outType = spec.outType;
     search = resolveSearch(spec.search, spec.count, !spec.global && nf > 1);
     activationDepth = activationStages(search, spec.count);
   } else {
-    accType = smallestTypeFor(accRange.lo, accRange.hi);
     const bias = channelBias(p as MvauParams);
     const biased = bias
       ? union(rows.map((r, i) => ({ lo: r.lo + bias[i]!, hi: r.hi + bias[i]! })))
@@ -237,6 +209,7 @@ export function mvauShape(p: Omit<MvauParams, "weights"> & { weights?: MvauParam
     outElementBits: outType.bits,
     outType,
     accType,
+    accRange,
     xnor,
     cyclesPerVector: nf * sf,
     // input beat written (1), its neuron fold's last iteration issued SF − 1 cycles later, the
@@ -248,5 +221,3 @@ export function mvauShape(p: Omit<MvauParams, "weights"> & { weights?: MvauParam
     search,
   };
 }
-
-export { exactAccumulatorRange, typeRange, union };

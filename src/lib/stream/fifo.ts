@@ -10,6 +10,7 @@
 //   takes a cycle (FWFT with full throughput); latency 3.
 // `count` is the number of beats held, output registers included, so a FIFO of depth D holds
 // exactly D beats whatever its style.
+import { type MemoryStyle, memoryStyle } from "../../core/memory-style.js";
 import {
   addressWidth,
   Bool,
@@ -64,16 +65,17 @@ export interface StreamFifoParams {
   last?: boolean;
 }
 
-/** Below this many bits a FIFO stays out of block RAM: a RAMB18 holds 18 Kib, LUT RAM 64 b per LUT. */
-const BRAM_MIN_BITS = 4096;
-/** Block RAM for anything shallower wastes most of its depth. */
-const BRAM_MIN_DEPTH = 64;
-/** Up to this depth, plain registers cost less than RAM plus pointers. */
-const REGISTERS_MAX_DEPTH = 2;
+/** The FIFO's names for the memory policy's styles (they appear in module names). */
+const FIFO_STYLE_NAMES: Record<MemoryStyle, Exclude<FifoStyle, "auto">> = {
+  registers: "registers",
+  distributed: "lutram",
+  block: "bram",
+};
 
 /**
- * The storage `auto` chooses: registers up to depth 2; block RAM from 64 entries when the FIFO
- * holds at least 4 Kib (a RAMB18 then replaces ≥ 64 LUTs of LUT RAM); LUT RAM otherwise.
+ * The storage `auto` chooses, by the project's one memory policy (src/core/memory-style.ts):
+ * registers up to depth 2; block RAM from 64 entries when the FIFO holds at least 4 Kib (a
+ * RAMB18 then replaces ≥ 64 LUTs of LUT RAM); LUT RAM otherwise.
  */
 export function resolveFifoStyle(
   depth: number,
@@ -81,9 +83,7 @@ export function resolveFifoStyle(
   style: FifoStyle = "auto",
 ): Exclude<FifoStyle, "auto"> {
   if (style !== "auto") return style;
-  if (depth <= REGISTERS_MAX_DEPTH) return "registers";
-  if (depth >= BRAM_MIN_DEPTH && depth * width >= BRAM_MIN_BITS) return "bram";
-  return "lutram";
+  return FIFO_STYLE_NAMES[memoryStyle({ use: "fifo", depth, width })];
 }
 
 /** Cycles from a beat's transfer into an empty FIFO until it is offered at the output. */
@@ -141,7 +141,8 @@ interface Core {
 /**
  * The storage core: a circular buffer plus, for RAM styles, output registers. `push` writes
  * `inBits`; `pop` consumes the beat at the output. The caller guarantees push only when not
- * full and pop only when valid.
+ * full and pop only when valid. `occupancy` is the shell's count of beats in the core (it
+ * counts exactly `push` and `pop`), which the register style needs and does not duplicate.
  */
 function buildCore(
   style: Exclude<FifoStyle, "auto">,
@@ -150,6 +151,7 @@ function buildCore(
   push: Expr,
   pop: Expr,
   inBits: Expr,
+  occupancy: Signal,
   direct?: Expr,
 ): Core {
   const T = UInt(width);
@@ -157,11 +159,9 @@ function buildCore(
   if (style === "registers") {
     // Registers with a reset value: the output mux never shows an undefined word.
     const slots = reg("slots", Vec(depth, T), { init: 0 }) as Signal[];
-    const held = reg("held", UInt(widthFor(depth)), { init: 0 });
-    count(held, push, pop);
     if (depth === 1) {
       when(push, () => slots[0]!.next(inBits));
-      return { valid: held.ne(0), bits: slots[0]! };
+      return { valid: occupancy.ne(0), bits: slots[0]! };
     }
     const wptr = reg("wptr", UInt(aw), { init: 0 });
     const rptr = reg("rptr", UInt(aw), { init: 0 });
@@ -172,7 +172,7 @@ function buildCore(
       });
     });
     when(pop, () => rptr.next(nextPointer(rptr, depth)));
-    return { valid: held.ne(0), bits: select(rptr, slots) };
+    return { valid: occupancy.ne(0), bits: select(rptr, slots) };
   }
 
   // RAM styles. `stored` counts words in the RAM (not yet moved to the output registers).
@@ -263,7 +263,16 @@ export const StreamFifo: ModuleDef<StreamFifoParams, any> = defineModule(
     // The core's push and pop are computed from wires because they depend on the core's output.
     const corePush = wireOf("core_push");
     const corePop = wireOf("core_pop");
-    const core = buildCore(style, p.depth, width, corePush, corePop, inBits, flow ? empty : undefined);
+    const core = buildCore(
+      style,
+      p.depth,
+      width,
+      corePush,
+      corePop,
+      inBits,
+      occupancy,
+      flow ? empty : undefined,
+    );
 
     const outValid = flow ? core.valid.or(empty.and(io.in.valid)) : core.valid;
     const outBits = flow ? mux(core.valid, core.bits, inBits) : core.bits;

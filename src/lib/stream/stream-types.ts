@@ -1,5 +1,6 @@
 // Stream shapes shared by the stream blocks. `Stream(T)` (from the DSL) is valid/ready/data;
 // `StreamWithLast(T)` adds the frame-end flag `last`, which maps to AXI4-Stream's `tlast`.
+import { countBits } from "../../core/bits.js";
 import { Bool, Bundle, flipped, type HwType, type Signal, Stream } from "../../dsl/index.js";
 import type { BundleType, GroundType } from "../../dsl/types.js";
 
@@ -34,5 +35,5 @@ export interface StreamEnd<D = unknown> {
 
 /** Smallest width holding the values 0..n. */
 export function widthFor(n: number): number {
-  return Math.max(1, n.toString(2).length);
+  return countBits(n);
 }

@@ -2,6 +2,10 @@
 // `parallel`, one register stage of comparisons (value ≥ T[i] for every i) whose count plus the
 // output bias is the output, combinationally; and `binary`, a pipelined binary search with one
 // register stage per output bit (`binarySearch`).
+
+import { bitsFor } from "../../core/bits.js";
+import type { DataType } from "../../core/datatypes.js";
+import { type MemoryStyle, memoryStyle } from "../../core/memory-style.js";
 import {
   cat,
   type Expr,
@@ -15,8 +19,7 @@ import {
   select,
   UInt,
 } from "../../dsl/index.js";
-import type { DataType } from "../../nn/datatypes.js";
-import { resolveSearch, searchStages, tableStyle } from "./search.js";
+import { resolveSearch, searchStages } from "./search.js";
 import { type CheckedThresholds, clip } from "./spec.js";
 
 /** The structure a checked spec gets with `folds` folds (thresholds in memories or constants). */
@@ -32,11 +35,9 @@ export interface Comparator {
 
 /** The comparator for values of `valueWidth` bits (of `signed`) in [lo, hi]. */
 export function comparatorFor(signed: boolean, valueWidth: number, lo: bigint, hi: bigint): Comparator {
+  // hi + 1 ("never counts") must be representable too; a signed comparator keeps a sign bit.
   const top = hi + 1n;
-  if (!signed) return { signed, width: Math.max(valueWidth, top.toString(2).length) };
-  let w = valueWidth;
-  while (lo < -(1n << BigInt(w - 1)) || top > (1n << BigInt(w - 1)) - 1n) w++;
-  return { signed, width: w };
+  return { signed, width: Math.max(valueWidth, bitsFor(signed && lo >= 0n ? -1n : lo, top)) };
 }
 
 /** Thresholds of one channel packed into a word (threshold i at bits [(i+1)·w−1 : i·w]). */
@@ -89,7 +90,9 @@ export function thresholdSource(
   if (folds === 1) return Array.from({ length: lanes }, (_, l) => constantThresholds(rowOf(0, l), lo, hi));
   return Array.from({ length: lanes }, (_, l) => {
     const words = Array.from({ length: folds }, (_, f) => packThresholds(rowOf(f, l), cmp, lo, hi));
-    const mem = rom(`${name}_${l}`, UInt(spec.count * cmp.width), words);
+    const width = spec.count * cmp.width;
+    const style = memoryStyle({ use: "table", depth: folds, width, choice: spec.thresholdMemory });
+    const mem = rom(`${name}_${l}`, UInt(width), words, { style });
     return unpackThresholds(mem.read(addr(), enable), spec.count, cmp);
   });
 }
@@ -167,11 +170,11 @@ export function searchTableStyle(
   folds: number,
   width: number,
   k: number,
-): "block" | "distributed" | undefined {
+): MemoryStyle | undefined {
   const tableFolds = spec.global ? 1 : folds;
   const words = tableFolds * 2 ** k;
   if (words === 1 || (tableFolds === 1 && words <= SELECT_MAX)) return undefined;
-  return spec.thresholdMemory === "auto" ? tableStyle(words, width) : spec.thresholdMemory;
+  return memoryStyle({ use: "table", depth: words, width, choice: spec.thresholdMemory });
 }
 
 /**
@@ -184,7 +187,7 @@ export function searchTableStyle(
  * carrying the value, the fold, the bits found and the valid bit; after B stages those bits are
  * the count. A table of one word (a single fold or global thresholds, stage 0) is a constant, a
  * few constants are a multiplexer, the rest ROMs: LUT ROMs read combinationally from the
- * stage's registers, or block RAM (`tableStyle`) read synchronously one cycle earlier, its
+ * stage's registers, or block RAM (`memoryPlacement`) read synchronously one cycle earlier, its
  * address computed from the previous stage's comparison. Returns each lane's encoded output
  * (count + outBias) and the valid bit, B register stages after stage 0.
  */

@@ -46,12 +46,3 @@ export function resolveSearch(
 export function activationStages(search: "parallel" | "binary", count: number): number {
   return search === "binary" ? searchStages(count) : 1;
 }
-
-/**
- * Memory style of one table (per-PE weight ROMs and binary-search threshold tables alike):
- * block RAM for memories at least 64 words deep and 8 Kbit large, LUT ROM below (Yosys keeps
- * small ROMs in LUTs unless asked for block RAM with a synchronous read).
- */
-export function tableStyle(depth: number, width: number): "block" | "distributed" {
-  return depth >= 64 && depth * width >= 8192 ? "block" : "distributed";
-}

@@ -1,14 +1,14 @@
 // Multi-threshold parameters shared by the MVAU's activation and the standalone thresholding
 // unit: y = #{i : x ≥ T[c][i]} + outBias (BIPOLAR out: 2·count − 1 stored as one bit).
-import { ElaborationError } from "../../dsl/index.js";
+
 import {
   type DataType,
   dataTypeName,
   MAX_ACTIVATION_BITS,
   maxValue,
   minValue,
-  smallestTypeFor,
-} from "../../nn/datatypes.js";
+} from "../../core/datatypes.js";
+import { ElaborationError } from "../../dsl/index.js";
 import type { ThresholdSearch } from "./search.js";
 
 export interface ThresholdSpec {
@@ -25,9 +25,10 @@ export interface ThresholdSpec {
    */
   search?: ThresholdSearch;
   /**
-   * Where a binary search keeps its threshold tables: `auto` (default) puts tables of at least
-   * 64 words and 8 Kbit in block RAM and smaller ones in LUT ROM (`tableStyle`); `block` /
-   * `distributed` force every table there. (A parallel search's ROM is left to synthesis.)
+   * Where the threshold tables live (a binary search's tables, a parallel search's per-channel
+   * ROM): `auto` (default) puts tables of at least 64 words and 8 Kbit in block RAM and smaller
+   * ones in LUT ROM (`memoryPlacement` in src/core/memory-style.ts); `block` / `distributed`
+   * force every table there.
    */
   thresholdMemory?: "auto" | "block" | "distributed";
 }
@@ -91,14 +92,10 @@ export function checkThresholdSpec(spec: ThresholdSpec, channels: number): Check
 }
 
 /**
- * The type thresholds are compared in, for inputs in [lo, hi]: thresholds are clipped to
- * [lo, hi + 1] first (a threshold below lo always counts, above hi never), which keeps every
- * result and bounds the comparator width by the input range.
+ * A threshold for inputs in [lo, hi], clipped to [lo, hi + 1] (a threshold below lo always
+ * counts, above hi never): every result stays the same and the comparator width is bounded by
+ * the input range (`comparatorFor` in compare.ts).
  */
-export function compareType(lo: bigint, hi: bigint): DataType {
-  return smallestTypeFor(lo, hi + 1n);
-}
-
 export function clip(t: bigint, lo: bigint, hi: bigint): bigint {
   return t < lo ? lo : t > hi + 1n ? hi + 1n : t;
 }

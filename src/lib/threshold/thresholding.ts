@@ -5,6 +5,14 @@
 // `parallel`: an input register (the thresholds read beside it), then one comparison register.
 // `binary`: B binary-search stages, the first comparing the beat as it is accepted (after an
 // input register only when that stage's tables are block RAM, whose read takes a cycle).
+
+import {
+  type DataType,
+  dataTypeName,
+  MAX_THRESHOLD_INPUT_BITS,
+  maxValue,
+  minValue,
+} from "../../core/datatypes.js";
 import {
   addressWidth,
   cat,
@@ -23,15 +31,8 @@ import {
   UInt,
   when,
 } from "../../dsl/index.js";
-import {
-  type DataType,
-  dataTypeName,
-  MAX_THRESHOLD_INPUT_BITS,
-  maxValue,
-  minValue,
-} from "../../nn/datatypes.js";
-import { CreditQueue } from "../mvau/credit-queue.js";
-import { checkFold } from "../mvau/params.js";
+import { checkFold } from "../fold-check.js";
+import { CreditQueue } from "../stream/credit-queue.js";
 import {
   binarySearch,
   comparatorFor,

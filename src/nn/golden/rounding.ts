@@ -1,14 +1,15 @@
 // Rounding modes of the QONNX quantizer. ROUND is half-to-even like numpy.round, not half-up.
+// The one rounding implementation: the trainer, the golden model and the ONNX importer call it.
 
 export type RoundingMode = "ROUND" | "FLOOR" | "CEIL";
 
-/** Round half to even. x − floor(x) is exact in binary floating point, so ties are detected exactly. */
+/**
+ * numpy.round: half to even, keeping numpy's sign of zero (−0.5 → −0). Math.round rounds
+ * halves up exactly, and r − x is exact near r, so a tie is detected exactly.
+ */
 export function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const frac = x - f;
-  if (frac < 0.5) return f;
-  if (frac > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 export function roundBy(mode: RoundingMode, x: number): number {

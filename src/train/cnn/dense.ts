@@ -1,8 +1,10 @@
 // Dense layer of the convolutional trainer: the same quantization as QuantMlp's layers
 // (per-channel weights in hidden layers, one per-tensor scale in the last so that class scores
 // share a grid; bias snapped to the accumulator grid of input scale × weight scale).
+
+import { roundHalfEven } from "../../nn/golden/rounding.js";
 import { dequant } from "../mlp.js";
-import { quantizeWeights, roundHalfEven } from "../quant.js";
+import { quantizeWeights } from "../quant.js";
 import type { Shape } from "./geometry.js";
 import { shapeSize } from "./geometry.js";
 import { gemmAB, gemmABt, gemmAtB } from "./kernels.js";

@@ -79,7 +79,7 @@ describe("multiThreshold", () => {
 describe("rounding and float activation", () => {
   it("rounds half to even", () => {
     expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4999, 2.5001].map(roundHalfEven)).toEqual([
-      0, 2, 2, 0, -2, -2, 2, 3,
+      0, 2, 2, -0, -2, -2, 2, 3,
     ]);
   });
 

@@ -1,18 +1,11 @@
 // Runs an imported model the two ways a test compares: the reference executor on the ONNX graph
 // (float), and the host quantizer + Loom's integer golden model + host output scale.
 import { expect } from "vitest";
-import { runGolden } from "../../../src/nn/golden/index.js";
+import { argmax, runGolden } from "../../../src/nn/golden/index.js";
 import type { Model } from "../../../src/nn/model-format.js";
 import { boundaryDecisions, runOnnx } from "../../../src/onnx/executor.js";
 import type { OnnxGraph } from "../../../src/onnx/graph.js";
 import { type HostSpec, hostResult, quantizeInput } from "../../../src/onnx/host.js";
-
-/** First index of the maximum (ties → lowest index), as the hardware arg-max. */
-export function argmaxOf(xs: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < xs.length; i++) if (xs[i]! > xs[best]!) best = i;
-  return best;
-}
 
 /**
  * Asserts that Loom's integer model reproduces the executor on one input. An input whose
@@ -44,6 +37,6 @@ export function expectSameOutputs(
       ).toBeLessThanOrEqual(tol);
     });
   }
-  if (model.output.argmax && host.output.tail.length === 0) expect(predictions[0]).toBe(argmaxOf(expected));
+  if (model.output.argmax && host.output.tail.length === 0) expect(predictions[0]).toBe(argmax(expected));
   return "checked";
 }

@@ -4,6 +4,7 @@
 // back when its beat leaves through `out`. `canReserve` depends on registers only, so the
 // consumer's `ready` never reaches the pipeline combinationally. The beats themselves wait in
 // the stream library's FIFO (register storage: latency 1, like a read of LUT RAM).
+import { countBits } from "../../core/bits.js";
 import {
   Bool,
   connect,
@@ -18,7 +19,7 @@ import {
   UInt,
   when,
 } from "../../dsl/index.js";
-import { StreamFifo } from "../stream/fifo.js";
+import { StreamFifo } from "./fifo.js";
 
 export interface CreditQueueParams {
   /** Beats the queue holds: at least the beats that can be in flight in one credit round trip. */
@@ -26,8 +27,6 @@ export interface CreditQueueParams {
   /** Bits per beat. */
   width: number;
 }
-
-const bitsFor = (n: number) => Math.max(1, n.toString(2).length);
 
 export const CreditQueue = defineModule(
   (p: CreditQueueParams) => `CreditQueue_d${p.depth}_w${p.width}`,
@@ -42,7 +41,7 @@ export const CreditQueue = defineModule(
       enqData: input(UInt(p.width)),
       out: output(Stream(UInt(p.width))),
     });
-    const credits = reg("reserved", UInt(bitsFor(p.depth)), { init: 0 });
+    const credits = reg("reserved", UInt(countBits(p.depth)), { init: 0 });
     const deq = fire(io.out);
     io.canReserve.set(credits.ne(p.depth));
     when(io.reserve.and(deq.not()), () => credits.next(credits.add(1))).elsewhen(

@@ -1,0 +1,77 @@
+// Where every memory of a generated accelerator lives: the one policy the hardware generators
+// (weight ROMs, threshold tables, the MVAU input buffer, stream FIFOs) and the resource estimate
+// both call, so the estimate costs exactly the storage the hardware asks synthesis for.
+//
+// A request names what the memory is for (`use`), its shape, and an optional user choice; the
+// answer is a style plus whether the generator pins it with a `rom_style`/`ram_style` attribute
+// or leaves it to synthesis. Extension points, deliberately in this one place: a per-layer
+// override is a `choice`; UltraRAM is one more style and one more rule; runtime-writable weights
+// are a `use` that builds a RAM instead of a ROM.
+
+/** Registers (flip-flops), LUT RAM/ROM, or block RAM (RAMB18/36). */
+export type MemoryStyle = "registers" | "distributed" | "block";
+
+/**
+ * What a memory holds and how it is accessed:
+ * - `table`: contents fixed at elaboration, read synchronously (weight ROMs, threshold ROMs,
+ *   binary-search tables);
+ * - `buffer`: written and replayed by its block (the MVAU input buffer's two banks);
+ * - `fifo`: a stream FIFO.
+ */
+export type MemoryUse = "table" | "buffer" | "fifo";
+
+export interface MemoryRequest {
+  use: MemoryUse;
+  /** Words and bits per word. */
+  depth: number;
+  width: number;
+  /** The user's choice; `auto` or absent lets the policy decide. */
+  choice?: MemoryStyle | "auto";
+}
+
+export interface MemoryPlacement {
+  style: MemoryStyle;
+  /** True: the generator asks for `style` explicitly. False: synthesis chooses (`style` is the
+   * estimate's assumption, what Yosys and Vivado pick for such a small memory). */
+  pinned: boolean;
+}
+
+/** Block RAM pays off only this deep: a shallower memory wastes most of a RAMB18's depth. */
+const BLOCK_MIN_DEPTH = 64;
+/** Smallest table for block RAM: below it, LUT ROM (64 bits per LUT6) is cheaper. */
+const TABLE_BLOCK_MIN_BITS = 8192;
+/** Smallest FIFO for block RAM: a RAMB18 then replaces ≥ 64 LUTs of LUT RAM plus pointers. */
+const FIFO_BLOCK_MIN_BITS = 4096;
+/** Up to this depth a FIFO is plain registers: cheaper than RAM plus pointers. */
+const FIFO_REGISTERS_MAX_DEPTH = 2;
+/** From this size a buffer that is not block RAM is pinned to LUT RAM (a wide, shallow buffer
+ * would otherwise take one BRAM18 per 36 bits of width for a few words). */
+const BUFFER_PIN_MIN_BITS = 4096;
+
+/** The style of one memory, for the generator that builds it and the estimate that costs it. */
+export function memoryPlacement(req: MemoryRequest): MemoryPlacement {
+  const { use, depth, width } = req;
+  if (req.choice && req.choice !== "auto") return { style: req.choice, pinned: true };
+  const bits = depth * width;
+  switch (use) {
+    case "table":
+      return {
+        style: depth >= BLOCK_MIN_DEPTH && bits >= TABLE_BLOCK_MIN_BITS ? "block" : "distributed",
+        pinned: true,
+      };
+    case "buffer":
+      if (depth >= BLOCK_MIN_DEPTH && bits >= TABLE_BLOCK_MIN_BITS) return { style: "block", pinned: true };
+      return { style: "distributed", pinned: bits >= BUFFER_PIN_MIN_BITS };
+    case "fifo":
+      if (depth <= FIFO_REGISTERS_MAX_DEPTH) return { style: "registers", pinned: true };
+      return {
+        style: depth >= BLOCK_MIN_DEPTH && bits >= FIFO_BLOCK_MIN_BITS ? "block" : "distributed",
+        pinned: true,
+      };
+  }
+}
+
+/** The style alone (for generators and reports that always pin it). */
+export function memoryStyle(req: MemoryRequest): MemoryStyle {
+  return memoryPlacement(req).style;
+}

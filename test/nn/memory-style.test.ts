@@ -1,0 +1,103 @@
+// The resource estimate and the generated hardware place every memory alike (one policy,
+// src/core/memory-style.ts): for random layer shapes and foldings, the block RAM the estimate
+// charges equals the block RAM the elaborated MVAU asks for, memory by memory summed.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { planAccelerator } from "../../src/compiler/plan.js";
+import { memoryPlacement } from "../../src/core/memory-style.js";
+import { elaborate } from "../../src/dsl/index.js";
+import type { ModuleIR } from "../../src/dsl/ir.js";
+import { Mvau } from "../../src/lib/mvau/mvau.js";
+import { divisors } from "../../src/nn/divisors.js";
+import { bram18For, estimateLayer, memoryCost } from "../../src/nn/estimate.js";
+import { layerShapes } from "../../src/nn/layer-shape.js";
+import type { Model } from "../../src/nn/model-format.js";
+
+/** Every memory of a module tree with its style. */
+function memories(m: ModuleIR): { depth: number; width: number; style: string }[] {
+  return [...m.memories, ...m.instances.flatMap((i) => memories(i.module))];
+}
+
+const layerArb = fc
+  .record({
+    mw: fc.constantFrom(16, 64, 96, 256, 512),
+    mh: fc.constantFrom(4, 16, 64, 128),
+    wBits: fc.integer({ min: 2, max: 8 }),
+    outBits: fc.constantFrom(1, 2, 4),
+    seed: fc.integer({ min: 1, max: 1000 }),
+  })
+  .chain((g) =>
+    fc.record({
+      g: fc.constant(g),
+      simd: fc.constantFrom(...divisors(g.mw).filter((d) => d <= 32)),
+      pe: fc.constantFrom(...divisors(g.mh).filter((d) => d <= 16)),
+    }),
+  );
+
+/** A streamlined two-layer model whose first layer has the given shape and per-channel thresholds. */
+function modelOf(g: { mw: number; mh: number; wBits: number; outBits: number; seed: number }): Model {
+  let s = g.seed;
+  const next = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const wMax = 2 ** (g.wBits - 1) - 1;
+  const weights = Array.from({ length: g.mh }, () =>
+    Array.from({ length: g.mw }, () => Math.floor(next() * (2 * wMax + 1)) - wMax),
+  );
+  const count = 2 ** g.outBits - 1;
+  const thresholds = Array.from({ length: g.mh }, () =>
+    Array.from({ length: count }, () => Math.floor((next() - 0.5) * 2000)).sort((a, b) => a - b),
+  );
+  return {
+    format: "loom-qnn",
+    version: 1,
+    name: "shape",
+    input: { shape: [g.mw], datatype: "UINT4" },
+    layers: [
+      {
+        name: "fc0",
+        kind: "dense",
+        inFeatures: g.mw,
+        outFeatures: g.mh,
+        weightDatatype: `INT${g.wBits}`,
+        weights,
+        activation: { kind: "thresholds", outDatatype: `UINT${g.outBits}`, outBias: 0, thresholds },
+      },
+      {
+        name: "fc1",
+        kind: "dense",
+        inFeatures: g.mh,
+        outFeatures: 2,
+        weightDatatype: "INT2",
+        weights: [Array(g.mh).fill(1), Array(g.mh).fill(-1)],
+        activation: { kind: "none", bias: 0, scale: 1 },
+      },
+    ],
+    output: { argmax: true },
+  };
+}
+
+describe("memory style: one policy for the estimate and the hardware", () => {
+  it("charges exactly the block RAM the generated MVAU asks for", () => {
+    let blocks = 0;
+    fc.assert(
+      fc.property(layerArb, ({ g, simd, pe }) => {
+        const model = modelOf(g);
+        const folding = { pe, simd };
+        const plan = planAccelerator(model, [folding, { pe: 1, simd: 1 }]);
+        const hw = memories(elaborate(Mvau, plan.layers[0]!.mvau).top);
+        const hwBram = hw
+          .filter((m) => m.style === "block")
+          .reduce((n, m) => n + bram18For(m.depth, m.width), 0);
+        blocks += hwBram > 0 ? 1 : 0;
+        expect(estimateLayer(layerShapes(model)[0]!, folding).bram18).toBe(hwBram);
+      }),
+      { numRuns: 30 },
+    );
+    // The shapes must exercise both sides of the rule.
+    expect(blocks).toBeGreaterThan(0);
+  });
+
+  it("answers the issue's example alike in the estimate and the policy (128 × 48: LUT ROM)", () => {
+    expect(memoryPlacement({ use: "table", depth: 128, width: 48 }).style).toBe("distributed");
+    expect(memoryCost("table", 128, 48).bram18).toBe(0);
+  });
+});

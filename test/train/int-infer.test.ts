@@ -1,0 +1,87 @@
+// The trainer's integer inference must be the golden model: same scores, same predictions, on
+// random models of every precision (1-bit signed activations, which QONNX treats as bipolar ±1,
+// included) and on random streamlined threshold networks.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseDataType } from "../../src/nn/datatypes.js";
+import { argmax, runFloatModel, runGolden } from "../../src/nn/golden/index.js";
+import type { Model } from "../../src/nn/model-format.js";
+import { parseModel } from "../../src/nn/model-load.js";
+import { inferInteger } from "../../src/train/int-infer.js";
+import { floatModelArb, inputsArb } from "../nn/arbitraries.js";
+import { networkArbitrary } from "../support/random-network.js";
+
+function inferAll(model: Model, inputs: readonly (readonly bigint[])[]) {
+  return inferInteger(model, inputs.flat().map(Number), inputs.length);
+}
+
+describe("trainer integer inference = golden model", () => {
+  it("agrees with the float golden model on random float models of every precision", () => {
+    const arb = floatModelArb.chain((json) => {
+      const model = parseModel(json);
+      return inputsArb(parseDataType(model.input.datatype), model.layers[0]!.inFeatures).map((inputs) => ({
+        model,
+        inputs,
+      }));
+    });
+    fc.assert(
+      fc.property(arb, ({ model, inputs }) => {
+        const mine = inferAll(model, inputs);
+        inputs.forEach((x, n) => {
+          const golden = runFloatModel(model, x).layers.at(-1)!.map(Number);
+          expect(mine.scores[n]).toEqual(golden);
+          expect(mine.predictions[n]).toBe(argmax(golden));
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("agrees with the integer golden model on random streamlined networks", () => {
+    const arb = networkArbitrary().chain(({ model }) =>
+      inputsArb(parseDataType(model.input.datatype), model.layers[0]!.inFeatures).map((inputs) => ({
+        model,
+        inputs,
+      })),
+    );
+    fc.assert(
+      fc.property(arb, ({ model, inputs }) => {
+        const mine = inferAll(model, inputs);
+        const golden = runGolden(model, inputs);
+        expect(mine.scores).toEqual(golden.scores.map((s) => s.map(Number)));
+        expect(mine.predictions).toEqual(golden.predictions);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("treats a 1-bit signed quantizer as bipolar ±1 (it used to clamp to [−1, 0])", () => {
+    const model = parseModel({
+      format: "loom-qnn",
+      version: 1,
+      name: "one-weight",
+      input: { shape: [1], datatype: "UINT8" },
+      layers: [
+        {
+          name: "fc0",
+          kind: "dense",
+          inFeatures: 1,
+          outFeatures: 1,
+          weightDatatype: "INT2",
+          weights: [[1]],
+          activation: {
+            kind: "float",
+            scale: 1,
+            bias: -127.5,
+            relu: false,
+            quant: { scale: 1, bits: 1, signed: true, narrow: false, rounding: "ROUND" },
+          },
+        },
+      ],
+      output: { argmax: false },
+    });
+    const pixels = Array.from({ length: 256 }, (_, p) => p);
+    const scores = inferInteger(model, pixels, 256).scores.map((s) => s[0]);
+    expect(scores).toEqual(pixels.map((p) => (p >= 128 ? 1 : -1)));
+  });
+});
