@@ -119,18 +119,19 @@ export const Mvau = defineModule(moduleName, (p: MvauParams) => {
   const sfCount = counter("sf", sf - 1);
   const nfCount = counter("nf", nf - 1);
   const weightAddr = counter("weightAddr", nf * sf - 1);
-  const lastSf = sfCount.eq(sf - 1);
-  const lastNf = nfCount.eq(nf - 1);
+  const lastSf = sfCount.eq(sf - 1).named("lastSf");
+  const lastNf = nfCount.eq(nf - 1).named("lastNf");
   // An iteration needs its input word; a neuron fold's last iteration also needs a free slot
   // in the output queue for the beat it will produce.
-  const issue = buffer.wordReady.and(lastSf.not().or(queue.canReserve));
+  const issue = buffer.wordReady.and(lastSf.not().or(queue.canReserve)).named("issue");
+  const issueLastSf = issue.and(lastSf).named("issueLastSf");
   step(sfCount, sf - 1, issue);
-  step(nfCount, nf - 1, issue.and(lastSf));
+  step(nfCount, nf - 1, issueLastSf);
   step(weightAddr, nf * sf - 1, issue);
   buffer.readSf.set(sfCount);
   buffer.readEnable.set(issue);
-  buffer.releaseBank.set(issue.and(lastSf).and(lastNf));
-  queue.reserve.set(issue.and(lastSf));
+  buffer.releaseBank.set(issueLastSf.and(lastNf));
+  queue.reserve.set(issueLastSf);
 
   // ---- Stage 1: input word and weight words arrive from the memories -------------------------
   const memWidth = p.simd * p.weightType.bits;
@@ -187,8 +188,9 @@ export const Mvau = defineModule(moduleName, (p: MvauParams) => {
     when(validA, () => acc.next(base.add(sum)));
     return acc;
   });
-  const accDone = delay("accDone", validA.and(lastA), 1, 0);
-  const readFold = validA.and(lastA); // per-channel parameters are read alongside the last sum
+  // Per-channel parameters are read alongside the last sum.
+  const readFold = validA.and(lastA).named("readFold");
+  const accDone = delay("accDone", readFold, 1, 0);
 
   // ---- Activation, into the output queue ----------------------------------------------------
   let outputs: Expr[];

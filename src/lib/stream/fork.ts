@@ -87,7 +87,7 @@ export const StreamFork: ModuleDef<StreamForkParams, any> = defineModule(
     // A branch is done with the current beat if it took it earlier or takes it now.
     const done = io.out.map((o, i) => taken[i]!.or(o.ready));
     const inReady = done.reduce((a, b) => a.and(b));
-    const inFire = io.in.valid.and(inReady);
+    const inFire = io.in.valid.and(inReady).named("in_fire");
     io.in.ready.set(inReady);
     io.out.forEach((o, i) => {
       o.valid.set(io.in.valid.and(taken[i]!.not()));

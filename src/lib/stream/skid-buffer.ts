@@ -64,15 +64,15 @@ export const SkidBuffer: ModuleDef<SkidBufferParams, any> = defineModule(
     const inReady = reg("in_ready_q", UInt(1), { init: 1 });
 
     const inBits = packBits(payload(io.in), shape);
-    const inFire = io.in.valid.and(inReady);
-    const outFree = outValid.not().or(io.out.ready);
+    const inFire = io.in.valid.and(inReady).named("in_fire");
+    const outFree = outValid.not().or(io.out.ready).named("out_free");
 
     // The output register takes the skid beat first (it is older), else the incoming beat.
     when(outFree, () => {
       outValid.next(skidValid.or(inFire));
       when(skidValid.or(inFire), () => outBits.next(mux(skidValid, skidBits, inBits)));
     });
-    const skidNext = mux(outFree, 0, skidValid.or(inFire));
+    const skidNext = mux(outFree, 0, skidValid.or(inFire)).named("skid_next");
     when(outFree.not().and(inFire), () => skidBits.next(inBits));
     skidValid.next(skidNext);
     inReady.next(skidNext.not());

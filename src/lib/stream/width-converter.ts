@@ -111,17 +111,17 @@ export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = define
     const wordValid = reg("word_valid", UInt(1), { init: 0 });
     const wordLast = last ? reg("word_last", UInt(1), { init: 0 }) : undefined;
     const slice = m > 1 ? reg("slice", UInt(widthFor(m - 1)), { init: 0 }) : undefined;
-    const lastSlice = slice ? slice.eq(m - 1) : lit(1, UInt(1));
-    const outFire = wordValid.and(io.out.ready);
-    const canLoad = wordValid.not().or(io.out.ready.and(lastSlice));
+    const lastSlice = slice ? slice.eq(m - 1).named("last_slice") : lit(1, UInt(1));
+    const outFire = wordValid.and(io.out.ready).named("out_fire");
+    const canLoad = wordValid.not().or(io.out.ready.and(lastSlice)).named("can_load");
 
     // Gather stage: k − 1 beats wait in `gather`; the k-th completes the word.
     const beat = k > 1 ? reg("beat", UInt(widthFor(k - 1)), { init: 0 }) : undefined;
     const gather = k > 1 ? reg("gather", UInt((k - 1) * I)) : undefined;
-    const completes = beat ? beat.eq(k - 1) : lit(1, UInt(1));
+    const completes = beat ? beat.eq(k - 1).named("completes") : lit(1, UInt(1));
     const inReady = completes.not().or(canLoad);
-    const inFire = io.in.valid.and(inReady);
-    const load = inFire.and(completes);
+    const inFire = io.in.valid.and(inReady).named("in_fire");
+    const load = inFire.and(completes).named("load");
     if (beat && gather) {
       when(inFire, () => {
         beat.next(mux(completes, lit(0, beat.type), beat.add(1)));
@@ -163,9 +163,9 @@ export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = define
 function gatherThrough(io: { in: StreamEnd<Signal>; out: StreamEnd<Signal> }, I: number, k: number) {
   const beat = k > 1 ? reg("beat", UInt(widthFor(k - 1)), { init: 0 }) : undefined;
   const gather = k > 1 ? reg("gather", UInt((k - 1) * I)) : undefined;
-  const completes = beat ? beat.eq(k - 1) : lit(1, UInt(1));
+  const completes = beat ? beat.eq(k - 1).named("completes") : lit(1, UInt(1));
   const inReady = completes.not().or(io.out.ready);
-  const inFire = io.in.valid.and(inReady);
+  const inFire = io.in.valid.and(inReady).named("in_fire");
   if (beat && gather) {
     when(inFire, () => {
       beat.next(mux(completes, lit(0, beat.type), beat.add(1)));
