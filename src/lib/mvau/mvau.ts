@@ -39,7 +39,15 @@ import { adderTree, cap, element, elementValue, product, productsSigned } from "
 import { dspPacking, NO_PACKING, packedProducts } from "./dsp-packing.js";
 import { MvauInputBuffer } from "./input-buffer.js";
 import { weightWords } from "./layout.js";
-import { channelBias, checkWeights, type MvauParams, mvauShape, rowRanges, union } from "./params.js";
+import {
+  channelBias,
+  checkWeights,
+  type MvauParams,
+  type MvauShape,
+  mvauShape,
+  rowRanges,
+  union,
+} from "./params.js";
 
 /** Block RAM pays off for deep, large per-PE memories; small ones are cheaper in LUTs. */
 function weightStyle(p: MvauParams, depth: number, width: number): "block" | "distributed" {
@@ -57,10 +65,21 @@ export function packingOf(p: MvauParams) {
   return p.dspPacking === false ? NO_PACKING : possiblePacking(p);
 }
 
-function moduleName(p: MvauParams): string {
+/** What the name and the body both need, computed once per parameter set. */
+interface CheckedMvau {
+  shape: MvauShape;
+  weights: bigint[][];
+}
+
+function checkMvau(p: MvauParams): CheckedMvau {
+  const weights = checkWeights(p);
+  return { weights, shape: mvauShape(p, weights) };
+}
+
+function moduleName(p: MvauParams, { shape }: CheckedMvau): string {
   const act =
     p.activation.kind === "thresholds"
-      ? `thr${dataTypeName(p.activation.outputType)}${mvauShape(p).search === "binary" ? "_bsearch" : ""}`
+      ? `thr${dataTypeName(p.activation.outputType)}${shape.search === "binary" ? "_bsearch" : ""}`
       : p.activation.bias
         ? "bias"
         : "raw";
@@ -97,9 +116,9 @@ function delay(name: string, value: Expr, stages: number, init?: number): Expr {
   return v;
 }
 
-export const Mvau = defineModule(moduleName, (p: MvauParams) => {
-  const shape = mvauShape(p);
-  const weights = checkWeights(p);
+export const Mvau = defineModule({ name: moduleName, validate: checkMvau, body: mvauBody });
+
+function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
   const { sf, nf } = shape;
   const io = ports({ in: input(Stream(UInt(shape.inWidth))), out: output(Stream(UInt(shape.outWidth))) });
 
@@ -229,7 +248,7 @@ export const Mvau = defineModule(moduleName, (p: MvauParams) => {
   queue.enq.set(enq);
   queue.enqData.set(cat(...[...outputs].reverse()));
   return io;
-});
+}
 
 /**
  * acc + bias[channel] for `none` activation, in a signed width that holds any accumulator and

@@ -110,7 +110,6 @@ function payloadWidth(p: StreamFifoParams): number {
 }
 
 export function streamFifoName(p: StreamFifoParams): string {
-  checkParams(p);
   const w = payloadWidth(p);
   const style = resolveFifoStyle(p.depth, w, p.style);
   const flags = `${p.pipe === false ? "_nopipe" : ""}${p.flow ? "_flow" : ""}${p.last ? "_last" : ""}`;
@@ -239,9 +238,10 @@ function loadDirect(
  * `StreamFifo`: ports `in` (Stream of the payload, consumer side), `out` (producer side) and
  * `count` (beats held, 0..depth). One push and one pop per cycle, also together.
  */
-export const StreamFifo: ModuleDef<StreamFifoParams, any> = defineModule(
-  streamFifoName,
-  (p: StreamFifoParams) => {
+export const StreamFifo: ModuleDef<StreamFifoParams, any> = defineModule({
+  name: streamFifoName,
+  validate: checkParams,
+  body: (p: StreamFifoParams) => {
     const width = payloadWidth(p);
     const style = resolveFifoStyle(p.depth, width, p.style);
     const pipe = p.pipe ?? true;
@@ -283,7 +283,7 @@ export const StreamFifo: ModuleDef<StreamFifoParams, any> = defineModule(
     io.count.set(occupancy);
     return io;
   },
-);
+});
 
 /** The packed layout with `last`: data in the low bits, `last` on top. */
 function payloadBundle(type: HwType): HwType {
@@ -329,7 +329,7 @@ export function queue<D extends Value>(
     flow: options.flow ?? false,
     last,
   }) as { in: StreamEnd<D>; out: StreamEnd<D>; count: Signal };
-  connect(q.in as unknown as Value, source as unknown as Value);
+  connect(q.in, source);
   options.onCount?.(q.count);
   return q.out;
 }

@@ -66,8 +66,8 @@ export const StreamFork: ModuleDef<StreamForkParams, any> = defineModule(
 
     // Payload fields are wired straight through to every branch.
     for (const o of io.out) {
-      const src = leaves(io.in as unknown as Value).filter((l) => !l.flipped && l.path !== "valid");
-      const dst = leaves(o as unknown as Value).filter((l) => !l.flipped && l.path !== "valid");
+      const src = leaves(io.in).filter((l) => !l.flipped && l.path !== "valid");
+      const dst = leaves(o).filter((l) => !l.flipped && l.path !== "valid");
       dst.forEach((d, i) => {
         d.signal.set(src[i]!.signal);
       });
@@ -109,6 +109,6 @@ export function fork<D extends Value>(
     mode: options.mode ?? "pending",
     last: source.last !== undefined,
   }) as { in: StreamEnd<D>; out: StreamEnd<D>[] };
-  connect(f.in as unknown as Value, source as unknown as Value);
+  connect(f.in, source);
   return f.out;
 }

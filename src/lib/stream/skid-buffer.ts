@@ -38,12 +38,10 @@ function layout(p: SkidBufferParams): HwType {
   return p.last ? Bundle({ data: p.type, last: Bool }) : p.type;
 }
 
-export const SkidBuffer: ModuleDef<SkidBufferParams, any> = defineModule(
-  (p: SkidBufferParams) => {
-    checkPayloadType(p.type, "SkidBuffer");
-    return `SkidBuffer_w${bitWidth(layout(p))}${p.last ? "_last" : ""}`;
-  },
-  (p: SkidBufferParams) => {
+export const SkidBuffer: ModuleDef<SkidBufferParams, any> = defineModule({
+  name: (p: SkidBufferParams) => `SkidBuffer_w${bitWidth(layout(p))}${p.last ? "_last" : ""}`,
+  validate: (p: SkidBufferParams) => checkPayloadType(p.type, "SkidBuffer"),
+  body: (p: SkidBufferParams) => {
     const last = p.last ?? false;
     const io = ports({
       in: input(streamType(p.type, last)),
@@ -82,7 +80,7 @@ export const SkidBuffer: ModuleDef<SkidBufferParams, any> = defineModule(
     unpackBits(payload(io.out), shape, outBits);
     return io;
   },
-);
+});
 
 /** Puts a skid buffer after `source` inside a module body and returns its output side. */
 export function skidBuffer<D extends Value>(name: string, source: StreamEnd<D>, type?: HwType): StreamEnd<D> {
@@ -90,6 +88,6 @@ export function skidBuffer<D extends Value>(name: string, source: StreamEnd<D>, 
     type: type ?? typeOfValue(source.data),
     last: source.last !== undefined,
   }) as { in: StreamEnd<D>; out: StreamEnd<D> };
-  connect(s.in as unknown as Value, source as unknown as Value);
+  connect(s.in, source);
   return s.out;
 }

@@ -25,7 +25,6 @@ import {
   reg,
   type Signal,
   UInt,
-  type Value,
   when,
 } from "../../dsl/index.js";
 import { type StreamEnd, streamType, widthFor } from "./stream-types.js";
@@ -84,12 +83,11 @@ function checkParams(p: WidthConverterParams): void {
   }
 }
 
-export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = defineModule(
-  (p: WidthConverterParams) => {
-    checkParams(p);
-    return `StreamWidthConverter_i${p.inWidth}_o${p.outWidth}${p.last ? "_last" : ""}${p.registered === false ? "_comb" : ""}`;
-  },
-  (p: WidthConverterParams) => {
+export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = defineModule({
+  name: (p: WidthConverterParams) =>
+    `StreamWidthConverter_i${p.inWidth}_o${p.outWidth}${p.last ? "_last" : ""}${p.registered === false ? "_comb" : ""}`,
+  validate: checkParams,
+  body: (p: WidthConverterParams) => {
     const last = p.last ?? false;
     const I = p.inWidth;
     const O = p.outWidth;
@@ -154,7 +152,7 @@ export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = define
     if (wordLast) io.out.last!.set(wordLast.and(lastSlice));
     return io;
   },
-);
+});
 
 /**
  * The unregistered gather-only converter: k − 1 beats wait in `gather`, and the output is valid
@@ -187,6 +185,6 @@ export function convertWidth(name: string, source: StreamEnd<Signal>, outWidth: 
     outWidth,
     last: source.last !== undefined,
   }) as { in: StreamEnd<Signal>; out: StreamEnd<Signal> };
-  connect(c.in as unknown as Value, source as unknown as Value);
+  connect(c.in, source);
   return c.out;
 }
