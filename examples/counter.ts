@@ -13,7 +13,7 @@ export const Counter = defineModule(
   (p: CounterParams) => {
     const io = ports({ enable: input(Bool), count: output(UInt(p.width)), wrap: output(Bool) });
     const count = reg("value", UInt(p.width), { init: 0 });
-    const atLimit = count.eq(p.limit);
+    const atLimit = count.eq(p.limit).named("atLimit");
     when(io.enable, () => {
       count.next(count.add(1));
       when(atLimit, () => count.next(0));

@@ -11,7 +11,6 @@ import {
   ports,
   type Signal,
   UInt,
-  type Value,
 } from "../dsl/index.js";
 import { Argmax, argmaxIndexWidth } from "../lib/labelselect/argmax.js";
 import { Mvau } from "../lib/mvau/index.js";
@@ -71,7 +70,7 @@ export const Accelerator = defineModule(
         in: StreamEnd<Signal>;
         out: StreamEnd<Signal>;
       };
-      connect(mvau.in as unknown as Value, stream as unknown as Value);
+      connect(mvau.in, stream);
       stream = mvau.out;
     });
 
@@ -86,7 +85,7 @@ export const Accelerator = defineModule(
         in: StreamEnd<Signal>;
         out: StreamEnd<Signal>;
       };
-      connect(labels.in as unknown as Value, scores as unknown as Value);
+      connect(labels.in, scores);
       stream = labels.out;
     }
     toAxis(io.m_axis, stream);

@@ -1,6 +1,8 @@
 // Expressions over ground types. Width rules are in docs/dsl.md; every operation checks its
 // operands when it is built, so a mistake is reported at the user's line, not at emission.
 import { ElaborationError } from "./errors.js";
+import { here } from "./location.js";
+import { checkName } from "./names.js";
 import { type GroundType, type HwType, SInt, typeName, UInt } from "./types.js";
 
 export type Op =
@@ -113,7 +115,7 @@ function foldValue(
 
 export class Expr {
   readonly id = nextId++;
-  /** Name requested with `.named()`: the emitter gives this node its own Verilog wire. */
+  /** The Verilog name asked for with `.named()`; the emitter gives such a node a wire of its own. */
   name?: string;
 
   constructor(
@@ -131,10 +133,15 @@ export class Expr {
     return this.type.signed;
   }
 
-  /** Gives this value a Verilog name (a wire of its own), for readable output and waveforms. */
-  named(name: string): this {
-    this.name = name;
-    return this;
+  /**
+   * This value under a Verilog name of its own (`wire issue = …;`), for readable output,
+   * waveforms and timing reports. Returns a new value; the original is left unnamed.
+   */
+  named(name: string): Expr {
+    checkName(name, here());
+    const e = new Expr("cast", this.type, [this]);
+    e.name = name;
+    return e;
   }
 
   // Arithmetic: `add`/`sub` keep the wider operand's width (wrapping); `addw`/`subw` grow by one bit.

@@ -42,6 +42,12 @@ export function output<T extends HwType>(type: T): PortSpec<T> {
 
 type PortsValue<S extends Record<string, PortSpec>> = { [K in keyof S]: ValueOf<S[K]["type"]> };
 
+/**
+ * The hardware type each aggregate value was declared with (by `ports`, `wire`, `reg` or
+ * `instance`), so `connect` and `leaves` know which fields flow backwards without guessing.
+ */
+const declaredTypes = new WeakMap<object, HwType>();
+
 /** Walks a type, creating one leaf per ground field; `flip` tracks bundle-field flips. */
 function build<T extends HwType>(
   type: T,
@@ -52,14 +58,18 @@ function build<T extends HwType>(
   switch (type.kind) {
     case "ground":
       return leaf(type, path, flip) as ValueOf<T>;
-    case "vec":
-      return Array.from({ length: type.length }, (_, i) =>
+    case "vec": {
+      const out = Array.from({ length: type.length }, (_, i) =>
         build(type.element, `${path}_${i}`, flip, leaf),
-      ) as ValueOf<T>;
+      );
+      declaredTypes.set(out, type);
+      return out as ValueOf<T>;
+    }
     case "bundle": {
       const out: Record<string, unknown> = {};
       for (const [k, f] of Object.entries(type.fields))
         out[k] = build(f.type, `${path}_${k}`, flip !== f.flipped, leaf);
+      declaredTypes.set(out, type);
       return out as ValueOf<T>;
     }
   }
@@ -168,24 +178,57 @@ export function when(cond: Operand, body: () => void): WhenChain {
 
 // ---- Module definitions and hierarchy ------------------------------------------------------
 
-export interface ModuleDef<P, IO> {
+export interface ModuleDef<P, IO, C = void> {
   readonly baseName: string;
   /** Where the definition is written, for the Verilog header and error messages. */
   readonly location: SourceLocation;
-  nameFor(params: P): string;
-  readonly body: (params: P) => IO;
+  /** Checks the parameters once per distinct parameter set, before the name and the body. */
+  readonly validate?: (params: P) => C;
+  nameFor(params: P, checked: C): string;
+  readonly body: (params: P, checked: C) => IO;
+}
+
+/** A module definition with a validation step (the second form of `defineModule`). */
+export interface ModuleSpec<P, IO, C> {
+  /** The module name, or a function of the parameters and of what `validate` returned. */
+  name: string | ((params: P, checked: C) => string);
+  /**
+   * Runs once per distinct parameter set, before the name and the body: throws on bad
+   * parameters and returns what both need (a derived shape, converted weights), so neither
+   * computes it again.
+   */
+  validate: (params: P) => C;
+  body: (params: P, checked: C) => IO;
 }
 
 /**
  * Defines a hardware module. `name` may depend on the parameters (`p => \`Fifo_d${p.depth}\``);
- * the body declares ports with `ports()` and returns them.
+ * the body declares ports with `ports()` and returns them. The second form,
+ * `defineModule({ name, validate, body })`, checks the parameters once before elaboration.
  */
+export function defineModule<P, IO, C>(spec: ModuleSpec<P, IO, C>): ModuleDef<P, IO, C>;
 export function defineModule<P, IO>(
   name: string | ((params: P) => string),
   body: (params: P) => IO,
-): ModuleDef<P, IO> {
-  const nameFor = typeof name === "string" ? () => name : name;
-  return { baseName: typeof name === "string" ? name : "module", nameFor, body, location: here() };
+): ModuleDef<P, IO>;
+export function defineModule<P, IO, C>(
+  nameOrSpec: string | ((params: P) => string) | ModuleSpec<P, IO, C>,
+  body?: (params: P) => IO,
+): ModuleDef<P, IO, C> | ModuleDef<P, IO> {
+  const location = here();
+  if (typeof nameOrSpec === "object") {
+    const { name, validate, body: specBody } = nameOrSpec;
+    const nameFor = typeof name === "string" ? () => name : name;
+    return {
+      baseName: typeof name === "string" ? name : "module",
+      nameFor,
+      validate,
+      body: specBody,
+      location,
+    };
+  }
+  const nameFor = typeof nameOrSpec === "string" ? () => nameOrSpec : nameOrSpec;
+  return { baseName: typeof nameOrSpec === "string" ? nameOrSpec : "module", nameFor, body: body!, location };
 }
 
 interface Elaborated<IO> {
@@ -194,17 +237,18 @@ interface Elaborated<IO> {
 }
 
 /** Elaboration cache: the same definition with equal parameters elaborates once per design. */
-let cache: Map<ModuleDef<any, any>, Map<string, Elaborated<any>>> | undefined;
+let cache: Map<ModuleDef<any, any, any>, Map<string, Elaborated<any>>> | undefined;
 
-function elaborateModule<P, IO>(def: ModuleDef<P, IO>, params: P): Elaborated<IO> {
+function elaborateModule<P, IO, C>(def: ModuleDef<P, IO, C>, params: P): Elaborated<IO> {
   const key = stableKey(params);
   const perDef = cache?.get(def);
   const hit = perDef?.get(key);
   if (hit) return hit;
-  const name = def.nameFor(params);
+  const checked = def.validate ? def.validate(params) : (undefined as C);
+  const name = def.nameFor(params, checked);
   const { builder, io } = guardModule(def, key, name, () => {
     const b = new ModuleBuilder(name, params, def.location);
-    return { builder: b, io: withModule(b, () => def.body(params)) };
+    return { builder: b, io: withModule(b, () => def.body(params, checked)) };
   });
   const result = { ir: builder.finish(), io };
   if (cache) {
@@ -240,8 +284,8 @@ function stableKey(v: unknown): string {
 }
 
 /** Elaborates a top-level module into a design. */
-export function elaborate<P, IO>(
-  def: ModuleDef<P, IO>,
+export function elaborate<P, IO, C>(
+  def: ModuleDef<P, IO, C>,
   params: P,
   clocking: Partial<ClockingOptions> = {},
 ): DesignIR & { io: IO } {
@@ -259,7 +303,7 @@ export function elaborate<P, IO>(
  * Instantiates `def` inside the current module. Returns the child's IO as seen from outside:
  * drive its inputs with `.set()` and read its outputs.
  */
-export function instance<P, IO>(name: string, def: ModuleDef<P, IO>, params: P): IO {
+export function instance<P, IO, C>(name: string, def: ModuleDef<P, IO, C>, params: P): IO {
   const parent = currentModule();
   const location = here();
   parent.claimName(name, location);
@@ -279,35 +323,43 @@ function remap(io: unknown, pins: Map<string, Signal>): unknown {
   if (io && typeof io === "object" && "signalName" in io && "owner" in io) {
     return pins.get((io as Signal).signalName) ?? io;
   }
-  if (Array.isArray(io)) return io.map((x) => remap(x, pins));
-  if (io && typeof io === "object") {
-    return Object.fromEntries(Object.entries(io).map(([k, v]) => [k, remap(v, pins)]));
-  }
-  return io;
+  if (!io || typeof io !== "object") return io;
+  const out = Array.isArray(io)
+    ? io.map((x) => remap(x, pins))
+    : Object.fromEntries(Object.entries(io).map(([k, v]) => [k, remap(v, pins)]));
+  const type = declaredTypes.get(io);
+  if (type) declaredTypes.set(out, type);
+  return out;
 }
 
-/** Leaves of an aggregate with their flip relative to the aggregate's own orientation. */
-export function leaves(v: Value, type?: HwType): Array<{ path: string; signal: Signal; flipped: boolean }> {
-  const out: Array<{ path: string; signal: Signal; flipped: boolean }> = [];
-  const walk = (x: Value, t: HwType | undefined, path: string, flip: boolean): void => {
+/**
+ * Leaves of an aggregate with their flip relative to the aggregate's own orientation, taken
+ * from `type` or from the type the aggregate was declared with. `flipped` is undefined for a
+ * leaf of a value assembled by hand (`{ valid, ready, data }`), whose type nobody declared.
+ */
+export function leaves(
+  v: Value | object,
+  type?: HwType,
+): Array<{ path: string; signal: Signal; flipped: boolean | undefined }> {
+  const out: Array<{ path: string; signal: Signal; flipped: boolean | undefined }> = [];
+  const walk = (x: Value, given: HwType | undefined, path: string, flip: boolean | undefined): void => {
     if (isSignal(x)) {
       out.push({ path, signal: x, flipped: flip });
-    } else if (Array.isArray(x)) {
+      return;
+    }
+    const t = given ?? declaredTypes.get(x);
+    if (Array.isArray(x)) {
       x.forEach((e, i) => walk(e, t?.kind === "vec" ? t.element : undefined, `${path}[${i}]`, flip));
     } else {
       for (const [k, e] of Object.entries(x)) {
         const field = t?.kind === "bundle" ? t.fields[k] : undefined;
-        walk(e, field?.type, path ? `${path}.${k}` : k, flip !== (field?.flipped ?? isFlippedName(k)));
+        const childFlip = field === undefined || flip === undefined ? undefined : flip !== field.flipped;
+        walk(e, field?.type, path ? `${path}.${k}` : k, childFlip);
       }
     }
   };
-  walk(v, type, "", false);
+  walk(v as Value, type, "", false);
   return out;
-}
-
-/** Without a type at hand, `ready` is the one field that flows backwards (Loom's stream convention). */
-function isFlippedName(k: string): boolean {
-  return k === "ready";
 }
 
 export function isSignal(x: unknown): x is Signal {
@@ -316,9 +368,11 @@ export function isSignal(x: unknown): x is Signal {
 
 /**
  * Bulk connection in data-flow order: forward fields of `sink` take `source`'s values and
- * flipped fields (a stream's `ready`) flow back from `sink` to `source`.
+ * flipped fields (a stream's `ready`) flow back from `sink` to `source`. Directions come from
+ * the declared types (either side's, or `type`); for a value assembled by hand, from which of
+ * the two signals can be driven here (an input port or a child's output cannot).
  */
-export function connect(sink: Value, source: Value, type?: HwType): void {
+export function connect(sink: Value | object, source: Value | object, type?: HwType): void {
   const a = leaves(sink, type);
   const b = leaves(source, type);
   if (a.length !== b.length || a.some((x, i) => x.path !== b[i]!.path)) {
@@ -328,9 +382,23 @@ export function connect(sink: Value, source: Value, type?: HwType): void {
   }
   a.forEach((x, i) => {
     const y = b[i]!;
-    if (x.flipped) assign(y.signal, x.signal);
+    const backwards = x.flipped ?? y.flipped ?? flowsBack(x.signal, y.signal, x.path);
+    if (backwards) assign(y.signal, x.signal);
     else assign(x.signal, y.signal);
   });
+}
+
+/** Signals a module cannot drive: its inputs, its children's outputs, memory read data. */
+function drivable(s: Signal): boolean {
+  return s.kind !== "input" && s.kind !== "inst-output" && s.kind !== "mem-data";
+}
+
+/** For two undeclared leaves: true when only the sink's side is a source of data. */
+function flowsBack(sink: Signal, source: Signal, path: string): boolean {
+  if (drivable(sink) !== drivable(source)) return drivable(source);
+  throw new ElaborationError(
+    `connect(): cannot tell which way "${path}" flows (${sink.signalName} and ${source.signalName} could each drive the other); connect values declared with ports(), wire() or instance(), or pass their type`,
+  );
 }
 
 function assign(target: Signal, value: Signal): void {

@@ -5,7 +5,7 @@ import { ElaborationError } from "../dsl/errors.js";
 import type { Expr } from "../dsl/expr.js";
 import type { DesignIR, MemoryIR, ModuleIR } from "../dsl/ir.js";
 import type { Signal } from "../dsl/signal.js";
-import { ExprEmitter, literal, range } from "./expr-verilog.js";
+import { declaration, ExprEmitter, literal, range } from "./expr-verilog.js";
 
 export interface EmittedDesign {
   topName: string;
@@ -153,13 +153,30 @@ class ModuleWriter {
     this.exprs = new ExprEmitter(taken);
   }
 
+  /** Every expression the module writes out, so the emitter knows how often each is read. */
+  private roots(): Expr[] {
+    const { m } = this;
+    const roots: Expr[] = [...m.drivers.values()];
+    for (const mem of m.memories) {
+      for (const p of mem.writePorts) roots.push(p.addr, p.data, p.enable);
+      for (const p of mem.readPorts) roots.push(p.addr, ...(p.synchronous ? [p.enable] : []));
+    }
+    return roots;
+  }
+
   write(): { text: string; images: Array<[string, string]> } {
     const { m, ctx } = this;
+    for (const e of this.roots()) this.exprs.addRoot(e);
+    for (const [s, v] of m.drivers) if (s.kind !== "reg") this.exprs.addDriver(s, v);
+    const usage = this.exprs.usage;
     const body: string[] = [];
-    const assigns: string[] = [];
+    const logic = this.exprs.lines;
     const drive = (s: Signal) => {
       const v = m.drivers.get(s);
-      if (v) assigns.push(`assign ${s.signalName} = ${this.exprs.operand(v)};`);
+      if (v) {
+        const text = this.exprs.operand(v);
+        if (text !== s.signalName) logic.push(`assign ${s.signalName} = ${text};`);
+      }
     };
     for (const p of m.ports) if (p.kind === "output") drive(p);
     for (const w of m.wires) drive(w);
@@ -184,37 +201,23 @@ class ModuleWriter {
       return `  ${ctx.moduleNames.get(child)}${params} ${inst.name} (\n${conns.map((c) => `    ${c}`).join(",\n")}\n  );`;
     });
 
-    const { any: used, whole } = readSignals(m);
+    // Waivers go on the one signal that needs them: an input read only in part or not at all (a
+    // padded tdata), a child's output the parent has no use for (a FIFO's count), a value of
+    // which only a slice is read.
     const portLines: string[] = [];
     if (m.clocked) portLines.push(`input wire ${ctx.clock}`);
     if (ctx.needsReset) portLines.push(`input wire ${ctx.reset}`);
     for (const p of m.ports) {
       const line = `${p.kind === "input" ? "input" : "output"} wire ${range(p.width)}${p.signalName}`;
-      // An input this module reads only in part, or not at all (e.g. a padded tdata), is part of its interface all the same.
-      if (p.kind === "input" && !whole.has(p))
-        portLines.push(`/* verilator lint_off UNUSEDSIGNAL */ ${line} /* verilator lint_on UNUSEDSIGNAL */`);
-      else portLines.push(line);
+      portLines.push(p.kind === "input" ? declaration(line, usage.wholeRead(p)) : line);
     }
 
     const decls: string[] = [];
-    for (const r of m.regs) decls.push(`reg ${range(r.width)}${r.signalName};`);
-    for (const w of m.wires) decls.push(`wire ${range(w.width)}${w.signalName};`);
-    const unusedPins: string[] = [];
-    for (const inst of m.instances) {
-      for (const pin of inst.pins.values()) {
-        const decl = `wire ${range(pin.width)}${pin.signalName};`;
-        if (pin.kind === "inst-output" && !used.has(pin)) unusedPins.push(decl);
-        else decls.push(decl);
-      }
-    }
-    if (unusedPins.length > 0) {
-      // Outputs of a shared child module that this parent has no use for (a FIFO's count, say).
-      decls.push(
-        "/* verilator lint_off UNUSEDSIGNAL */",
-        ...unusedPins,
-        "/* verilator lint_on UNUSEDSIGNAL */",
-      );
-    }
+    const declare = (kind: string, s: Signal) =>
+      decls.push(declaration(`${kind} ${range(s.width)}${s.signalName};`, usage.wholeRead(s)));
+    for (const r of m.regs) declare("reg", r);
+    for (const w of m.wires) declare("wire", w);
+    for (const inst of m.instances) for (const pin of inst.pins.values()) declare("wire", pin);
 
     body.push(`module ${NAME_PLACEHOLDER} (`);
     body.push(portLines.map((l) => `  ${l}`).join(",\n"));
@@ -229,15 +232,7 @@ class ModuleWriter {
       "memories",
       memBlocks.flatMap((b) => b.decls),
     );
-    // Intermediate results: a slice of one may be all that is used, which is not a design error.
-    if (this.exprs.declarations.length > 0) {
-      section("intermediate values (some are only partly used by bit slices)", [
-        "/* verilator lint_off UNUSEDSIGNAL */",
-        ...this.exprs.declarations,
-        "/* verilator lint_on UNUSEDSIGNAL */",
-      ]);
-    }
-    section("logic", [...this.exprs.assigns, ...assigns]);
+    section("logic", logic);
     section("registers", regBlock);
     section(
       "memory ports",
@@ -282,7 +277,12 @@ class ModuleWriter {
     const attr = style ? `(* ${isRom ? "rom_style" : "ram_style"} = "${style}" *) ` : "";
     const decls = [`${attr}reg ${range(mem.width)}${mem.name} [0:${mem.depth - 1}];`];
     for (const p of mem.readPorts)
-      decls.push(`${p.synchronous ? "reg" : "wire"} ${range(mem.width)}${p.data.signalName};`);
+      decls.push(
+        declaration(
+          `${p.synchronous ? "reg" : "wire"} ${range(mem.width)}${p.data.signalName};`,
+          this.exprs.usage.wholeRead(p.data),
+        ),
+      );
     const logic: string[] = [];
     if (mem.init) {
       if (mem.init.length >= INLINE_INIT_LIMIT) {
@@ -320,42 +320,4 @@ class ModuleWriter {
     }
     return { decls, logic };
   }
-}
-
-/**
- * The signals the module's logic reads: `any` read at all, `whole` read in full (a bit slice or
- * a static right shift of a signal, seen through casts, reads only part of it).
- */
-function readSignals(m: ModuleIR): { any: Set<Signal>; whole: Set<Signal> } {
-  const any = new Set<Signal>();
-  const whole = new Set<Signal>();
-  const seen = new Set<Expr>();
-  const stack: Array<{ e: Expr; partial: boolean }> = [...m.drivers.values()].map((e) => ({
-    e,
-    partial: false,
-  }));
-  for (const mem of m.memories) {
-    for (const p of mem.readPorts) stack.push({ e: p.addr, partial: false }, { e: p.enable, partial: false });
-    for (const p of mem.writePorts) {
-      stack.push(
-        { e: p.addr, partial: false },
-        { e: p.data, partial: false },
-        { e: p.enable, partial: false },
-      );
-    }
-  }
-  while (stack.length > 0) {
-    const { e, partial } = stack.pop()!;
-    if (e.op === "sig") {
-      any.add(e as Signal);
-      if (!partial) whole.add(e as Signal);
-      continue;
-    }
-    const key = partial ? undefined : e;
-    if (key && seen.has(key)) continue;
-    if (key) seen.add(key);
-    const slices = e.op === "bits" || e.op === "shr";
-    for (const arg of e.args) stack.push({ e: arg, partial: slices || (partial && e.op === "cast") });
-  }
-  return { any, whole };
 }

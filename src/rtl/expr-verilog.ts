@@ -1,110 +1,247 @@
-// Expression DAG → Verilog-2001. Every operation becomes its own sized wire with operands
-// extended explicitly to the result width, so no Verilog width or signedness rule is ever
-// relied upon (and `verilator -Wall` finds nothing to warn about).
+// Expression DAG → Verilog-2001 that reads like hand-written RTL. The DAG is first made
+// canonical (one node per distinct expression, identities folded: `canonical.ts`); then a node
+// gets a wire of its own only when the TypeScript named it, when several places read it, when
+// a bit select needs it as a name, or when inlining it would make a line too long. Everything
+// else is written inline, in parentheses, into its one reader. Operands are still extended
+// explicitly to the width of their operation, so no Verilog width or signedness rule is relied
+// upon (and `verilator -Wall` finds nothing to warn about).
 import type { Expr } from "../dsl/expr.js";
 import type { Signal } from "../dsl/signal.js";
+import { Canonicalizer, constantAt, memoPostOrder } from "./canonical.js";
+import { operandWidths, throughCasts, Usage } from "./usage.js";
 
 export function literal(width: number, value: bigint): string {
   return width === 1 ? `1'b${value & 1n}` : `${width}'h${value.toString(16)}`;
-}
-
-/** The constant value of a literal seen through casts, or undefined. */
-function literalValue(e: Expr): bigint | undefined {
-  while (e.op === "cast") e = e.args[0]!;
-  return e.op === "lit" ? e.param.value : undefined;
 }
 
 export function range(width: number): string {
   return width === 1 ? "" : `[${width - 1}:0] `;
 }
 
-/** Emits temporaries on demand; `operand` returns a name or literal usable in any context. */
+/** Longest expression written inline; longer ones give their largest inline operand a wire. */
+const MAX_INLINE = 90;
+
+/** Operations whose low result bits depend only on the operands' low bits. */
+const NARROWABLE = new Set<Expr["op"]>(["add", "sub", "mul", "and", "or", "xor", "mux"]);
+
+/** Verilog text of a value; `atomic` when it can be an operand without parentheses. */
+interface Text {
+  s: string;
+  atomic: boolean;
+}
+
+const LINT_OFF = "/* verilator lint_off UNUSEDSIGNAL */";
+const LINT_ON = "/* verilator lint_on UNUSEDSIGNAL */";
+
+/** A declaration, waived for UNUSEDSIGNAL when the module leaves some of its bits unread. */
+export function declaration(text: string, wholeRead: boolean): string {
+  return wholeRead ? text : `${LINT_OFF} ${text} ${LINT_ON}`;
+}
+
+/**
+ * Emits a module's expressions. Give it every expression the module writes out (`addRoot`)
+ * before asking for any text, so it knows how often each one is read.
+ */
 export class ExprEmitter {
-  private readonly names = new Map<Expr, string>();
-  readonly declarations: string[] = [];
-  readonly assigns: string[] = [];
-  private counter = 0;
+  private readonly canonical = new Canonicalizer();
+  readonly usage = new Usage();
+  private readonly texts = new Map<Expr, Text>();
+  /** Nodes that have a wire, by node. */
+  private readonly wired = new Set<Expr>();
+  /** Wire declarations and assignments, in an order where every name is declared before use. */
+  readonly lines: string[] = [];
+  private anonymous = 0;
+  private readonly suffixes = new Map<string, number>();
+  /** Values that drive a signal (an output, a wire, a child's input), by value. */
+  private readonly drives = new Map<Expr, Signal>();
 
   constructor(private readonly taken: Set<string>) {}
 
+  addRoot(e: Expr): void {
+    this.usage.addRoot(this.canonical.canon(e));
+  }
+
+  /** Lets other readers of `value` read `target`, the signal it drives, by name. */
+  addDriver(target: Signal, value: Expr): void {
+    const n = throughCasts(this.canonical.canon(value));
+    if (n.op !== "sig" && n.op !== "lit" && n.width === target.width && !this.drives.has(n))
+      this.drives.set(n, target);
+  }
+
   private fresh(hint?: string): string {
-    if (hint && !this.taken.has(hint)) {
-      this.taken.add(hint);
-      return hint;
-    }
     let name: string;
-    do name = hint ? `${hint}_${this.counter++}` : `_t${this.counter++}`;
-    while (this.taken.has(name));
+    if (hint !== undefined) {
+      name = hint;
+      while (this.taken.has(name)) {
+        const n = (this.suffixes.get(hint) ?? 0) + 1;
+        this.suffixes.set(hint, n);
+        name = `${hint}_${n}`;
+      }
+    } else {
+      do name = `_t${this.anonymous++}`;
+      while (this.taken.has(name));
+    }
     this.taken.add(name);
     return name;
   }
 
-  /** A name or literal for `e`, emitting the wires it needs. */
+  /** Verilog text for `e` at the top of a statement (no parentheses needed). */
   operand(e: Expr): string {
-    if (e.op === "sig") return (e as Signal).signalName;
-    if (e.op === "lit") return literal(e.width, e.param.value!);
-    if (e.op === "cast") return this.operand(e.args[0]!);
-    const known = this.names.get(e);
-    if (known) return known;
-    // Iterative post-order so very deep expressions do not overflow the JS stack.
-    const stack: Array<{ e: Expr; expanded: boolean }> = [{ e, expanded: false }];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      if (this.isTrivial(top.e) || this.names.has(top.e)) {
-        stack.pop();
-        continue;
-      }
-      if (!top.expanded) {
-        top.expanded = true;
-        for (const a of top.e.args)
-          if (!this.isTrivial(a) && !this.names.has(a)) stack.push({ e: a, expanded: false });
-        continue;
-      }
-      stack.pop();
-      const name = this.fresh(top.e.name);
-      this.names.set(top.e, name);
-      this.declarations.push(`wire ${range(top.e.width)}${name};`);
-      this.assigns.push(`assign ${name} = ${this.render(top.e)};`);
+    return this.text(this.canonical.canon(e)).s;
+  }
+
+  /** Text for a canonical node, rendering what it needs bottom-up without deep recursion. */
+  private text(root: Expr): Text {
+    memoPostOrder(root, this.texts, (e) => this.decide(e));
+    return this.t(root);
+  }
+
+  private decide(e: Expr): Text {
+    if (e.op === "sig") return { s: (e as Signal).signalName, atomic: true };
+    if (e.op === "lit") return { s: literal(e.width, e.param.value!), atomic: true };
+    const name = this.canonical.nameOf(e);
+    if (e.op === "cast" && name === undefined) return this.t(e);
+    const shared = (this.usage.uses.get(e) ?? 0) > 1 && !this.isCheap(e);
+    const needsName = this.usage.sliced.has(e) || (this.usage.signExtended.has(e) && !this.selectable(e));
+    const driven = this.drives.get(e);
+    if (name === undefined && driven) {
+      // The signal this value drives is its name: `assign in_ready = …;`, read as `in_ready`.
+      const body = this.bounded(e).s;
+      this.wired.add(e);
+      this.lines.push(`assign ${driven.signalName} = ${body};`);
+      return { s: driven.signalName, atomic: true };
     }
-    return this.names.get(e)!;
+    if (name === undefined && !shared && !needsName) return this.bounded(e);
+    const width = this.narrowed(e);
+    return this.wire(e, this.bounded(e, width).s, width, name);
   }
 
-  private isTrivial(e: Expr): boolean {
-    return e.op === "sig" || e.op === "lit" || (e.op === "cast" && this.isTrivial(e.args[0]!));
+  /**
+   * A wire whose readers all read its low `k` bits only (a product truncated after a wider
+   * multiply) is computed at `k` bits: the low bits of a sum, product, bitwise operation or
+   * mux depend only on the low bits of the operands, so no bit is left unread.
+   */
+  private narrowed(e: Expr): number {
+    const k = this.usage.readWidth(e);
+    if (k === 0 || k >= e.width || !NARROWABLE.has(e.op)) return e.width;
+    const widths = operandWidths(e);
+    return e.args.every((a, i) => widths[i] === undefined || a.width <= k) ? k : e.width;
   }
 
-  /** `e` extended to `width` bits by its own signedness. */
-  extended(e: Expr, width: number): string {
-    return this.extendTo(e, width, e.signed);
+  /** Whether single bits of `e` can be written without a wire (`x[3]`, `1'b0`). */
+  private selectable(e: Expr): boolean {
+    const x = throughCasts(e);
+    if (x.op === "sig" || x.op === "lit" || this.wired.has(x) || x.op === "bits" || x.op === "shr")
+      return true;
+    if (this.canonical.nameOf(x) !== undefined) return false;
+    if (x.op === "ext" || x.op === "shl" || x.op === "cat") return x.args.every((a) => this.selectable(a));
+    return false;
   }
 
-  private extendTo(e: Expr, width: number, signExtend: boolean): string {
+  /** Bit `i` of `e` as an operand (`e` is selectable). */
+  private bitOf(e: Expr, i: number): string {
+    const x = throughCasts(e);
+    if (x.op === "lit") return literal(1, x.param.value! >> BigInt(i));
+    if (x.op === "sig" || this.wired.has(x)) {
+      const name = this.t(x).s;
+      return x.width === 1 ? name : `${name}[${i}]`;
+    }
+    const a = x.args[0]!;
+    switch (x.op) {
+      case "bits":
+        return this.bitOf(a, x.param.lo! + i);
+      case "shr":
+        return this.bitOf(a, Math.min(x.param.amount! + i, a.width - 1));
+      case "shl":
+        return i < x.param.amount! ? "1'b0" : this.bitOf(a, i - x.param.amount!);
+      case "ext":
+        if (i < a.width) return this.bitOf(a, i);
+        return x.param.signExtend ? this.bitOf(a, a.width - 1) : "1'b0";
+      case "cat": {
+        let bottom = x.width;
+        for (const part of x.args) {
+          bottom -= part.width;
+          if (i >= bottom) return this.bitOf(part, i - bottom);
+        }
+      }
+    }
+    throw new Error(`internal: bit ${i} of a ${x.op} node is not selectable`);
+  }
+
+  /** A slice, an inversion or a zero extension of a name: cheaper to repeat than to name. */
+  private isCheap(e: Expr): boolean {
+    if (!["bits", "shr", "not", "ext"].includes(e.op)) return false;
+    if (e.op === "ext" && e.param.signExtend) return false;
+    const x = this.t(e.args[0]!);
+    return x.atomic && !x.s.includes("{");
+  }
+
+  private wire(e: Expr, body: string, width = e.width, hint?: string): Text {
+    const name = this.fresh(hint);
+    this.wired.add(e);
+    this.lines.push(declaration(`wire ${range(width)}${name} = ${body};`, this.usage.wholeRead(e, width)));
+    return { s: name, atomic: true };
+  }
+
+  /** The inline rendering of `e`, giving its largest inline operands wires until it fits. */
+  private bounded(e: Expr, width = e.width): Text {
+    let r = this.render(e, width);
+    while (r.s.length > MAX_INLINE) {
+      const inline = e.args
+        .map(throughCasts)
+        .filter((a) => a.op !== "sig" && a.op !== "lit" && !this.wired.has(a))
+        .sort((x, y) => this.t(y).s.length - this.t(x).s.length);
+      const largest = inline[0];
+      if (!largest) break;
+      this.texts.set(largest, this.wire(largest, this.t(largest).s));
+      r = this.render(e, width);
+    }
+    return r;
+  }
+
+  /** The text of `e`'s value (an unnamed cast is its operand's text). */
+  private t(e: Expr): Text {
+    return this.texts.get(throughCasts(e))!;
+  }
+
+  private arg(e: Expr): string {
+    const t = this.t(e);
+    return t.atomic ? t.s : `(${t.s})`;
+  }
+
+  /** `e` extended to `width` bits by its own signedness, as an operand. */
+  private extended(e: Expr, width: number, signExtend = e.signed): string {
     const w = e.width;
-    if (width === w) return this.operand(e);
-    const constant = literalValue(e);
+    if (width === w) return this.arg(e);
+    const constant = constantAt(e, w);
     if (constant !== undefined) {
-      const v = constant;
-      const negative = signExtend && (v >> BigInt(w - 1)) & 1n;
-      const ext = negative ? BigInt.asUintN(width, v | (~0n << BigInt(w))) : v;
-      return literal(width, ext);
+      const negative = signExtend && (constant >> BigInt(w - 1)) & 1n;
+      return literal(width, negative ? BigInt.asUintN(width, constant | (~0n << BigInt(w))) : constant);
     }
-    const x = this.operand(e);
-    if (signExtend) {
-      return w === 1 ? `{${width}{${x}}}` : `{{${width - w}{${x}[${w - 1}]}}, ${x}}`;
-    }
-    return `{${literal(width - w, 0n)}, ${x}}`;
+    const x = this.t(e).s;
+    if (signExtend && w === 1) return `{${width}{${x}}}`;
+    const sign = signExtend ? this.bitOf(e, w - 1) : "1'b0";
+    const n = width - w;
+    if (sign === "1'b0" || sign === "1'b1")
+      return `{${literal(n, sign === "1'b0" ? 0n : (1n << BigInt(n)) - 1n)}, ${x}}`;
+    return n === 1 ? `{${sign}, ${x}}` : `{{${n}{${sign}}}, ${x}}`;
   }
 
-  private render(e: Expr): string {
-    const [a, b, c] = e.args;
-    const rw = e.width;
-    const bin = (op: string) => `${this.extended(a!, rw)} ${op} ${this.extended(b!, rw)}`;
-    const cmp = (op: string) => {
-      const w = Math.max(a!.width, b!.width);
-      const x = this.extended(a!, w);
-      const y = this.extended(b!, w);
-      return a!.signed ? `$signed(${x}) ${op} $signed(${y})` : `${x} ${op} ${y}`;
+  /** `e` as an expression; `width` below e.width computes only the low bits (see `narrowed`). */
+  private render(e: Expr, width = e.width): Text {
+    const [a, b] = e.args;
+    const widths = operandWidths(e).map((w) => (w === e.width ? width : w));
+    const op = (i: number) => this.extended(e.args[i]!, widths[i] ?? e.args[i]!.width);
+    /** An operand inside `$signed(...)`, which needs no parentheses of its own. */
+    const signed = (i: number) => {
+      const x = e.args[i]!;
+      return `$signed(${(widths[i] ?? x.width) === x.width ? this.t(x).s : op(i)})`;
     };
+    const expr = (s: string): Text => ({ s, atomic: false });
+    const atom = (s: string): Text => ({ s, atomic: true });
+    const bin = (sym: string) => expr(`${op(0)} ${sym} ${op(1)}`);
+    const cmp = (sym: string) =>
+      expr(a!.signed ? `${signed(0)} ${sym} ${signed(1)}` : `${op(0)} ${sym} ${op(1)}`);
     switch (e.op) {
       case "add":
         return bin("+");
@@ -114,7 +251,7 @@ export class ExprEmitter {
         // Both operands are extended to the result width, so signed and unsigned products
         // agree in every result bit; marking signed ones lets synthesis see through the sign
         // extension (Yosys otherwise sizes a DSP multiplier for the extended width).
-        return a!.signed ? `$signed(${this.extended(a!, rw)}) * $signed(${this.extended(b!, rw)})` : bin("*");
+        return a!.signed ? expr(`${signed(0)} * ${signed(1)}`) : bin("*");
       case "and":
         return bin("&");
       case "or":
@@ -122,27 +259,20 @@ export class ExprEmitter {
       case "xor":
         return bin("^");
       case "not":
-        return `~${this.operand(a!)}`;
+        return atom(`~${this.arg(a!)}`);
       case "shl":
-        return `{${this.operand(a!)}, ${literal(e.param.amount!, 0n)}}`;
+        return atom(`{${this.t(a!).s}, ${literal(e.param.amount!, 0n)}}`);
       case "shr": {
+        const x = this.t(a!).s;
         const n = e.param.amount!;
-        const constant = literalValue(a!);
-        if (constant !== undefined) {
-          const math = a!.signed ? BigInt.asIntN(a!.width, constant) : constant;
-          return literal(rw, BigInt.asUintN(rw, math >> BigInt(n)));
-        }
-        const x = this.operand(a!);
         const w = a!.width;
-        if (n >= w) return a!.signed ? (w === 1 ? x : `${x}[${w - 1}]`) : "1'b0";
-        return n === w - 1 ? `${x}[${w - 1}]` : `${x}[${w - 1}:${n}]`;
+        if (n >= w) return atom(w === 1 ? x : `${x}[${w - 1}]`);
+        return atom(n === w - 1 ? `${x}[${w - 1}]` : `${x}[${w - 1}:${n}]`);
       }
       case "dshl":
-        return `${this.extended(a!, rw)} << ${this.operand(b!)}`;
+        return expr(`${op(0)} << ${this.arg(b!)}`);
       case "dshr":
-        return a!.signed
-          ? `$signed(${this.operand(a!)}) >>> ${this.operand(b!)}`
-          : `${this.operand(a!)} >> ${this.operand(b!)}`;
+        return expr(a!.signed ? `${signed(0)} >>> ${this.arg(b!)}` : `${this.arg(a!)} >> ${this.arg(b!)}`);
       case "eq":
         return cmp("==");
       case "ne":
@@ -156,32 +286,29 @@ export class ExprEmitter {
       case "ge":
         return cmp(">=");
       case "mux":
-        return `${this.operand(a!)} ? ${this.extended(b!, rw)} : ${this.extended(c!, rw)}`;
+        return expr(`${this.arg(a!)} ? ${op(1)} : ${op(2)}`);
       case "cat":
-        return `{${e.args.map((x) => this.operand(x)).join(", ")}}`;
+        return atom(`{${e.args.map((x) => this.t(x).s).join(", ")}}`);
       case "bits": {
+        const x = this.t(a!).s;
         const { hi, lo } = e.param;
-        const constant = literalValue(a!);
-        if (constant !== undefined)
-          return literal(hi! - lo! + 1, (constant >> BigInt(lo!)) & ((1n << BigInt(hi! - lo! + 1)) - 1n));
-        const x = this.operand(a!);
-        if (a!.width === 1) return x;
-        return hi === lo ? `${x}[${hi}]` : `${x}[${hi}:${lo}]`;
+        if (a!.width === 1) return atom(x);
+        return atom(hi === lo ? `${x}[${hi}]` : `${x}[${hi}:${lo}]`);
       }
       case "ext":
-        return this.extendTo(a!, rw, e.param.signExtend!);
+        return atom(this.extended(a!, e.width, e.param.signExtend!));
       case "andr":
-        return a!.width === 1 ? this.operand(a!) : `&${this.operand(a!)}`;
+        return expr(`&${this.arg(a!)}`);
       case "orr":
-        return a!.width === 1 ? this.operand(a!) : `|${this.operand(a!)}`;
+        return expr(`|${this.arg(a!)}`);
       case "xorr":
-        return a!.width === 1 ? this.operand(a!) : `^${this.operand(a!)}`;
+        return expr(`^${this.arg(a!)}`);
       case "cast":
+        return this.t(a!);
       case "sig":
       case "lit":
-        return this.operand(e);
       case "undef":
-        throw new Error("internal: undef reached the emitter");
+        throw new Error(`internal: ${e.op} reached the expression renderer`);
     }
   }
 }

@@ -65,15 +65,15 @@ export const Argmax = defineModule(
       beatIndex = mux(better, indexOf(i), beatIndex);
     }
     const first = fold.eq(0);
-    const takeBeat = first.or(beatScore.gt(bestScore));
+    const takeBeat = first.or(beatScore.gt(bestScore)).named("takeBeat");
     const newScore = mux(takeBeat, beatScore, bestScore);
     const newIndex = mux(takeBeat, beatIndex, bestIndex);
-    const last = fold.eq(p.nf - 1);
+    const last = fold.eq(p.nf - 1).named("lastFold");
 
     // A beat may enter unless the finished result is still waiting for the consumer.
     io.in.ready.set(outValid.not().or(io.out.ready));
-    when(fire(io.out), () => outValid.next(0));
-    when(fire(io.in), () => {
+    when(fire(io.out).named("outFire"), () => outValid.next(0));
+    when(fire(io.in).named("inFire"), () => {
       bestScore.next(newScore);
       bestIndex.next(newIndex);
       fold.next(mux(last, lit(0, UInt(foldWidth)), fold.add(1)));

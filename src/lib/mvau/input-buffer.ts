@@ -58,8 +58,8 @@ export const MvauInputBuffer = defineModule(
       mux(bank, sf.zext(addressWidth(2 * p.sf)).add(p.sf), sf);
 
     io.in.ready.set(full.ne(2));
-    const write = fire(io.in);
-    const writeLast = wSf.eq(p.sf - 1);
+    const write = fire(io.in).named("write");
+    const writeLast = wSf.eq(p.sf - 1).named("writeLast");
     words.write(addrOf(wBank, wSf).trunc(addressWidth(2 * p.sf)), io.in.data, write);
     when(write, () => {
       wSf.next(wSf.add(1));
@@ -68,7 +68,7 @@ export const MvauInputBuffer = defineModule(
         wBank.next(wBank.not());
       });
     });
-    const completes = write.and(writeLast);
+    const completes = write.and(writeLast).named("completes");
     when(completes.and(io.releaseBank.not()), () => full.next(full.add(1))).elsewhen(
       io.releaseBank.and(completes.not()),
       () => full.next(full.sub(1)),

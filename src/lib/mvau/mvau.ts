@@ -40,7 +40,7 @@ import { adderTree, cap, element, elementValue, product, productsSigned } from "
 import { dspPacking, NO_PACKING, packedProducts } from "./dsp-packing.js";
 import { MvauInputBuffer } from "./input-buffer.js";
 import { weightWords } from "./layout.js";
-import { channelBias, checkWeights, type MvauParams, mvauShape } from "./params.js";
+import { channelBias, checkWeights, type MvauParams, type MvauShape, mvauShape } from "./params.js";
 
 /** Block RAM pays off for deep, large per-PE memories; small ones are cheaper in LUTs. */
 function weightStyle(p: MvauParams, depth: number, width: number): MemoryStyle {
@@ -57,10 +57,21 @@ export function packingOf(p: MvauParams) {
   return p.dspPacking === false ? NO_PACKING : possiblePacking(p);
 }
 
-function moduleName(p: MvauParams): string {
+/** What the name and the body both need, computed once per parameter set. */
+interface CheckedMvau {
+  shape: MvauShape;
+  weights: bigint[][];
+}
+
+function checkMvau(p: MvauParams): CheckedMvau {
+  const weights = checkWeights(p);
+  return { weights, shape: mvauShape(p, weights) };
+}
+
+function moduleName(p: MvauParams, { shape }: CheckedMvau): string {
   const act =
     p.activation.kind === "thresholds"
-      ? `thr${dataTypeName(p.activation.outputType)}${mvauShape(p).search === "binary" ? "_bsearch" : ""}`
+      ? `thr${dataTypeName(p.activation.outputType)}${shape.search === "binary" ? "_bsearch" : ""}`
       : p.activation.bias
         ? "bias"
         : "raw";
@@ -97,9 +108,9 @@ function delay(name: string, value: Expr, stages: number, init?: number): Expr {
   return v;
 }
 
-export const Mvau = defineModule(moduleName, (p: MvauParams) => {
-  const shape = mvauShape(p);
-  const weights = checkWeights(p);
+export const Mvau = defineModule({ name: moduleName, validate: checkMvau, body: mvauBody });
+
+function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
   const { sf, nf } = shape;
   const io = ports({ in: input(Stream(UInt(shape.inWidth))), out: output(Stream(UInt(shape.outWidth))) });
 
@@ -119,18 +130,19 @@ export const Mvau = defineModule(moduleName, (p: MvauParams) => {
   const sfCount = counter("sf", sf - 1);
   const nfCount = counter("nf", nf - 1);
   const weightAddr = counter("weightAddr", nf * sf - 1);
-  const lastSf = sfCount.eq(sf - 1);
-  const lastNf = nfCount.eq(nf - 1);
+  const lastSf = sfCount.eq(sf - 1).named("lastSf");
+  const lastNf = nfCount.eq(nf - 1).named("lastNf");
   // An iteration needs its input word; a neuron fold's last iteration also needs a free slot
   // in the output queue for the beat it will produce.
-  const issue = buffer.wordReady.and(lastSf.not().or(queue.canReserve));
+  const issue = buffer.wordReady.and(lastSf.not().or(queue.canReserve)).named("issue");
+  const issueLastSf = issue.and(lastSf).named("issueLastSf");
   step(sfCount, sf - 1, issue);
-  step(nfCount, nf - 1, issue.and(lastSf));
+  step(nfCount, nf - 1, issueLastSf);
   step(weightAddr, nf * sf - 1, issue);
   buffer.readSf.set(sfCount);
   buffer.readEnable.set(issue);
-  buffer.releaseBank.set(issue.and(lastSf).and(lastNf));
-  queue.reserve.set(issue.and(lastSf));
+  buffer.releaseBank.set(issueLastSf.and(lastNf));
+  queue.reserve.set(issueLastSf);
 
   // ---- Stage 1: input word and weight words arrive from the memories -------------------------
   const memWidth = p.simd * p.weightType.bits;
@@ -187,8 +199,9 @@ export const Mvau = defineModule(moduleName, (p: MvauParams) => {
     when(validA, () => acc.next(base.add(sum)));
     return acc;
   });
-  const accDone = delay("accDone", validA.and(lastA), 1, 0);
-  const readFold = validA.and(lastA); // per-channel parameters are read alongside the last sum
+  // Per-channel parameters are read alongside the last sum.
+  const readFold = validA.and(lastA).named("readFold");
+  const accDone = delay("accDone", readFold, 1, 0);
 
   // ---- Activation, into the output queue ----------------------------------------------------
   let outputs: Expr[];
@@ -227,7 +240,7 @@ export const Mvau = defineModule(moduleName, (p: MvauParams) => {
   queue.enq.set(enq);
   queue.enqData.set(cat(...[...outputs].reverse()));
   return io;
-});
+}
 
 /**
  * acc + bias[channel] for `none` activation, in a signed width that holds any accumulator and

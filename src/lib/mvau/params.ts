@@ -102,19 +102,7 @@ export function checkElementType(role: string, dt: DataType, supported: string):
 }
 
 /** Weights as bigints, checked against the shape and the weight datatype. */
-/** Checked weight matrices by identity: plan, shape and generator all ask for the same one. */
-const checkedWeights = new WeakMap<object, { key: string; weights: bigint[][] }>();
-
 export function checkWeights(p: MvauParams): bigint[][] {
-  const key = `${p.mw}x${p.mh}:${dataTypeName(p.weightType)}`;
-  const hit = checkedWeights.get(p.weights);
-  if (hit && hit.key === key) return hit.weights;
-  const weights = convertWeights(p);
-  checkedWeights.set(p.weights, { key, weights });
-  return weights;
-}
-
-function convertWeights(p: MvauParams): bigint[][] {
   const wMin = minValue(p.weightType);
   const wMax = maxValue(p.weightType);
   if (p.weights.length !== p.mh)
@@ -165,12 +153,16 @@ export function pipelinePlan(simd: number, treeLevelsPerStage = 2) {
  * network compiler calls this to size the streams between layers; weights are optional here
  * (the worst case of the datatypes is used without them), the generator always has them.
  */
-export function mvauShape(p: Omit<MvauParams, "weights"> & { weights?: MvauParams["weights"] }): MvauShape {
+export function mvauShape(
+  p: Omit<MvauParams, "weights"> & { weights?: MvauParams["weights"] },
+  /** `checkWeights(p)`, when the caller already has it. */
+  checked?: bigint[][],
+): MvauShape {
   checkFold("SIMD", p.simd, "MW", p.mw);
   checkFold("PE", p.pe, "MH", p.mh);
   checkElementType("input", p.inputType, SUPPORTED_INPUTS);
   checkElementType("weight", p.weightType, SUPPORTED_WEIGHTS);
-  const weights = p.weights ? checkWeights(p as MvauParams) : undefined;
+  const weights = checked ?? (p.weights ? checkWeights(p as MvauParams) : undefined);
   const {
     xnor,
     rows,

@@ -42,7 +42,7 @@ export const CreditQueue = defineModule(
       out: output(Stream(UInt(p.width))),
     });
     const credits = reg("reserved", UInt(countBits(p.depth)), { init: 0 });
-    const deq = fire(io.out);
+    const deq = fire(io.out).named("deq");
     io.canReserve.set(credits.ne(p.depth));
     when(io.reserve.and(deq.not()), () => credits.next(credits.add(1))).elsewhen(
       deq.and(io.reserve.not()),

@@ -110,7 +110,6 @@ function payloadWidth(p: StreamFifoParams): number {
 }
 
 export function streamFifoName(p: StreamFifoParams): string {
-  checkParams(p);
   const w = payloadWidth(p);
   const style = resolveFifoStyle(p.depth, w, p.style);
   const flags = `${p.pipe === false ? "_nopipe" : ""}${p.flow ? "_flow" : ""}${p.last ? "_last" : ""}`;
@@ -161,7 +160,7 @@ function buildCore(
     const slots = reg("slots", Vec(depth, T), { init: 0 }) as Signal[];
     if (depth === 1) {
       when(push, () => slots[0]!.next(inBits));
-      return { valid: occupancy.ne(0), bits: slots[0]! };
+      return { valid: occupancy.ne(0).named("core_valid"), bits: slots[0]! };
     }
     const wptr = reg("wptr", UInt(aw), { init: 0 });
     const rptr = reg("rptr", UInt(aw), { init: 0 });
@@ -172,7 +171,7 @@ function buildCore(
       });
     });
     when(pop, () => rptr.next(nextPointer(rptr, depth)));
-    return { valid: occupancy.ne(0), bits: select(rptr, slots) };
+    return { valid: occupancy.ne(0).named("core_valid"), bits: select(rptr, slots) };
   }
 
   // RAM styles. `stored` counts words in the RAM (not yet moved to the output registers).
@@ -182,7 +181,7 @@ function buildCore(
   const stored = reg("stored", UInt(widthFor(depth)), { init: 0 });
   // A pushed beat goes to the RAM, except (flow only) one that goes straight to the output
   // register of an empty FIFO: through the RAM it would vanish from the output for a while.
-  const memPush = direct ? push.and(direct.not()) : push;
+  const memPush = direct ? push.and(direct.not()).named("mem_push") : push;
   when(memPush, () => {
     mem.write(wptr, inBits);
     wptr.next(nextPointer(wptr, depth));
@@ -190,10 +189,10 @@ function buildCore(
   // The output register; its reset value keeps `out_data` defined before the first beat.
   const outValid = reg("out_valid_q", UInt(1), { init: 0 });
   const outBits = reg("out_bits_q", T, { init: 0 });
-  const outFree = outValid.not().or(pop);
+  const outFree = outValid.not().or(pop).named("out_free");
 
   if (style === "lutram") {
-    const take = stored.ne(0).and(outFree);
+    const take = stored.ne(0).and(outFree).named("take");
     const word = mem.readAsync(rptr);
     when(take, () => {
       outBits.next(word);
@@ -208,8 +207,8 @@ function buildCore(
   // bram: stage A is the RAM's own read register (it holds while the read enable is low),
   // stage B the output register. A read is issued when A is empty or A moves on to B.
   const aValid = reg("prefetch_valid", UInt(1), { init: 0 });
-  const aMoves = aValid.and(outFree);
-  const read = stored.ne(0).and(aValid.not().or(aMoves));
+  const aMoves = aValid.and(outFree).named("prefetch_moves");
+  const read = stored.ne(0).and(aValid.not().or(aMoves)).named("mem_read");
   const word = mem.read(rptr, read);
   when(read, () => rptr.next(nextPointer(rptr, depth)));
   when(read, () => aValid.next(1)).elsewhen(aMoves, () => aValid.next(0));
@@ -239,9 +238,10 @@ function loadDirect(
  * `StreamFifo`: ports `in` (Stream of the payload, consumer side), `out` (producer side) and
  * `count` (beats held, 0..depth). One push and one pop per cycle, also together.
  */
-export const StreamFifo: ModuleDef<StreamFifoParams, any> = defineModule(
-  streamFifoName,
-  (p: StreamFifoParams) => {
+export const StreamFifo: ModuleDef<StreamFifoParams, any> = defineModule({
+  name: streamFifoName,
+  validate: checkParams,
+  body: (p: StreamFifoParams) => {
     const width = payloadWidth(p);
     const style = resolveFifoStyle(p.depth, width, p.style);
     const pipe = p.pipe ?? true;
@@ -257,8 +257,8 @@ export const StreamFifo: ModuleDef<StreamFifoParams, any> = defineModule(
       ? packBits({ data: io.in.data, last: io.in.last! }, payloadBundle(p.type))
       : packBits(io.in.data, p.type);
     const occupancy = reg("occupancy", UInt(widthFor(p.depth)), { init: 0 });
-    const full = occupancy.eq(p.depth);
-    const empty = occupancy.eq(0);
+    const full = occupancy.eq(p.depth).named("full");
+    const empty = occupancy.eq(0).named("empty");
 
     // The core's push and pop are computed from wires because they depend on the core's output.
     const corePush = wireOf("core_push");
@@ -276,9 +276,9 @@ export const StreamFifo: ModuleDef<StreamFifoParams, any> = defineModule(
 
     const outValid = flow ? core.valid.or(empty.and(io.in.valid)) : core.valid;
     const outBits = flow ? mux(core.valid, core.bits, inBits) : core.bits;
-    const outFire = outValid.and(io.out.ready);
+    const outFire = outValid.and(io.out.ready).named("out_fire");
     const inReady = pipe ? full.not().or(outFire) : full.not();
-    const inFire = io.in.valid.and(inReady);
+    const inFire = io.in.valid.and(inReady).named("in_fire");
     // A beat that flows straight through an empty FIFO is never stored.
     const bypass = flow ? empty.and(io.out.ready) : lit(0, UInt(1));
     corePush.set(inFire.and(bypass.not()));
@@ -292,7 +292,7 @@ export const StreamFifo: ModuleDef<StreamFifoParams, any> = defineModule(
     io.count.set(occupancy);
     return io;
   },
-);
+});
 
 /** The packed layout with `last`: data in the low bits, `last` on top. */
 function payloadBundle(type: HwType): HwType {
@@ -338,7 +338,7 @@ export function queue<D extends Value>(
     flow: options.flow ?? false,
     last,
   }) as { in: StreamEnd<D>; out: StreamEnd<D>; count: Signal };
-  connect(q.in as unknown as Value, source as unknown as Value);
+  connect(q.in, source);
   options.onCount?.(q.count);
   return q.out;
 }

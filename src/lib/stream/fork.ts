@@ -66,8 +66,8 @@ export const StreamFork: ModuleDef<StreamForkParams, any> = defineModule(
 
     // Payload fields are wired straight through to every branch.
     for (const o of io.out) {
-      const src = leaves(io.in as unknown as Value).filter((l) => !l.flipped && l.path !== "valid");
-      const dst = leaves(o as unknown as Value).filter((l) => !l.flipped && l.path !== "valid");
+      const src = leaves(io.in).filter((l) => !l.flipped && l.path !== "valid");
+      const dst = leaves(o).filter((l) => !l.flipped && l.path !== "valid");
       dst.forEach((d, i) => {
         d.signal.set(src[i]!.signal);
       });
@@ -87,7 +87,7 @@ export const StreamFork: ModuleDef<StreamForkParams, any> = defineModule(
     // A branch is done with the current beat if it took it earlier or takes it now.
     const done = io.out.map((o, i) => taken[i]!.or(o.ready));
     const inReady = done.reduce((a, b) => a.and(b));
-    const inFire = io.in.valid.and(inReady);
+    const inFire = io.in.valid.and(inReady).named("in_fire");
     io.in.ready.set(inReady);
     io.out.forEach((o, i) => {
       o.valid.set(io.in.valid.and(taken[i]!.not()));
@@ -109,6 +109,6 @@ export function fork<D extends Value>(
     mode: options.mode ?? "pending",
     last: source.last !== undefined,
   }) as { in: StreamEnd<D>; out: StreamEnd<D>[] };
-  connect(f.in as unknown as Value, source as unknown as Value);
+  connect(f.in, source);
   return f.out;
 }

@@ -31,7 +31,7 @@ export function mapStream<D>(
   const data = reg(`${name}_data`, value.type, init) as Signal;
   const last = source.last ? (reg(`${name}_last`, Bool, { init: 0 }) as Signal) : undefined;
   const ready = wire(`${name}_ready`, Bool) as Signal;
-  const accept = valid.not().or(ready);
+  const accept = valid.not().or(ready).named(`${name}_accept`);
   when(accept, () => {
     valid.next(source.valid);
     when(source.valid, () => {

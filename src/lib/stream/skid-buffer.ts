@@ -38,12 +38,10 @@ function layout(p: SkidBufferParams): HwType {
   return p.last ? Bundle({ data: p.type, last: Bool }) : p.type;
 }
 
-export const SkidBuffer: ModuleDef<SkidBufferParams, any> = defineModule(
-  (p: SkidBufferParams) => {
-    checkPayloadType(p.type, "SkidBuffer");
-    return `SkidBuffer_w${bitWidth(layout(p))}${p.last ? "_last" : ""}`;
-  },
-  (p: SkidBufferParams) => {
+export const SkidBuffer: ModuleDef<SkidBufferParams, any> = defineModule({
+  name: (p: SkidBufferParams) => `SkidBuffer_w${bitWidth(layout(p))}${p.last ? "_last" : ""}`,
+  validate: (p: SkidBufferParams) => checkPayloadType(p.type, "SkidBuffer"),
+  body: (p: SkidBufferParams) => {
     const last = p.last ?? false;
     const io = ports({
       in: input(streamType(p.type, last)),
@@ -64,15 +62,15 @@ export const SkidBuffer: ModuleDef<SkidBufferParams, any> = defineModule(
     const inReady = reg("in_ready_q", UInt(1), { init: 1 });
 
     const inBits = packBits(payload(io.in), shape);
-    const inFire = io.in.valid.and(inReady);
-    const outFree = outValid.not().or(io.out.ready);
+    const inFire = io.in.valid.and(inReady).named("in_fire");
+    const outFree = outValid.not().or(io.out.ready).named("out_free");
 
     // The output register takes the skid beat first (it is older), else the incoming beat.
     when(outFree, () => {
       outValid.next(skidValid.or(inFire));
       when(skidValid.or(inFire), () => outBits.next(mux(skidValid, skidBits, inBits)));
     });
-    const skidNext = mux(outFree, 0, skidValid.or(inFire));
+    const skidNext = mux(outFree, 0, skidValid.or(inFire)).named("skid_next");
     when(outFree.not().and(inFire), () => skidBits.next(inBits));
     skidValid.next(skidNext);
     inReady.next(skidNext.not());
@@ -82,7 +80,7 @@ export const SkidBuffer: ModuleDef<SkidBufferParams, any> = defineModule(
     unpackBits(payload(io.out), shape, outBits);
     return io;
   },
-);
+});
 
 /** Puts a skid buffer after `source` inside a module body and returns its output side. */
 export function skidBuffer<D extends Value>(name: string, source: StreamEnd<D>, type?: HwType): StreamEnd<D> {
@@ -90,6 +88,6 @@ export function skidBuffer<D extends Value>(name: string, source: StreamEnd<D>, 
     type: type ?? typeOfValue(source.data),
     last: source.last !== undefined,
   }) as { in: StreamEnd<D>; out: StreamEnd<D> };
-  connect(s.in as unknown as Value, source as unknown as Value);
+  connect(s.in, source);
   return s.out;
 }

@@ -25,7 +25,6 @@ import {
   reg,
   type Signal,
   UInt,
-  type Value,
   when,
 } from "../../dsl/index.js";
 import { type StreamEnd, streamType, widthFor } from "./stream-types.js";
@@ -84,12 +83,11 @@ function checkParams(p: WidthConverterParams): void {
   }
 }
 
-export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = defineModule(
-  (p: WidthConverterParams) => {
-    checkParams(p);
-    return `StreamWidthConverter_i${p.inWidth}_o${p.outWidth}${p.last ? "_last" : ""}${p.registered === false ? "_comb" : ""}`;
-  },
-  (p: WidthConverterParams) => {
+export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = defineModule({
+  name: (p: WidthConverterParams) =>
+    `StreamWidthConverter_i${p.inWidth}_o${p.outWidth}${p.last ? "_last" : ""}${p.registered === false ? "_comb" : ""}`,
+  validate: checkParams,
+  body: (p: WidthConverterParams) => {
     const last = p.last ?? false;
     const I = p.inWidth;
     const O = p.outWidth;
@@ -111,17 +109,17 @@ export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = define
     const wordValid = reg("word_valid", UInt(1), { init: 0 });
     const wordLast = last ? reg("word_last", UInt(1), { init: 0 }) : undefined;
     const slice = m > 1 ? reg("slice", UInt(widthFor(m - 1)), { init: 0 }) : undefined;
-    const lastSlice = slice ? slice.eq(m - 1) : lit(1, UInt(1));
-    const outFire = wordValid.and(io.out.ready);
-    const canLoad = wordValid.not().or(io.out.ready.and(lastSlice));
+    const lastSlice = slice ? slice.eq(m - 1).named("last_slice") : lit(1, UInt(1));
+    const outFire = wordValid.and(io.out.ready).named("out_fire");
+    const canLoad = wordValid.not().or(io.out.ready.and(lastSlice)).named("can_load");
 
     // Gather stage: k − 1 beats wait in `gather`; the k-th completes the word.
     const beat = k > 1 ? reg("beat", UInt(widthFor(k - 1)), { init: 0 }) : undefined;
     const gather = k > 1 ? reg("gather", UInt((k - 1) * I)) : undefined;
-    const completes = beat ? beat.eq(k - 1) : lit(1, UInt(1));
+    const completes = beat ? beat.eq(k - 1).named("completes") : lit(1, UInt(1));
     const inReady = completes.not().or(canLoad);
-    const inFire = io.in.valid.and(inReady);
-    const load = inFire.and(completes);
+    const inFire = io.in.valid.and(inReady).named("in_fire");
+    const load = inFire.and(completes).named("load");
     if (beat && gather) {
       when(inFire, () => {
         beat.next(mux(completes, lit(0, beat.type), beat.add(1)));
@@ -154,7 +152,7 @@ export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = define
     if (wordLast) io.out.last!.set(wordLast.and(lastSlice));
     return io;
   },
-);
+});
 
 /**
  * The unregistered gather-only converter: k − 1 beats wait in `gather`, and the output is valid
@@ -163,9 +161,9 @@ export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = define
 function gatherThrough(io: { in: StreamEnd<Signal>; out: StreamEnd<Signal> }, I: number, k: number) {
   const beat = k > 1 ? reg("beat", UInt(widthFor(k - 1)), { init: 0 }) : undefined;
   const gather = k > 1 ? reg("gather", UInt((k - 1) * I)) : undefined;
-  const completes = beat ? beat.eq(k - 1) : lit(1, UInt(1));
+  const completes = beat ? beat.eq(k - 1).named("completes") : lit(1, UInt(1));
   const inReady = completes.not().or(io.out.ready);
-  const inFire = io.in.valid.and(inReady);
+  const inFire = io.in.valid.and(inReady).named("in_fire");
   if (beat && gather) {
     when(inFire, () => {
       beat.next(mux(completes, lit(0, beat.type), beat.add(1)));
@@ -187,6 +185,6 @@ export function convertWidth(name: string, source: StreamEnd<Signal>, outWidth: 
     outWidth,
     last: source.last !== undefined,
   }) as { in: StreamEnd<Signal>; out: StreamEnd<Signal> };
-  connect(c.in as unknown as Value, source as unknown as Value);
+  connect(c.in, source);
   return c.out;
 }

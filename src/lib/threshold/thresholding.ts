@@ -121,7 +121,7 @@ export const Thresholding = defineModule(moduleName, (p: ThresholdingParams) => 
 
   // Issue: a beat enters whenever the queue can take its result.
   io.in.ready.set(queue.canReserve);
-  const issue = io.in.valid.and(queue.canReserve);
+  const issue = io.in.valid.and(queue.canReserve).named("issue");
   queue.reserve.set(issue);
   const fold = reg("fold", UInt(addressWidth(shape.nf)), { init: 0 }) as Signal;
   when(issue, () => {
