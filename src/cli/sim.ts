@@ -91,6 +91,7 @@ export function register(program: Command): void {
             outputs?: Array<Array<number | string>>;
             predictions: number[];
             cycles_per_inference: number;
+            latency_cycles: number;
           };
           if (source.host) {
             // An ONNX graph: float inputs in, the graph's own float outputs out.
@@ -100,6 +101,7 @@ export function register(program: Command): void {
               outputs: r.outputs,
               predictions: r.predictions,
               cycles_per_inference: r.cyclesPerInference,
+              latency_cycles: r.latencyCycles,
             };
           } else {
             const inputs = readInputs(opts.inputs);
@@ -121,6 +123,7 @@ export function register(program: Command): void {
               ),
               predictions: r.predictions,
               cycles_per_inference: r.cyclesPerInference,
+              latency_cycles: r.latencyCycles,
             };
           }
           const json = JSON.stringify(result);

@@ -11,6 +11,7 @@ export interface OnnxSimulationResult {
   outputs: number[][];
   predictions: number[];
   cyclesPerInference: number;
+  latencyCycles: number;
 }
 
 export async function simulateOnnx(
@@ -25,7 +26,12 @@ export async function simulateOnnx(
   if (!r.outputs)
     throw new Error("the accelerator was built without its raw-score output; compile with scores: true");
   const outputs = r.outputs.map((scores) => hostOutputs(host.output, scores));
-  return { outputs, predictions: outputs.map(firstMax), cyclesPerInference: r.cyclesPerInference };
+  return {
+    outputs,
+    predictions: outputs.map(firstMax),
+    cyclesPerInference: r.cyclesPerInference,
+    latencyCycles: r.latencyCycles,
+  };
 }
 
 function firstMax(xs: readonly number[]): number {

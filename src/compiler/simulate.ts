@@ -11,8 +11,16 @@ export interface SimulationResult {
   /** Last layer's integer scores per input (absent when the hardware does not stream them out). */
   outputs?: bigint[][];
   predictions: number[];
-  /** Measured steady-state cycles between results (RTL engines), or the plan's interval. */
+  /**
+   * Initiation interval: measured steady-state cycles between successive images' results (RTL
+   * engines), or the plan's analytic interval (golden).
+   */
   cyclesPerInference: number;
+  /**
+   * Latency: cycles from the first image's first input beat to its last output beat, measured
+   * (RTL engines), or the report's no-stall estimate (golden).
+   */
+  latencyCycles: number;
   /** Total cycles from the end of reset to the last result (RTL engines). */
   cycles?: number;
   /** Peak occupancy of each inter-layer FIFO (when compiled with exposeFifoCounts). */
@@ -33,7 +41,12 @@ export async function simulateAccelerator(
 ): Promise<SimulationResult> {
   if (engine === "golden") {
     const g = runGolden(c.streamlined, inputs);
-    return { outputs: g.scores, predictions: g.predictions, cyclesPerInference: c.plan.initiationInterval };
+    return {
+      outputs: g.scores,
+      predictions: g.predictions,
+      cyclesPerInference: c.plan.initiationInterval,
+      latencyCycles: c.report.latencyCycles,
+    };
   }
   const model = engine === "verilator" ? await buildVerilator(c.emitted) : await buildIcarus(c.emitted);
   const hasArgmax = c.plan.argmax !== undefined;
@@ -69,6 +82,7 @@ export async function simulateAccelerator(
     outputs: scores,
     predictions: hasArgmax ? predictions : (scores ?? []).map(argmaxOf),
     cyclesPerInference,
+    latencyCycles: firstDone - r.inputCycles.s_axis![0]!,
     cycles: r.cycles,
     fifoPeaks:
       watch.length > 0 ? Object.fromEntries(watch.map((w) => [w, Number(r.watchMax[w] ?? 0n)])) : undefined,
