@@ -46,6 +46,14 @@ export function progressStatus(done: number, elapsedS: number, o: { total?: numb
   return `${done}/${o.total}${unit}, ${rate.toFixed(rate < 10 ? 2 : 0)}/s, ${elapsed}${eta}`;
 }
 
+/**
+ * ", ETA ≤ 3m 10s" for a training epoch line: the mean epoch time so far times the epochs left
+ * (an upper bound: early stopping may end sooner); "" after the last epoch.
+ */
+export function epochEta(epoch: number, epochs: number, secondsSoFar: number): string {
+  return epoch >= epochs ? "" : `, ETA ≤ ${formatSeconds((secondsSoFar / epoch) * (epochs - epoch))}`;
+}
+
 const SPINNER = ["|", "/", "-", "\\"];
 
 export function startProgress(label: string, o: ProgressOptions = {}): Progress {

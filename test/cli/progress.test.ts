@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { formatSeconds, progressStatus, startProgress } from "../../src/cli/progress.js";
+import { epochEta, formatSeconds, progressStatus, startProgress } from "../../src/cli/progress.js";
 
 function fakeRun(o: { tty: boolean; quiet?: boolean }) {
   let t = 0;
@@ -66,6 +66,9 @@ describe("progress", () => {
     expect(formatSeconds(75)).toBe("1m 15s");
     expect(formatSeconds(3723)).toBe("1h 02m");
     expect(progressStatus(0, 3, {})).toBe("3.0 s elapsed");
+    // Two epochs took 100 s in all: eight more take about 400 s.
+    expect(epochEta(2, 10, 100)).toBe(", ETA ≤ 6m 40s");
+    expect(epochEta(10, 10, 500)).toBe("");
   });
 
   it("keeps loom sim's stdout one JSON document while progress goes to stderr", async () => {
