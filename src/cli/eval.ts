@@ -15,6 +15,7 @@ import { inferInteger } from "../train/int-infer.js";
 import { binaryMetrics } from "../train/metrics.js";
 import { loadOptionsFor } from "../train/model-input.js";
 import { confusionSvg, metricsTable } from "../train/report.js";
+import { withProgress } from "./progress.js";
 import { runCommand, UserError } from "./user-error.js";
 
 const ENGINES = ["golden", "integer", "verilator"] as const;
@@ -50,10 +51,9 @@ async function score(model: Model, s: Split, engine: string, board: string): Pro
     scores: true,
     log: (l) => process.stderr.write(`loom: ${l}\n`),
   });
-  const started = performance.now();
-  const hw = await simulateAccelerator(compiled, inputsOf(s), "verilator");
-  process.stderr.write(
-    `loom: ${s.n} images through Verilator in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  const hw = await withProgress(
+    `${s.n} images through Verilator (build and run)`,
+    simulateAccelerator(compiled, inputsOf(s), "verilator"),
   );
   const golden = runGolden(compiled.streamlined, inputsOf(s));
   const trained = inferInteger(model, s.x, s.n);

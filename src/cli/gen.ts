@@ -98,7 +98,7 @@ export function register(program: Command): void {
           });
           const r = compiled.report;
           process.stderr.write(
-            `loom: ${r.top}: ${r.initiationInterval} cycles per inference, ${r.throughputPerSecond.toLocaleString("en-US")} inferences/s at ${r.board.clockMHz} MHz; ` +
+            `loom: ${r.top}: II ${r.initiationInterval} cycles per inference, latency ${r.latencyCycles} cycles, ${r.throughputPerSecond.toLocaleString("en-US")} inferences/s at ${r.board.clockMHz} MHz; ` +
               `est. ${r.estimate.lut} LUT, ${r.estimate.bram36} BRAM36, ${r.estimate.dsp} DSP; done in ${((performance.now() - started) / 1000).toFixed(2)} s\n`,
           );
           process.stdout.write(`${dir}\n`);

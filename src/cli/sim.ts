@@ -7,6 +7,7 @@ import { loadModelSource } from "../compiler/model-source.js";
 import { simulateOnnx } from "../compiler/onnx-sim.js";
 import { type Engine, simulateAccelerator } from "../compiler/simulate.js";
 import { FIXED_POINT_OPTION, parseFixedPoint } from "./gen.js";
+import { withProgress } from "./progress.js";
 import { runCommand, UserError } from "./user-error.js";
 
 const inputsSchema = z.object({
@@ -112,7 +113,10 @@ export function register(program: Command): void {
           if (source.host) {
             // An ONNX graph: float inputs in, the graph's own float outputs out.
             const inputs = readFloatInputs(opts.inputs);
-            const r = await simulateOnnx(compiled, source.host, inputs, engine, { round: opts.round });
+            const r = await withProgress(
+              simLabel(inputs.length, engine),
+              simulateOnnx(compiled, source.host, inputs, engine, { round: opts.round }),
+            );
             result = {
               outputs: r.outputs,
               predictions: r.predictions,
@@ -128,7 +132,10 @@ export function register(program: Command): void {
                   `${opts.inputs}: inputs[${i}] has ${x.length} values; the model takes ${expected}`,
                 );
             });
-            const r = await simulateAccelerator(compiled, inputs, engine);
+            const r = await withProgress(
+              simLabel(inputs.length, engine),
+              simulateAccelerator(compiled, inputs, engine),
+            );
             result = {
               outputs: r.outputs?.map((row) =>
                 row.map((v) =>
@@ -146,4 +153,12 @@ export function register(program: Command): void {
           else process.stdout.write(`${json}\n`);
         }),
     );
+}
+
+/** What `loom sim` is doing, for the progress line. */
+function simLabel(count: number, engine: Engine): string {
+  const images = `${count} image${count === 1 ? "" : "s"}`;
+  return engine === "golden"
+    ? `${images} through the golden model`
+    : `${images} through ${engine} (build and run)`;
 }

@@ -11,6 +11,7 @@ import { readGenDir } from "../synth/gen-dir.js";
 import { writeSynthSection } from "../synth/section.js";
 import { formatCells } from "../synth/yosys.js";
 import { DEFAULT_MODEL } from "./gen.js";
+import { startProgress } from "./progress.js";
 import { runCommand, UserError } from "./user-error.js";
 
 interface SynthOpts {
@@ -60,7 +61,8 @@ export async function synthCommand(opts: SynthOpts): Promise<void> {
     dir = writeOutputs(compiled, opts.out ?? "out");
     input = synthInputOf(compiled);
   }
-  const section = await synthAccelerator(input, board, { log });
+  const progress = startProgress("Yosys synthesis");
+  const section = await synthAccelerator(input, board, { log: progress.log }).finally(() => progress.stop());
   writeSynthSection(dir, section);
   for (const w of section.warnings) log(`warning: ${w}`);
   log(`total: ${formatCells(section.total)}; ${section.fits ? "fits" : "does NOT fit"} ${board.displayName}`);

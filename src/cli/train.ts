@@ -6,6 +6,7 @@ import { MAX_FRAME_PERCENT } from "../data/frame.js";
 import { NORMALIZATIONS, type Normalization } from "../data/normalize.js";
 import { refuseOverwrite } from "../io/write-file.js";
 import { type RunOptions, runTraining, trainingOutputPaths } from "../train/run.js";
+import { epochEta } from "./progress.js";
 import { archOption, trainCnnCommand } from "./train-cnn.js";
 import { runCommand, UserError } from "./user-error.js";
 
@@ -158,6 +159,7 @@ export function register(program: Command): void {
         let valAcc = "-";
         let epoch = 1;
         let started = false;
+        let epochSeconds = 0;
         const runOptions: RunOptions = {
           data: o.data,
           out: o.out,
@@ -208,7 +210,7 @@ export function register(program: Command): void {
               started = false;
             }
             process.stderr.write(
-              `epoch ${r.epoch}/${epochs}: train loss ${r.trainLoss.toFixed(4)}, val loss ${r.valLoss.toFixed(4)}, val acc ${valAcc}, val bal. acc ${(100 * r.valBalancedAccuracy).toFixed(2)}% (${r.seconds.toFixed(1)} s)\n`,
+              `epoch ${r.epoch}/${epochs}: train loss ${r.trainLoss.toFixed(4)}, val loss ${r.valLoss.toFixed(4)}, val acc ${valAcc}, val bal. acc ${(100 * r.valBalancedAccuracy).toFixed(2)}% (${r.seconds.toFixed(1)} s${epochEta(r.epoch, epochs, (epochSeconds += r.seconds))})\n`,
             );
             epoch = r.epoch + 1;
           },

@@ -9,8 +9,12 @@ export interface AcceleratorReport {
   model: string;
   board: { name: string; part: string; clockMHz: number };
   top: string;
+  /** Initiation interval: cycles between successive images at steady state. */
   initiationInterval: number;
-  /** Cycles from the first input beat to the class index with no stalls (from the blocks' latencies). */
+  /**
+   * Latency: cycles from an image's first input beat to its last output beat (the class index),
+   * with no stalls (from the blocks' latencies).
+   */
   latencyCycles: number;
   throughputPerSecond: number;
   latencyMicroseconds: number;
@@ -106,9 +110,9 @@ export function reportMarkdown(r: AcceleratorReport): string {
 
 | | |
 |---|---|
-| initiation interval | ${r.initiationInterval} cycles per inference |
+| initiation interval (II: cycles between successive images at steady state) | ${r.initiationInterval} cycles per inference |
 | throughput at ${r.board.clockMHz} MHz | ${r.throughputPerSecond.toLocaleString("en-US")} inferences/s |
-| latency (no stalls, estimated) | ${r.latencyCycles} cycles = ${r.latencyMicroseconds.toFixed(2)} µs |
+| latency (first input beat to last output beat of one image; no stalls, estimated) | ${r.latencyCycles} cycles = ${r.latencyMicroseconds.toFixed(2)} µs |
 | input stream | ${r.streams.inputBits}-bit tdata, ${r.streams.inputBeatsPerImage} beats per image |
 | output stream | ${r.streams.outputBits}-bit tdata: the class index |
 

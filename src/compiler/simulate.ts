@@ -19,9 +19,9 @@ export interface SimulationResult {
   /** Whether cyclesPerInference was measured in simulation or taken from the plan. */
   intervalSource: "measured" | "planned";
   /**
-   * Latency: cycles from the first input beat to the first result. Measured by the RTL engines
-   * (counted from the first cycle after reset, when the input is offered); the golden engine
-   * gives the report's no-stall estimate.
+   * Latency: cycles from the first image's first input beat to its result (the class index, or
+   * its last score beat). Measured by the RTL engines; the golden engine gives the report's
+   * no-stall estimate.
    */
   latencyCycles: number;
   /** Total cycles from the end of reset to the last result (RTL engines). */
@@ -88,7 +88,7 @@ export async function simulateAccelerator(
     predictions: hasArgmax ? predictions : (scores ?? []).map(argmax),
     cyclesPerInference: measured ? (lastDone - firstDone) / (inputs.length - 1) : c.plan.initiationInterval,
     intervalSource: measured ? "measured" : "planned",
-    latencyCycles: firstDone,
+    latencyCycles: firstDone - r.inputCycles.s_axis![0]!,
     cycles: r.cycles,
     fifoPeaks:
       watch.length > 0 ? Object.fromEntries(watch.map((w) => [w, Number(r.watchMax[w] ?? 0n)])) : undefined,

@@ -42,6 +42,8 @@ describe("compiled random networks in Verilator", () => {
       const free = await simulateAccelerator(compiled, inputs, "verilator");
       expect(free.predictions).toEqual(golden.predictions);
       expect(free.cyclesPerInference).toBe(compiled.report.initiationInterval);
+      // An image's class cannot leave before all of its input beats have arrived.
+      expect(free.latencyCycles).toBeGreaterThanOrEqual(compiled.report.streams.inputBeatsPerImage);
       // The analytic FIFO depths hold: no FIFO ever overflows its depth (the peaks are reported).
       for (const [port, peak] of Object.entries(free.fifoPeaks ?? {})) {
         const depth = compiled.plan.links[Number(port.match(/\d+/)![0])]!.fifoDepth;

@@ -1,0 +1,119 @@
+// What a model costs before anything is built: per layer shapes, datatypes, MACs, weight bits,
+// accumulator width and thresholds, and the whole network's cost in the terms qonnx's
+// `inference_cost` reports (op_mac_<in>_<weight>, mem_w_<weight>, mem_o_<out>, total_*), so a
+// FINN user can compare the two numbers side by side (docs/inspect.md).
+import { type DataType, dataTypeName, isSigned } from "./datatypes.js";
+import { layerAccumulator } from "./layer-accumulator.js";
+import { layerShapes } from "./layer-shape.js";
+import { activationOutputDatatype, layerInputDatatypes, weightDatatype } from "./layer-types.js";
+import type { Model } from "./model-format.js";
+
+export interface LayerCost {
+  name: string;
+  /** Input and output vector lengths (MW, MH). */
+  inFeatures: number;
+  outFeatures: number;
+  inputType: string;
+  weightType: string;
+  /** What the layer streams on: its activation's datatype, or the accumulator for a raw "none" output. */
+  outputType: string;
+  /** BIPOLAR × BIPOLAR: multiplies are XNORs and the accumulator is a popcount. */
+  xnor: boolean;
+  /** Multiply-accumulates per image: MW · MH (every weight, zero or not). */
+  macs: number;
+  /** Nonzero weights: the MACs qonnx counts with discount_sparsity. */
+  nonzeroWeights: number;
+  /** MW · MH · weight bits. */
+  weightBits: number;
+  /** Accumulator datatype in hardware, as wide as the compiler builds it (src/nn/layer-shape.ts). */
+  accumulatorType: string;
+  accumulatorBits: number;
+  /** Thresholds per channel (0 for a raw output) and how many channels hold their own row. */
+  thresholdsPerChannel: number;
+  thresholdRows: number;
+}
+
+/** qonnx `inference_cost` total_cost: keys as qonnx names them, values per image (batch 1). */
+export type InferenceCostTotal = Record<string, number | boolean | string[]>;
+
+export interface ModelCost {
+  model: string;
+  inputShape: number[];
+  inputType: string;
+  layers: LayerCost[];
+  totalCost: InferenceCostTotal;
+}
+
+/** Datatype bit width as qonnx counts it (BIPOLAR and BINARY are 1 bit). */
+const bitwidth = (dt: DataType) => dt.bits;
+
+export function inspectModel(model: Model, o: { discountSparsity?: boolean } = {}): ModelCost {
+  const discount = o.discountSparsity ?? true;
+  const inTypes = layerInputDatatypes(model);
+  const shapes = layerShapes(model);
+  const layers: LayerCost[] = model.layers.map((layer, i) => {
+    const acc = layerAccumulator(model, i, inTypes[i]);
+    const shape = shapes[i]!;
+    const accType: DataType = { kind: isSigned(acc.type) ? "INT" : "UINT", bits: shape.accBits };
+    const out = activationOutputDatatype(layer.activation);
+    const macs = layer.inFeatures * layer.outFeatures;
+    return {
+      name: layer.name,
+      inFeatures: layer.inFeatures,
+      outFeatures: layer.outFeatures,
+      inputType: dataTypeName(acc.inDt),
+      weightType: dataTypeName(acc.wDt),
+      outputType: dataTypeName(out ?? accType),
+      xnor: acc.xnor,
+      macs,
+      nonzeroWeights: layer.weights.reduce((s, row) => s + row.filter((w) => w !== 0).length, 0),
+      weightBits: macs * acc.wDt.bits,
+      accumulatorType: dataTypeName(accType),
+      accumulatorBits: shape.accBits,
+      thresholdsPerChannel: shape.thresholdCount,
+      thresholdRows: shape.thresholdCount === 0 ? 0 : shape.sharedThresholds ? 1 : layer.outFeatures,
+    };
+  });
+  return {
+    model: model.name,
+    inputShape: model.input.shape,
+    inputType: model.input.datatype,
+    layers,
+    totalCost: qonnxTotal(model, inTypes, layers, discount),
+  };
+}
+
+/**
+ * The network total as qonnx computes it for MatMul/Gemm nodes: MACs (and weight elements)
+ * scaled by weight density when discounting sparsity, outputs counted as 32-bit MAC results.
+ */
+function qonnxTotal(
+  model: Model,
+  inTypes: readonly DataType[],
+  layers: readonly LayerCost[],
+  discount: boolean,
+): InferenceCostTotal {
+  const total: Record<string, number> = {};
+  const add = (key: string, v: number) => {
+    total[key] = (total[key] ?? 0) + v;
+  };
+  layers.forEach((l, i) => {
+    const inDt = inTypes[i]!;
+    const wDt = weightDatatype(model, i);
+    const counted = discount ? l.nonzeroWeights : l.macs;
+    // qonnx types a MatMul result INT32 when an operand is signed, else UINT32.
+    const outName = isSigned(inDt) || isSigned(wDt) ? "INT32" : "UINT32";
+    add(`op_mac_${l.inputType}_${l.weightType}`, counted);
+    add(`mem_w_${l.weightType}`, counted);
+    add(`mem_o_${outName}`, l.outFeatures);
+    add("total_macs", counted);
+    add("total_bops", bitwidth(inDt) * bitwidth(wDt) * counted);
+    add("total_mem_w_bits", bitwidth(wDt) * counted);
+    add("total_mem_w_elems", counted);
+    add("total_mem_o_bits", 32 * l.outFeatures);
+    add("total_mem_o_elems", l.outFeatures);
+  });
+  // Keys in sorted order, as qonnx writes its JSON (sort_keys=True).
+  const all: InferenceCostTotal = { ...total, discount_sparsity: discount, unsupported: [] };
+  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
