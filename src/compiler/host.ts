@@ -5,9 +5,12 @@
 
 import { argmaxIndexWidth } from "../lib/labelselect/argmax.js";
 import { type DataType, dataTypeName, decode, encode } from "../nn/datatypes.js";
+import type { Model } from "../nn/model-format.js";
 import type { HostInput, HostOutput, HostSpec } from "../onnx/host.js";
+import { canonicalOp } from "../onnx/op-names.js";
 import { acceleratorIo } from "./accelerator.js";
 import type { AcceleratorPlan } from "./plan.js";
+import { inputBeatsPerImage, type SystemIo } from "./system.js";
 
 /** One AXI4-Stream of the accelerator: what a beat carries and how a vector is cut into beats. */
 export interface StreamFormat {
@@ -15,66 +18,151 @@ export interface StreamFormat {
   port: "s_axis" | "m_axis" | "m_axis_scores";
   /** Element datatype (Loom/FINN name: INT8, UINT4, BIPOLAR = bit 1 for +1, 0 for −1, ...). */
   datatype: string;
+  /** Bits per element (W). */
+  bits: number;
   /** Elements per inference. */
   length: number;
   /** Elements per beat; element i of a beat sits at bits [(i+1)·W−1 : i·W]. */
   elementsPerBeat: number;
+  /** Beats per inference (length / elementsPerBeat). */
+  beatsPerImage: number;
   /** tdata width in bits (elementsPerBeat · W, padded to whole bytes). */
   tdataBits: number;
+  /** With the system wrapper: bytes per DMA word (its tdata width / 8, a power of two). */
+  dmaBytes?: number;
+}
+
+/** The host's float work around the streams; an imported graph's HostSpec is one. */
+export interface HostSides {
+  input?: HostInput;
+  output?: HostOutput;
 }
 
 /**
  * Everything a host driver needs around a compiled accelerator, as plain JSON: the stream
- * formats and, for imported ONNX graphs, the float work the host does before and after them
- * (src/onnx/host.ts: the head's float ops and input quantizer; the output scale and tail).
+ * formats and the float work the host does before and after them (src/onnx/host.ts: the head's
+ * float ops and input quantizer; the output scale and tail).
  */
 export interface HostInterface {
   input: StreamFormat & {
-    /** ONNX graphs: float input → the integer codes streamed in (run `steps`, then code = (v − offset)/step). */
+    /** Float input → the integer codes streamed in (run `steps`, then code = (v − offset)/step). */
     quantizer?: HostInput;
   };
   /** The class index stream (when the accelerator computes the arg-max) or the score stream. */
   output: StreamFormat & { kind: "class-index" | "scores" };
   /** The raw score stream next to the class index, when built with scores. */
   scores?: StreamFormat;
-  /** ONNX graphs: scores (or codes) → what the graph returns (scale, offset, then the tail ops). */
+  /** Scores (or codes) → what the model returns (scale, offset, then the tail ops). */
   dequantizer?: HostOutput;
 }
 
-export function hostInterface(plan: AcceleratorPlan, host?: HostSpec): HostInterface {
+/** The datatype of an arg-max index of `bits` bits. */
+function indexType(bits: number): DataType {
+  return bits === 1 ? { kind: "BINARY", bits: 1 } : { kind: "UINT", bits };
+}
+
+function streamFormat(
+  port: StreamFormat["port"],
+  dt: DataType,
+  length: number,
+  elementsPerBeat: number,
+  beatsPerImage: number,
+  tdataBits: number,
+  dmaBits: number | undefined,
+): StreamFormat {
+  return {
+    port,
+    datatype: dataTypeName(dt),
+    bits: dt.bits,
+    length,
+    elementsPerBeat,
+    beatsPerImage,
+    tdataBits,
+    ...(dmaBits !== undefined ? { dmaBytes: dmaBits / 8 } : {}),
+  };
+}
+
+/**
+ * The one description of the accelerator's host I/O. `host`: the float work (an imported
+ * graph's HostSpec, or `modelHostSides(model)`); `system`: the DMA wrapper's stream widths, which
+ * add each stream's DMA word size (the scores stream is not on the DMA).
+ */
+export function hostInterface(plan: AcceleratorPlan, host?: HostSides, system?: SystemIo): HostInterface {
   const io = acceleratorIo(plan);
   const last = plan.layers[plan.layers.length - 1]!;
-  const scoreStream = (port: StreamFormat["port"], tdataBits: number): StreamFormat => ({
-    port,
-    datatype: dataTypeName(last.shape.outType),
-    length: last.mvau.mh,
-    elementsPerBeat: last.folding.pe,
-    tdataBits,
-  });
+  const scoreStream = (port: StreamFormat["port"], tdataBits: number, dmaBits?: number) =>
+    streamFormat(port, last.shape.outType, last.mvau.mh, last.folding.pe, last.shape.nf, tdataBits, dmaBits);
   const input = {
-    port: "s_axis" as const,
-    datatype: dataTypeName(plan.inputType),
-    length: plan.inputLength,
-    elementsPerBeat: plan.inputPerBeat,
-    tdataBits: io.inputBits,
-    ...(host ? { quantizer: host.input } : {}),
+    ...streamFormat(
+      "s_axis",
+      plan.inputType,
+      plan.inputLength,
+      plan.inputPerBeat,
+      inputBeatsPerImage(plan),
+      io.inputBits,
+      system?.inBits,
+    ),
+    ...(host?.input ? { quantizer: host.input } : {}),
   };
   const output = plan.argmax
     ? {
-        port: "m_axis" as const,
+        ...streamFormat(
+          "m_axis",
+          indexType(argmaxIndexWidth(plan.argmax)),
+          1,
+          1,
+          1,
+          io.outputBits,
+          system?.outBits,
+        ),
         kind: "class-index" as const,
-        datatype: `UINT${argmaxIndexWidth(plan.argmax)}`,
-        length: 1,
-        elementsPerBeat: 1,
-        tdataBits: io.outputBits,
       }
-    : { ...scoreStream("m_axis", io.outputBits), kind: "scores" as const };
+    : { ...scoreStream("m_axis", io.outputBits, system?.outBits), kind: "scores" as const };
   return {
     input,
     output,
     ...(io.scoresBits ? { scores: scoreStream("m_axis_scores", io.scoresBits) } : {}),
-    ...(host ? { dequantizer: host.output } : {}),
+    ...(host?.output ? { dequantizer: host.output } : {}),
   };
+}
+
+/** Host steps under their canonical op names (IntQuant → Quant, DebugMarker → PassThrough, …). */
+function canonicalSteps(input: HostInput): HostInput {
+  return { ...input, steps: input.steps.map((s) => ({ ...s, opType: canonicalOp(s.opType) ?? s.opType })) };
+}
+
+/**
+ * The host's float work of a model: an imported graph's (meta.onnxHost), or what a Loom model
+ * declares — its input scale and zero point, and the scale of a last layer with no activation.
+ * Host ops go by their canonical names, so a driver implements each op once.
+ */
+export function modelHostSides(model: Model): HostSides {
+  const spec = model.meta?.onnxHost as HostSpec | undefined;
+  if (spec) return { input: canonicalSteps(spec.input), output: spec.output };
+  return { input: declaredInput(model), output: declaredOutput(model) };
+}
+
+function declaredInput(model: Model): HostInput | undefined {
+  const { scale, zeroPoint = 0, datatype, shape } = model.input;
+  if (scale === undefined) return undefined;
+  const signed = datatype.startsWith("INT");
+  const bits = Number(datatype.replace(/\D/g, "")) || 1;
+  return {
+    shape,
+    steps: [],
+    step: [scale],
+    offset: [-zeroPoint * scale],
+    min: signed ? -(2 ** (bits - 1)) : 0,
+    max: signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1,
+    bipolar: datatype === "BIPOLAR",
+    mode: "scale",
+  };
+}
+
+function declaredOutput(model: Model): HostOutput | undefined {
+  const act = model.layers[model.layers.length - 1]!.activation;
+  if (act.kind !== "none") return undefined;
+  return { scale: Array.isArray(act.scale) ? act.scale : [act.scale], offset: [0], from: "none", tail: [] };
 }
 
 /** Packs one input vector into beats of `perBeat` elements. */

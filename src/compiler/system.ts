@@ -15,6 +15,10 @@ export interface SystemIo {
   buildId: number;
 }
 
+export function inputBeatsPerImage(plan: AcceleratorPlan): number {
+  return plan.inputLength / plan.inputPerBeat;
+}
+
 /** Output beats per image: one arg-max index, or NF beats of PE scores. */
 export function outputBeatsPerImage(plan: AcceleratorPlan): number {
   return plan.argmax ? 1 : plan.layers[plan.layers.length - 1]!.shape.nf;
@@ -42,7 +46,7 @@ export function systemParams(plan: AcceleratorPlan): SystemParams<AcceleratorPla
     coreParams: plan,
     coreInBits: io.inputBits,
     coreOutBits: io.outputBits,
-    inBeatsPerImage: plan.inputLength / plan.inputPerBeat,
+    inBeatsPerImage: inputBeatsPerImage(plan),
     outBeatsPerImage: outputBeatsPerImage(plan),
     buildId: buildIdOf(plan),
   };

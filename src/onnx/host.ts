@@ -34,13 +34,15 @@ export interface HostInput {
    * "graph": the steps end in the graph's own quantizer, so the value lies on the grid up to
    * float32 rounding and the code is the nearest integer. "fixed-point"/"integer": the value
    * must lie exactly on the grid (or is rounded onto it, half to even, and saturated on request).
+   * "scale": a Loom model's declared input scale and zero point (no steps); as "graph", the
+   * code is the nearest integer of a value on the grid up to float rounding.
    */
   step: number[];
   offset: number[];
   min: number;
   max: number;
   bipolar: boolean;
-  mode: "graph" | "fixed-point" | "integer";
+  mode: "graph" | "fixed-point" | "integer" | "scale";
   fixedPoint?: { bits: number; intBits: number };
 }
 
@@ -117,7 +119,7 @@ export function quantizeInput(host: HostInput, x: ArrayLike<number>, o: Quantize
   checkFinite(x);
   const t = runSteps(host.steps, { dims: [...host.shape], data: Float64Array.from(x, Math.fround) });
   const map = { step: host.step, offset: host.offset, min: host.min, max: host.max, bipolar: host.bipolar };
-  const exact = host.mode !== "graph";
+  const exact = host.mode === "fixed-point" || host.mode === "integer";
   return Array.from(t.data, (v, i) => {
     let code = exact && !o.round ? codeOf(map, v, i, 0) : codeOf(map, v, i);
     if (exact && o.round) {

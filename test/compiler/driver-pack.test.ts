@@ -11,15 +11,23 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   type DriverIo,
+  driverIo,
   packImages,
   type StreamFormat,
   unpackImages,
 } from "../../src/compiler/driver/index.js";
-import { quantizerOf } from "../../src/compiler/driver/io-format.js";
 import { pythonDriver } from "../../src/compiler/driver/python.js";
+import { compileModel } from "../../src/compiler/generate.js";
+import { modelHostSides } from "../../src/compiler/host.js";
 import { CONTROL_REGISTERS, dmaStreamWidth } from "../../src/lib/system/index.js";
 import { type DataType, dataTypeName, encode, maxValue, minValue } from "../../src/nn/datatypes.js";
-import { quantizeInput } from "../../src/onnx/host.js";
+import {
+  type HostInput,
+  type HostOutput,
+  type HostStep,
+  hostResult,
+  quantizeInput,
+} from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { type Answer, hasCc, hasNumpy, PYTHON, type Request, runC, runPython } from "./driver-runners.js";
 
@@ -173,6 +181,30 @@ function expectLikeReference(cases: typeof CASES, got: Answer[]): void {
   });
 }
 
+/** A reproducible uniform [0, 1) sequence. */
+function lcg(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** Runs driver.<fn>(arg) of the generated driver under /usr/bin/python3; its result as JSON. */
+function runPythonDriver(io: DriverIo, fn: string, arg: unknown): unknown {
+  const dir = mkdtempSync(join(tmpdir(), "loom-pyq-"));
+  writeFileSync(join(dir, "driver.py"), pythonDriver(io));
+  writeFileSync(join(dir, "arg.json"), JSON.stringify(arg));
+  const script = `
+import json, sys
+import numpy as np
+sys.path.insert(0, ${JSON.stringify(dir)})
+import driver
+print(json.dumps(np.asarray(driver.${fn}(json.load(open(${JSON.stringify(join(dir, "arg.json"))}))), dtype=np.float64).tolist()))
+`;
+  return JSON.parse(execFileSync(PYTHON, ["-c", script], { encoding: "utf8", maxBuffer: 1 << 26 }));
+}
+
 /** A driver description around one stream format (the packers take the format as data). */
 function ioWith(f: StreamFormat): DriverIo {
   return {
@@ -197,39 +229,79 @@ describe("generated drivers pack like the reference", () => {
       ["finn_tfc_w2a2_debug", (r) => (r < 0.1 ? 0.25 * Math.floor(r * 50) : r)],
       ["finn_cybsec_mvau", (r) => (r < 0.5 ? -1 : 1)],
     ];
-    let seed = 7;
-    const next = () => {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      return seed / 2 ** 32;
-    };
+    const next = lcg(7);
     for (const [file, draw] of fixtures) {
       const { model, host } = importOnnx(new URL(`../fixtures/onnx/${file}.onnx`, import.meta.url).pathname);
       const n = host.input.shape.reduce((a, b) => a * b, 1);
       const samples = Array.from({ length: 20 }, () => Array.from({ length: n }, (_, i) => draw(next(), i)));
-      const dir = mkdtempSync(join(tmpdir(), "loom-pyq-"));
+      // The quantizer io.json carries (hostInterface of the model's host sides; compiling TFC
+      // takes 10 s, so the first fixture checks that io.json holds exactly this one).
+      const quantizer = modelHostSides(model).input;
+      if (file === "brevitas_bnn_fc_1layer")
+        expect(driverIo(compileModel(model, { board: "zcu104" })).quantizer).toEqual(quantizer);
       const f = fmt("UINT8", 8, 1, 1);
-      writeFileSync(
-        join(dir, "driver.py"),
-        pythonDriver({
-          ...ioWith(f),
-          quantizer: quantizerOf(model),
-          input: { ...f, elems: n, shape: host.input.shape },
-        }),
-      );
-      writeFileSync(join(dir, "x.json"), JSON.stringify(samples));
-      const script = `
-import json, sys
-sys.path.insert(0, ${JSON.stringify(dir)})
-import driver
-print(json.dumps(driver.quantize(json.load(open(${JSON.stringify(join(dir, "x.json"))}))).tolist()))
-`;
-      const got = JSON.parse(
-        execFileSync(PYTHON, ["-c", script], { encoding: "utf8", maxBuffer: 1 << 26 }),
-      ) as number[][];
+      const io = { ...ioWith(f), quantizer, input: { ...f, elems: n, shape: host.input.shape } };
+      const got = runPythonDriver(io, "quantize", samples) as number[][];
       expect(
         got.map((row) => row.map(BigInt)),
         file,
       ).toEqual(samples.map((x) => quantizeInput(host.input, x)));
+    }
+  });
+
+  // Every head and tail op driver.py implements beyond the fixtures' (Transpose, Relu, Clip in
+  // both opset forms; Softmax/LogSoftmax in both axis conventions, TopK indices, ArgMax) against
+  // the TypeScript host evaluation the importer and loom sim use.
+  it.skipIf(!hasNumpy)("Python driver.py runs the importer's other head and tail ops like the host", () => {
+    const c = (dims: number[], data: number[]) => ({ dims, data });
+    const step = (opType: string, inputs: HostStep["inputs"], attributes = {}, opset = 13, output = 0) =>
+      ({ opType, name: `${opType}_${opset}`, attributes, inputs, output, opset }) as HostStep;
+    const head: HostInput = {
+      shape: [1, 2, 3],
+      steps: [
+        step("Transpose", ["x"], { perm: [0, 2, 1] }),
+        step("Relu", ["x"]),
+        step("Clip", ["x", c([], [0.25]), c([], [1.5])]),
+        step("Clip", ["x"], { min: 0.5 }, 6),
+        step("Quant", ["x", c([], [0.125]), c([], [0]), c([], [4])], {
+          signed: 0,
+          narrow: 0,
+          rounding_mode: "ROUND",
+        }),
+      ],
+      step: [0.125],
+      offset: [0],
+      min: 0,
+      max: 15,
+      bipolar: false,
+      mode: "graph",
+    };
+    const tails: HostStep[][] = [
+      [step("Softmax", ["x"])],
+      [step("Softmax", ["x"], { axis: 1 }, 11)],
+      [step("LogSoftmax", ["x"])],
+      [step("TopK", ["x", c([1], [1])], { axis: -1 }, 11, 1)],
+      [step("ArgMax", ["x"], { axis: 1, keepdims: 1 })],
+      [step("ArgMax", ["x"], { axis: 1, keepdims: 0, select_last_index: 1 })],
+    ];
+    const next = lcg(11);
+    const inputs = Array.from({ length: 20 }, () => Array.from({ length: 6 }, () => next() * 4 - 1));
+    // Scores with ties, so the index ops' tie rules are exercised.
+    const scores = Array.from({ length: 20 }, () =>
+      Array.from({ length: 5 }, () => Math.floor(next() * 6) - 3),
+    );
+    const f = fmt("UINT4", 4, 1, 1);
+    const base = { ...ioWith(f), input: { ...f, elems: 6, shape: head.shape } };
+    const codes = runPythonDriver({ ...base, quantizer: head }, "quantize", inputs) as number[][];
+    expect(codes.map((row) => row.map(BigInt))).toEqual(inputs.map((x) => quantizeInput(head, x)));
+    for (const tail of tails) {
+      const dequantizer: HostOutput = { scale: [0.5], offset: [0.25, 0, 0, 0, -0.5], from: "none", tail };
+      const got = runPythonDriver({ ...base, dequantizer }, "result", scores) as number[][];
+      const want = scores.map((s) => hostResult(dequantizer, s));
+      got.forEach((row, n) =>
+        row.forEach((v, i) => expect(Math.abs(v - want[n]![i]!), `${tail[0]!.name} ${n}`).toBeLessThan(1e-6)),
+      );
+      expect(got.map((r) => r.length)).toEqual(want.map((r) => r.length));
     }
   });
 

@@ -25,7 +25,7 @@ export function cHeader(io: DriverIo): string {
 #define LOOM_CLOCK_MHZ ${io.clockMHz}
 #define LOOM_INPUT_ELEMS ${io.input.elems}
 #define LOOM_OUTPUT_ELEMS ${io.output.elems}
-#define LOOM_OUTPUT_IS_CLASS ${io.output.kind === "class" ? 1 : 0}
+#define LOOM_OUTPUT_IS_CLASS ${io.output.kind === "class-index" ? 1 : 0}
 ${regs.join("\n")}
 
 /* One stream's element format: kind 0 = unsigned, 1 = signed (two's complement), 2 = BIPOLAR. */
