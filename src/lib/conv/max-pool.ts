@@ -28,9 +28,9 @@ import {
   when,
 } from "../../dsl/index.js";
 import { type DataType, dataTypeName } from "../../nn/datatypes.js";
+import { counter, step } from "../counters.js";
 import { SkidBuffer } from "../stream/skid-buffer.js";
 import type { StreamEnd } from "../stream/stream-types.js";
-import { counter, step } from "./counters.js";
 import { SlidingWindow } from "./sliding-window.js";
 import { type SlidingWindowParams, slidingWindowShape } from "./window-shape.js";
 

@@ -25,10 +25,10 @@ import {
 } from "../../dsl/index.js";
 import { allows, type DataType, dataTypeName } from "../../nn/datatypes.js";
 import type { Padding2d } from "../../nn/golden/conv.js";
+import { counter, step } from "../counters.js";
 import { packElements } from "../mvau/layout.js";
 import { SkidBuffer } from "../stream/skid-buffer.js";
 import type { StreamEnd } from "../stream/stream-types.js";
-import { counter, step } from "./counters.js";
 
 export interface PaddingParams {
   name?: string;

@@ -38,9 +38,9 @@ import {
   UInt,
   when,
 } from "../../dsl/index.js";
+import { addMod, counter, step } from "../counters.js";
 import { CreditQueue } from "../stream/credit-queue.js";
 import { widthFor } from "../stream/stream-types.js";
-import { addMod, counter, step } from "./counters.js";
 import { type SlidingWindowParams, slidingWindowShape } from "./window-shape.js";
 
 /** Queue slots covering one credit round trip (issue, memory read, queue register). */

@@ -14,7 +14,6 @@
 import { dataTypeName, isSigned } from "../../core/datatypes.js";
 import { type MemoryStyle, memoryStyle } from "../../core/memory-style.js";
 import {
-  addressWidth,
   cat,
   connect,
   defineModule,
@@ -33,6 +32,7 @@ import {
   UInt,
   when,
 } from "../../dsl/index.js";
+import { counter, step } from "../counters.js";
 import { CreditQueue } from "../stream/credit-queue.js";
 import { binarySearch, comparatorFor, thresholdSource, thresholdStage } from "../threshold/compare.js";
 import { checkThresholdSpec } from "../threshold/spec.js";
@@ -78,19 +78,6 @@ function moduleName(p: MvauParams, { shape }: CheckedMvau): string {
   const types = `${dataTypeName(p.inputType)}x${dataTypeName(p.weightType)}`;
   const unpacked = p.dspPacking === false && possiblePacking(p).fields > 1;
   return `${p.name ?? "MVAU"}_mw${p.mw}_mh${p.mh}_s${p.simd}_p${p.pe}_${types}_${act}${unpacked ? "_nopack" : ""}`;
-}
-
-/** A counter register over 0..last (declared before its enable exists; see `step`). */
-function counter(name: string, last: number): Signal {
-  return reg(name, UInt(addressWidth(last + 1)), { init: 0 }) as Signal;
-}
-
-/** Steps a counter over 0..last when `enable`, wrapping to 0. */
-function step(r: Signal, last: number, enable: Expr): void {
-  when(enable, () => {
-    if (last === 0) r.next(0);
-    else when(r.eq(last), () => r.next(0)).otherwise(() => r.next(r.add(1)));
-  });
 }
 
 /** A register chain delaying `value` by `stages` cycles (stages = 0 returns the value). */

@@ -1,6 +1,6 @@
-// Small register arithmetic the convolution blocks share: wrapping counters and addition
-// modulo a memory depth that need not be a power of two.
-import { addressWidth, type Expr, lit, mux, reg, type Signal, UInt, when } from "../../dsl/index.js";
+// Small register arithmetic shared by the dataflow blocks (MVAU, sliding window, padding, max-pool):
+// wrapping counters and addition modulo a memory depth that need not be a power of two.
+import { addressWidth, type Expr, lit, mux, reg, type Signal, UInt, when } from "../dsl/index.js";
 
 /** A counter register over 0..last, reset to 0. */
 export function counter(name: string, last: number): Signal {
