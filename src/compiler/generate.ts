@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { elaborate } from "../dsl/index.js";
 import type { WeightMemoryStyle } from "../lib/mvau/params.js";
-import { type Board, dspPortsOf, getBoard } from "../nn/boards.js";
+import { type Board, dspPortsOf, estimateOptionsFor, getBoard } from "../nn/boards.js";
 import {
   applyFolding,
   type FoldResult,
@@ -22,7 +22,7 @@ import { streamlineModel } from "../nn/streamline.js";
 import { type EmittedDesign, emitVerilog } from "../rtl/emit.js";
 import { writeDesign } from "../rtl/write.js";
 import { Accelerator, acceleratorIo } from "./accelerator.js";
-import { boardXdc } from "./constraints.js";
+import { boardPcf, boardXdc } from "./constraints.js";
 import { type AcceleratorPlan, planAccelerator } from "./plan.js";
 import { type AcceleratorReport, buildReport, reportMarkdown } from "./report.js";
 import { vivadoTcl } from "./vivado-tcl.js";
@@ -82,7 +82,10 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
 
   since = performance.now();
   const dspPorts = dspPortsOf(board);
-  const shapes = layerShapes(streamlined, o.dspPacking === false ? "none" : dspPorts);
+  // iCE40's SB_MAC16 is not a DSP48: no packing of several products into one multiplier.
+  const packing = o.dspPacking === false || board.ice40 ? "none" : dspPorts;
+  const shapes = layerShapes(streamlined, packing);
+  const estimate = estimateOptionsFor(board);
   let fold: FoldResult | { foldings: ReturnType<typeof applyFolding>; cycles: number };
   if (o.folding !== undefined) {
     const foldings = applyFolding(shapes, readFolding(o.folding));
@@ -92,7 +95,10 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
     };
   } else if (o.cyclesPerInference !== undefined || o.targetFps !== undefined) {
     const target = o.cyclesPerInference ?? fpsToCycles(o.targetFps!, clockMHz);
-    fold = foldForCyclesOnBoard(shapes, target, board, { utilisation: o.utilisation });
+    fold = foldForCyclesOnBoard(shapes, target, board, {
+      utilisation: o.utilisation ?? board.defaultUtilisation,
+      estimate,
+    });
   } else if (streamlined.layers.every((l) => l.folding)) {
     const foldings = streamlined.layers.map((l) => l.folding!);
     fold = {
@@ -104,14 +110,14 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
       cycles: 0,
     };
   } else {
-    fold = foldForBoard(shapes, board, { utilisation: o.utilisation });
+    fold = foldForBoard(shapes, board, { utilisation: o.utilisation ?? board.defaultUtilisation, estimate });
   }
   t(`folded: ${fold.foldings.map((f) => `PE ${f.pe}/SIMD ${f.simd}`).join(", ")}`, since);
 
   since = performance.now();
   const plan = planAccelerator(streamlined, fold.foldings, {
     dspPorts,
-    dspPacking: o.dspPacking,
+    dspPacking: board.ice40 ? false : o.dspPacking,
     weightMemory: o.weightMemory,
     scores: o.scores,
     exposeFifoCounts: o.exposeFifoCounts,
@@ -143,9 +149,22 @@ export function writeOutputs(c: Compiled, outDir: string): string {
   const rtl = join(dir, "rtl");
   writeDesign(c.emitted, rtl);
   mkdirSync(join(dir, "constraints"), { recursive: true });
+  const io = acceleratorIo(c.plan);
+  if (c.board.ice40) {
+    // No Vivado flow: `loom synth` builds the UART top, places, routes and packs it.
+    writeFileSync(join(dir, "constraints", `${c.board.name}.pcf`), boardPcf(c.board));
+  } else writeVivado(c, dir, io);
+  writeFileSync(join(dir, "report.json"), `${JSON.stringify(c.report, null, 2)}\n`);
+  writeFileSync(join(dir, "report.md"), reportMarkdown(c.report));
+  writeFileSync(join(dir, "folding.json"), c.foldingJson);
+  writeFileSync(join(dir, "model.streamlined.json"), formatModelJson(c.streamlined));
+  return dir;
+}
+
+/** The Xilinx boards' timing constraints and Vivado project script. */
+function writeVivado(c: Compiled, dir: string, io: ReturnType<typeof acceleratorIo>): void {
   writeFileSync(join(dir, "constraints", `${c.board.name}.xdc`), boardXdc(c.board, c.clockMHz));
   mkdirSync(join(dir, "vivado"), { recursive: true });
-  const io = acceleratorIo(c.plan);
   writeFileSync(
     join(dir, "vivado", "build.tcl"),
     vivadoTcl({
@@ -158,9 +177,4 @@ export function writeOutputs(c: Compiled, outDir: string): string {
       outputWidth: io.outputBits,
     }),
   );
-  writeFileSync(join(dir, "report.json"), `${JSON.stringify(c.report, null, 2)}\n`);
-  writeFileSync(join(dir, "report.md"), reportMarkdown(c.report));
-  writeFileSync(join(dir, "folding.json"), c.foldingJson);
-  writeFileSync(join(dir, "model.streamlined.json"), formatModelJson(c.streamlined));
-  return dir;
 }

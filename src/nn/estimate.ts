@@ -13,7 +13,7 @@ export interface Folding {
 export interface ResourceEstimate {
   lut: number;
   ff: number;
-  /** 18 Kib block RAM halves; bram36 = bram18 / 2. */
+  /** 18 Kib block RAM halves; bram36 = bram18 / 2. On iCE40 boards: 4 Kib EBRs (`blockRamShapes`). */
   bram18: number;
   bram36: number;
   dsp: number;
@@ -30,14 +30,38 @@ export interface EstimateOptions {
   dspMinBits?: number;
   /** A product this wide or wider goes to a DSP slice (Yosys maps a 4 × 4-bit product there). Default 8. */
   dspMinProductBits?: number;
+  /** Block RAM primitive's aspect ratios (depth × width); `bram18` counts these. Default: Xilinx BRAM18. */
+  blockRamShapes?: ReadonlyArray<readonly [number, number]>;
+  /**
+   * Words of one bit a LUT holds as memory: 64 in a Xilinx LUT6 (LUT RAM). iCE40 has no LUT RAM:
+   * a LUT4 is a 16 × 1 ROM and a 2:1 multiplexer tree joins them, about 8 words per LUT4.
+   */
+  lutMemoryDepth?: number;
 }
+
+/** BRAM18 aspect ratios (depth × width), simple dual port. */
+const BRAM18_SHAPES: ReadonlyArray<readonly [number, number]> = [
+  [16384, 1],
+  [8192, 2],
+  [4096, 4],
+  [2048, 9],
+  [1024, 18],
+  [512, 36],
+];
 
 const DEFAULTS: Required<EstimateOptions> = {
   lutramMaxDepth: 64,
   lutramMaxBits: 4096,
   dspMinBits: 2,
   dspMinProductBits: 8,
+  blockRamShapes: BRAM18_SHAPES,
+  lutMemoryDepth: 64,
 };
+
+/** LUTs of a depth × width memory held in LUTs. */
+function lutMemory(depth: number, width: number, options: EstimateOptions): number {
+  return Math.ceil(depth / (options.lutMemoryDepth ?? DEFAULTS.lutMemoryDepth)) * width;
+}
 
 /**
  * Flip-flops measured by Yosys over the formula below (1.3–2.1 on the calibration set,
@@ -50,16 +74,6 @@ const FF_CALIBRATION = 2.2;
 const CONTROL_LUT = 150;
 const CONTROL_FF = 150;
 
-/** BRAM18 aspect ratios (depth × width), simple dual port. */
-const BRAM18_SHAPES: ReadonlyArray<[number, number]> = [
-  [16384, 1],
-  [8192, 2],
-  [4096, 4],
-  [2048, 9],
-  [1024, 18],
-  [512, 36],
-];
-
 /** Cost of one depth × width memory: distributed RAM when shallow or small, else block RAM. */
 export function memoryCost(
   depth: number,
@@ -69,9 +83,9 @@ export function memoryCost(
   const o = { ...DEFAULTS, ...options };
   if (depth === 0 || width === 0) return { lut: 0, bram18: 0 };
   if (depth <= o.lutramMaxDepth || depth * width <= o.lutramMaxBits) {
-    return { lut: Math.ceil(depth / 64) * width, bram18: 0 };
+    return { lut: lutMemory(depth, width, o), bram18: 0 };
   }
-  return { lut: 0, bram18: bram18For(depth, width) };
+  return { lut: 0, bram18: bram18For(depth, width, o.blockRamShapes) };
 }
 
 /**
@@ -83,9 +97,9 @@ export function blockMuxLut(depth: number, width: number): number {
   return depth > 1024 ? width * Math.ceil(Math.log2(depth / 1024) / 2) : 0;
 }
 
-/** BRAM18s for a depth × width block-RAM memory in its best aspect ratio. */
-function bram18For(depth: number, width: number): number {
-  return Math.min(...BRAM18_SHAPES.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
+/** Block RAMs (BRAM18s by default) for a depth × width memory in its best aspect ratio. */
+function bram18For(depth: number, width: number, shapes = BRAM18_SHAPES): number {
+  return Math.min(...shapes.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
 }
 
 /** The multi-threshold activation of one PE: comparators, threshold storage, extra registers. */
@@ -143,9 +157,9 @@ export function thresholdCost(
     }
     tables++;
     if (tableStyle(words, accBits) === "block") {
-      bram18 += bram18For(words, accBits);
+      bram18 += bram18For(words, accBits, options.blockRamShapes);
       mux += blockMuxLut(words, accBits);
-    } else lutram += Math.ceil(words / 64) * accBits;
+    } else lutram += lutMemory(words, accBits, options);
   }
   // Stage 0 compares with a constant when the thresholds are constants.
   const cmp =
@@ -156,10 +170,14 @@ export function thresholdCost(
 }
 
 /** The MVAU input buffer's memory, in the style `bufferStyle` gives it. */
-function bufferCost(depth: number, width: number): { lutram: number; mux: number; bram18: number } {
+function bufferCost(
+  depth: number,
+  width: number,
+  options: EstimateOptions,
+): { lutram: number; mux: number; bram18: number } {
   return bufferStyle(depth, width) === "block"
-    ? { lutram: 0, mux: blockMuxLut(depth, width), bram18: bram18For(depth, width) }
-    : { lutram: Math.ceil(depth / 64) * width, mux: 0, bram18: 0 };
+    ? { lutram: 0, mux: blockMuxLut(depth, width), bram18: bram18For(depth, width, options.blockRamShapes) }
+    : { lutram: lutMemory(depth, width, options), mux: 0, bram18: 0 };
 }
 
 /** Cycles one input vector takes: SF · NF = (MW / SIMD) · (MH / PE). */
@@ -219,7 +237,7 @@ export function estimateLayer(
   const weightMux = weights.bram18 > 0 ? blockMuxLut(nf * sf, simd * w) : 0;
   // The input vector is buffered (two banks of SF words) and replayed for each neuron fold (not
   // needed when NF = 1); block RAM or LUT RAM as the buffer decides (`bufferStyle`).
-  const inputBuffer = nf > 1 ? bufferCost(2 * sf, simd * a) : { lutram: 0, mux: 0, bram18: 0 };
+  const inputBuffer = nf > 1 ? bufferCost(2 * sf, simd * a, options) : { lutram: 0, mux: 0, bram18: 0 };
   const lutram = pe * (weights.lut + act.lutram) + inputBuffer.lutram;
   const lut =
     CONTROL_LUT +

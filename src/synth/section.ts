@@ -42,20 +42,36 @@ Weight memories: ${s.layers
 ${warnings}`;
 }
 
-/** Adds (or replaces) the `synth` section of DIR/report.json and DIR/report.md. */
-export function writeSynthSection(dir: string, s: SynthSection): void {
+/**
+ * Adds (or replaces) a section of DIR/report.json (under `key`) and of DIR/report.md (from the
+ * line starting with `heading` up to the next such section or the end).
+ */
+export function addReportSection(
+  dir: string,
+  key: string,
+  json: unknown,
+  markdown: string,
+  heading: string,
+): void {
   const jsonPath = join(dir, "report.json");
   const report = existsSync(jsonPath)
     ? (JSON.parse(readFileSync(jsonPath, "utf8")) as Record<string, unknown>)
     : {};
-  report.synth = s;
+  report[key] = json;
   writeFileSync(
     jsonPath,
     `${JSON.stringify(report, (_, v) => (v === Number.POSITIVE_INFINITY ? null : v), 2)}\n`,
   );
   const mdPath = join(dir, "report.md");
   const md = existsSync(mdPath) ? readFileSync(mdPath, "utf8") : "";
-  const cut = md.indexOf("\n## Synthesis (");
+  const cut = md.indexOf(heading);
   const head = cut >= 0 ? md.slice(0, cut + 1) : md.length > 0 ? `${md.trimEnd()}\n\n` : "";
-  writeFileSync(mdPath, `${head}${synthMarkdown(s)}`);
+  const next = cut >= 0 ? md.indexOf("\n## ", cut + heading.length) : -1;
+  const tail = next >= 0 ? `\n${md.slice(next + 1)}` : "";
+  writeFileSync(mdPath, `${head}${markdown}${tail}`);
+}
+
+/** Adds (or replaces) the `synth` section of DIR/report.json and DIR/report.md. */
+export function writeSynthSection(dir: string, s: SynthSection): void {
+  addReportSection(dir, "synth", s, synthMarkdown(s), "\n## Synthesis (");
 }

@@ -84,6 +84,49 @@ export function forYosys(verilog: string): string {
   return verilog.replace(/rom_style\s*=\s*"distributed"/g, 'rom_style = "logic"');
 }
 
+/** Yosys's file tree for a synthesis input (ROM styles translated, see `forYosys`) and the read commands. */
+export function yosysFiles(
+  input: SynthInput,
+  translate: (verilog: string) => string = forYosys,
+): { files: Record<string, string>; read: string } {
+  const files: Record<string, string> = {};
+  const entries = input.files instanceof Map ? [...input.files] : Object.entries(input.files);
+  for (const [name, text] of entries) files[name] = name.endsWith(".v") ? translate(text) : text;
+  const read = input.verilogFiles.map((f) => `read_verilog ${f}`).join("; ");
+  return { files, read };
+}
+
+/** A file Yosys or nextpnr wrote, as text. */
+export function outputText(out: Record<string, unknown>, name: string): string | undefined {
+  const raw = out[name];
+  if (raw === undefined) return undefined;
+  return typeof raw === "string" ? raw : new TextDecoder().decode(raw as Uint8Array);
+}
+
+/**
+ * Runs one Yosys script in-process and returns the files it left (with the log). A failure
+ * throws with the last lines of Yosys's output, which name the problem.
+ */
+export async function runYosysScript(
+  script: string,
+  files: Record<string, string>,
+  what: string,
+): Promise<{ out: Record<string, unknown>; log: string }> {
+  const { runYosys } = await import("@yowasp/yosys");
+  const chunks: Uint8Array[] = [];
+  try {
+    const out = (await runYosys(["-q", "-p", script], files, {
+      stdout: (b) => b && chunks.push(b),
+      stderr: (b) => b && chunks.push(b),
+    })) as Record<string, unknown>;
+    return { out, log: Buffer.concat(chunks).toString("utf8") };
+  } catch (e) {
+    const text = Buffer.concat(chunks).toString("utf8").trim();
+    const tail = text.split("\n").slice(-5).join(" | ");
+    throw new Error(`Yosys failed on ${what}: ${tail || (e as Error).message}`);
+  }
+}
+
 /**
  * Runs `synth_xilinx` out of context (no I/O buffers) and returns Yosys's per-module statistics.
  * The hierarchy is kept unless `flatten` is set, so each module's cells can be read separately.
@@ -93,33 +136,13 @@ export async function runSynthStat(
   options: SynthOptions = {},
 ): Promise<{ stat: YosysStat; log?: string }> {
   const family = options.family ?? "xcup";
-  const { runYosys } = await import("@yowasp/yosys");
-  const files: Record<string, string> = {};
-  const entries = input.files instanceof Map ? [...input.files] : Object.entries(input.files);
-  for (const [name, text] of entries) files[name] = name.endsWith(".v") ? forYosys(text) : text;
-  const read = input.verilogFiles.map((f) => `read_verilog ${f}`).join("; ");
+  const { files, read } = yosysFiles(input);
   const flatten = options.flatten ? " -flatten" : "";
   const script = `${read}; synth_xilinx -family ${family} -top ${input.top} -noiopad${flatten}; tee -q -o stat.json stat -json -top ${input.top}`;
-  const chunks: Uint8Array[] = [];
-  let out: Record<string, unknown>;
-  try {
-    out = (await runYosys(["-q", "-p", script], files, {
-      stdout: (b) => b && chunks.push(b),
-      stderr: (b) => b && chunks.push(b),
-    })) as Record<string, unknown>;
-  } catch (e) {
-    const text = Buffer.concat(chunks).toString("utf8").trim();
-    const tail = text.split("\n").slice(-5).join(" | ");
-    throw new Error(`Yosys failed on ${input.top}: ${tail || (e as Error).message}`);
-  }
-  const raw = out["stat.json"];
-  if (raw === undefined)
-    throw new Error(
-      `Yosys wrote no statistics for ${input.top}: ${Buffer.concat(chunks).toString("utf8").slice(0, 500)}`,
-    );
-  const text = typeof raw === "string" ? raw : new TextDecoder().decode(raw as Uint8Array);
-  const log = options.keepLog ? Buffer.concat(chunks).toString("utf8") : undefined;
-  return { stat: parseStat(text), log };
+  const { out, log } = await runYosysScript(script, files, input.top);
+  const text = outputText(out, "stat.json");
+  if (text === undefined) throw new Error(`Yosys wrote no statistics for ${input.top}: ${log.slice(0, 500)}`);
+  return { stat: parseStat(text), log: options.keepLog ? log : undefined };
 }
 
 /**
