@@ -2,11 +2,13 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { lutsOccupied, type SynthSection } from "./accelerator.js";
+import { DEPTH_BUDGET_250MHZ, type ModuleDepth } from "./logic-depth.js";
 import type { CellCounts } from "./yosys.js";
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "n/a");
-const row = (name: string, c: CellCounts) =>
-  `| ${name} | ${c.lut} | ${c.ff} | ${c.lutram} / ${c.srl} | ${c.bram18} / ${c.bram36} | ${c.uram} | ${c.dsp} |`;
+const depthText = (d?: ModuleDepth) => (d ? `${d.lutLevels} / ${d.carryCells}` : "–");
+const row = (name: string, c: CellCounts, d?: ModuleDepth) =>
+  `| ${name} | ${c.lut} | ${c.ff} | ${c.lutram} / ${c.srl} | ${c.bram18} / ${c.bram36} | ${c.uram} | ${c.dsp} | ${depthText(d)} |`;
 
 export function synthMarkdown(s: SynthSection): string {
   const t = s.total;
@@ -19,11 +21,15 @@ export function synthMarkdown(s: SynthSection): string {
 Yosys's technology mapping, not Vivado's: expect Vivado to differ (it packs LUTs and optimises across
 hierarchy); a memory that did not land in block RAM shows up here as LUT RAM.
 
-| block | LUT | FF | LUTRAM / SRL | BRAM18 / BRAM36 | URAM | DSP |
-|---|---|---|---|---|---|---|
-${s.layers.map((l) => row(`${l.name} (MVAU)`, l.cells)).join("\n")}
+| block | LUT | FF | LUTRAM / SRL | BRAM18 / BRAM36 | URAM | DSP | LUT levels / carry cells |
+|---|---|---|---|---|---|---|---|
+${s.layers.map((l) => row(`${l.name} (MVAU)`, l.cells, l.depth)).join("\n")}
 ${row("FIFOs, converters, arg-max", s.other)}
-${row("**total**", t)}
+${row("**total**", t, s.depth)}
+
+LUT levels / carry cells: the deepest register-to-register path of each block (ports and
+submodule boundaries count as path ends), a timing proxy: docs/performance.md gives the depth
+budget for 250 MHz on UltraScale+ (${DEPTH_BUDGET_250MHZ.lutLevels} LUT levels).
 
 | resource | used | ${s.board.name} | utilisation |
 |---|---|---|---|

@@ -3,6 +3,7 @@
 // technology mapping, not Vivado's, but they show what a block maps to (block RAM or LUT RAM,
 // how many LUTs of control logic) and catch a memory that failed to infer.
 import type { EmittedDesign } from "../rtl/emit.js";
+import { type ModuleDepth, netlistDepths } from "./logic-depth.js";
 import { hierarchicalCells, parseStat, type YosysStat } from "./stat.js";
 
 /** `xcup`: UltraScale+ (ZCU104, ZCU102, Ultra96); `xc7`: 7-series (PYNQ-Z1/Z2). */
@@ -32,6 +33,8 @@ export interface SynthOptions {
   keepLog?: boolean;
   /** Flatten the hierarchy before synthesis (`synth_xilinx -flatten`); default false. */
   flatten?: boolean;
+  /** Also measure each module's logic depth from the netlist (logic-depth.ts); default false. */
+  depth?: boolean;
 }
 
 export interface SynthResult {
@@ -134,15 +137,21 @@ export async function runYosysScript(
 export async function runSynthStat(
   input: SynthInput,
   options: SynthOptions = {},
-): Promise<{ stat: YosysStat; log?: string }> {
+): Promise<{ stat: YosysStat; log?: string; depths?: Map<string, ModuleDepth> }> {
   const family = options.family ?? "xcup";
   const { files, read } = yosysFiles(input);
   const flatten = options.flatten ? " -flatten" : "";
-  const script = `${read}; synth_xilinx -family ${family} -top ${input.top} -noiopad${flatten}; tee -q -o stat.json stat -json -top ${input.top}`;
+  const json = options.depth ? "; write_json netlist.json" : "";
+  const script = `${read}; synth_xilinx -family ${family} -top ${input.top} -noiopad${flatten}; tee -q -o stat.json stat -json -top ${input.top}${json}`;
   const { out, log } = await runYosysScript(script, files, input.top);
   const text = outputText(out, "stat.json");
   if (text === undefined) throw new Error(`Yosys wrote no statistics for ${input.top}: ${log.slice(0, 500)}`);
-  return { stat: parseStat(text), log: options.keepLog ? log : undefined };
+  const netlist = options.depth ? outputText(out, "netlist.json") : undefined;
+  return {
+    stat: parseStat(text),
+    log: options.keepLog ? log : undefined,
+    depths: netlist === undefined ? undefined : netlistDepths(netlist),
+  };
 }
 
 /**
