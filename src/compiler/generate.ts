@@ -4,7 +4,7 @@ import { elaborate } from "../dsl/index.js";
 import { writeOutputDir } from "../io/output-dir.js";
 import type { WeightMemoryStyle } from "../lib/mvau/params.js";
 import { type SystemParams, SystemWrapper } from "../lib/system/index.js";
-import { type Board, dspPortsOf, getBoard } from "../nn/boards.js";
+import { type Board, dspPortsOf, estimateOptionsFor, getBoard } from "../nn/boards.js";
 import {
   applyFolding,
   type Folding,
@@ -22,7 +22,7 @@ import { formatModelJson } from "../nn/model-save.js";
 import { streamlineModel } from "../nn/streamline.js";
 import { type EmittedDesign, emitVerilog } from "../rtl/emit.js";
 import { Accelerator, acceleratorIo } from "./accelerator.js";
-import { boardXdc } from "./constraints.js";
+import { boardPcf, boardXdc } from "./constraints.js";
 import { driverFiles, driverIo } from "./driver/index.js";
 import { type AcceleratorPlan, planAccelerator } from "./plan.js";
 import { type AcceleratorReport, buildReport, reportMarkdown } from "./report.js";
@@ -91,14 +91,20 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
 
   since = performance.now();
   const dspPorts = dspPortsOf(board);
-  const shapes = layerShapes(streamlined, o.dspPacking === false ? "none" : dspPorts);
+  // iCE40's SB_MAC16 is not a DSP48: no packing of several products into one multiplier.
+  const packing = o.dspPacking === false || board.ice40 ? "none" : dspPorts;
+  const shapes = layerShapes(streamlined, packing);
+  const estimate = estimateOptionsFor(board);
   // Only the foldings go on: the plan derives the initiation interval from them.
   let foldings: Folding[];
   if (o.folding !== undefined) {
     foldings = applyFolding(shapes, readFolding(o.folding));
   } else if (o.cyclesPerInference !== undefined || o.targetFps !== undefined) {
     const target = o.cyclesPerInference ?? fpsToCycles(o.targetFps!, clockMHz);
-    foldings = foldForCyclesOnBoard(shapes, target, board, { utilisation: o.utilisation }).foldings;
+    foldings = foldForCyclesOnBoard(shapes, target, board, {
+      utilisation: o.utilisation ?? board.defaultUtilisation,
+      estimate,
+    }).foldings;
   } else if (streamlined.layers.every((l) => l.folding)) {
     const fromModel = streamlined.layers.map((l) => l.folding!);
     foldings = applyFolding(
@@ -107,14 +113,17 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
       "model",
     );
   } else {
-    foldings = foldForBoard(shapes, board, { utilisation: o.utilisation }).foldings;
+    foldings = foldForBoard(shapes, board, {
+      utilisation: o.utilisation ?? board.defaultUtilisation,
+      estimate,
+    }).foldings;
   }
   t(`folded: ${foldings.map((f) => `PE ${f.pe}/SIMD ${f.simd}`).join(", ")}`, since);
 
   since = performance.now();
   const plan = planAccelerator(streamlined, foldings, {
     dspPorts,
-    dspPacking: o.dspPacking,
+    dspPacking: board.ice40 ? false : o.dspPacking,
     weightMemory: o.weightMemory,
     scores: o.scores,
     exposeFifoCounts: o.exposeFifoCounts,
@@ -168,15 +177,22 @@ export function vivadoOptions(c: Compiled): VivadoScriptOptions {
 
 /**
  * The files of a `loom gen` directory: rtl/ (the system wrapper and the accelerator),
- * constraints/, vivado/, driver/, report.{json,md}, folding.json and the streamlined model.
+ * constraints/, vivado/, driver/ (on iCE40 boards: the accelerator and a pin file), report.{json,md},
+ * folding.json and the streamlined model.
  */
 export function outputFiles(c: Compiled): Map<string, string> {
-  const { system } = deployableSystem(c);
   const files = new Map<string, string>();
-  for (const [name, text] of system.files) files.set(`rtl/${name}`, text);
-  files.set(`constraints/${c.board.name}.xdc`, boardXdc(c.board, c.clockMHz));
-  files.set("vivado/build.tcl", vivadoTcl(vivadoOptions(c)));
-  for (const [name, text] of driverFiles(driverIo(c))) files.set(`driver/${name}`, text);
+  if (c.board.ice40) {
+    // No processor and no Vivado flow: `loom synth` builds the UART top, places, routes and packs it.
+    for (const [name, text] of c.emitted.files) files.set(`rtl/${name}`, text);
+    files.set(`constraints/${c.board.name}.pcf`, boardPcf(c.board));
+  } else {
+    const { system } = deployableSystem(c);
+    for (const [name, text] of system.files) files.set(`rtl/${name}`, text);
+    files.set(`constraints/${c.board.name}.xdc`, boardXdc(c.board, c.clockMHz));
+    files.set("vivado/build.tcl", vivadoTcl(vivadoOptions(c)));
+    for (const [name, text] of driverFiles(driverIo(c))) files.set(`driver/${name}`, text);
+  }
   files.set("report.json", `${JSON.stringify(c.report, null, 2)}\n`);
   files.set("report.md", reportMarkdown(c.report));
   files.set("folding.json", c.foldingJson);

@@ -203,3 +203,16 @@ export function scoresFromBeats(plan: AcceleratorPlan, beats: readonly bigint[])
   const mh = last.mvau.mh;
   return Array.from({ length: values.length / mh }, (_, v) => values.slice(v * mh, (v + 1) * mh));
 }
+
+/** A beat's tdata as bytes, low byte first (`bits` is a whole number of bytes). */
+export function beatBytes(beat: bigint, bits: number): number[] {
+  return Array.from({ length: bits / 8 }, (_, i) => Number((beat >> BigInt(8 * i)) & 0xffn));
+}
+
+/** Bytes (low byte first) back into beats of `bits`; a trailing partial beat is left out. */
+export function bytesToBeats(bytes: readonly number[], bits: number): bigint[] {
+  const n = bits / 8;
+  return Array.from({ length: Math.floor(bytes.length / n) }, (_, b) =>
+    bytes.slice(b * n, (b + 1) * n).reduce((w, byte, i) => w | (BigInt(byte) << BigInt(8 * i)), 0n),
+  );
+}

@@ -1,5 +1,5 @@
 // report.json and report.md: what was built, how fast it runs and what it should cost.
-import type { Board } from "../nn/boards.js";
+import { type Board, estimateOptionsFor } from "../nn/boards.js";
 import { dataTypeName } from "../nn/datatypes.js";
 import { estimateLayer, type ResourceEstimate, sumEstimates } from "../nn/estimate.js";
 import type { LayerShape } from "../nn/layer-shape.js";
@@ -48,7 +48,7 @@ export function buildReport(
   modelName: string,
   io: { inputBits: number; outputBits: number },
 ): AcceleratorReport {
-  const perLayer = plan.layers.map((l, i) => estimateLayer(shapes[i]!, l.folding));
+  const perLayer = plan.layers.map((l, i) => estimateLayer(shapes[i]!, l.folding, estimateOptionsFor(board)));
   const total = sumEstimates(perLayer);
   const latencyCycles = plan.layers.reduce((s, l) => s + l.shape.latency + l.shape.cyclesPerVector, 0);
   return {

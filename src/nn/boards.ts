@@ -1,20 +1,29 @@
 // Supported boards and their programmable-logic budgets (docs: shared semantics.md, "Boards").
 import { LoomError } from "../core/errors.js";
 import { DSP48E1, DSP48E2, type DspPorts } from "../lib/mvau/dsp-packing.js";
+import type { EstimateOptions } from "./estimate.js";
+import { ICE40_BOARDS, ICE40_EBR_SHAPES, type Ice40Part } from "./ice40-boards.js";
 
 export interface Board {
   /** Canonical lower-case name used on the command line. */
   name: string;
   displayName: string;
   part: string;
-  family: "ultrascale+" | "7series";
+  family: "ultrascale+" | "7series" | "ice40";
   lut: number;
   ff: number;
   bram36: number;
   uram: number;
   dsp: number;
-  /** PL clock FINN builds use by default. */
+  /** PL clock FINN builds use by default (iCE40: the board's oscillator). */
   defaultClockMHz: number;
+  /**
+   * iCE40 boards only: the device for nextpnr and its memories. `bram36` is then half the EBR
+   * count, so the folding search's block-RAM budget (bram18 = bram36 × 2) counts EBRs.
+   */
+  ice40?: Ice40Part;
+  /** Share of each resource the folding search may use when none is given (default 0.7). */
+  defaultUtilisation?: number;
 }
 
 const zynq7020 = {
@@ -79,9 +88,15 @@ export const BOARDS: readonly Board[] = [
     dsp: 1248,
     defaultClockMHz: 100,
   },
+  ...ICE40_BOARDS,
 ];
 
-const ALIASES: Record<string, string> = { "ultra96-v2": "ultra96", ultra96v2: "ultra96" };
+const ALIASES: Record<string, string> = {
+  "ultra96-v2": "ultra96",
+  ultra96v2: "ultra96",
+  "ice40-hx8k": "hx8k-breakout",
+  hx8k: "hx8k-breakout",
+};
 
 export class BoardError extends LoomError {
   override name = "BoardError";
@@ -93,6 +108,11 @@ export class BoardError extends LoomError {
 /** The DSP slice of the board's family (its multiplier widths decide DSP packing). */
 export function dspPortsOf(board: Board): DspPorts {
   return board.family === "ultrascale+" ? DSP48E2 : DSP48E1;
+}
+
+/** How the resource estimate models the board's memories (iCE40: 4 Kib EBRs, no LUT RAM). */
+export function estimateOptionsFor(board: Board): EstimateOptions {
+  return board.ice40 ? { blockRamShapes: ICE40_EBR_SHAPES, lutMemoryDepth: 8 } : {};
 }
 
 /** Looks a board up by name (case-insensitive; "Ultra96-V2" also works). */

@@ -13,7 +13,7 @@ export interface Folding {
 export interface ResourceEstimate {
   lut: number;
   ff: number;
-  /** 18 Kib block RAM halves; bram36 = bram18 / 2. */
+  /** 18 Kib block RAM halves; bram36 = bram18 / 2. On iCE40 boards: 4 Kib EBRs (`blockRamShapes`). */
   bram18: number;
   bram36: number;
   dsp: number;
@@ -26,11 +26,30 @@ export interface EstimateOptions {
   dspMinBits?: number;
   /** A product this wide or wider goes to a DSP slice (Yosys maps a 4 × 4-bit product there). Default 8. */
   dspMinProductBits?: number;
+  /** Block RAM primitive's aspect ratios (depth × width); `bram18` counts these. Default: Xilinx BRAM18. */
+  blockRamShapes?: ReadonlyArray<readonly [number, number]>;
+  /**
+   * Words of one bit a LUT holds as memory: 64 in a Xilinx LUT6 (LUT RAM). iCE40 has no LUT RAM:
+   * a LUT4 is a 16 × 1 ROM and a 2:1 multiplexer tree joins them, about 8 words per LUT4.
+   */
+  lutMemoryDepth?: number;
 }
+
+/** BRAM18 aspect ratios (depth × width), simple dual port. */
+const BRAM18_SHAPES: ReadonlyArray<readonly [number, number]> = [
+  [16384, 1],
+  [8192, 2],
+  [4096, 4],
+  [2048, 9],
+  [1024, 18],
+  [512, 36],
+];
 
 const DEFAULTS: Required<EstimateOptions> = {
   dspMinBits: 2,
   dspMinProductBits: 8,
+  blockRamShapes: BRAM18_SHAPES,
+  lutMemoryDepth: 64,
 };
 
 /**
@@ -44,30 +63,22 @@ const FF_CALIBRATION = 2.2;
 const CONTROL_LUT = 150;
 const CONTROL_FF = 150;
 
-/** BRAM18 aspect ratios (depth × width), simple dual port. */
-const BRAM18_SHAPES: ReadonlyArray<[number, number]> = [
-  [16384, 1],
-  [8192, 2],
-  [4096, 4],
-  [2048, 9],
-  [1024, 18],
-  [512, 36],
-];
-
 /**
  * Cost of one depth × width memory in the style the hardware gives it (the one memory policy,
- * src/core/memory-style.ts): LUT RAM/ROM takes ⌈depth/64⌉ LUTs per bit, block RAM its BRAM18s
- * plus, when deep, the LUTs that select among stacked BRAMs.
+ * src/core/memory-style.ts): LUT RAM/ROM takes ⌈depth/lutMemoryDepth⌉ LUTs per bit, block RAM its
+ * BRAM18s (or the board's block RAM shape) plus, when deep, the LUTs that select among stacked BRAMs.
  */
 export function memoryCost(
   use: MemoryUse,
   depth: number,
   width: number,
+  options: EstimateOptions = {},
 ): { lut: number; mux: number; bram18: number } {
   if (depth === 0 || width === 0) return { lut: 0, mux: 0, bram18: 0 };
+  const o = { ...DEFAULTS, ...options };
   return memoryPlacement({ use, depth, width }).style === "block"
-    ? { lut: 0, mux: blockMuxLut(depth, width), bram18: bram18For(depth, width) }
-    : { lut: Math.ceil(depth / 64) * width, mux: 0, bram18: 0 };
+    ? { lut: 0, mux: blockMuxLut(depth, width), bram18: bram18For(depth, width, o.blockRamShapes) }
+    : { lut: Math.ceil(depth / o.lutMemoryDepth) * width, mux: 0, bram18: 0 };
 }
 
 /**
@@ -79,9 +90,9 @@ export function blockMuxLut(depth: number, width: number): number {
   return depth > 1024 ? width * Math.ceil(Math.log2(depth / 1024) / 2) : 0;
 }
 
-/** BRAM18s for a depth × width block-RAM memory in its best aspect ratio. */
-export function bram18For(depth: number, width: number): number {
-  return Math.min(...BRAM18_SHAPES.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
+/** Block RAMs (BRAM18s by default) for a depth × width memory in its best aspect ratio. */
+export function bram18For(depth: number, width: number, shapes = BRAM18_SHAPES): number {
+  return Math.min(...shapes.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
 }
 
 /** The multi-threshold activation of one PE: comparators, threshold storage, extra registers. */
@@ -109,13 +120,19 @@ export interface ThresholdCost {
  *   the value carried through B − 1 stages, the count's bits (1 + 2 + … + B) and each table's
  *   acc-bit output register.
  */
-export function thresholdCost(count: number, accBits: number, nf: number, shared: boolean): ThresholdCost {
+export function thresholdCost(
+  count: number,
+  accBits: number,
+  nf: number,
+  shared: boolean,
+  options: EstimateOptions = {},
+): ThresholdCost {
   if (count === 0) return { search: "none", lut: 0, lutram: 0, bram18: 0, ff: 0 };
   const constant = shared || nf === 1;
   const search = resolveSearch("auto", count, !constant);
   if (search === "parallel") {
     const cmp = count * Math.ceil(accBits / (constant ? 4 : 2));
-    const mem = constant ? { lut: 0, mux: 0, bram18: 0 } : memoryCost("table", nf, count * accBits);
+    const mem = constant ? { lut: 0, mux: 0, bram18: 0 } : memoryCost("table", nf, count * accBits, options);
     return { search, lut: cmp + mem.mux + mem.lut, lutram: mem.lut, bram18: mem.bram18, ff: 0 };
   }
   const stages = searchStages(count);
@@ -132,7 +149,7 @@ export function thresholdCost(count: number, accBits: number, nf: number, shared
       continue;
     }
     tables++;
-    const table = memoryCost("table", words, accBits);
+    const table = memoryCost("table", words, accBits, options);
     bram18 += table.bram18;
     mux += table.mux;
     lutram += table.lut;
@@ -197,12 +214,13 @@ export function estimateLayer(
     treeFf += Math.ceil(simd / 2 ** level) * (productBits + level);
   const accLut = shape.accBits;
   // The activation: comparators and threshold storage, parallel or binary search (per PE).
-  const act = thresholdCost(shape.thresholdCount, shape.accBits, nf, shape.sharedThresholds);
-  const weights = memoryCost("table", nf * sf, simd * w);
+  const act = thresholdCost(shape.thresholdCount, shape.accBits, nf, shape.sharedThresholds, options);
+  const weights = memoryCost("table", nf * sf, simd * w, options);
   const weightMux = weights.mux;
   // The input vector is buffered (two banks of SF words) and replayed for each neuron fold (not
   // needed when NF = 1); block RAM or LUT RAM as the memory policy places the buffer.
-  const inputBuffer = nf > 1 ? memoryCost("buffer", 2 * sf, simd * a) : { lut: 0, mux: 0, bram18: 0 };
+  const inputBuffer =
+    nf > 1 ? memoryCost("buffer", 2 * sf, simd * a, options) : { lut: 0, mux: 0, bram18: 0 };
   const lutram = pe * (weights.lut + act.lutram) + inputBuffer.lut;
   const lut =
     CONTROL_LUT +

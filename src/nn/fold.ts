@@ -230,7 +230,8 @@ export function overBudget(total: ResourceEstimate, board: Board, utilisation: n
   };
   check("LUT", total.lut, board.lut);
   check("FF", total.ff, board.ff);
-  check("BRAM36", total.bram36, board.bram36);
+  if (board.ice40) check("EBR", total.bram18, board.ice40.ebr);
+  else check("BRAM36", total.bram36, board.bram36);
   check("DSP", total.dsp, board.dsp);
   return parts.join(", ");
 }

@@ -3,6 +3,7 @@
 // per-module statistics and set against the board's capacity.
 import type { Board } from "../nn/boards.js";
 import { familyForBoard } from "./family.js";
+import { hierarchicalDepth, type ModuleDepth } from "./logic-depth.js";
 import { checkWeightPlacement, romStyles, type WeightPlacement } from "./memory-check.js";
 import { hierarchicalCells, instanceCounts } from "./stat.js";
 import { type CellCounts, classifyCells, runSynthStat, type SynthInput, type XilinxFamily } from "./yosys.js";
@@ -20,6 +21,8 @@ export interface LayerSynth {
   name: string;
   module: string;
   cells: CellCounts;
+  /** Deepest register-to-register path in LUT levels and carry cells (logic-depth.ts). */
+  depth?: ModuleDepth;
   weights: WeightPlacement;
 }
 
@@ -33,6 +36,8 @@ export interface SynthSection {
   /** Everything outside the layers' MVAUs: FIFOs, width converters, arg-max. */
   other: CellCounts;
   total: CellCounts;
+  /** The deepest path anywhere in the design. */
+  depth?: ModuleDepth;
   capacity: { lut: number; ff: number; bram36: number; uram: number; dsp: number };
   /** LUTs include LUT RAM and SRLs (as Vivado counts them); BRAM36 counts a BRAM18 as half. */
   utilisation: { lut: number; ff: number; bram36: number; uram: number; dsp: number };
@@ -75,7 +80,8 @@ export async function synthAccelerator(
   log(
     `synth_xilinx -family ${family} on ${input.top} (${input.verilogFiles.length} modules); this can take minutes`,
   );
-  const { stat } = await runSynthStat(input, { family });
+  const { stat, depths } = await runSynthStat(input, { family, depth: true });
+  const depthOf = (module: string) => (depths ? hierarchicalDepth(depths, stat.modules, module) : undefined);
   const seconds = (performance.now() - started) / 1000;
   log(`synthesised in ${seconds.toFixed(1)} s`);
   const files = input.files instanceof Map ? input.files : new Map(Object.entries(input.files));
@@ -95,7 +101,7 @@ export async function synthAccelerator(
     const roms = romStyles(files.get(`${module}.v`) ?? "");
     const weights = checkWeightPlacement(l.name, roms, l.weightsPerPe, cells);
     if (weights.problem) warnings.push(weights.problem);
-    layers.push({ name: l.name, module, cells, weights });
+    layers.push({ name: l.name, module, cells, depth: depthOf(module), weights });
     log(
       `${l.name} (${module}): LUT ${cells.lut} FF ${cells.ff} BRAM18 ${cells.bram18} BRAM36 ${cells.bram36} DSP ${cells.dsp}`,
     );
@@ -126,6 +132,7 @@ export async function synthAccelerator(
     layers,
     other,
     total,
+    depth: depthOf(input.top),
     capacity,
     utilisation,
     fits,

@@ -3,6 +3,7 @@
 // technology mapping, not Vivado's, but they show what a block maps to (block RAM or LUT RAM,
 // how many LUTs of control logic) and catch a memory that failed to infer.
 import type { EmittedDesign } from "../rtl/emit.js";
+import { type ModuleDepth, netlistDepths } from "./logic-depth.js";
 import { hierarchicalCells, parseStat, type YosysStat } from "./stat.js";
 
 /** `xcup`: UltraScale+ (ZCU104, ZCU102, Ultra96); `xc7`: 7-series (PYNQ-Z1/Z2). */
@@ -32,6 +33,8 @@ export interface SynthOptions {
   keepLog?: boolean;
   /** Flatten the hierarchy before synthesis (`synth_xilinx -flatten`); default false. */
   flatten?: boolean;
+  /** Also measure each module's logic depth from the netlist (logic-depth.ts); default false. */
+  depth?: boolean;
 }
 
 export interface SynthResult {
@@ -84,6 +87,49 @@ export function forYosys(verilog: string): string {
   return verilog.replace(/rom_style\s*=\s*"distributed"/g, 'rom_style = "logic"');
 }
 
+/** Yosys's file tree for a synthesis input (ROM styles translated, see `forYosys`) and the read commands. */
+export function yosysFiles(
+  input: SynthInput,
+  translate: (verilog: string) => string = forYosys,
+): { files: Record<string, string>; read: string } {
+  const files: Record<string, string> = {};
+  const entries = input.files instanceof Map ? [...input.files] : Object.entries(input.files);
+  for (const [name, text] of entries) files[name] = name.endsWith(".v") ? translate(text) : text;
+  const read = input.verilogFiles.map((f) => `read_verilog ${f}`).join("; ");
+  return { files, read };
+}
+
+/** A file Yosys or nextpnr wrote, as text. */
+export function outputText(out: Record<string, unknown>, name: string): string | undefined {
+  const raw = out[name];
+  if (raw === undefined) return undefined;
+  return typeof raw === "string" ? raw : new TextDecoder().decode(raw as Uint8Array);
+}
+
+/**
+ * Runs one Yosys script in-process and returns the files it left (with the log). A failure
+ * throws with the last lines of Yosys's output, which name the problem.
+ */
+export async function runYosysScript(
+  script: string,
+  files: Record<string, string>,
+  what: string,
+): Promise<{ out: Record<string, unknown>; log: string }> {
+  const { runYosys } = await import("@yowasp/yosys");
+  const chunks: Uint8Array[] = [];
+  try {
+    const out = (await runYosys(["-q", "-p", script], files, {
+      stdout: (b) => b && chunks.push(b),
+      stderr: (b) => b && chunks.push(b),
+    })) as Record<string, unknown>;
+    return { out, log: Buffer.concat(chunks).toString("utf8") };
+  } catch (e) {
+    const text = Buffer.concat(chunks).toString("utf8").trim();
+    const tail = text.split("\n").slice(-5).join(" | ");
+    throw new Error(`Yosys failed on ${what}: ${tail || (e as Error).message}`);
+  }
+}
+
 /**
  * Runs `synth_xilinx` out of context (no I/O buffers) and returns Yosys's per-module statistics.
  * The hierarchy is kept unless `flatten` is set, so each module's cells can be read separately.
@@ -91,35 +137,21 @@ export function forYosys(verilog: string): string {
 export async function runSynthStat(
   input: SynthInput,
   options: SynthOptions = {},
-): Promise<{ stat: YosysStat; log?: string }> {
+): Promise<{ stat: YosysStat; log?: string; depths?: Map<string, ModuleDepth> }> {
   const family = options.family ?? "xcup";
-  const { runYosys } = await import("@yowasp/yosys");
-  const files: Record<string, string> = {};
-  const entries = input.files instanceof Map ? [...input.files] : Object.entries(input.files);
-  for (const [name, text] of entries) files[name] = name.endsWith(".v") ? forYosys(text) : text;
-  const read = input.verilogFiles.map((f) => `read_verilog ${f}`).join("; ");
+  const { files, read } = yosysFiles(input);
   const flatten = options.flatten ? " -flatten" : "";
-  const script = `${read}; synth_xilinx -family ${family} -top ${input.top} -noiopad${flatten}; tee -q -o stat.json stat -json -top ${input.top}`;
-  const chunks: Uint8Array[] = [];
-  let out: Record<string, unknown>;
-  try {
-    out = (await runYosys(["-q", "-p", script], files, {
-      stdout: (b) => b && chunks.push(b),
-      stderr: (b) => b && chunks.push(b),
-    })) as Record<string, unknown>;
-  } catch (e) {
-    const text = Buffer.concat(chunks).toString("utf8").trim();
-    const tail = text.split("\n").slice(-5).join(" | ");
-    throw new Error(`Yosys failed on ${input.top}: ${tail || (e as Error).message}`);
-  }
-  const raw = out["stat.json"];
-  if (raw === undefined)
-    throw new Error(
-      `Yosys wrote no statistics for ${input.top}: ${Buffer.concat(chunks).toString("utf8").slice(0, 500)}`,
-    );
-  const text = typeof raw === "string" ? raw : new TextDecoder().decode(raw as Uint8Array);
-  const log = options.keepLog ? Buffer.concat(chunks).toString("utf8") : undefined;
-  return { stat: parseStat(text), log };
+  const json = options.depth ? "; write_json netlist.json" : "";
+  const script = `${read}; synth_xilinx -family ${family} -top ${input.top} -noiopad${flatten}; tee -q -o stat.json stat -json -top ${input.top}${json}`;
+  const { out, log } = await runYosysScript(script, files, input.top);
+  const text = outputText(out, "stat.json");
+  if (text === undefined) throw new Error(`Yosys wrote no statistics for ${input.top}: ${log.slice(0, 500)}`);
+  const netlist = options.depth ? outputText(out, "netlist.json") : undefined;
+  return {
+    stat: parseStat(text),
+    log: options.keepLog ? log : undefined,
+    depths: netlist === undefined ? undefined : netlistDepths(netlist),
+  };
 }
 
 /**

@@ -1,13 +1,14 @@
 // The committed board constraints are what the generator writes at each board's default clock.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { boardXdc, clockPeriodNs } from "../../src/compiler/constraints.js";
+import { boardPcf, boardXdc, clockPeriodNs } from "../../src/compiler/constraints.js";
 import { BOARDS } from "../../src/nn/boards.js";
 
 describe("constraints/", () => {
-  it("holds one XDC per board, equal to the generator's output at the default clock", () => {
+  it("holds one XDC per Xilinx board and one pin file per iCE40 board, equal to the generator's output", () => {
     for (const b of BOARDS) {
-      expect(readFileSync(`constraints/${b.name}.xdc`, "utf8")).toBe(boardXdc(b, b.defaultClockMHz));
+      if (b.ice40) expect(readFileSync(`constraints/${b.name}.pcf`, "utf8")).toBe(boardPcf(b));
+      else expect(readFileSync(`constraints/${b.name}.xdc`, "utf8")).toBe(boardXdc(b, b.defaultClockMHz));
     }
   });
 

@@ -65,6 +65,9 @@ describe("loom synth", () => {
       expect(l.cells.lut).toBeGreaterThan(0);
       expect(l.cells.ff).toBeGreaterThan(0);
       expect(l.cells.dsp).toBe(0); // 2-bit products stay in LUTs
+      // The timing proxy: some logic between registers, and no layer deeper than the whole design.
+      expect(l.depth.lutLevels).toBeGreaterThan(0);
+      expect(l.depth.lutLevels).toBeLessThanOrEqual(s.depth.lutLevels);
     }
     // Per-layer counts plus the rest add up to the total.
     const sum = (k: "lut" | "ff") =>
@@ -76,7 +79,7 @@ describe("loom synth", () => {
     expect(s.capacity.lut).toBe(53200);
     const md = readFileSync(join(out, "report.md"), "utf8");
     expect(md).toMatch(/## Synthesis \(/);
-    expect(md).toMatch(/\| fc0 \(MVAU\) \| \d+ \| \d+ \|/);
+    expect(md).toMatch(/\| fc0 \(MVAU\) \| \d+ \| \d+ \|.* \| \d+ \/ \d+ \|$/m);
     expect(md).toContain("## Layers"); // gen's report is kept
 
     // Writing the section again (as `loom synth --dir` does) replaces it rather than appending.
