@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { compileModel } from "../compiler/generate.js";
 import { loadModelSource } from "../compiler/model-source.js";
-import { simulateOnnx } from "../compiler/onnx-sim.js";
+import { quantizeOnnxInputs, simulateOnnxCodes } from "../compiler/onnx-sim.js";
 import { type Engine, simulateAccelerator } from "../compiler/simulate.js";
 import { FIXED_POINT_OPTION, parseFixedPoint } from "./gen.js";
 import { withProgress } from "./progress.js";
@@ -113,9 +113,11 @@ export function register(program: Command): void {
           if (source.host) {
             // An ONNX graph: float inputs in, the graph's own float outputs out.
             const inputs = readFloatInputs(opts.inputs);
+            // Bad inputs are refused before the (long) simulation starts reporting progress.
+            const codes = quantizeOnnxInputs(source.host, inputs, { round: opts.round });
             const r = await withProgress(
               simLabel(inputs.length, engine),
-              simulateOnnx(compiled, source.host, inputs, engine, { round: opts.round }),
+              simulateOnnxCodes(compiled, source.host, codes, engine),
             );
             result = {
               outputs: r.outputs,

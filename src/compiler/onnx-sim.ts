@@ -16,14 +16,13 @@ export interface OnnxSimulationResult {
   latencyCycles: number;
 }
 
-export async function simulateOnnx(
-  compiled: Compiled,
+/** The graph's float inputs as the hardware's input codes (the host-side head and quantizer). */
+export function quantizeOnnxInputs(
   host: HostSpec,
   inputs: readonly (readonly number[])[],
-  engine: Engine,
-  o: SimulationOptions & QuantizeOptions = {},
-): Promise<OnnxSimulationResult> {
-  const codes = inputs.map((x, i) => {
+  o: QuantizeOptions = {},
+): bigint[][] {
+  return inputs.map((x, i) => {
     try {
       return quantizeInput(host.input, x, o);
     } catch (err) {
@@ -31,6 +30,27 @@ export async function simulateOnnx(
       throw err;
     }
   });
+}
+
+/** Runs float inputs through the host head, the accelerator and the host tail. */
+export function simulateOnnx(
+  compiled: Compiled,
+  host: HostSpec,
+  inputs: readonly (readonly number[])[],
+  engine: Engine,
+  o: SimulationOptions & QuantizeOptions = {},
+): Promise<OnnxSimulationResult> {
+  return simulateOnnxCodes(compiled, host, quantizeOnnxInputs(host, inputs, o), engine, o);
+}
+
+/** The accelerator and the host tail on input codes from `quantizeOnnxInputs`. */
+export async function simulateOnnxCodes(
+  compiled: Compiled,
+  host: HostSpec,
+  codes: readonly (readonly bigint[])[],
+  engine: Engine,
+  o: SimulationOptions = {},
+): Promise<OnnxSimulationResult> {
   const r = await simulateAccelerator(compiled, codes, engine, o);
   if (!r.outputs)
     throw new Error("the accelerator was built without its raw-score output; compile with scores: true");
