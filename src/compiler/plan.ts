@@ -106,7 +106,7 @@ function mvauActivation(layer: DenseLayer, xnor: boolean): MvauParams["activatio
       }
       return { kind: "none", bias: bias.map((b) => (b - BigInt(mw)) / 2n) };
     }
-    return { kind: "none", bias };
+    return { kind: "none", bias, ...(act.relu ? { relu: true } : {}) };
   }
   throw new ModelError(
     `layer ${layer.name}: streamline the model before planning hardware (float activation found)`,

@@ -95,6 +95,26 @@ export function denseAccumulator(
 }
 
 /**
+ * Values a layer with no quantizer passes on: acc + bias over each channel's accumulator range,
+ * clamped at zero when a ReLU follows (max(acc + bias, 0)). One computation for the model's
+ * layer types, the importer and the MVAU's output width.
+ */
+export function passedOnRange(
+  rows: readonly Range[],
+  bias: readonly bigint[] | undefined,
+  relu: boolean,
+): Range {
+  const lo = minBig(rows.map((r, c) => r.lo + (bias?.[c] ?? 0n)));
+  const hi = maxBig(rows.map((r, c) => r.hi + (bias?.[c] ?? 0n)));
+  return relu ? { lo: lo < 0n ? 0n : lo, hi: hi < 0n ? 0n : hi } : { lo, hi };
+}
+
+/** The ReLU clamp of a passed-on value: max(v, 0). */
+export function clampAtZero(v: bigint): bigint {
+  return v < 0n ? 0n : v;
+}
+
+/**
  * Smallest INT/UINT holding the accumulator range and every threshold compared against it
  * (a threshold of hi + 1 means "never", and the comparator must still represent it).
  */

@@ -215,6 +215,8 @@ export function estimateLayer(
   const accLut = shape.accBits;
   // The activation: comparators and threshold storage, parallel or binary search (per PE).
   const act = thresholdCost(shape.thresholdCount, shape.accBits, nf, shape.sharedThresholds, options);
+  // A ReLU clamp with no quantizer: the sign bit zeroes each output bit (one LUT per bit).
+  const clampLut = shape.clamp ? shape.outBits : 0;
   const weights = memoryCost("table", nf * sf, simd * w, options);
   const weightMux = weights.mux;
   // The input vector is buffered (two banks of SF words) and replayed for each neuron fold (not
@@ -227,7 +229,7 @@ export function estimateLayer(
     inputBuffer.mux +
     multipliers * multLut +
     packLut +
-    pe * (treeLut + accLut + weightMux + act.lut - act.lutram) +
+    pe * (treeLut + accLut + clampLut + weightMux + act.lut - act.lutram) +
     lutram;
   const ff =
     Math.ceil(FF_CALIBRATION * (CONTROL_FF + productFf + pe * (shape.accBits + shape.outBits) + simd * a)) +

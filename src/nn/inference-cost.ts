@@ -15,7 +15,10 @@ export interface LayerCost {
   outFeatures: number;
   inputType: string;
   weightType: string;
-  /** What the layer streams on: its activation's datatype, or the accumulator for a raw "none" output. */
+  /**
+   * What the layer streams on: its activation's datatype; for "none", the next layer's input
+   * datatype, or the accumulator on the last layer.
+   */
   outputType: string;
   /** BIPOLAR × BIPOLAR: multiplies are XNORs and the accumulator is a popcount. */
   xnor: boolean;
@@ -55,7 +58,8 @@ export function inspectModel(model: Model, o: { discountSparsity?: boolean } = {
     const acc = layerAccumulator(model, i, inTypes[i]);
     const shape = shapes[i]!;
     const accType: DataType = { kind: isSigned(acc.type) ? "INT" : "UINT", bits: shape.accBits };
-    const out = activationOutputDatatype(layer.activation);
+    // Between layers a "none" output streams as the next layer's input (clamped with relu).
+    const out = activationOutputDatatype(layer.activation) ?? inTypes[i + 1];
     const macs = layer.inFeatures * layer.outFeatures;
     return {
       name: layer.name,

@@ -27,6 +27,8 @@ export interface LayerAccumulator {
   exactSum: Range;
   /** Exact range in hardware form (popcount for XNOR layers): the MVAU's accumulator range. */
   exact: Range;
+  /** `exact` per output channel. */
+  rows: Range[];
   /** Range from datatypes and MW alone, hardware form. */
   worstCase: Range;
   /** The MVAU's accumulator datatype (smallest holding `exact`; `denseAccumulator`). */
@@ -68,6 +70,7 @@ export function layerAccumulator(model: Model, index: number, inDt?: DataType): 
     xnor,
     exactSum,
     exact,
+    rows: acc.rows,
     worstCase,
     accumulator: acc.type,
     type: accumulatorType(exact, compared),

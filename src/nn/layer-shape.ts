@@ -21,6 +21,8 @@ export interface LayerShape {
   thresholdCount: number;
   /** True when every channel shares one threshold row (constants, no threshold memory). */
   sharedThresholds: boolean;
+  /** A "none" activation clamped at zero (`relu`): one sign-bit mux per output bit and PE. */
+  clamp?: boolean;
   /**
    * Products of different PEs that share one DSP multiplier, and the bit spacing of their
    * fields (src/lib/mvau/dsp-packing.ts); absent = 1, no sharing.
@@ -64,6 +66,7 @@ export function layerShapes(model: Model, dspPorts: DspPorts | "none" = DSP48E2)
       xnor: accInfo.xnor,
       thresholdCount,
       sharedThresholds,
+      ...(act.kind === "none" && act.relu ? { clamp: true } : {}),
       dspPacking: dspPorts === "none" ? NO_PACKING : dspPacking(inTypes[i]!, accInfo.wDt, dspPorts),
     };
   });

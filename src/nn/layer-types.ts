@@ -1,8 +1,10 @@
 // Which datatype flows into and out of each layer. Activations are typed by what they produce:
 // a quantizer by its bits and sign, thresholds by their declared output datatype.
-import { type DataType, parseDataType } from "./datatypes.js";
+import { passedOnRange } from "./accumulator.js";
+import { type DataType, parseDataType, smallestTypeFor } from "./datatypes.js";
 import { layerAccumulator } from "./layer-accumulator.js";
 import type { Activation, Model, Quantizer } from "./model-format.js";
+import { channelValue, toBigInt } from "./weights.js";
 
 /** Output datatype of a quantizer: 1-bit signed is BIPOLAR (QONNX), 1-bit unsigned is BINARY. */
 export function quantDatatype(q: Quantizer): DataType {
@@ -42,15 +44,25 @@ export function activationOutputDatatype(act: Activation): DataType | null {
 /** Input datatype of every layer: the model input for layer 0, then the previous layer's output. */
 export function layerInputDatatypes(model: Model): DataType[] {
   const types: DataType[] = [parseDataType(model.input.datatype)];
-  for (let i = 1; i < model.layers.length; i++) {
-    const prev = model.layers[i - 1]!;
-    // "none" between layers (FINN's noActivation MVAU, QKeras Dense → Dense): the exact
-    // acc + bias is passed on, typed by the range it takes.
-    types.push(
-      activationOutputDatatype(prev.activation) ?? layerAccumulator(model, i - 1, types[i - 1]).type,
-    );
-  }
+  for (let i = 1; i < model.layers.length; i++) types.push(layerOutputDatatype(model, i - 1, types[i - 1]!));
   return types;
+}
+
+/**
+ * Datatype of a layer's output stream given its input datatype. For "none" (FINN's noActivation
+ * MVAU, QKeras Dense → Dense) it is the range the exact acc + bias takes over each channel,
+ * clamped at zero with `relu`: the same range the MVAU sizes its output by (mvauShape).
+ */
+export function layerOutputDatatype(model: Model, index: number, inDt: DataType): DataType {
+  const act = model.layers[index]!.activation;
+  const typed = activationOutputDatatype(act);
+  if (typed || act.kind !== "none") return typed!;
+  const acc = layerAccumulator(model, index, inDt);
+  // XNOR layers pass popcounts, which only the last layer may output: sized by the accumulator.
+  if (acc.xnor) return acc.type;
+  const bias = acc.rows.map((_, c) => toBigInt(channelValue(act.bias, c)));
+  const range = passedOnRange(acc.rows, bias, act.relu === true);
+  return smallestTypeFor(range.lo, range.hi);
 }
 
 /** Weight datatype of a layer. */

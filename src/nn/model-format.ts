@@ -62,11 +62,16 @@ const thresholdActivation = z.strictObject({
   thresholds: z.array(z.array(integer)).min(1),
 });
 
-/** Raw accumulator out (last layer): score = acc + bias; float score = score · scale on the host. */
+/**
+ * Raw accumulator out: score = acc + bias (last layer: float score = score · scale on the host),
+ * or between layers the exact integer passed on; `relu` clamps it at zero (max(acc + bias, 0)),
+ * a ReLU with no quantizer after it (hidden layers only).
+ */
 const noActivation = z.strictObject({
   kind: z.literal("none"),
   bias: z.union([integer, z.array(integer)]).default(0),
   scale: perChannel.default(1),
+  relu: z.boolean().optional(),
 });
 
 export const activationSchema = z.discriminatedUnion("kind", [

@@ -171,6 +171,11 @@ function checkActivation(layer: DenseLayer, at: string, isLast: boolean, fail: F
           `${ap}.kind`,
           `"none" on a BIPOLAR-weight layer is only allowed on the last layer (use "thresholds")`,
         );
+      if (isLast && act.relu)
+        fail(
+          `${ap}.relu`,
+          "a ReLU after the last layer runs on the host; relu is only allowed between layers",
+        );
       checkPerChannel(act.bias, `${ap}.bias`, C, fail);
       checkPerChannel(act.scale, `${ap}.scale`, C, fail);
       return;

@@ -5,6 +5,7 @@
 // Float work before the first layer and the final output scale stay on the host (host.ts).
 
 import { MAX_BITS as MVAU_MAX_INPUT_BITS } from "../lib/mvau/params.js";
+import { passedOnRange } from "../nn/accumulator.js";
 import { allows, type DataType, dataTypeName, parseDataType, smallestTypeFor } from "../nn/datatypes.js";
 import { type DenseLayer, type Model, modelSchema } from "../nn/model-format.js";
 import { fitThresholds } from "../nn/monotone-thresholds.js";
@@ -18,7 +19,7 @@ import { type HostInput, type HostOutput, type HostSpec, hostStep } from "./host
 import { canonicalOp } from "./op-names.js";
 import { mvauIsPopcount } from "./ops.js";
 import { readOnnx } from "./read.js";
-import { affineOfSteps, linearSteps, nodeStep, outputGrid, runSteps, type Step } from "./steps.js";
+import { affineOfSteps, linearSteps, nodeStep, outputGrid, runSteps, SHAPE_OPS, type Step } from "./steps.js";
 import { f32, type Tensor } from "./tensor.js";
 import { linearWeights } from "./weights.js";
 
@@ -282,10 +283,11 @@ function convertLayer(
   });
 
   if (!grid) {
-    const { a, b } = affineOfSteps(steps, C);
+    const relu = last ? -1 : hiddenReluAt(steps);
+    const { a, b } = affineOfSteps(relu < 0 ? steps : steps.slice(0, relu), C);
     const A = a.map((v, c) => v * S[c]!);
     const B = a.map((v, c) => v * K[c]! + b[c]!);
-    if (!last) return unquantizedHidden(node, finish, A, B, lo, hi);
+    if (!last) return unquantizedHidden(node, finish, A, B, lo, hi, relu >= 0);
     for (let c = 0; c < C; c++) {
       if (A[c]! < 0) {
         codes[c] = codes[c]!.map((x) => -x);
@@ -383,9 +385,29 @@ function convertLayer(
 }
 
 /**
+ * Where a Relu with no quantizer after it ends a hidden layer's chain (−1: none). It becomes the
+ * MVAU's clamp at zero, so only layout ops may follow it before the next layer.
+ */
+function hiddenReluAt(steps: Step[]): number {
+  const at = steps.findIndex((s) => s.kind === "node" && canonicalOp(s.node.opType) === "Relu");
+  if (at < 0) return -1;
+  const after = steps
+    .slice(at + 1)
+    .find((s) => !(s.kind === "node" && SHAPE_OPS.has(canonicalOp(s.node.opType)!)));
+  if (after) {
+    throw new OnnxError(
+      `${nodeLabel(after.node)}: ${after.node.opType} after a Relu with no quantizer between layers is not supported ` +
+        "(the Relu becomes a clamp at zero on the exact integer; only layout ops may follow it, or add a quantizer)",
+    );
+  }
+  return at;
+}
+
+/**
  * A layer whose output feeds the next layer with no quantizer between (QKeras Dense → Dense,
  * FINN's noActivation MVAU): the value A·acc + B is passed on as the exact integer acc + bias,
- * which needs one positive scale A for all channels and B a whole number of steps A.
+ * which needs one positive scale A for all channels and B a whole number of steps A. A Relu
+ * between (`relu`) clamps that integer at zero: Relu(A·(acc + bias)) = A·max(acc + bias, 0).
  */
 function unquantizedHidden(
   node: OnnxNode,
@@ -394,6 +416,7 @@ function unquantizedHidden(
   B: number[],
   lo: bigint[],
   hi: bigint[],
+  relu: boolean,
 ): LayerResult {
   const step = A[0]!;
   if (!(step > 0) || A.some((v) => v !== step)) {
@@ -410,14 +433,8 @@ function unquantizedHidden(
         `(${B[off]}) is not a whole number of accumulator steps (${step}); quantize the bias or add a quantizer`,
     );
   }
-  const min = lo.reduce(
-    (m, v, c) => (v + BigInt(bias[c]!) < m ? v + BigInt(bias[c]!) : m),
-    lo[0]! + BigInt(bias[0]!),
-  );
-  const max = hi.reduce(
-    (m, v, c) => (v + BigInt(bias[c]!) > m ? v + BigInt(bias[c]!) : m),
-    hi[0]! + BigInt(bias[0]!),
-  );
+  const rows = lo.map((l, c) => ({ lo: l, hi: hi[c]! }));
+  const { lo: min, hi: max } = passedOnRange(rows, bias.map(BigInt), relu);
   const type = smallestTypeFor(min, max);
   if (type.bits > MVAU_MAX_INPUT_BITS) {
     throw new OnnxError(
@@ -426,7 +443,7 @@ function unquantizedHidden(
     );
   }
   return {
-    layer: finish({ kind: "none", bias: compactInt(bias), scale: [step] }),
+    layer: finish({ kind: "none", bias: compactInt(bias), scale: [step], ...(relu ? { relu } : {}) }),
     outMap: { step: [step], offset: [0], min: Number(min), max: Number(max), bipolar: false },
     host: { scale: [step], offset: [0], from: "none" },
     argmaxExact: true,

@@ -150,11 +150,24 @@ describe("exporter patterns in Verilator against the ONNX executor", () => {
         tail: "Softmax",
       },
     ],
+    [
+      "generated: MatMul → Add → Relu → MatMul with no quantizer between (the MVAU clamps at zero)",
+      {
+        ...{ opset: 13, symbolicBatch: true, inShape: [1, 6], flatten: "reshape", seed: 5150 },
+        head: noHead,
+        inQuant: "quant",
+        layers: [layer(4, { act: "relu" }), layer(3, {})],
+        last: "affine",
+        tail: "none",
+      },
+    ],
   ];
   for (const [name, recipe] of recipes) {
     it(name, async () => {
       const built = buildRecipe(recipe);
       const { model, host } = importOnnx(built.bytes);
+      const clamped = model.layers.filter((l) => l.activation.kind === "none" && l.activation.relu);
+      expect(clamped.length).toBe(recipe.layers.filter((l) => l.act === "relu").length);
       const graph = readOnnx(built.bytes);
       const r = rng(recipe.seed);
       await cosim(

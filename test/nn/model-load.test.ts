@@ -138,6 +138,9 @@ describe("loadModel", () => {
     const b = structuredClone(f);
     b.layers[1].activation.bias = [1, 2, 3];
     expectError(b, /layers\[1\]\.activation\.bias: expected 1 value or 2 values/);
+    const r = structuredClone(f);
+    r.layers[1].activation = { kind: "none", relu: true };
+    expectError(r, /layers\[1\]\.activation\.relu: a ReLU after the last layer runs on the host/);
   });
 
   it("checks a user folding, duplicate names and class names", () => {

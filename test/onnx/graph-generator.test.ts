@@ -12,11 +12,13 @@ describe("generated graphs mixing exporter patterns", () => {
   it("import, and the golden model reproduces the executor", () => {
     let boundary = 0;
     let graphs = 0;
+    let clamps = 0;
     fc.assert(
       fc.property(graphRecipe, (recipe) => {
         const built = buildRecipe(recipe);
         const { model, host } = importOnnx(built.bytes, { name: "generated" });
         const graph = readOnnx(built.bytes);
+        clamps += model.layers.filter((l) => l.activation.kind === "none" && l.activation.relu).length;
         const r = rng(recipe.seed);
         for (let s = 0; s < 4; s++) {
           if (expectSameOutputs(graph, model, host, built.input(r)) === "boundary") boundary++;
@@ -27,5 +29,7 @@ describe("generated graphs mixing exporter patterns", () => {
     );
     expect(graphs).toBe(300);
     expect(boundary).toBe(0);
+    // Relu with no quantizer between layers (the MVAU's clamp at zero) is among the patterns.
+    expect(clamps).toBeGreaterThan(20);
   });
 });

@@ -63,14 +63,15 @@ describe("readOnnx", () => {
       nodes: [
         { op: "MatMul", inputs: ["x", "w"], output: "h", name: "mm" },
         { op: "Relu", inputs: ["h"], output: "hr", name: "r" },
-        { op: "MatMul", inputs: ["hr", "w"], output: "y", name: "mm2" },
+        { op: "Add", inputs: ["hr", "k"], output: "ha", name: "a" },
+        { op: "MatMul", inputs: ["ha", "w"], output: "y", name: "mm2" },
       ],
-      inits: { w: { dims: [2, 2], data: [1, 2, 3, 4] } },
+      inits: { w: { dims: [2, 2], data: [1, 2, 3, 4] }, k: { dims: [], data: [0.5] } },
       input: { name: "x", dims: [1, 2] },
       output: { name: "y", dims: [1, 2] },
     });
     expect(() => importOnnx(reluOut)).toThrow(
-      /node "r" \(Relu\): Relu with no quantizer after it is only supported at the end of the last layer/,
+      /node "a" \(Add\): Add after a Relu with no quantizer between layers is not supported/,
     );
   });
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { layerInputDatatypes } from "../../src/nn/layer-types.js";
 import { quantizeInput } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { ModelProto, TensorDataType } from "../../src/onnx/onnx-schema.js";
@@ -167,7 +168,7 @@ describe("unsupported graphs are refused with the node, op and reason", () => {
   });
 
   describe("a linear layer feeding the next without a quantizer", () => {
-    const twoLayers = (o: { scale: number[]; bias: number; inputBits?: number }) =>
+    const twoLayers = (o: { scale: number[]; bias: number; inputBits?: number; relu?: boolean }) =>
       buildModel({
         nodes: [
           {
@@ -185,7 +186,8 @@ describe("unsupported graphs are refused with the node, op and reason", () => {
             attrs: { signed: 1, narrow: 0, rounding_mode: "ROUND" },
           },
           { op: "MatMul", inputs: ["xq", "w1q"], output: "h0", name: "dense1" },
-          { op: "Add", inputs: ["h0", "bias"], output: "h" },
+          { op: "Add", inputs: ["h0", "bias"], output: o.relu ? "hb" : "h" },
+          ...(o.relu ? [{ op: "Relu", inputs: ["hb"], output: "h", name: "relu1" }] : []),
           { op: "MatMul", inputs: ["h", "w2"], output: "y", name: "dense2" },
         ],
         inits: {
@@ -205,6 +207,13 @@ describe("unsupported graphs are refused with the node, op and reason", () => {
     it("is imported as the exact integer acc + bias (the datatype its range needs)", () => {
       const { model } = importOnnx(twoLayers({ scale: [0.25], bias: 0.375 }));
       expect(model.layers[0]!.activation).toMatchObject({ kind: "none", bias: [3, 0] });
+    });
+
+    it("through a Relu, is imported as that integer clamped at zero (unsigned)", () => {
+      const { model } = importOnnx(twoLayers({ scale: [0.25], bias: 0.375, relu: true }));
+      expect(model.layers[0]!.activation).toMatchObject({ kind: "none", bias: [3, 0], relu: true });
+      // Inputs 4-bit codes −8..7, weights ±1: acc + bias spans −13..17 and −15..15, 0..17 clamped.
+      expect(layerInputDatatypes(model)[1]).toEqual({ kind: "UINT", bits: 5 });
     });
 
     it("is refused when its scale differs between channels", () => {

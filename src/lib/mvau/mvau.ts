@@ -72,9 +72,7 @@ function moduleName(p: MvauParams, { shape }: CheckedMvau): string {
   const act =
     p.activation.kind === "thresholds"
       ? `thr${dataTypeName(p.activation.outputType)}${shape.search === "binary" ? "_bsearch" : ""}`
-      : p.activation.bias
-        ? "bias"
-        : "raw";
+      : `${p.activation.bias ? "bias" : "raw"}${p.activation.relu ? "_relu" : ""}`;
   const types = `${dataTypeName(p.inputType)}x${dataTypeName(p.weightType)}`;
   const unpacked = p.dspPacking === false && possiblePacking(p).fields > 1;
   return `${p.name ?? "MVAU"}_mw${p.mw}_mh${p.mh}_s${p.simd}_p${p.pe}_${types}_${act}${unpacked ? "_nopack" : ""}`;
@@ -219,9 +217,9 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
   } else {
     const outW = shape.outElementBits;
     const bias = channelBias(p);
-    outputs = bias
-      ? addBias(accs, bias, p.pe, nf, outW, nfA, readFold)
-      : accs.map((acc) => acc.trunc(outW).asUInt());
+    const sums: Expr[] = bias ? addBias(accs, bias, p.pe, nf, outW, nfA, readFold) : accs;
+    const passed = act.relu ? sums.map((v, pe) => clampAtZero(`relu_${pe}`, v)) : sums;
+    outputs = passed.map((v) => v.trunc(outW).asUInt());
     enq = accDone;
   }
   queue.enq.set(enq);
@@ -230,8 +228,17 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
 }
 
 /**
+ * max(v, 0) for a ReLU with no quantizer after it: the sign bit selects zero. Unsigned values
+ * pass unchanged. Feeds the output queue's write like the unclamped value, so no stage is added.
+ */
+function clampAtZero(name: string, v: Expr): Expr {
+  if (!v.signed) return v;
+  return mux(v.bit(v.width - 1), lit(0, SInt(v.width)), v).named(name);
+}
+
+/**
  * acc + bias[channel] for `none` activation, in a signed width that holds any accumulator and
- * bias; the exact output range fits outW bits, so the low bits are the output's pattern.
+ * bias; the exact output range fits outW bits, so its low bits are the output's pattern.
  */
 function addBias(
   accs: Signal[],
@@ -254,6 +261,6 @@ function addBias(
       b = rom(`bias_${lane}`, UInt(w), words).read(fold(), read).asSInt();
     }
     const a = acc.signed ? acc.pad(w) : acc.toSInt().pad(w);
-    return a.add(b).trunc(outW).asUInt();
+    return a.add(b).trunc(w);
   });
 }

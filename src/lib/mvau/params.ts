@@ -1,7 +1,7 @@
 // MVAU generator parameters, their checks, and the shape the network compiler needs (stream
 // widths, accumulator type, latency) computed without elaborating any hardware.
 
-import { denseAccumulator, type Range } from "../../core/accumulator.js";
+import { denseAccumulator, passedOnRange, type Range } from "../../core/accumulator.js";
 import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../core/datatypes.js";
 import { ElaborationError } from "../../dsl/index.js";
 import { checkFold } from "../fold-check.js";
@@ -19,6 +19,8 @@ export type MvauActivation =
       kind: "none";
       /** Optional integer added to each output channel (length MH, or 1 for all channels). */
       bias?: readonly (number | bigint)[];
+      /** Clamp acc + bias at zero (a ReLU with no quantizer after it): an unsigned output. */
+      relu?: boolean;
     };
 
 export interface MvauParams {
@@ -121,13 +123,6 @@ export function checkWeights(p: MvauParams): bigint[][] {
   });
 }
 
-const minOf = (a: bigint, b: bigint) => (a < b ? a : b);
-const maxOf = (a: bigint, b: bigint) => (a > b ? a : b);
-
-function union(ranges: readonly Range[]): Range {
-  return ranges.reduce((a, r) => ({ lo: minOf(a.lo, r.lo), hi: maxOf(a.hi, r.hi) }));
-}
-
 /** Bias values per output channel for `none` activation (zeros when absent). */
 export function channelBias(p: MvauParams): bigint[] | undefined {
   if (p.activation.kind !== "none" || !p.activation.bias) return undefined;
@@ -181,11 +176,8 @@ export function mvauShape(
     search = resolveSearch(spec.search, spec.count, !spec.global && nf > 1);
     activationDepth = activationStages(search, spec.count);
   } else {
-    const bias = channelBias(p as MvauParams);
-    const biased = bias
-      ? union(rows.map((r, i) => ({ lo: r.lo + bias[i]!, hi: r.hi + bias[i]! })))
-      : accRange;
-    outType = smallestTypeFor(biased.lo, biased.hi);
+    const passed = passedOnRange(rows, channelBias(p as MvauParams), act.relu === true);
+    outType = smallestTypeFor(passed.lo, passed.hi);
   }
   const { treeStages } = pipelinePlan(p.simd, p.treeLevelsPerStage);
   // issue → memory data (1) → products (1) → tree (treeStages) → accumulate (1) → activation

@@ -1,6 +1,7 @@
 // Any activation of one output channel as a function of its accumulator: the single entry point
 // for code that evaluates model files layer by layer (the trainer's integer inference, the float
 // reference). Each kind delegates to its one golden implementation.
+import { clampAtZero } from "../accumulator.js";
 import { parseDataType } from "../datatypes.js";
 import type { Activation } from "../model-format.js";
 import { channelValue, thresholdRow, toBigInt } from "../weights.js";
@@ -10,7 +11,7 @@ import { multiThreshold } from "./multithreshold.js";
 /**
  * Output of channel c for an accumulator (the ±1 sum for XNOR layers): the quantizer's code for
  * "float", the threshold count (+ outBias, or 2·count − 1 for BIPOLAR) for "thresholds", and
- * acc + bias for "none".
+ * acc + bias for "none" (clamped at zero with `relu`).
  */
 export function channelActivation(act: Activation, c: number): (acc: bigint) => bigint {
   switch (act.kind) {
@@ -25,7 +26,7 @@ export function channelActivation(act: Activation, c: number): (acc: bigint) => 
     }
     case "none": {
       const bias = toBigInt(channelValue(act.bias, c));
-      return (acc) => acc + bias;
+      return act.relu ? (acc) => clampAtZero(acc + bias) : (acc) => acc + bias;
     }
   }
 }

@@ -5,7 +5,8 @@ import { type DataType, parseDataType } from "../datatypes.js";
 import { layerInputDatatypes } from "../layer-types.js";
 import { ModelError } from "../model-error.js";
 import type { DenseLayer, Model } from "../model-format.js";
-import { channelValue, thresholdRow, toBigInt, weightMatrix } from "../weights.js";
+import { thresholdRow, weightMatrix } from "../weights.js";
+import { channelActivation } from "./activation.js";
 import { argmax } from "./argmax.js";
 import { multiThreshold } from "./multithreshold.js";
 import { mvauGolden } from "./mvau.js";
@@ -73,7 +74,7 @@ export function goldenLayer(layer: DenseLayer, x: readonly bigint[], inDt: DataT
       return acc.map((a, c) => multiThreshold(a, tensors.thresholds![c]!, act.outBias, outDt));
     }
     case "none":
-      return acc.map((a, c) => a + toBigInt(channelValue(act.bias, c)));
+      return acc.map((a, c) => channelActivation(act, c)(a));
     case "float":
       throw new ModelError(
         `layer ${layer.name}: the golden model runs streamlined models only; streamline the model first (float activation found)`,

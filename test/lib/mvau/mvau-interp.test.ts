@@ -46,6 +46,35 @@ describe("MVAU in the interpreter", () => {
     );
   });
 
+  it("clamps acc + bias at zero (a Relu with no quantizer): unsigned output, no added latency", () => {
+    let clamped = 0;
+    fc.assert(
+      fc.property(
+        layerCase({ clampOnly: true }),
+        fc.constantFrom(1, 0.6),
+        fc.constantFrom(1, 0.5),
+        fc.integer({ min: 1, max: 1 << 30 }),
+        ({ params, vectors }, pv, pr, seed) => {
+          const shape = mvauShape(params);
+          expect(shape.outType.kind === "INT").toBe(false);
+          const unclamped = { ...params, activation: { kind: "none" as const, bias: undefined } };
+          expect(shape.latency).toBe(mvauShape(unclamped).latency);
+          const run = expectGolden(params, vectors, pv, pr, seed);
+          if (pv === 1 && pr === 1) {
+            const last = run.outputCycles[run.outputCycles.length - 1]!;
+            expect(last - run.inputCycles[0]!).toBe(
+              shape.latency + vectors.length * shape.cyclesPerVector - shape.sf,
+            );
+          }
+          if (run.outputs.some((b) => b === 0n)) clamped++;
+        },
+      ),
+      { numRuns: 120 },
+    );
+    // Some outputs were clamped (an all-zero beat needs PE channels at or below zero).
+    expect(clamped).toBeGreaterThan(10);
+  });
+
   it("binary-search thresholds: 1 to 255 per channel, exact latency, LUT or block RAM tables", () => {
     fc.assert(
       fc.property(

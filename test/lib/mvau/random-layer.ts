@@ -74,6 +74,8 @@ export interface LayerLimits {
   search?: "parallel" | "binary" | "auto";
   /** Only threshold activations (no `none`). */
   thresholdsOnly?: boolean;
+  /** Only `none` clamped at zero (a ReLU with no quantizer). */
+  clampOnly?: boolean;
 }
 
 export function layerCase(limits: LayerLimits = {}): fc.Arbitrary<LayerCase> {
@@ -142,7 +144,9 @@ function activation(
     bias: fc.option(fc.array(fc.bigInt({ min: -40n, max: 40n }), { minLength: mh, maxLength: mh }), {
       nil: undefined,
     }),
+    relu: limits.clampOnly ? fc.constant(true) : fc.boolean(),
   });
+  if (limits.clampOnly) return none;
   const maxThresholds = limits.maxThresholds ?? 7;
   const outType = fc.constantFrom<DataType>(
     ...(maxThresholds > 7

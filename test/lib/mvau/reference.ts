@@ -1,6 +1,7 @@
 // Test-side reference for MVAU runs: input beats and expected output beats from the golden
 // models in src/nn/golden, with packing written out here (independent of the generator).
 import type { MvauParams } from "../../../src/lib/mvau/index.js";
+import { clampAtZero } from "../../../src/nn/accumulator.js";
 import type { DataType } from "../../../src/nn/datatypes.js";
 import { multiThreshold, mvauGolden } from "../../../src/nn/golden/index.js";
 
@@ -40,8 +41,10 @@ export function expectedValues(p: MvauParams, vector: readonly bigint[]): bigint
       return multiThreshold(v, row, Number(a.outBias ?? 0), a.outputType);
     });
   }
-  if (!a.bias) return acc;
-  return acc.map((v, c) => v + BigInt(a.bias!.length === 1 ? a.bias![0]! : a.bias![c]!));
+  const biased = a.bias
+    ? acc.map((v, c) => v + BigInt(a.bias!.length === 1 ? a.bias![0]! : a.bias![c]!))
+    : acc;
+  return a.relu ? biased.map(clampAtZero) : biased;
 }
 
 /** Output beats of one vector: NF beats of PE values, element p of beat f = channel f·PE + p. */

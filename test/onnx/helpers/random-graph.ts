@@ -3,7 +3,7 @@
 // Flatten; symbolic or fixed batch; float host ops and an input Quant / MultiThreshold or no
 // input quantizer; MatMul or Gemm with per-tensor or per-channel weight scales; BatchNorm on
 // [N,C] or on [N,C,1] between Unsqueeze and Squeeze; Relu+Quant or FINN-style MultiThreshold on
-// float values; an affine or quantized last layer with Softmax/LogSoftmax/TopK/ArgMax or no tail;
+// float values, or no quantizer (with or without a Relu) between layers; an affine or quantized last layer with Softmax/LogSoftmax/TopK/ArgMax or no tail;
 // opsets 9–19 with the attribute-or-input forms of each. Scales are powers of two and inputs lie
 // on a power-of-two grid, so float32 and exact arithmetic agree (no boundary inputs).
 import fc from "fast-check";
@@ -18,8 +18,11 @@ export interface LayerRecipe {
   bias: boolean;
   perChannel: boolean;
   bn: "none" | "nc" | "nc1";
-  /** "none": no quantizer before the next layer (the exact acc + bias is passed on). */
-  act: "quant" | "multithreshold" | "none";
+  /**
+   * "none": no quantizer before the next layer (the exact acc + bias is passed on); "relu": the
+   * same through a Relu (clamped at zero).
+   */
+  act: "quant" | "multithreshold" | "none" | "relu";
 }
 
 export interface GraphRecipe {
@@ -43,7 +46,7 @@ const layerArb: fc.Arbitrary<LayerRecipe> = fc.record({
   bias: fc.boolean(),
   perChannel: fc.boolean(),
   bn: fc.constantFrom("none", "nc", "nc1"),
-  act: fc.constantFrom("quant", "multithreshold", "none"),
+  act: fc.constantFrom("quant", "multithreshold", "none", "relu"),
 });
 
 export const graphRecipe: fc.Arbitrary<GraphRecipe> = fc.record({
@@ -128,7 +131,7 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
     // Without a quantizer the next layer needs one integer grid: one scale, no batch-norm.
     // A 16-bit fixed-point input makes any unquantized hidden value wider than a layer input.
     const l =
-      spec.act === "none" && !last
+      (spec.act === "none" || spec.act === "relu") && !last
         ? g.inQuant === "none"
           ? { ...spec, act: "quant" as const }
           : { ...spec, perChannel: false, bn: "none" as const }
@@ -147,7 +150,8 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
     });
     const wq = quant(w, s, 3, 1, 1);
     // An unquantized hidden output needs a bias on its accumulator grid (inStep · 0.25).
-    const biasStep = l.act === "none" && !last ? inStep * 0.25 : 1 / 8;
+    const passOn = l.act === "none" || l.act === "relu";
+    const biasStep = passOn && !last ? inStep * 0.25 : 1 / 8;
     const bias = Array.from({ length: O }, () => (Math.floor(r() * 9) - 4) * biasStep);
     if (l.gemm) x = add("Gemm", l.bias ? [x, wq, init({ dims: [O], data: bias })] : [x, wq], { transB: 1 });
     else {
@@ -175,6 +179,8 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
       if (g.outRelu) x = add("Relu", [x]);
     } else if (l.act === "none") {
       // passed on unquantized
+    } else if (l.act === "relu") {
+      x = add("Relu", [x]);
     } else if (l.act === "quant") {
       x = quant(add("Relu", [x]), scalar(0.25), 2 + (i % 2), 0);
     } else {
@@ -184,7 +190,7 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
       x = add("MultiThreshold", [x, init({ dims: [O, 3], data: t.flat() })], { out_dtype: "UINT2" }, FINN);
     }
     width = O;
-    inStep = l.act === "none" ? inStep * 0.25 : l.act === "quant" ? 0.25 : 1;
+    inStep = passOn ? inStep * 0.25 : l.act === "quant" ? 0.25 : 1;
   });
 
   let outDims: (number | string)[] = [g.symbolicBatch ? "batch" : 1, width];
