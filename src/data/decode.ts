@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
-import { UserError } from "../cli/user-error.js";
+import { LoomError } from "../core/errors.js";
 import { headerSize, MAX_IMAGE_PIXELS, sizeProblem } from "./image-size.js";
 
 export interface GrayImage {
@@ -16,7 +16,12 @@ export interface GrayImage {
 }
 
 /** An image that cannot be read: a user's file, so reported as one line. */
-export class ImageDecodeError extends UserError {}
+export class ImageDecodeError extends LoomError {
+  override name = "ImageDecodeError";
+  constructor(message: string) {
+    super("data", message);
+  }
+}
 
 export const IMAGE_EXTENSIONS = [".png", ".jpg", ".jpeg"];
 

@@ -21,7 +21,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { UserError } from "../cli/user-error.js";
+import { OutputError } from "./write-file.js";
 
 export const MANIFEST = ".loom-manifest.json";
 
@@ -71,15 +71,15 @@ export interface WriteDirOptions {
  * someone else's files (unless force). Returns the absolute directory.
  */
 export function checkOutDir(out: string, o: { force?: boolean } = {}): string {
-  if (out.trim() === "") throw new UserError("--out is empty: name the output directory");
+  if (out.trim() === "") throw new OutputError("--out is empty: name the output directory");
   const dir = resolve(out);
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    throw new UserError(`--out ${out} is a file, not a directory`);
+    throw new OutputError(`--out ${out} is a file, not a directory`);
   }
   const previous = readManifest(dir);
   const foreign = listFiles(dir).filter((f) => f !== MANIFEST && !previous?.files.includes(f));
   if (foreign.length > 0 && !previous && !o.force) {
-    throw new UserError(
+    throw new OutputError(
       `${out} is not empty and was not written by loom (${describe(foreign)}); choose a new or empty directory, or pass --force to write into it (files loom did not write are kept)`,
     );
   }
@@ -106,7 +106,7 @@ export function writeOutputDir(
     const foreign = existing.filter((f) => !previous?.files.includes(f));
     const clobbered = foreign.filter((f) => files.has(f));
     if (clobbered.length > 0 && !o.force) {
-      throw new UserError(
+      throw new OutputError(
         `${out}: ${describe(clobbered)} would be replaced but loom did not write ${clobbered.length === 1 ? "it" : "them"}; move ${clobbered.length === 1 ? "it" : "them"} away or pass --force`,
       );
     }
@@ -146,7 +146,7 @@ function stage(files: ReadonlyMap<string, string | Uint8Array>, dir: string, com
     return staging;
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
-    throw new UserError(`cannot write the output of ${command} next to ${dir}: ${(e as Error).message}`);
+    throw new OutputError(`cannot write the output of ${command} next to ${dir}: ${(e as Error).message}`);
   }
 }
 
@@ -184,18 +184,18 @@ function lockDir(dir: string, command: string): () => void {
       return () => rmSync(lock, { force: true });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") {
-        throw new UserError(`cannot lock ${dir} (${(e as Error).message})`);
+        throw new OutputError(`cannot lock ${dir} (${(e as Error).message})`);
       }
       const pid = Number.parseInt(readFileSync(lock, "utf8"), 10);
       if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-        throw new UserError(
+        throw new OutputError(
           `${relative(process.cwd(), dir) || dir}${sep} is being written by another ${command} (process ${pid}, lock ${lock}); wait for it or choose another --out`,
         );
       }
       rmSync(lock, { force: true });
     }
   }
-  throw new UserError(`cannot lock ${dir}: ${lock} keeps reappearing`);
+  throw new OutputError(`cannot lock ${dir}: ${lock} keeps reappearing`);
 }
 
 function isAlive(pid: number): boolean {

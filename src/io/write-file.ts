@@ -2,7 +2,15 @@
 // place, so a full disk or a crash never leaves a truncated file; failures name the path.
 import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { UserError } from "../cli/user-error.js";
+import { LoomError } from "../core/errors.js";
+
+/** An output location Loom cannot or must not write (one line for the user). */
+export class OutputError extends LoomError {
+  override name = "OutputError";
+  constructor(message: string) {
+    super("output", message);
+  }
+}
 
 /** Writes `data` to `path` through a temporary file in the same directory and a rename. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
@@ -16,7 +24,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     } catch {
       // The temporary file could not even be created.
     }
-    throw new UserError(`cannot write ${path}: ${(e as Error).message}`);
+    throw new OutputError(`cannot write ${path}: ${(e as Error).message}`);
   }
 }
 
@@ -25,7 +33,7 @@ export function refuseOverwrite(paths: readonly string[], force: boolean, what: 
   if (force) return;
   const existing = paths.filter((p) => existsSync(p));
   if (existing.length > 0) {
-    throw new UserError(
+    throw new OutputError(
       `${existing.join(", ")} already exist${existing.length === 1 ? "s" : ""}; ${what} replaces ${existing.length === 1 ? "it" : "them"} only with --force`,
     );
   }

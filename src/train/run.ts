@@ -2,7 +2,7 @@
 // with the exported integer model, fold it into class 0's bias, measure, write model and report.
 import { mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { UserError } from "../cli/user-error.js";
+import { LoomError } from "../core/errors.js";
 import type { Crop } from "../data/crop.js";
 import { type LoadedDataset, loadDataset, type Split, type ValStrategy } from "../data/load.js";
 import type { Normalization } from "../data/normalize.js";
@@ -259,7 +259,8 @@ function requireEveryClass(split: Split, classes: readonly string[], what: strin
   const counts = classes.map((_, k) => split.y.filter((y) => y === k).length);
   const missing = classes.filter((_, k) => counts[k] === 0);
   if (missing.length > 0) {
-    throw new UserError(
+    throw new LoomError(
+      "data",
       `${what} has no ${missing.join(" or ")} images (${split.n} images in all); use fewer --val-folds, a larger --val-fraction, or more data`,
     );
   }
