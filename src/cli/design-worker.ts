@@ -52,7 +52,9 @@ export function runInWorker<J, R>(entry: URL, job: J, limits: WorkerLimits): Pro
       settle();
       reject(
         err.code === "ERR_WORKER_OUT_OF_MEMORY"
-          ? new UserError(`${limits.what} ran out of memory (the heap limit is ${limits.heapMb} MB)`)
+          ? new UserError(
+              `${limits.what} ran out of memory (the heap limit is ${limits.heapMb} MB; raise it with --heap)`,
+            )
           : err,
       );
     });

@@ -13,7 +13,7 @@ import { runCommand, UserError } from "./user-error.js";
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 const MAX_TIMEOUT_SECONDS = 86_400;
 /** Heap limit of the elaboration worker (MB): a design within the node budget needs well under it. */
-export const ELABORATION_HEAP_MB = 4096;
+export const DEFAULT_HEAP_MB = 4096;
 
 interface EmitOptions {
   top?: string;
@@ -22,6 +22,7 @@ interface EmitOptions {
   force?: boolean;
   timeout: number;
   nodeBudget: number;
+  heap: number;
 }
 
 function isModuleDef(x: unknown): x is ModuleDef<unknown, unknown> {
@@ -74,6 +75,7 @@ export function register(program: Command): void {
       integerFrom(1),
       DEFAULT_NODE_BUDGET,
     )
+    .option("--heap <MB>", "heap limit of the elaboration", integerFrom(64), DEFAULT_HEAP_MB)
     .action((design: string, opts: EmitOptions) =>
       runCommand(async () => {
         const file = resolve(design);
@@ -91,7 +93,7 @@ export function register(program: Command): void {
           job,
           {
             timeoutSeconds: opts.timeout,
-            heapMb: ELABORATION_HEAP_MB,
+            heapMb: opts.heap,
             what: `elaboration of ${design}`,
           },
         );

@@ -11,6 +11,11 @@ import { ElaborationError } from "./errors.js";
  */
 export const DEFAULT_NODE_BUDGET = 5_000_000;
 
+/** The budget ran out; code that turns errors into its own message must let this one through. */
+export class NodeBudgetError extends ElaborationError {
+  override name = "NodeBudgetError";
+}
+
 let used = 0;
 let limit = Number.POSITIVE_INFINITY;
 let active = false;
@@ -20,7 +25,7 @@ let spent = false;
 export function countNode(): void {
   if (++used > limit && !spent) {
     spent = true; // cleanup code running while the error unwinds must not throw it again
-    throw new ElaborationError(
+    throw new NodeBudgetError(
       `the design built more than ${limit.toLocaleString("en-US")} nodes (expressions, statements and signals); does a loop never end? (the limit is the node budget, --node-budget)`,
     );
   }

@@ -17,6 +17,7 @@ import {
   type ModuleDef,
   output,
   ports,
+  rom,
   UInt,
 } from "../../src/dsl/index.js";
 
@@ -72,6 +73,20 @@ describe("elaboration guards", () => {
     expect(() => elaborate(Grow, undefined, {}, { nodeBudget: 5000 })).toThrow(
       /elaboration-guard\.test\.ts:\d+: the design built more than 5,000 nodes/,
     );
+    // A ROM's words count too, and running out while reading them is not "a word does not fit".
+    const BigRom = defineModule("big_rom", () => {
+      const io = ports({ a: input(UInt(12)), b: output(UInt(8)) });
+      io.b.set(
+        rom(
+          "words",
+          UInt(8),
+          Array.from({ length: 4096 }, (_, i) => i % 256),
+        ).read(io.a),
+      );
+      return io;
+    });
+    expect(() => elaborate(BigRom, undefined, {}, { nodeBudget: 1000 })).toThrow(/more than 1,000 nodes/);
+    expect(elaborate(BigRom, undefined, {}, { nodeBudget: 10_000 }).nodes).toBeGreaterThan(4096);
     // The budget is per elaboration: a normal design elaborates after the failed one.
     const ok = elaborate(passThrough("after"), undefined, {}, { nodeBudget: 5000 });
     expect(ok.nodes).toBeGreaterThan(0);
@@ -92,7 +107,8 @@ const emit = (dir: string, design: string, out: string, ...extra: string[]) =>
     reject: false,
   });
 
-describe("loom emit", () => {
+// The four runs are separate processes; running them side by side halves the wall time.
+describe.concurrent("loom emit", () => {
   const dir = designDir({
     "pass.ts": `export const Pass = defineModule("pass_through", () => {
   const io = ports({ a: input(UInt(4)), b: output(UInt(4)) });
@@ -115,11 +131,19 @@ describe("loom emit", () => {
   return io;
 });
 `,
+    "hog.ts": `export const Hog = defineModule("hog", () => {
+  const io = ports({ a: input(UInt(4)), b: output(UInt(4)) });
+  const kept: number[][] = [];
+  while (io.a.width > 0) kept.push(new Array(1000).fill(kept.length + 0.5));
+  io.b.set(io.a);
+  return io;
+});
+`,
   });
 
   it("loads a design file outside the repository and writes the elaborated Verilog", {
     timeout: 60_000,
-  }, async () => {
+  }, async ({ expect }) => {
     const r = await emit(dir, "pass.ts", "out");
     expect(r.stderr).not.toMatch(/Cannot require/);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -132,7 +156,9 @@ describe("loom emit", () => {
     expect(r.stderr).toMatch(/^loom: pass_through: 1 module\(s\), 1 file\(s\) in \d+ ms$/m);
   });
 
-  it("stops a design that never finishes at --timeout, in one line", { timeout: 60_000 }, async () => {
+  it("stops a design that never finishes at --timeout, in one line", { timeout: 60_000 }, async ({
+    expect,
+  }) => {
     const r = await emit(dir, "spin.ts", "spin-out", "--timeout", "3");
     expect(r.exitCode).toBe(1);
     expect(r.stderr.trim()).toBe(
@@ -141,10 +167,21 @@ describe("loom emit", () => {
     expect(existsSync(join(dir, "spin-out"))).toBe(false);
   });
 
-  it("stops runaway expression building at --node-budget, in one line", { timeout: 60_000 }, async () => {
+  it("stops runaway expression building at --node-budget, in one line", { timeout: 60_000 }, async ({
+    expect,
+  }) => {
     const r = await emit(dir, "grow.ts", "grow-out", "--node-budget", "20000");
     expect(r.exitCode).toBe(1);
     expect(r.stderr.trim()).toMatch(/^loom: \S*grow\.ts:5: the design built more than 20,000 nodes[^\n]*$/);
     expect(existsSync(join(dir, "grow-out"))).toBe(false);
+  });
+
+  it("stops a design that fills the heap at --heap, in one line", { timeout: 60_000 }, async ({ expect }) => {
+    const r = await emit(dir, "hog.ts", "hog-out", "--heap", "256");
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `loom: elaboration of ${join(dir, "hog.ts")} ran out of memory (the heap limit is 256 MB; raise it with --heap)`,
+    );
+    expect(existsSync(join(dir, "hog-out"))).toBe(false);
   });
 });
