@@ -8,6 +8,7 @@ import type { Expr } from "./expr.js";
 import type { BlackBoxIR, InstanceIR, MemoryIR, MemoryReadPort, MemoryWritePort, ModuleIR } from "./ir.js";
 import { here, type SourceLocation } from "./location.js";
 import { checkName } from "./names.js";
+import { countNode } from "./node-budget.js";
 import { type RegisterInfo, Signal, type SignalKind, type SignalOwner } from "./signal.js";
 import type { GroundType } from "./types.js";
 
@@ -53,6 +54,7 @@ export class ModuleBuilder implements SignalOwner {
     reg?: RegisterInfo,
   ): Signal {
     this.claimName(name, location);
+    countNode();
     const sig = new Signal(kind, type, name, this, location, reg);
     if (kind === "input" || kind === "output") this.ports.push(sig);
     else if (kind === "wire") this.wires.push(sig);
@@ -67,15 +69,15 @@ export class ModuleBuilder implements SignalOwner {
         location,
       );
     }
-    this.scope.push({ kind: "connect", target, value, location });
+    this.push({ kind: "connect", target, value, location });
   }
 
   recordRead(port: MemoryReadPort): void {
-    this.scope.push({ kind: "read", port });
+    this.push({ kind: "read", port });
   }
 
   recordWrite(memory: MemoryIR, addr: Expr, data: Expr, enable: Expr, location: SourceLocation): void {
-    this.scope.push({ kind: "write", memory, addr, data, enable, location });
+    this.push({ kind: "write", memory, addr, data, enable, location });
   }
 
   /** Runs `body` with statements going into a fresh list, which is returned. */
@@ -92,6 +94,7 @@ export class ModuleBuilder implements SignalOwner {
   }
 
   push(statement: Statement): void {
+    countNode();
     this.scope.push(statement);
   }
 

@@ -3,6 +3,7 @@
 import { ElaborationError } from "./errors.js";
 import { here } from "./location.js";
 import { checkName } from "./names.js";
+import { countNode } from "./node-budget.js";
 import { type GroundType, type HwType, SInt, typeName, UInt } from "./types.js";
 
 export type Op =
@@ -124,7 +125,9 @@ export class Expr {
     readonly args: readonly Expr[] = [],
     /** Literal bit pattern (op "lit"), shift amount or bit range (shl/shr/bits), sign-extension flag (ext). */
     readonly param: { value?: bigint; amount?: number; hi?: number; lo?: number; signExtend?: boolean } = {},
-  ) {}
+  ) {
+    countNode();
+  }
 
   get width(): number {
     return this.type.width;

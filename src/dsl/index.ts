@@ -7,6 +7,7 @@ export { addressWidth, type Ram, type Rom, ram, rom } from "./memory.js";
 export {
   connect,
   defineModule,
+  type ElaborationOptions,
   elaborate,
   input,
   instance,
@@ -23,6 +24,7 @@ export {
   when,
   wire,
 } from "./module.js";
+export { DEFAULT_NODE_BUDGET } from "./node-budget.js";
 export { Signal } from "./signal.js";
 export {
   AxiStream,

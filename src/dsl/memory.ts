@@ -5,6 +5,7 @@ import { ElaborationError } from "./errors.js";
 import { type Expr, lit, type Operand, toExpr } from "./expr.js";
 import type { MemoryIR, MemoryReadPort, MemoryStyle } from "./ir.js";
 import { here } from "./location.js";
+import { NodeBudgetError } from "./node-budget.js";
 import type { Signal } from "./signal.js";
 import { type GroundType, typeName, UInt } from "./types.js";
 
@@ -117,7 +118,8 @@ export function rom(
   const init = contents.map((v, i) => {
     try {
       return lit(v, type).param.value!;
-    } catch {
+    } catch (e) {
+      if (e instanceof NodeBudgetError) throw e;
       throw new ElaborationError(`ROM "${name}" word ${i} = ${v} does not fit ${typeName(type)}`);
     }
   });

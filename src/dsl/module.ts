@@ -14,6 +14,7 @@ import {
   type ModuleIR,
 } from "./ir.js";
 import { here, type SourceLocation } from "./location.js";
+import { DEFAULT_NODE_BUDGET, withNodeBudget } from "./node-budget.js";
 import type { Signal, SignalKind } from "./signal.js";
 import type { BundleType, GroundType, HwType, VecType } from "./types.js";
 
@@ -288,15 +289,23 @@ export function elaborate<P, IO, C>(
   def: ModuleDef<P, IO, C>,
   params: P,
   clocking: Partial<ClockingOptions> = {},
-): DesignIR & { io: IO } {
+  options: ElaborationOptions = {},
+): DesignIR & { io: IO; nodes: number } {
   const outer = cache;
   cache = new Map();
   try {
-    const { ir, io } = elaborateModule(def, params);
-    return { top: ir, clocking: { ...DEFAULT_CLOCKING, ...clocking }, io };
+    const { result, nodes } = withNodeBudget(options.nodeBudget ?? DEFAULT_NODE_BUDGET, () =>
+      elaborateModule(def, params),
+    );
+    return { top: result.ir, clocking: { ...DEFAULT_CLOCKING, ...clocking }, io: result.io, nodes };
   } finally {
     cache = outer;
   }
+}
+
+export interface ElaborationOptions {
+  /** Most expression nodes, statements and signals the elaboration may build (DEFAULT_NODE_BUDGET). */
+  nodeBudget?: number;
 }
 
 /**
