@@ -48,6 +48,8 @@ export class ExprEmitter {
   private readonly texts = new Map<Expr, Text>();
   /** Nodes that have a wire, by node. */
   private readonly wired = new Set<Expr>();
+  /** Declared width of each wire narrower than its value (see `narrowed`). */
+  private readonly wireWidth = new Map<Expr, number>();
   /** Wire declarations and assignments, in an order where every name is declared before use. */
   readonly lines: string[] = [];
   private anonymous = 0;
@@ -144,7 +146,7 @@ export class ExprEmitter {
     if (x.op === "lit") return literal(1, x.param.value! >> BigInt(i));
     if (x.op === "sig" || this.wired.has(x)) {
       const name = this.t(x).s;
-      return x.width === 1 ? name : `${name}[${i}]`;
+      return this.declaredWidth(x) === 1 ? name : `${name}[${i}]`;
     }
     const a = x.args[0]!;
     switch (x.op) {
@@ -168,6 +170,11 @@ export class ExprEmitter {
     throw new Error(`internal: bit ${i} of a ${x.op} node is not selectable`);
   }
 
+  /** The width `e` is declared with when it is a wire (narrower than its value if narrowed). */
+  private declaredWidth(e: Expr): number {
+    return this.wireWidth.get(throughCasts(e)) ?? this.wireWidth.get(e) ?? e.width;
+  }
+
   /** A slice, an inversion or a zero extension of a name: cheaper to repeat than to name. */
   private isCheap(e: Expr): boolean {
     if (!["bits", "shr", "not", "ext"].includes(e.op)) return false;
@@ -179,6 +186,7 @@ export class ExprEmitter {
   private wire(e: Expr, body: string, width = e.width, hint?: string): Text {
     const name = this.fresh(hint);
     this.wired.add(e);
+    if (width !== e.width) this.wireWidth.set(e, width);
     this.lines.push(declaration(`wire ${range(width)}${name} = ${body};`, this.usage.wholeRead(e, width)));
     return { s: name, atomic: true };
   }
@@ -292,7 +300,8 @@ export class ExprEmitter {
       case "bits": {
         const x = this.t(a!).s;
         const { hi, lo } = e.param;
-        if (a!.width === 1) return atom(x);
+        // A one-bit operand (possibly a wire narrowed to one bit) is its own bit 0.
+        if (this.declaredWidth(a!) === 1) return atom(x);
         return atom(hi === lo ? `${x}[${hi}]` : `${x}[${hi}:${lo}]`);
       }
       case "ext":
