@@ -50,6 +50,21 @@ describe("readable Verilog", () => {
     await lintVerilog(e);
   });
 
+  it("reads a product narrowed to one bit as itself, not as a bit select of a scalar", async () => {
+    // Found by the MVAU property test: a BINARY × BINARY product registered through bit 0.
+    const OneBitProduct = defineModule("OneBitProduct", () => {
+      const io = ports({ a: input(Bool), b: input(Bool), y: output(Bool) });
+      const held = reg("held", Bool, { init: 0 });
+      held.next(io.a.mul(io.b).bits(0, 0));
+      io.y.set(held);
+      return io;
+    });
+    const e = emitVerilog(elaborate(OneBitProduct, undefined));
+    const text = e.files.get("OneBitProduct.v")!;
+    expect(text).not.toMatch(/_t\d+\[0\]/);
+    await lintVerilog(e);
+  });
+
   it("writes the counter as README shows", () => {
     const text = emitVerilog(elaborate(Counter, { width: 8, limit: 9 })).files.get("Counter_w8.v")!;
     expect(text).toContain("  wire atLimit = value == 8'h9;\n  assign wrap = enable & atLimit;");
