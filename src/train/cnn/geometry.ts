@@ -1,6 +1,7 @@
-// Output sizes and zero padding of sliding-window layers, one place for the trainer. "same"
-// follows TensorFlow: out = ceil(in / stride), and when the total padding is odd the extra row
-// or column goes at the bottom or right (asymmetric at stride 2 on even sizes).
+// Output sizes and zero padding of sliding-window layers for the trainer, from the golden
+// model's definitions. "same" follows TensorFlow: out = ceil(in / stride), and when the total
+// padding is odd the extra row or column goes at the bottom or right (asymmetric at stride 2).
+import { samePadding, windowCount } from "../../nn/golden/conv.js";
 
 export type Padding = "valid" | "same" | number;
 
@@ -12,15 +13,16 @@ export interface Window1d {
   after: number;
 }
 
-/** One axis of a window of size k, stride s over `size` inputs with the given padding. */
+/**
+ * One axis of a window of size k, stride s over `size` inputs with the given padding; `out` is 0
+ * when the window does not fit. The padding and the window count are the golden model's
+ * (`samePadding`, `windowCount`), so trainer and hardware agree on every layer's shape.
+ */
 export function window1d(size: number, k: number, s: number, pad: Padding): Window1d {
-  if (pad === "same") {
-    const out = Math.ceil(size / s);
-    const total = Math.max(0, (out - 1) * s + k - size);
-    return { out, before: Math.floor(total / 2), after: total - Math.floor(total / 2) };
-  }
-  const p = pad === "valid" ? 0 : pad;
-  return { out: Math.floor((size + 2 * p - k) / s) + 1, before: p, after: p };
+  const explicit = typeof pad === "number" ? pad : 0;
+  const [before, after] = pad === "same" ? samePadding(size, k, s) : [explicit, explicit];
+  const padded = size + before + after;
+  return { out: padded >= k ? windowCount(padded, k, s) : 0, before, after };
 }
 
 /** Activation shape in NHWC order (batch excluded). */
