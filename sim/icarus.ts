@@ -97,6 +97,8 @@ class IcarusSim implements IcarusModel {
   }
 
   private run(buildDir: string, inputs: Map<string, string>, options: RunOptions): Promise<string> {
+    if (options.traceFromCycle !== undefined || options.traceCycles !== undefined)
+      throw new Error("Icarus traces whole runs: traceFromCycle and traceCycles are Verilator-only");
     return withRunDir(this.emitted, buildDir, async (runDir) => {
       for (const [name, text] of inputs) await writeFile(join(runDir, name), text);
       const args = [

@@ -15,5 +15,6 @@ export type {
   StreamSink,
   StreamSource,
   StreamSpec,
+  TraceFormat,
 } from "./types.js";
 export { buildVerilator, type VerilatorModel, type VerilatorOptions } from "./verilator.js";

@@ -50,9 +50,19 @@ export interface StreamResult {
   violations: string[];
 }
 
+/** Waveform file formats: VCD (any viewer) or FST (compact; GTKWave, Surfer). */
+export type TraceFormat = "vcd" | "fst";
+
 export interface RunOptions {
-  /** Write a VCD waveform here (Verilator models must be built with `trace: true`). */
+  /**
+   * Write a waveform here: VCD from Icarus; from Verilator in the format the model was built to
+   * trace (`trace: true` or "vcd", or "fst").
+   */
   vcd?: string;
+  /** Verilator: first traced cycle, counting from 0 at the first reset cycle (default 0). */
+  traceFromCycle?: number;
+  /** Verilator: number of cycles traced from traceFromCycle (default: to the end of the run). */
+  traceCycles?: number;
   /** Wall-clock limit for the simulator process in milliseconds (default 10 minutes). */
   timeoutMs?: number;
 }

@@ -88,10 +88,14 @@ static void setBit(int port, bool b) {
 }
 
 // One simulated cycle is settle() (clock low, inputs applied) then edge() (clock rising).
+// Cycles count from 0 at the first reset cycle; a trace holds cycles [traceFrom, traceUntil).
 struct Sim {
   uint64_t time = 0;
+  uint64_t cycle = 0;
 #if LOOM_TRACE
-  VerilatedVcdC* vcd = nullptr;
+  TraceFile* trace = nullptr;
+  uint64_t traceFrom = 0;
+  uint64_t traceUntil = UINT64_MAX;
 #endif
   void settle() {
     clock(0);
@@ -102,10 +106,11 @@ struct Sim {
     clock(1);
     top->eval();
     dump(5);
+    cycle++;
   }
   void dump(uint64_t advance) {
 #if LOOM_TRACE
-    if (vcd) vcd->dump(time);
+    if (trace && cycle >= traceFrom && cycle < traceUntil) trace->dump(time);
 #endif
     time += advance;
     ctx->time(time);
@@ -288,7 +293,7 @@ static int runStreams(Sim& sim, Tokens& in, FILE* out) {
 }
 
 int main(int argc, char** argv) {
-  if (argc < 4) die("usage: loom_sim cycles|stream <stimulus> <results> [vcd]", nullptr);
+  if (argc < 4) die("usage: loom_sim cycles|stream <stimulus> <results> [trace [from-cycle [cycles]]]", nullptr);
   ctx = new VerilatedContext;
 #if LOOM_TRACE
   ctx->traceEverOn(true);
@@ -297,9 +302,11 @@ int main(int argc, char** argv) {
   Sim sim;
   if (argc > 4) {
 #if LOOM_TRACE
-    sim.vcd = new VerilatedVcdC;
-    top->trace(sim.vcd, 99);
-    sim.vcd->open(argv[4]);
+    sim.trace = new TraceFile;
+    top->trace(sim.trace, 99);
+    sim.trace->open(argv[4]);
+    if (argc > 5) sim.traceFrom = strtoull(argv[5], nullptr, 10);
+    if (argc > 6) sim.traceUntil = sim.traceFrom + strtoull(argv[6], nullptr, 10);
 #else
     die("this model was built without trace support; build it with { trace: true }", nullptr);
 #endif
@@ -313,7 +320,7 @@ int main(int argc, char** argv) {
   int rc = strcmp(argv[1], "cycles") == 0 ? runCycles(sim, in, out) : runStreams(sim, in, out);
   top->final();
 #if LOOM_TRACE
-  if (sim.vcd) sim.vcd->close();
+  if (sim.trace) sim.trace->close();
 #endif
   if (fclose(out) != 0) die("cannot finish writing", argv[3]);
   delete top;

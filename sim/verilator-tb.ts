@@ -2,10 +2,11 @@
 // accessors (≤64-bit ports are plain integers, wider ones VlWide words), around ENGINE_CPP.
 import type { EmittedDesign, TopPort } from "../src/rtl/emit.js";
 import { VIOLATION_LIMIT } from "./stream-plan.js";
+import type { TraceFormat } from "./types.js";
 import { drivenInputs, outputPorts } from "./values.js";
 import { ENGINE_CPP } from "./verilator-engine.js";
 
-export function verilatorTestbench(emitted: EmittedDesign, trace: boolean): string {
+export function verilatorTestbench(emitted: EmittedDesign, trace: TraceFormat | undefined): string {
   const ports = emitted.topPorts;
   const index = (p: TopPort) => ports.indexOf(p);
   const words = (p: TopPort) => Math.ceil(p.width / 32);
@@ -45,9 +46,13 @@ export function verilatorTestbench(emitted: EmittedDesign, trace: boolean): stri
 #include "verilated.h"
 #include "V${emitted.topName}.h"
 #define LOOM_TRACE ${trace ? 1 : 0}
-#if LOOM_TRACE
-#include "verilated_vcd_c.h"
-#endif
+${
+  trace === "fst"
+    ? '#include "verilated_fst_c.h"\ntypedef VerilatedFstC TraceFile;'
+    : trace === "vcd"
+      ? '#include "verilated_vcd_c.h"\ntypedef VerilatedVcdC TraceFile;'
+      : ""
+}
 
 typedef uint32_t Word;
 typedef V${emitted.topName} Top;

@@ -9,14 +9,27 @@ import { runTool } from "./process.js";
 import { withRunDir } from "./rundir.js";
 import { planStreams } from "./stream-plan.js";
 import { decodeStreamResult } from "./stream-result.js";
-import type { CycleOutputs, CycleVector, RunOptions, SimModel, StreamResult, StreamSpec } from "./types.js";
+import type {
+  CycleOutputs,
+  CycleVector,
+  RunOptions,
+  SimModel,
+  StreamResult,
+  StreamSpec,
+  TraceFormat,
+} from "./types.js";
 import { drivenInputs, outputPorts } from "./values.js";
 import { verilatorStreamScript } from "./verilator-script.js";
 import { verilatorTestbench } from "./verilator-tb.js";
 
 export interface VerilatorOptions {
-  /** Compile in VCD tracing so runs can take a `vcd` path (slower build and simulation). */
-  trace?: boolean;
+  /**
+   * Compile in tracing (true means VCD) so runs can take a `vcd` path. A traced build is a separate
+   * cache entry, slower to build and to run; untraced runs never pay for it.
+   */
+  trace?: boolean | TraceFormat;
+  /** Levels of hierarchy traced (Verilator's --trace-depth; 1 = the top module's own signals); default all. */
+  traceDepth?: number;
 }
 
 export interface VerilatorModel extends SimModel {
@@ -67,10 +80,13 @@ export async function buildVerilator(
   opts: VerilatorOptions = {},
 ): Promise<VerilatorModel> {
   const started = performance.now();
-  const trace = opts.trace ?? false;
+  const trace = opts.trace === true ? "vcd" : opts.trace || undefined;
   const testbench = verilatorTestbench(emitted, trace);
   const version = await verilatorVersion();
-  const flags = [...VERILATOR_FLAGS, ...(trace ? ["--trace"] : [])];
+  // The depth only changes the generated model, not the runtime library seeded into the build.
+  const runtimeFlags = [...VERILATOR_FLAGS, ...(trace ? [trace === "fst" ? "--trace-fst" : "--trace"] : [])];
+  const depth = trace && opts.traceDepth !== undefined ? ["--trace-depth", `${opts.traceDepth}`] : [];
+  const flags = [...runtimeFlags, ...depth];
   const files = [...emitted.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const key = hashKey([
     version,
@@ -97,7 +113,7 @@ export async function buildVerilator(
       "tb.cpp",
     ];
     await runTool("verilator", args, { cwd: dir, what, timeoutMs: BUILD_TIMEOUT_MS });
-    await seedRuntime(join(dir, "obj"), version, flags);
+    await seedRuntime(join(dir, "obj"), version, runtimeFlags);
     // Large models (a whole accelerator with wide SIMD) compile about 3x faster unoptimised;
     // the simulation then runs slower, but for test-sized runs the build dominates.
     const generated = await cppBytes(join(dir, "obj"));
@@ -202,7 +218,7 @@ class VerilatorSim implements VerilatorModel {
   private run(mode: "cycles" | "stream", stimulus: string, options: RunOptions): Promise<string> {
     return withRunDir(this.emitted, this.dir, async (runDir) => {
       await writeFile(join(runDir, "stimulus.txt"), stimulus);
-      const args = [mode, "stimulus.txt", "results.txt", ...(options.vcd ? [resolve(options.vcd)] : [])];
+      const args = [mode, "stimulus.txt", "results.txt", ...traceArgs(options)];
       const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
       await runTool(join(this.dir, EXE), args, {
         cwd: runDir,
@@ -212,4 +228,15 @@ class VerilatorSim implements VerilatorModel {
       return readFile(join(runDir, "results.txt"), "utf8");
     });
   }
+}
+
+/** The executable's trailing arguments: trace file, first traced cycle, traced cycle count. */
+function traceArgs(o: RunOptions): string[] {
+  if (!o.vcd) {
+    if (o.traceFromCycle !== undefined || o.traceCycles !== undefined)
+      throw new Error("traceFromCycle and traceCycles need a trace file (vcd)");
+    return [];
+  }
+  const cycles = o.traceCycles !== undefined ? [`${o.traceCycles}`] : [];
+  return [resolve(o.vcd), `${o.traceFromCycle ?? 0}`, ...cycles];
 }

@@ -15,6 +15,7 @@ import { inferInteger } from "../train/int-infer.js";
 import { binaryMetrics } from "../train/metrics.js";
 import { loadOptionsFor } from "../train/model-input.js";
 import { confusionSvg, metricsTable } from "../train/report.js";
+import { reproductionPaths, writeReproduction } from "./eval-repro.js";
 import { withProgress } from "./progress.js";
 import { runCommand, UserError } from "./user-error.js";
 
@@ -23,8 +24,8 @@ const ENGINES = ["golden", "integer", "verilator"] as const;
 interface Scored {
   diff: number[];
   predictions: number[];
-  /** RTL engines: images where the hardware disagrees with the golden model or the trained model. */
-  disagreements?: number;
+  /** RTL engines: indices of images where the hardware disagrees with the golden or trained model. */
+  disagreeing?: number[];
 }
 
 function inputsOf(s: Split): bigint[][] {
@@ -57,11 +58,10 @@ async function score(model: Model, s: Split, engine: string, board: string): Pro
   );
   const golden = runGolden(compiled.streamlined, inputsOf(s));
   const trained = inferInteger(model, s.x, s.n);
-  let disagreements = 0;
-  hw.predictions.forEach((p, i) => {
-    if (p !== golden.predictions[i] || p !== trained.predictions[i]) disagreements++;
-  });
-  return { diff: hw.outputs!.map((v) => Number(v[1]! - v[0]!)), predictions: hw.predictions, disagreements };
+  const disagreeing = hw.predictions.flatMap((p, i) =>
+    p !== golden.predictions[i] || p !== trained.predictions[i] ? [i] : [],
+  );
+  return { diff: hw.outputs!.map((v) => Number(v[1]! - v[0]!)), predictions: hw.predictions, disagreeing };
 }
 
 interface ReportOptions {
@@ -113,7 +113,8 @@ export function register(program: Command): void {
           throw new UserError(`--split ${o.split}: expected train, val or test`);
         if (o.reportDir) {
           const { md, svg } = evalReportPaths(o);
-          refuseOverwrite([md, svg], o.force === true, "loom eval");
+          const repro = reproductionPaths(o.reportDir, o.model, o.split).inputs;
+          refuseOverwrite([md, svg, repro], o.force === true, "loom eval");
         }
         if (o.model.toLowerCase().endsWith(".onnx")) {
           throw new UserError(
@@ -133,11 +134,25 @@ export function register(program: Command): void {
         if (!split) throw new UserError(`${o.data} has no ${o.split}/ split`);
         const r = await score(model, split, o.engine, o.board);
         const m = binaryMetrics(split.y, r.predictions, r.diff);
+        if (r.disagreeing && r.disagreeing.length > 0) {
+          const repro = writeReproduction({
+            model: o.model,
+            board: o.board,
+            split: o.split,
+            dir: o.reportDir,
+            inputs: inputsOf(split),
+            images: r.disagreeing,
+          });
+          process.stderr.write(
+            `loom: the hardware disagrees on ${r.disagreeing.length} image(s); their inputs are in ${repro.inputsPath}\nloom: replay them with a waveform: ${repro.command}\n`,
+          );
+        }
+        const disagreements = r.disagreeing?.length;
         if (o.reportDir) writeEvalReport(o, m, ds.classes);
         if (o.json) {
           const { accuracy, sensitivity, specificity, auc, confusion, n } = m;
           process.stdout.write(
-            `${JSON.stringify({ accuracy, sensitivity, specificity, auc, confusion, n, disagreements: r.disagreements })}\n`,
+            `${JSON.stringify({ accuracy, sensitivity, specificity, auc, confusion, n, disagreements })}\n`,
           );
           return;
         }
@@ -154,9 +169,9 @@ export function register(program: Command): void {
             "confusion (rows true, columns predicted):",
             `  ${c0}: ${tn} ${fp}`,
             `  ${c1}: ${fn} ${tp}`,
-            ...(r.disagreements === undefined
+            ...(disagreements === undefined
               ? []
-              : [`disagreements with the golden and trained models: ${r.disagreements} of ${m.n} images`]),
+              : [`disagreements with the golden and trained models: ${disagreements} of ${m.n} images`]),
             "",
           ].join("\n"),
         );

@@ -8,6 +8,7 @@ import { quantizeOnnxInputs, simulateOnnxCodes } from "../compiler/onnx-sim.js";
 import { type Engine, simulateAccelerator } from "../compiler/simulate.js";
 import { FIXED_POINT_OPTION, parseFixedPoint } from "./gen.js";
 import { withProgress } from "./progress.js";
+import { addTraceOptions, type TraceFlags, waveformRequest } from "./sim-trace.js";
 import { runCommand, UserError } from "./user-error.js";
 
 const inputsSchema = z.object({
@@ -63,7 +64,7 @@ function timing(r: { cyclesPerInference: number; intervalSource: string; latency
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("sim")
     .description(
       "run input vectors through the generated accelerator in a simulator, or through the golden model",
@@ -81,9 +82,10 @@ export function register(program: Command): void {
     .option(
       "--round",
       "ONNX graph without its own input quantizer: round inputs onto its fixed-point grid (half to even, saturating) instead of refusing off-grid values",
-    )
-    .action(
-      (opts: {
+    );
+  addTraceOptions(command).action(
+    (
+      opts: {
         model: string;
         inputs: string;
         engine: string;
@@ -92,69 +94,71 @@ export function register(program: Command): void {
         out?: string;
         inputFixedPoint: string;
         round?: boolean;
-      }) =>
-        runCommand(async () => {
-          if (!["golden", "verilator", "icarus"].includes(opts.engine)) {
-            throw new UserError(`--engine must be golden, verilator or icarus, got "${opts.engine}"`);
-          }
-          const source = loadModelSource(opts.model, {
-            inputFixedPoint: parseFixedPoint(opts.inputFixedPoint),
+      } & TraceFlags,
+    ) =>
+      runCommand(async () => {
+        if (!["golden", "verilator", "icarus"].includes(opts.engine)) {
+          throw new UserError(`--engine must be golden, verilator or icarus, got "${opts.engine}"`);
+        }
+        const trace = waveformRequest(opts, opts.engine);
+        const source = loadModelSource(opts.model, {
+          inputFixedPoint: parseFixedPoint(opts.inputFixedPoint),
+        });
+        const compiled = compileModel(source.model, {
+          board: opts.board,
+          folding: opts.folding,
+          scores: true,
+        });
+        const engine = opts.engine as Engine;
+        let result: {
+          outputs?: Array<Array<number | string>>;
+          predictions: number[];
+        } & ReturnType<typeof timing>;
+        if (source.host) {
+          // An ONNX graph: float inputs in, the graph's own float outputs out.
+          const inputs = readFloatInputs(opts.inputs);
+          // Bad inputs are refused before the (long) simulation starts reporting progress.
+          const codes = quantizeOnnxInputs(source.host, inputs, { round: opts.round });
+          const r = await withProgress(
+            simLabel(inputs.length, engine),
+            simulateOnnxCodes(compiled, source.host, codes, engine, { trace }),
+          );
+          result = {
+            outputs: r.outputs,
+            predictions: r.predictions,
+            ...timing(r),
+          };
+        } else {
+          if (opts.round) throw new UserError("--round applies to ONNX models (their float inputs) only");
+          const inputs = readInputs(opts.inputs);
+          const expected = compiled.plan.inputLength;
+          inputs.forEach((x, i) => {
+            if (x.length !== expected)
+              throw new UserError(
+                `${opts.inputs}: inputs[${i}] has ${x.length} values; the model takes ${expected}`,
+              );
           });
-          const compiled = compileModel(source.model, {
-            board: opts.board,
-            folding: opts.folding,
-            scores: true,
-          });
-          const engine = opts.engine as Engine;
-          let result: {
-            outputs?: Array<Array<number | string>>;
-            predictions: number[];
-          } & ReturnType<typeof timing>;
-          if (source.host) {
-            // An ONNX graph: float inputs in, the graph's own float outputs out.
-            const inputs = readFloatInputs(opts.inputs);
-            // Bad inputs are refused before the (long) simulation starts reporting progress.
-            const codes = quantizeOnnxInputs(source.host, inputs, { round: opts.round });
-            const r = await withProgress(
-              simLabel(inputs.length, engine),
-              simulateOnnxCodes(compiled, source.host, codes, engine),
-            );
-            result = {
-              outputs: r.outputs,
-              predictions: r.predictions,
-              ...timing(r),
-            };
-          } else {
-            if (opts.round) throw new UserError("--round applies to ONNX models (their float inputs) only");
-            const inputs = readInputs(opts.inputs);
-            const expected = compiled.plan.inputLength;
-            inputs.forEach((x, i) => {
-              if (x.length !== expected)
-                throw new UserError(
-                  `${opts.inputs}: inputs[${i}] has ${x.length} values; the model takes ${expected}`,
-                );
-            });
-            const r = await withProgress(
-              simLabel(inputs.length, engine),
-              simulateAccelerator(compiled, inputs, engine),
-            );
-            result = {
-              outputs: r.outputs?.map((row) =>
-                row.map((v) =>
-                  v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
-                    ? Number(v)
-                    : `${v}`,
-                ),
+          const r = await withProgress(
+            simLabel(inputs.length, engine),
+            simulateAccelerator(compiled, inputs, engine, { trace }),
+          );
+          result = {
+            outputs: r.outputs?.map((row) =>
+              row.map((v) =>
+                v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+                  ? Number(v)
+                  : `${v}`,
               ),
-              predictions: r.predictions,
-              ...timing(r),
-            };
-          }
-          const json = JSON.stringify(result);
-          if (opts.out) writeFileSync(opts.out, `${json}\n`);
-          else process.stdout.write(`${json}\n`);
-        }),
-    );
+            ),
+            predictions: r.predictions,
+            ...timing(r),
+          };
+        }
+        const json = JSON.stringify(result);
+        if (opts.out) writeFileSync(opts.out, `${json}\n`);
+        else process.stdout.write(`${json}\n`);
+      }),
+  );
 }
 
 /** What `loom sim` is doing, for the progress line. */

@@ -1,6 +1,6 @@
 // Runs input vectors through a compiled accelerator: in the golden model, or in Verilator or
 // Icarus with the generated RTL, and reports scores, predictions and the measured rate.
-import { buildIcarus, buildVerilator, type Pattern } from "../../sim/index.js";
+import { buildIcarus, buildVerilator, type Pattern, type TraceFormat } from "../../sim/index.js";
 import { argmax, runGolden } from "../nn/golden/index.js";
 import type { Compiled } from "./generate.js";
 import { inputBeats, scoresFromBeats } from "./host.js";
@@ -34,6 +34,19 @@ export interface SimulationOptions {
   /** Random input bubbles and output backpressure. */
   validPattern?: Pattern;
   readyPattern?: Pattern;
+  /** Verilator: write a waveform of the run (a separately cached traced build). */
+  trace?: WaveformOptions;
+}
+
+export interface WaveformOptions {
+  path: string;
+  format: TraceFormat;
+  /** First traced cycle, from 0 at the first reset cycle (default 0). */
+  fromCycle?: number;
+  /** Cycles traced (default: to the end of the run). */
+  cycles?: number;
+  /** Levels of hierarchy traced (1 = the top module's own signals; default all). */
+  depth?: number;
 }
 
 export async function simulateAccelerator(
@@ -52,7 +65,13 @@ export async function simulateAccelerator(
       latencyCycles: c.report.latencyCycles,
     };
   }
-  const model = engine === "verilator" ? await buildVerilator(c.emitted) : await buildIcarus(c.emitted);
+  const t = o.trace;
+  if (t && engine !== "verilator")
+    throw new Error("waveforms from simulateAccelerator need the verilator engine");
+  const model =
+    engine === "verilator"
+      ? await buildVerilator(c.emitted, t ? { trace: t.format, traceDepth: t.depth } : {})
+      : await buildIcarus(c.emitted);
   const hasArgmax = c.plan.argmax !== undefined;
   const last = c.plan.layers[c.plan.layers.length - 1]!;
   const resultBeats = hasArgmax ? inputs.length : inputs.length * last.shape.nf;
@@ -64,13 +83,16 @@ export async function simulateAccelerator(
       readyPattern: o.readyPattern,
     });
   const watch = c.emitted.topPorts.filter((p) => /^debug_fifo\d+_count$/.test(p.name)).map((p) => p.name);
-  const r = await model.runStreams({
-    inputs: [{ prefix: "s_axis", beats: inputBeats(c.plan, inputs), validPattern: o.validPattern }],
-    outputs,
-    watch,
-    // Enough for every image at the analytic rate, four times over for random stalls.
-    maxCycles: 100_000 + 4 * (inputs.length + 4) * (c.plan.initiationInterval + c.report.latencyCycles),
-  });
+  const r = await model.runStreams(
+    {
+      inputs: [{ prefix: "s_axis", beats: inputBeats(c.plan, inputs), validPattern: o.validPattern }],
+      outputs,
+      watch,
+      // Enough for every image at the analytic rate, four times over for random stalls.
+      maxCycles: 100_000 + 4 * (inputs.length + 4) * (c.plan.initiationInterval + c.report.latencyCycles),
+    },
+    t ? { vcd: t.path, traceFromCycle: t.fromCycle, traceCycles: t.cycles } : {},
+  );
   if (r.violations.length > 0)
     throw new Error(`stream protocol violations: ${r.violations.slice(0, 5).join("; ")}`);
   const main = r.outputs.m_axis!;
