@@ -98,6 +98,22 @@ describe("the packed package installed into a fresh project", () => {
     expect(emitInstalled(project, script)).toEqual(emitHere());
   });
 
+  it("types an ESM and a CommonJS TypeScript user through the package's declarations", () => {
+    const use = "emitVerilog(elaborate(StreamFifo, { type: UInt(8), depth: 4 })).files";
+    writeFileSync(
+      join(project, "user.mts"),
+      `import { elaborate, emitVerilog, StreamFifo, UInt } from "loom-hdl";\nexport const f: Map<string, string> = ${use};\n`,
+    );
+    writeFileSync(
+      join(project, "user.cts"),
+      `import L = require("loom-hdl");\nconst { elaborate, emitVerilog, StreamFifo, UInt } = L;\nexport const f: Map<string, string> = ${use};\n`,
+    );
+    const tsc = join(REPO, "node_modules/.bin/tsc");
+    const flags = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext"];
+    const types = ["--skipLibCheck", "--types", "node", "--typeRoots", join(REPO, "node_modules/@types")];
+    expect(() => run(tsc, [...flags, ...types, "user.mts", "user.cts"], project)).not.toThrow();
+  });
+
   it("`npx loom gen --model` writes the same RTL as compileModel in the source tree (DSP packing on, the CLI default)", () => {
     copyFileSync(MODEL, join(project, "model.json"));
     run("npx", ["loom", "gen", "--board", "zcu104", "--model", "model.json", "--out", "out"], project);
