@@ -1,11 +1,13 @@
-// Content-addressed build cache under <repo>/.loom-cache (or $LOOM_CACHE_DIR). A key hashes
+// Content-addressed build cache under <repo>/.loom-cache, or $XDG_CACHE_HOME/loom for an
+// installed package (or $LOOM_CACHE_DIR). A key hashes
 // everything that affects a build, so a test suite builds each distinct design once. Builds
 // run in a private temp directory that is renamed into place, so concurrent vitest workers
 // racing for the same key never see a half-built entry.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { homedir } from "node:os";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { removeOnInterrupt } from "./interrupt.js";
 
@@ -16,7 +18,15 @@ export function cacheRoot(): string {
   // The repo root is the nearest directory above this file holding package.json.
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  // An installed package must not write into its own install directory (often read-only, and
+  // wiped by every `npm ci`): use the user's cache directory instead.
+  if (dir.split(sep).includes("node_modules")) return userCacheDir();
   return join(dir, ".loom-cache");
+}
+
+/** $XDG_CACHE_HOME/loom, else ~/.cache/loom (the XDG default). */
+function userCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "loom");
 }
 
 /** sha256 over the parts, each length-prefixed so ("ab","c") and ("a","bc") differ. */

@@ -13,7 +13,10 @@ export class SourceLocation {
   }
 }
 
-const INTERNAL = /[/\\]src[/\\](dsl|rtl|interp)[/\\]|node:internal|node_modules/;
+// Other packages are internal; an installed loom-hdl's library blocks are not (they are where a
+// block was written), but its CommonJS bundle (dist/cjs) holds the DSL too and is skipped whole.
+const INTERNAL =
+  /[/\\]src[/\\](dsl|rtl|interp)[/\\]|node:internal|node_modules[/\\](?!loom-hdl[/\\])|[/\\]dist[/\\]cjs[/\\]/;
 
 function userFrame(stack: string): string {
   for (const line of stack.split("\n").slice(1)) {
