@@ -5,12 +5,12 @@
 // MACs (forward, input gradient, weight gradient). The machine's load is printed with each
 // figure because other jobs share the cores. Run: npx tsx bench/conv-train-speed.ts [batches]
 import { loadavg } from "node:os";
+import { Rng } from "../src/core/rng.js";
 import { Adam } from "../src/train/adam.js";
 import { parseArch, planArch } from "../src/train/cnn/arch.js";
 import { gemmAB, gemmABt, gemmAtB } from "../src/train/cnn/kernels.js";
 import { QuantCnn } from "../src/train/cnn/net.js";
 import { softmaxCrossEntropy } from "../src/train/mlp.js";
-import { Rng } from "../src/train/rng.js";
 import { describeMachine } from "./machine.js";
 
 const ARCH = "c16k3-p2-c32k3-p2-c64k3-p2-c128k3-p2-fc2";

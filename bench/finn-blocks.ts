@@ -3,12 +3,13 @@
 // Run: npx tsx bench/finn-blocks.ts [--only 0,1,...] [--search parallel,binary]
 // (`--search` builds each thresholding block and MVU in every listed threshold search; default
 // auto; blocks without thresholds ignore it).
+
+import type { DataType } from "../src/core/datatypes.js";
 import { elaborate, UInt } from "../src/dsl/index.js";
 import { Mvau } from "../src/lib/mvau/index.js";
 import { StreamFifo, StreamWidthConverter } from "../src/lib/stream/index.js";
 import type { ThresholdSearch } from "../src/lib/threshold/search.js";
 import { Thresholding } from "../src/lib/threshold/thresholding.js";
-import type { DataType } from "../src/nn/datatypes.js";
 import { type EmittedDesign, emitVerilog } from "../src/rtl/emit.js";
 import { lutsOccupied } from "../src/synth/accelerator.js";
 import { hierarchicalCells } from "../src/synth/stat.js";

@@ -3,8 +3,8 @@
 // [(i+1)·W−1 : i·W], as FINN packs them. `hostInterface` is the one description of the
 // accelerator's input and output format that host drivers are written from.
 
+import { type DataType, dataTypeName, decode, encode } from "../core/datatypes.js";
 import { argmaxIndexWidth } from "../lib/labelselect/argmax.js";
-import { type DataType, dataTypeName, decode, encode } from "../nn/datatypes.js";
 import type { Model } from "../nn/model-format.js";
 import type { HostInput, HostOutput, HostSpec } from "../onnx/host.js";
 import { canonicalOp } from "../onnx/op-names.js";

@@ -2,12 +2,12 @@
 // blocks (MVAU parameters, stream widths, FIFOs, the arg-max) that elaboration turns into
 // one accelerator. Everything here is computed in TypeScript; no hardware is built yet.
 
+import { isXnorLayer, thresholdSumToPopcount } from "../core/accumulator.js";
+import { type DataType, parseDataType } from "../core/datatypes.js";
+import { divisors } from "../core/divisors.js";
 import type { ArgmaxParams } from "../lib/labelselect/argmax.js";
 import type { DspPorts } from "../lib/mvau/dsp-packing.js";
 import { type MvauParams, type MvauShape, mvauShape, type WeightMemoryStyle } from "../lib/mvau/params.js";
-import { isXnorLayer, thresholdSumToPopcount } from "../nn/accumulator.js";
-import { type DataType, parseDataType } from "../nn/datatypes.js";
-import { divisors } from "../nn/divisors.js";
 import type { Folding } from "../nn/fold.js";
 import { layerInputDatatypes } from "../nn/layer-types.js";
 import { ModelError } from "../nn/model-error.js";

@@ -1,6 +1,7 @@
 // report.json and report.md: what was built, how fast it runs and what it should cost.
+
+import { dataTypeName } from "../core/datatypes.js";
 import { type Board, estimateOptionsFor } from "../nn/boards.js";
-import { dataTypeName } from "../nn/datatypes.js";
 import { estimateLayer, type ResourceEstimate, sumEstimates } from "../nn/estimate.js";
 import type { LayerShape } from "../nn/layer-shape.js";
 import type { AcceleratorPlan } from "./plan.js";

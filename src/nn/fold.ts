@@ -2,9 +2,9 @@
 // meets a cycle target, and the fastest folding that fits a board — plus the folding file.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { divisors } from "../core/divisors.js";
 import { LoomError } from "../core/errors.js";
 import { type Board, getBoard } from "./boards.js";
-import { divisors } from "./divisors.js";
 import {
   type EstimateOptions,
   estimateLayer,

@@ -2,7 +2,7 @@
 // accumulator width and thresholds, and the whole network's cost in the terms qonnx's
 // `inference_cost` reports (op_mac_<in>_<weight>, mem_w_<weight>, mem_o_<out>, total_*), so a
 // FINN user can compare the two numbers side by side (docs/inspect.md).
-import { type DataType, dataTypeName, isSigned } from "./datatypes.js";
+import { type DataType, dataTypeName, isSigned } from "../core/datatypes.js";
 import { layerAccumulator } from "./layer-accumulator.js";
 import { layerShapes } from "./layer-shape.js";
 import { activationOutputDatatype, layerInputDatatypes, weightDatatype } from "./layer-types.js";

@@ -10,8 +10,8 @@ import {
   type Range,
   thresholdSumToPopcount,
   worstCaseAccumulatorRange,
-} from "./accumulator.js";
-import type { DataType } from "./datatypes.js";
+} from "../core/accumulator.js";
+import type { DataType } from "../core/datatypes.js";
 import { layerInputDatatypes, weightDatatype } from "./layer-types.js";
 import type { Model } from "./model-format.js";
 import { channelValue, thresholdRow, toBigInt, weightMatrix } from "./weights.js";

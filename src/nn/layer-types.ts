@@ -1,7 +1,7 @@
 // Which datatype flows into and out of each layer. Activations are typed by what they produce:
 // a quantizer by its bits and sign, thresholds by their declared output datatype.
-import { passedOnRange } from "./accumulator.js";
-import { type DataType, parseDataType, smallestTypeFor } from "./datatypes.js";
+import { passedOnRange } from "../core/accumulator.js";
+import { type DataType, parseDataType, smallestTypeFor } from "../core/datatypes.js";
 import { layerAccumulator } from "./layer-accumulator.js";
 import type { Activation, Model, Quantizer } from "./model-format.js";
 import { channelValue, toBigInt } from "./weights.js";

@@ -2,8 +2,8 @@
 // The zod schema is the single definition: types are inferred from it, and load errors name
 // the offending field by its JSON path.
 import { z } from "zod";
+import { MAX_ACTIVATION_BITS, parseDataType } from "../core/datatypes.js";
 import { MAX_FRAME_PERCENT } from "../data/frame.js";
-import { MAX_ACTIVATION_BITS, parseDataType } from "./datatypes.js";
 
 const dataTypeName = z.string().refine(
   (s) => {

@@ -3,7 +3,6 @@
 // later stage may assume a consistent model.
 import { readFileSync } from "node:fs";
 import type { z } from "zod";
-import { closestName } from "./closest-name.js";
 import {
   allows,
   type DataType,
@@ -12,8 +11,9 @@ import {
   maxValue,
   minValue,
   parseDataType,
-} from "./datatypes.js";
-import { divisors } from "./divisors.js";
+} from "../core/datatypes.js";
+import { divisors } from "../core/divisors.js";
+import { closestName } from "./closest-name.js";
 import { ModelError } from "./model-error.js";
 import { type DenseLayer, type Model, modelSchema } from "./model-format.js";
 import { knownKeysAt } from "./schema-keys.js";

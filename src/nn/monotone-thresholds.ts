@@ -3,7 +3,7 @@
 // integer model agrees with the map on every accumulator value by construction, whatever
 // floating-point rounding the map does internally (rounding is monotone, so the map stays monotone).
 
-import { checkActivationLevels } from "./datatypes.js";
+import { checkActivationLevels } from "../core/datatypes.js";
 
 export interface ThresholdFit {
   /** Ascending; T[k] = smallest accumulator whose code is ≥ outBias + k + 1 (hi + 1 if never). */

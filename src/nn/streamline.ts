@@ -2,8 +2,8 @@
 // accumulator. The thresholds are fitted to the float reference itself (fitThresholds), so the
 // streamlined model equals the float model on every reachable accumulator value, including the
 // values where the float chain lands exactly on a rounding tie.
-import { rowAccumulatorRange } from "./accumulator.js";
-import { allows, type DataType, dataTypeName, parseDataType } from "./datatypes.js";
+import { rowAccumulatorRange } from "../core/accumulator.js";
+import { allows, type DataType, dataTypeName, parseDataType } from "../core/datatypes.js";
 import { channelFloatParams, channelSlopeSign, floatActivationCode } from "./golden/float-activation.js";
 import { layerInputDatatypes, quantCodeRange, quantDatatype } from "./layer-types.js";
 import { ModelError } from "./model-error.js";

@@ -4,9 +4,9 @@
 // fitThresholds, so the integer model reproduces the chain on every accumulator in range.
 // Float work before the first layer and the final output scale stay on the host (host.ts).
 
+import { passedOnRange } from "../core/accumulator.js";
+import { allows, type DataType, dataTypeName, parseDataType, smallestTypeFor } from "../core/datatypes.js";
 import { MAX_BITS as MVAU_MAX_INPUT_BITS } from "../lib/mvau/params.js";
-import { passedOnRange } from "../nn/accumulator.js";
-import { allows, type DataType, dataTypeName, parseDataType, smallestTypeFor } from "../nn/datatypes.js";
 import { type DenseLayer, type Model, modelSchema } from "../nn/model-format.js";
 import { fitThresholds } from "../nn/monotone-thresholds.js";
 import { attrInt, attrString } from "./attributes.js";

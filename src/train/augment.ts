@@ -2,7 +2,7 @@
 // jitter around the image mean and optional gamma jitter. Results are rounded back to integer
 // codes, because the accelerator only ever sees integer pixels. Random draws are made only for
 // enabled options, so adding an option never changes the runs that do not use it.
-import type { Rng } from "./rng.js";
+import type { Rng } from "../core/rng.js";
 
 export interface AugmentOptions {
   /** Largest shift in pixels along each axis. */

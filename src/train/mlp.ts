@@ -4,10 +4,10 @@
 // straight-through estimators for every rounding. The float semantics are those of the model
 // file: acc·scale + bias → ReLU → code = clamp(roundHalfEven(y / qscale), 0, 2^abits − 1).
 
+import type { Rng } from "../core/rng.js";
 import { roundHalfEven } from "../nn/golden/rounding.js";
 import { matmulDyTX, matmulDyW, matmulXWt } from "./gemm.js";
 import { activationCode, quantizeWeights } from "./quant.js";
-import type { Rng } from "./rng.js";
 
 export interface MlpConfig {
   inputs: number;

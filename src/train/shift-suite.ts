@@ -4,9 +4,10 @@
 // Validating on the clean hold-out plus these copies measures robustness to such shifts, which
 // an in-distribution hold-out cannot (docs/training.md, protocol 3). Every transform maps UINT8
 // codes to UINT8 codes at the model's input size, before the per-image steps (framing, normalization).
+
+import { Rng } from "../core/rng.js";
 import type { Split } from "../data/load.js";
 import { applyPerImage, type PerImageSteps } from "../data/per-image.js";
-import { Rng } from "./rng.js";
 
 export interface ImageShift {
   name: string;

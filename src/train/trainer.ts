@@ -1,11 +1,12 @@
 // The training loop: shuffled mini-batches with augmentation, class-weighted cross-entropy,
 // AdamW with a cosine learning-rate schedule, and early stopping on validation loss (the best
 // epoch's parameters are restored). Everything random comes from one seeded Rng.
+
+import { Rng } from "../core/rng.js";
 import type { Split } from "../data/load.js";
 import { Adam } from "./adam.js";
 import { type AugmentOptions, augmentInto, NO_AUGMENT } from "./augment.js";
 import { QuantMlp, softmaxCrossEntropy } from "./mlp.js";
-import { Rng } from "./rng.js";
 
 /** What the training loop needs of a network (QuantMlp, QuantCnn). */
 export interface TrainableNet<S> {

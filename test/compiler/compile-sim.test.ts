@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { lintVerilog } from "../../sim/index.js";
 import { compileModel } from "../../src/compiler/generate.js";
 import { simulateAccelerator } from "../../src/compiler/simulate.js";
-import { parseDataType } from "../../src/nn/datatypes.js";
+import { parseDataType } from "../../src/core/datatypes.js";
 import { runGolden } from "../../src/nn/golden/index.js";
 import { networkArbitrary, randomInputs } from "../support/random-network.js";
 

@@ -19,8 +19,8 @@ import {
 import { pythonDriver } from "../../src/compiler/driver/python.js";
 import { compileModel } from "../../src/compiler/generate.js";
 import { modelHostSides } from "../../src/compiler/host.js";
+import { type DataType, dataTypeName, encode, maxValue, minValue } from "../../src/core/datatypes.js";
 import { CONTROL_REGISTERS, dmaStreamWidth } from "../../src/lib/system/index.js";
-import { type DataType, dataTypeName, encode, maxValue, minValue } from "../../src/nn/datatypes.js";
 import {
   type HostInput,
   type HostOutput,

@@ -9,8 +9,8 @@ import {
   thresholdPopcountToSum,
   thresholdSumToPopcount,
   worstCaseAccumulatorRange,
-} from "../../src/nn/accumulator.js";
-import { type DataType, dataTypeName } from "../../src/nn/datatypes.js";
+} from "../../src/core/accumulator.js";
+import { type DataType, dataTypeName } from "../../src/core/datatypes.js";
 import { layerAccumulator } from "../../src/nn/layer-accumulator.js";
 import { layerInputDatatypes, quantCodeRange, quantDatatype } from "../../src/nn/layer-types.js";
 import { loadModel } from "../../src/nn/model-load.js";

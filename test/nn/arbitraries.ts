@@ -1,6 +1,6 @@
 // fast-check generators of small random models in the float form, for the streamlining properties.
 import fc from "fast-check";
-import { type DataType, dataTypeName, maxValue, minValue } from "../../src/nn/datatypes.js";
+import { type DataType, dataTypeName, maxValue, minValue } from "../../src/core/datatypes.js";
 
 export const dataTypeArb: fc.Arbitrary<DataType> = fc.oneof(
   fc.integer({ min: 2, max: 8 }).map((bits): DataType => ({ kind: "UINT", bits })),

@@ -4,11 +4,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { planAccelerator } from "../../src/compiler/plan.js";
+import { divisors } from "../../src/core/divisors.js";
 import { memoryPlacement } from "../../src/core/memory-style.js";
 import { elaborate } from "../../src/dsl/index.js";
 import type { ModuleIR } from "../../src/dsl/ir.js";
 import { Mvau } from "../../src/lib/mvau/mvau.js";
-import { divisors } from "../../src/nn/divisors.js";
 import { bram18For, estimateLayer, memoryCost } from "../../src/nn/estimate.js";
 import { layerShapes } from "../../src/nn/layer-shape.js";
 import type { Model } from "../../src/nn/model-format.js";

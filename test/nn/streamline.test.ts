@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isXnorLayer, rowAccumulatorRange } from "../../src/nn/accumulator.js";
-import { parseDataType } from "../../src/nn/datatypes.js";
+import { isXnorLayer, rowAccumulatorRange } from "../../src/core/accumulator.js";
+import { parseDataType } from "../../src/core/datatypes.js";
 import { floatActivationCode } from "../../src/nn/golden/float-activation.js";
 import { runFloatModel } from "../../src/nn/golden/float-model.js";
 import { multiThreshold } from "../../src/nn/golden/multithreshold.js";

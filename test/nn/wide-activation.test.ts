@@ -1,11 +1,11 @@
 // Issue 16 item 4: a wide activation Quant (the activation bit width of qkeras_qdense_0.onnx set
 // to 24, 33 or 64) ran for minutes or crashed Node. One limit (MAX_ACTIVATION_BITS,
-// src/nn/datatypes.ts) bounds it for importer, streamlining and hardware, and threshold fitting
+// src/core/datatypes.ts) bounds it for importer, streamlining and hardware, and threshold fitting
 // costs time per threshold the accumulator range can reach, not per accumulator value.
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_ACTIVATION_BITS } from "../../src/nn/datatypes.js";
+import { MAX_ACTIVATION_BITS } from "../../src/core/datatypes.js";
 import { runFloatModel, runGoldenLayers } from "../../src/nn/golden/index.js";
 import { loadModel } from "../../src/nn/model-load.js";
 import { fitThresholds } from "../../src/nn/monotone-thresholds.js";

@@ -1,8 +1,8 @@
 // Random small streamlined networks (thresholds and a final raw-score layer) with random
 // datatypes and foldings, for end-to-end compiler tests.
 import fc from "fast-check";
-import { type DataType, dataTypeName, maxValue, minValue } from "../../src/nn/datatypes.js";
-import { divisors } from "../../src/nn/divisors.js";
+import { type DataType, dataTypeName, maxValue, minValue } from "../../src/core/datatypes.js";
+import { divisors } from "../../src/core/divisors.js";
 import type { Model } from "../../src/nn/model-format.js";
 
 export interface RandomNetwork {

@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { Rng } from "../../src/core/rng.js";
 import { BatchNorm2d } from "../../src/train/cnn/batchnorm.js";
 import { Conv2d } from "../../src/train/cnn/conv2d.js";
 import type { Shape } from "../../src/train/cnn/geometry.js";
 import { gemmAB, gemmABt, gemmAtB } from "../../src/train/cnn/kernels.js";
 import type { Layer } from "../../src/train/cnn/layer.js";
 import { GlobalAvgPool, MaxPool2d } from "../../src/train/cnn/pool.js";
-import { Rng } from "../../src/train/rng.js";
 
 const FLOAT = { wbits: 8, abits: 8, float: true };
 const QUANT4 = { wbits: 4, abits: 4, float: false };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { Rng } from "../../src/core/rng.js";
 import type { Split } from "../../src/data/load.js";
 import { ArchError, describeLayer, parseArch, planArch } from "../../src/train/cnn/arch.js";
 import { QuantCnn } from "../../src/train/cnn/net.js";
 import { trainCnn } from "../../src/train/cnn/train.js";
 import { softmaxCrossEntropy } from "../../src/train/mlp.js";
-import { Rng } from "../../src/train/rng.js";
 
 describe("architecture spec", () => {
   it("parses the string grammar and plans shapes and MACs of the flagship CNN", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { Rng } from "../../src/core/rng.js";
 import { QuantMlp, softmaxCrossEntropy } from "../../src/train/mlp.js";
-import { Rng } from "../../src/train/rng.js";
 
 // In float mode the network has no rounding, so backward() must be the exact derivative of the
 // weighted cross-entropy; the fake-quant mode reuses the same code paths with STE masks.

@@ -3,7 +3,7 @@
 // included) and on random streamlined threshold networks.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseDataType } from "../../src/nn/datatypes.js";
+import { parseDataType } from "../../src/core/datatypes.js";
 import { argmax, runFloatModel, runGolden } from "../../src/nn/golden/index.js";
 import type { Model } from "../../src/nn/model-format.js";
 import { parseModel } from "../../src/nn/model-load.js";

@@ -4,7 +4,7 @@
 // (x+1)/2, signed values in two's complement, and the integer is written least significant
 // byte first. Loom's DMA words are a power of two bytes wide, so each beat is then zero-padded
 // at its high end to `beatBytes`. The Python and C drivers implement the same; tests compare.
-import { parseDataType } from "../../nn/datatypes.js";
+import { parseDataType } from "../../core/datatypes.js";
 import { packVector, unpackBeats } from "../host.js";
 import type { StreamFormat } from "./io-format.js";
 

@@ -8,6 +8,8 @@
 //
 // Codes compare as integers of the datatype: signed for INTn, unsigned for UINTn and BINARY,
 // and BIPOLAR's bit 1 (+1) above 0 (−1).
+
+import { type DataType, dataTypeName } from "../../core/datatypes.js";
 import {
   cat,
   connect,
@@ -27,7 +29,6 @@ import {
   type Value,
   when,
 } from "../../dsl/index.js";
-import { type DataType, dataTypeName } from "../../nn/datatypes.js";
 import { counter, step } from "../counters.js";
 import { SkidBuffer } from "../stream/skid-buffer.js";
 import type { StreamEnd } from "../stream/stream-types.js";

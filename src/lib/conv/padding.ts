@@ -7,6 +7,8 @@
 // Counters walk the padded image (y, x, channel fold) one output beat at a time; inside the
 // original image the beat is the input beat, elsewhere the constant. A skid buffer registers
 // the result, so neither `valid`/`data` nor `ready` passes through combinationally.
+
+import { allows, type DataType, dataTypeName } from "../../core/datatypes.js";
 import {
   connect,
   defineModule,
@@ -23,7 +25,6 @@ import {
   UInt,
   type Value,
 } from "../../dsl/index.js";
-import { allows, type DataType, dataTypeName } from "../../nn/datatypes.js";
 import type { Padding2d } from "../../nn/golden/conv.js";
 import { counter, step } from "../counters.js";
 import { packElements } from "../mvau/layout.js";

@@ -1,8 +1,8 @@
 // Any activation of one output channel as a function of its accumulator: the single entry point
 // for code that evaluates model files layer by layer (the trainer's integer inference, the float
 // reference). Each kind delegates to its one golden implementation.
-import { clampAtZero } from "../accumulator.js";
-import { parseDataType } from "../datatypes.js";
+import { clampAtZero } from "../../core/accumulator.js";
+import { parseDataType } from "../../core/datatypes.js";
 import type { Activation } from "../model-format.js";
 import { channelValue, thresholdRow, toBigInt } from "../weights.js";
 import { floatActivationCode } from "./float-activation.js";

@@ -2,7 +2,7 @@
 // as the hardware streams it). Plain loops with no hardware code: the window order is FINN's
 // ConvolutionInputGenerator order (kh, kw, channel), so a window row is exactly what the MVAU
 // receives and a conv weight row is laid out (kh, kw, input channel) too.
-import { allows, type DataType, dataTypeName } from "../datatypes.js";
+import { allows, type DataType, dataTypeName } from "../../core/datatypes.js";
 import { mvauGolden } from "./mvau.js";
 import { type RoundingMode, roundBy } from "./rounding.js";
 

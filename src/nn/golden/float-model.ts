@@ -1,7 +1,7 @@
 // The fake-quant float reference of a whole model, evaluated straight from the float
 // activation description (what the trainer computes). Also accepts streamlined layers, so a
 // partly streamlined model can be checked against its source.
-import { parseDataType } from "../datatypes.js";
+import { parseDataType } from "../../core/datatypes.js";
 import { layerInputDatatypes } from "../layer-types.js";
 import { ModelError } from "../model-error.js";
 import type { Model } from "../model-format.js";

@@ -1,5 +1,5 @@
 // Golden multi-threshold (QONNX MultiThreshold with out_scale 1, or 2 for BIPOLAR).
-import type { DataType } from "../datatypes.js";
+import type { DataType } from "../../core/datatypes.js";
 
 /**
  * y = #{i : acc ≥ T[i]} + outBias; a BIPOLAR output is 2·count − 1 (outBias is not used).

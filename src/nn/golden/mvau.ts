@@ -1,7 +1,7 @@
 // Golden matrix-vector product, independent of any hardware code: plain BigInt dot products.
 // For BIPOLAR × BIPOLAR it returns what the hardware returns, popcount(xnor(x, w)).
-import { isXnorLayer, popcountToSum } from "../accumulator.js";
-import { allows, type DataType, dataTypeName } from "../datatypes.js";
+import { isXnorLayer, popcountToSum } from "../../core/accumulator.js";
+import { allows, type DataType, dataTypeName } from "../../core/datatypes.js";
 
 /** Which form an XNOR layer's result takes: the hardware popcount or the ±1 dot product. */
 export type XnorForm = "popcount" | "sum";

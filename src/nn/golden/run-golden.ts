@@ -1,7 +1,7 @@
 // Golden execution of a streamlined model (only "thresholds" and "none" activations), the
 // reference every hardware simulation is compared against.
-import { isXnorLayer } from "../accumulator.js";
-import { type DataType, parseDataType } from "../datatypes.js";
+import { isXnorLayer } from "../../core/accumulator.js";
+import { type DataType, parseDataType } from "../../core/datatypes.js";
 import { layerInputDatatypes } from "../layer-types.js";
 import { ModelError } from "../model-error.js";
 import type { DenseLayer, Model } from "../model-format.js";

@@ -1,7 +1,7 @@
 // A quantization-aware convolutional network built from an architecture spec: each conv is
 // followed by batch norm and a quantized ReLU, each hidden dense layer by a quantized ReLU, and
 // the last dense layer gives the class scores. Input values are pixel codes × inputScale.
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../core/rng.js";
 import { QuantRelu } from "./activation.js";
 import type { ArchPlan } from "./arch.js";
 import { BatchNorm2d } from "./batchnorm.js";

@@ -1,7 +1,8 @@
 // Training entry point of the convolutional trainer: the same loop, loss, optimizer,
 // augmentation and validation as the MLP trainer (src/train/trainer.ts), with a QuantCnn.
+
+import { Rng } from "../../core/rng.js";
 import type { Split } from "../../data/load.js";
-import { Rng } from "../rng.js";
 import { INPUT_SCALE, type TrainOptions, type TrainResult, trainNetwork } from "../trainer.js";
 import { type LayerSpec, planArch } from "./arch.js";
 import { QuantCnn } from "./net.js";

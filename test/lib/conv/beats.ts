@@ -1,8 +1,8 @@
 // The software models' images as the blocks' streams: NHWC values in SIMD-wide beats, element
 // i of a beat in bits [(i+1)·bits − 1 : i·bits] (FINN's packing, packElements).
 import fc from "fast-check";
+import { type DataType, maxValue, minValue } from "../../../src/core/datatypes.js";
 import { packElements } from "../../../src/lib/mvau/layout.js";
-import { type DataType, maxValue, minValue } from "../../../src/nn/datatypes.js";
 import type { Image, Padding2d } from "../../../src/nn/golden/conv.js";
 
 /** Consecutive groups of `simd` values, each packed into one beat. */

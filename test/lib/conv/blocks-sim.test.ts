@@ -6,9 +6,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildIcarus, buildVerilator, lintVerilog, type StreamSpec } from "../../../sim/index.js";
+import type { DataType } from "../../../src/core/datatypes.js";
 import { elaborate } from "../../../src/dsl/index.js";
 import type { MaxPoolParams, SlidingWindowParams } from "../../../src/lib/conv/index.js";
-import type { DataType } from "../../../src/nn/datatypes.js";
 import { samePadding } from "../../../src/nn/golden/conv.js";
 import { emitVerilog } from "../../../src/rtl/emit.js";
 import { interpStreams } from "../stream/interp-streams.js";

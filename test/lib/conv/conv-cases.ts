@@ -1,11 +1,11 @@
 // Random small convolution layers (padding, kernel, stride, folding, datatypes, weights,
 // activation) and what the golden model says they compute.
 import fc from "fast-check";
+import { type DataType, maxValue, minValue } from "../../../src/core/datatypes.js";
+import { divisors } from "../../../src/core/divisors.js";
 import type { ConvLayerParams } from "../../../src/lib/conv/index.js";
 import { convLayerParts } from "../../../src/lib/conv/index.js";
 import { mvauShape } from "../../../src/lib/mvau/index.js";
-import { type DataType, maxValue, minValue } from "../../../src/nn/datatypes.js";
-import { divisors } from "../../../src/nn/divisors.js";
 import { convGolden, type Image } from "../../../src/nn/golden/conv.js";
 import { multiThreshold } from "../../../src/nn/golden/index.js";
 import { imageArb, paddingArb, toBeats } from "./beats.js";

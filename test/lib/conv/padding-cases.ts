@@ -1,8 +1,8 @@
 // Random padding-unit configurations and their expected streams (the golden padImage).
 import fc from "fast-check";
+import { maxValue, minValue } from "../../../src/core/datatypes.js";
+import { divisors } from "../../../src/core/divisors.js";
 import type { PaddingParams } from "../../../src/lib/conv/index.js";
-import { maxValue, minValue } from "../../../src/nn/datatypes.js";
-import { divisors } from "../../../src/nn/divisors.js";
 import { type Image, padImage } from "../../../src/nn/golden/conv.js";
 import { dataTypeArb, imageArb, paddingArb, toBeats } from "./beats.js";
 

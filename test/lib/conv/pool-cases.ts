@@ -1,8 +1,8 @@
 // Random max-pool configurations and their expected streams (the golden maxPoolGolden).
 import fc from "fast-check";
+import type { DataType } from "../../../src/core/datatypes.js";
+import { divisors } from "../../../src/core/divisors.js";
 import type { MaxPoolParams } from "../../../src/lib/conv/index.js";
-import type { DataType } from "../../../src/nn/datatypes.js";
-import { divisors } from "../../../src/nn/divisors.js";
 import { type Image, maxPoolGolden } from "../../../src/nn/golden/conv.js";
 import { dataTypeArb, imageArb, toBeats } from "./beats.js";
 

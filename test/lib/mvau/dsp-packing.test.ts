@@ -3,6 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileModel } from "../../../src/compiler/generate.js";
+import { type DataType, encode, maxValue, minValue } from "../../../src/core/datatypes.js";
 import {
   defineModule,
   elaborate,
@@ -17,7 +18,6 @@ import { Simulator } from "../../../src/interp/simulator.js";
 import { elementValue } from "../../../src/lib/mvau/dot-product.js";
 import { DSP48E1, dspPacking, packedProducts } from "../../../src/lib/mvau/dsp-packing.js";
 import { Mvau, type MvauParams, mvauShape } from "../../../src/lib/mvau/index.js";
-import { type DataType, encode, maxValue, minValue } from "../../../src/nn/datatypes.js";
 import { emitVerilog } from "../../../src/rtl/emit.js";
 import { expectedBeats, inputBeats } from "./reference.js";
 import { driveStreams } from "./stream-driver.js";

@@ -2,8 +2,8 @@
 // inside the range edges, ascending thresholds (with duplicates and out-of-range values) and
 // input vectors. Ranges here are computed independently of the generator.
 import fc from "fast-check";
+import type { DataType } from "../../../src/core/datatypes.js";
 import type { MvauActivation, MvauParams } from "../../../src/lib/mvau/index.js";
-import type { DataType } from "../../../src/nn/datatypes.js";
 
 export const UINT = (bits: number): DataType =>
   bits === 1 ? { kind: "BINARY", bits: 1 } : { kind: "UINT", bits };

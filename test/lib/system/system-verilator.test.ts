@@ -17,9 +17,9 @@ import { type Compiled, compileModel, deployableSystem } from "../../../src/comp
 import { inputBeats, scoresFromBeats } from "../../../src/compiler/host.js";
 import { simulateAccelerator } from "../../../src/compiler/simulate.js";
 import { type SystemIo, systemParams } from "../../../src/compiler/system.js";
+import { parseDataType } from "../../../src/core/datatypes.js";
 import { elaborate } from "../../../src/dsl/index.js";
 import { CONTROL_REGISTERS, registerOffset, type SystemParams } from "../../../src/lib/system/index.js";
-import { parseDataType } from "../../../src/nn/datatypes.js";
 import { runGolden } from "../../../src/nn/golden/index.js";
 import { type EmittedDesign, emitVerilog } from "../../../src/rtl/emit.js";
 import { hasCc, hasNumpy, runC, runPython } from "../../compiler/driver-runners.js";

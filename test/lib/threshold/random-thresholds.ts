@@ -1,8 +1,8 @@
 // fast-check generators for the thresholding unit, and its expected beats from the golden
 // multiThreshold (packing written out in the test helpers, independent of the generator).
 import fc from "fast-check";
+import type { DataType } from "../../../src/core/datatypes.js";
 import type { ThresholdingParams } from "../../../src/lib/threshold/index.js";
-import type { DataType } from "../../../src/nn/datatypes.js";
 import { multiThreshold } from "../../../src/nn/golden/index.js";
 import { anyValueOf, BIPOLAR, hi, INT, lo, UINT } from "../mvau/random-layer.js";
 import { pack } from "../mvau/reference.js";

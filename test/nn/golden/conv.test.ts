@@ -3,7 +3,7 @@
 // per-window loops with exact integer rounding.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DataType, maxValue, minValue } from "../../../src/nn/datatypes.js";
+import { type DataType, maxValue, minValue } from "../../../src/core/datatypes.js";
 import {
   avgPoolGolden,
   convGolden,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { DataType } from "../../../src/nn/datatypes.js";
+import type { DataType } from "../../../src/core/datatypes.js";
 import { argmax } from "../../../src/nn/golden/argmax.js";
 import { floatActivationCode } from "../../../src/nn/golden/float-activation.js";
 import { runFloatModel } from "../../../src/nn/golden/float-model.js";
