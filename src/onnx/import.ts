@@ -8,18 +8,27 @@ import { passedOnRange } from "../core/accumulator.js";
 import { allows, type DataType, dataTypeName, parseDataType, smallestTypeFor } from "../core/datatypes.js";
 import { MAX_BITS as MVAU_MAX_INPUT_BITS } from "../lib/mvau/params.js";
 import { type DenseLayer, type Model, modelSchema } from "../nn/model-format.js";
-import { fitThresholds } from "../nn/monotone-thresholds.js";
 import { attrInt, attrString } from "./attributes.js";
 import { type GraphPath, graphPath, type Segment } from "./chain.js";
 import { OnnxError } from "./errors.js";
 import { inputShape } from "./executor.js";
 import { annotatedDatatype, nodeLabel, type OnnxGraph, type OnnxNode } from "./graph.js";
-import { type CodeMap, codeOf, normalizeGrid, QUANTIZER_OPS } from "./grid.js";
+import { type CodeMap, codeOf, type Grid, normalizeGrid, QUANTIZER_OPS } from "./grid.js";
 import { type HostInput, type HostOutput, type HostSpec, hostStep } from "./host.js";
+import { fitLayerThresholds } from "./layer-thresholds.js";
 import { canonicalOp } from "./op-names.js";
 import { mvauIsPopcount } from "./ops.js";
 import { readOnnx } from "./read.js";
-import { affineOfSteps, linearSteps, nodeStep, outputGrid, runSteps, SHAPE_OPS, type Step } from "./steps.js";
+import {
+  affineOfSteps,
+  linearSteps,
+  nodeStep,
+  outputGrid,
+  quantInputAffine,
+  runSteps,
+  SHAPE_OPS,
+  type Step,
+} from "./steps.js";
 import { f32, type Tensor } from "./tensor.js";
 import { linearWeights } from "./weights.js";
 
@@ -313,55 +322,44 @@ function convertLayer(
   }
 
   // Quantized output: measure the code range if the quantizer does not declare it (Trunc).
-  const evalCache = new Map<bigint, Float64Array>();
-  const outputs = (acc: bigint): Float64Array => {
-    let y = evalCache.get(acc);
-    if (!y) {
-      const x: Tensor = { dims: [1, C], data: Float64Array.from({ length: C }, (_, c) => value(acc, c)) };
-      y = runSteps(steps, x).data;
-      if (evalCache.size > 4096) evalCache.clear();
-      evalCache.set(acc, y);
-    }
-    return y;
-  };
+  // The steps are element-wise: channel c of one run is channel c's function at accs[c].
+  const outputsAt = (accs: readonly bigint[]): Float64Array =>
+    runSteps(steps, { dims: [1, C], data: Float64Array.from(accs, (acc, c) => value(acc, c)) }).data;
   if (grid.min === undefined) {
     const qs: number[] = [];
-    for (let c = 0; c < C; c++) {
-      for (const acc of [lo[c]!, hi[c]!])
-        qs.push(Math.round((outputs(acc)[c]! - grid.beta[c]!) / grid.alpha[c]!));
+    for (const accs of [lo, hi]) {
+      const y = outputsAt(accs);
+      for (let c = 0; c < C; c++) qs.push(Math.round((y[c]! - grid.beta[c]!) / grid.alpha[c]!));
     }
     grid.min = Math.min(...qs);
     grid.max = Math.max(...qs);
   }
   const map = normalizeGrid(grid, binaryConsumer);
-  const code = (acc: bigint, c: number) => {
-    const y = outputs(acc)[c]!;
+  const codeOfOutput = (y: number, c: number) => {
     const k = codeOf(map, y, c);
     if (Number.isNaN(k))
       throw new OnnxError(`${nodeLabel(node)}: output ${y} of channel ${c} is off the quantizer grid`);
     return map.bipolar ? (k + 1) / 2 : k;
   };
   const [minCode, maxCode] = map.bipolar ? [0, 1] : [map.min, map.max];
-  const thresholds: bigint[][] = [];
-  let outBias = minCode;
-  for (let c = 0; c < C; c++) {
-    let f = (acc: bigint) => code(acc, c);
-    let [a, b] = [lo[c]!, hi[c]!];
-    if (f(a) > f(b)) {
-      // Decreasing in the accumulator: negate the weight row so thresholds compare upwards.
-      const g = f;
-      f = (acc) => g(-acc);
-      [a, b] = [-b, -a];
-      codes[c] = codes[c]!.map((x) => -x);
-    }
-    try {
-      const fit = fitThresholds(f, a, b, minCode, maxCode);
-      thresholds.push(fit.thresholds);
-      outBias = fit.outBias;
-    } catch (err) {
-      throw new OnnxError(`${nodeLabel(node)} channel ${c}: ${(err as Error).message}`);
-    }
-  }
+  const fit = fitLayerThresholds(
+    {
+      lo,
+      hi,
+      minCode,
+      maxCode,
+      outputsAt,
+      codeOf: codeOfOutput,
+      guess: map.bipolar ? undefined : quantThresholdGuess(steps, grid, map, S, K),
+    },
+    (c, err) => new OnnxError(`${nodeLabel(node)} channel ${c}: ${err.message}`),
+  );
+  // Decreasing in the accumulator: negate the weight row so thresholds compare upwards.
+  fit.falling.forEach((f, c) => {
+    if (f) codes[c] = codes[c]!.map((x) => -x);
+  });
+  const thresholds = fit.thresholds;
+  const outBias = fit.outBias;
   const outDatatype = map.bipolar
     ? "BIPOLAR"
     : dataTypeName(smallestTypeFor(BigInt(map.min), BigInt(map.max)));
@@ -401,6 +399,29 @@ function hiddenReluAt(steps: Step[]): number {
     );
   }
   return at;
+}
+
+/**
+ * Closed-form threshold estimate of an affine chain into a Quant: the Quant's input is
+ * w = A·acc + B in code units, and its code reaches Q once round(w) ≥ Q, i.e. w ≥ Q − δ with δ = ½
+ * (round to nearest), 0 (floor) or 1 (ceil). The hardware code m is the Quant's code plus a
+ * per-channel shift (affine ops after the Quant, normalizeGrid). Only an estimate: every
+ * threshold is confirmed by evaluating the chain (fitLayerThresholds).
+ */
+function quantThresholdGuess(steps: Step[], grid: Grid, map: CodeMap, S: number[], K: number[]) {
+  const C = S.length;
+  const w = quantInputAffine(steps, C);
+  if (!w) return undefined;
+  const A = w.a.map((a, c) => a * S[c]!);
+  const B = w.b.map((b, c) => w.a[c]! * K[c]! + b);
+  const shift = A.map((_, c) => codeOf(map, grid.alpha[c]! * grid.min! + grid.beta[c]!, c) - grid.min!);
+  const delta = (Q: number) => (w.round(Q - 0.75) >= Q ? 1 : w.round(Q - 0.25) >= Q ? 0.5 : 0);
+  return (c: number, m: number, falling: boolean): number | undefined => {
+    const slope = falling ? -A[c]! : A[c]!;
+    const Q = m - shift[c]!;
+    if (!(slope > 0) || !Number.isFinite(B[c]!) || Number.isNaN(Q)) return undefined;
+    return Math.ceil((Q - delta(Q) - B[c]!) / slope);
+  };
 }
 
 /**

@@ -1,13 +1,14 @@
 // The element-wise steps after a linear op, as functions of the (1, C) accumulator tensor, plus
 // the grid bookkeeping that says which integer code the final step produces. Each step runs the
 // executor's own op function, so the importer and the executor compute the same float32 values.
-import { attrFloat, attrInt } from "./attributes.js";
+import { attrFloat, attrInt, attrString } from "./attributes.js";
 import type { PathNode } from "./chain.js";
 import { OnnxError } from "./errors.js";
 import { nodeLabel, type OnnxNode } from "./graph.js";
 import { AFFINE_OPS, applyAffine, type Grid, perChannel, QUANTIZER_OPS, quantizerGrid } from "./grid.js";
 import { canonicalOp } from "./op-names.js";
 import { finnThresholds, gemmEpilogue, runNode } from "./ops.js";
+import { roundingFunction } from "./quant-math.js";
 import { f32, type Tensor } from "./tensor.js";
 
 export interface Step {
@@ -146,4 +147,42 @@ export function affineOfSteps(steps: Step[], C: number): { a: number[]; b: numbe
     }
   }
   return { a, b };
+}
+
+/**
+ * For a chain "affine ops (ReLU and Clip allowed) → Quant → affine ops": the Quant's input in
+ * code units, w_c = a_c·v_c + b_c (v the chain's input), and its rounding; the Quant's code is
+ * round(w) clamped. ReLU and Clip only clamp, so w is exact wherever the code is not saturated.
+ * Undefined for any other chain. Used only to estimate thresholds, never as the result.
+ */
+export function quantInputAffine(
+  steps: Step[],
+  C: number,
+): { a: number[]; b: number[]; round: (x: number) => number } | undefined {
+  let qi = steps.length - 1;
+  while (
+    qi >= 0 &&
+    steps[qi]!.kind !== "mvau-activation" &&
+    !QUANTIZER_OPS.has(canonicalOp(steps[qi]!.node.opType)!)
+  )
+    qi--;
+  const q = steps[qi];
+  if (q?.kind !== "node" || canonicalOp(q.node.opType) !== "Quant" || !q.consts[1] || !q.consts[2]) return;
+  const prefix = steps
+    .slice(0, qi)
+    .filter((s) => !(s.kind === "node" && ["Relu", "Clip"].includes(s.node.opType)));
+  let affine: { a: number[]; b: number[] };
+  try {
+    affine = affineOfSteps(prefix, C);
+  } catch {
+    return;
+  }
+  const s = perChannel(q.node, q.consts[1], C).map(f32);
+  const z = perChannel(q.node, q.consts[2], C).map(f32);
+  if (s.some((v) => !(v > 0 && Number.isFinite(v)))) return;
+  return {
+    a: affine.a.map((v, c) => v / s[c]!),
+    b: affine.b.map((v, c) => v / s[c]! + z[c]!),
+    round: roundingFunction(attrString(q.node, "rounding_mode", "ROUND"), nodeLabel(q.node)),
+  };
 }

@@ -39,6 +39,18 @@ describe("wide activations", () => {
     },
   );
 
+  it("a 16-bit activation Quant imports in seconds with every threshold", () => {
+    const bytes = withActivationBits(16);
+    const started = performance.now();
+    const { model } = importOnnx(bytes);
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`16-bit activation of qkeras_qdense_0 imported in ${seconds.toFixed(1)} s`);
+    // Minutes before (each probe ran the whole chain); seconds now. Generous for a loaded machine.
+    expect(seconds).toBeLessThan(60);
+    const act = model.layers[0]!.activation;
+    expect(act.kind === "thresholds" && act.thresholds[0]!.length).toBe(65535);
+  }, 120_000);
+
   it("a 16-bit float activation streamlines in seconds and equals the float model", () => {
     const m = JSON.parse(readFileSync("test/fixtures/models/tiny-float.json", "utf8"));
     // 16-bit codes on a fine grid: thousands of reachable thresholds per channel.
