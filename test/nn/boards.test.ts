@@ -42,7 +42,7 @@ describe("boards", () => {
   it("lists the known boards on an unknown name", () => {
     expect(() => getBoard("de10")).toThrow(BoardError);
     expect(() => getBoard("de10")).toThrow(
-      /unknown board "de10": known boards are zcu104, zcu102, ultra96, pynq-z1, pynq-z2, icebreaker, hx8k-breakout/,
+      /unknown board "de10": known boards are zcu104, zcu102, ultra96, pynq-z1, pynq-z2, kv260, icebreaker, hx8k-breakout/,
     );
   });
 });
