@@ -4,6 +4,7 @@
 // estimates and their two neighbours are evaluated for a block of channels in three runs per code,
 // and fitThresholds confirms every threshold against these exact evaluations: the work grows with
 // the number of thresholds, not with the accumulator range, and the result is the search's own.
+import { checkActivationLevels } from "../core/datatypes.js";
 import { fitThresholds } from "../nn/monotone-thresholds.js";
 
 export interface LayerChain {
@@ -55,6 +56,12 @@ export function fitLayerThresholds(chain: LayerChain, onError: (c: number, err: 
   const codeHi = hi.map((_, c) => chain.codeOf(yHi[c]!, c));
   const falling = codeLo.map((v, c) => v > codeHi[c]!);
   const levels = maxCode - minCode;
+  // Refuse an activation wider than Loom's limit before searching 2^bits codes.
+  try {
+    checkActivationLevels(levels, "activation");
+  } catch (err) {
+    throw onError(0, err as Error);
+  }
   const block = Math.max(1, Math.floor(PRECOMPUTE_BYTES / (24 * Math.max(1, levels))));
   const thresholds: bigint[][] = [];
   let outBias = minCode;
