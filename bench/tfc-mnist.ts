@@ -1,6 +1,7 @@
 // Accuracy of FINN's TFC-w2a2 (test_brevitas_debug.onnx) imported into Loom, on the MNIST test
 // set, in the generated hardware (Verilator) and the golden model, at FINN's folding.
 // Run: npx tsx bench/tfc-mnist.ts [--images N] [--engine verilator|golden|both]
+import { fileURLToPath } from "node:url";
 import { compileModel } from "../src/compiler/generate.js";
 import { simulateAccelerator } from "../src/compiler/simulate.js";
 import { loadMnistTest } from "../src/data/mnist.js";
@@ -9,7 +10,8 @@ import { importOnnx } from "../src/onnx/import.js";
 import { TFC_FOLDING } from "./mlp-model.js";
 
 export const TFC_ONNX = "test/fixtures/onnx/finn_tfc_w2a2_debug.onnx";
-export const MNIST_DIR = "/work/shared/data/mnist";
+/** MNIST beside the repository (../shared/data/mnist), wherever it is checked out. */
+export const MNIST_DIR = fileURLToPath(new URL("../../shared/data/mnist", import.meta.url));
 
 export interface TfcAccuracy {
   images: number;
