@@ -1,5 +1,6 @@
 // `loom eval`: accuracy, confusion matrix, sensitivity, specificity and ROC AUC of a model file
 // on one split of an image folder, preprocessed exactly as the model's input.preprocess says.
+
 import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
@@ -8,6 +9,7 @@ import { simulateAccelerator } from "../compiler/simulate.js";
 import { loadDataset, type Split } from "../data/load.js";
 import { refuseOverwrite, writeFileAtomic } from "../io/write-file.js";
 import { runGolden } from "../nn/golden/index.js";
+import { outputSize } from "../nn/layer-geometry.js";
 import type { Model } from "../nn/model-format.js";
 import { loadModel } from "../nn/model-load.js";
 import { streamlineModel } from "../nn/streamline.js";
@@ -122,7 +124,7 @@ export function register(program: Command): void {
           );
         }
         const model = loadModel(o.model);
-        const outputs = model.layers[model.layers.length - 1]!.outFeatures;
+        const outputs = outputSize(model.layers[model.layers.length - 1]!);
         if (outputs !== 2) {
           throw new UserError(
             `${o.model}: loom eval reports binary metrics and needs a model with exactly two outputs; this one has ${outputs}`,

@@ -1,5 +1,6 @@
 // The network compiler's pipeline: model file → streamlined integer model → folding →
 // accelerator plan → elaborated design → Verilog, constraints, Vivado script and report.
+
 import { elaborate } from "../dsl/index.js";
 import { writeOutputDir } from "../io/output-dir.js";
 import type { WeightMemoryStyle } from "../lib/mvau/params.js";
@@ -14,6 +15,7 @@ import {
   fpsToCycles,
   readFolding,
 } from "../nn/fold.js";
+import { inputSize, outputSize } from "../nn/layer-geometry.js";
 import { layerShapes } from "../nn/layer-shape.js";
 import { ModelError } from "../nn/model-error.js";
 import type { Model } from "../nn/model-format.js";
@@ -81,7 +83,7 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   let since = performance.now();
   const model = readModel(modelOrPath);
   t(
-    `loaded model ${model.name}: ${model.layers.map((l) => `${l.inFeatures}→${l.outFeatures}`).join(", ")}`,
+    `loaded model ${model.name}: ${model.layers.map((l) => `${inputSize(l)}→${outputSize(l)}`).join(", ")}`,
     since,
   );
 

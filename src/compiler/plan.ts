@@ -120,6 +120,8 @@ export function planAccelerator(
 ): AcceleratorPlan {
   const inTypes = layerInputDatatypes(model);
   const layers: LayerPlan[] = model.layers.map((layer, i) => {
+    if (layer.kind !== "dense")
+      throw new ModelError(`layer ${layer.name}: the compiler does not build convolution layers yet`);
     const inputType = inTypes[i]!;
     const weightType = parseDataType(layer.weightDatatype);
     const xnor = isXnorLayer(inputType, weightType);

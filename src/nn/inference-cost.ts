@@ -4,15 +4,20 @@
 // FINN user can compare the two numbers side by side (docs/inspect.md).
 import { type DataType, dataTypeName, isSigned } from "../core/datatypes.js";
 import { layerAccumulator } from "./layer-accumulator.js";
+import { matrixHeight, matrixWidth, outputSize, vectorsPerImage } from "./layer-geometry.js";
 import { layerShapes } from "./layer-shape.js";
 import { activationOutputDatatype, layerInputDatatypes, weightDatatype } from "./layer-types.js";
 import type { Model } from "./model-format.js";
 
 export interface LayerCost {
   name: string;
-  /** Input and output vector lengths (MW, MH). */
+  /** Matrix width and height (MW, MH): a conv's MW is KH·KW·C. */
   inFeatures: number;
   outFeatures: number;
+  /** Matrix vectors per image: 1 for dense, OH·OW for conv. */
+  vectors: number;
+  /** Output values per image (after pooling). */
+  outputs: number;
   inputType: string;
   weightType: string;
   /**
@@ -22,10 +27,11 @@ export interface LayerCost {
   outputType: string;
   /** BIPOLAR × BIPOLAR: multiplies are XNORs and the accumulator is a popcount. */
   xnor: boolean;
-  /** Multiply-accumulates per image: MW · MH (every weight, zero or not). */
+  /** Multiply-accumulates per image: MW · MH · vectors (every weight, zero or not). */
   macs: number;
-  /** Nonzero weights: the MACs qonnx counts with discount_sparsity. */
+  /** Nonzero weights and their MACs (qonnx's counts with discount_sparsity). */
   nonzeroWeights: number;
+  nonzeroMacs: number;
   /** MW · MH · weight bits. */
   weightBits: number;
   /** Accumulator datatype in hardware, as wide as the compiler builds it (src/nn/layer-shape.ts). */
@@ -60,22 +66,29 @@ export function inspectModel(model: Model, o: { discountSparsity?: boolean } = {
     const accType: DataType = { kind: isSigned(acc.type) ? "INT" : "UINT", bits: shape.accBits };
     // Between layers a "none" output streams as the next layer's input (clamped with relu).
     const out = activationOutputDatatype(layer.activation) ?? inTypes[i + 1];
-    const macs = layer.inFeatures * layer.outFeatures;
+    const mw = matrixWidth(layer);
+    const mh = matrixHeight(layer);
+    const vectors = vectorsPerImage(layer);
+    const macs = mw * mh * vectors;
+    const nonzeroWeights = layer.weights.reduce((s, row) => s + row.filter((w) => w !== 0).length, 0);
     return {
       name: layer.name,
-      inFeatures: layer.inFeatures,
-      outFeatures: layer.outFeatures,
+      inFeatures: mw,
+      outFeatures: mh,
+      vectors,
+      outputs: outputSize(layer),
       inputType: dataTypeName(acc.inDt),
       weightType: dataTypeName(acc.wDt),
       outputType: dataTypeName(out ?? accType),
       xnor: acc.xnor,
       macs,
-      nonzeroWeights: layer.weights.reduce((s, row) => s + row.filter((w) => w !== 0).length, 0),
-      weightBits: macs * acc.wDt.bits,
+      nonzeroWeights,
+      nonzeroMacs: nonzeroWeights * vectors,
+      weightBits: mw * mh * acc.wDt.bits,
       accumulatorType: dataTypeName(accType),
       accumulatorBits: shape.accBits,
       thresholdsPerChannel: shape.thresholdCount,
-      thresholdRows: shape.thresholdCount === 0 ? 0 : shape.sharedThresholds ? 1 : layer.outFeatures,
+      thresholdRows: shape.thresholdCount === 0 ? 0 : shape.sharedThresholds ? 1 : mh,
     };
   });
   return {
@@ -104,18 +117,19 @@ function qonnxTotal(
   layers.forEach((l, i) => {
     const inDt = inTypes[i]!;
     const wDt = weightDatatype(model, i);
-    const counted = discount ? l.nonzeroWeights : l.macs;
+    const counted = discount ? l.nonzeroMacs : l.macs;
+    const weights = discount ? l.nonzeroWeights : l.inFeatures * l.outFeatures;
     // qonnx types a MatMul result INT32 when an operand is signed, else UINT32.
     const outName = isSigned(inDt) || isSigned(wDt) ? "INT32" : "UINT32";
     add(`op_mac_${l.inputType}_${l.weightType}`, counted);
-    add(`mem_w_${l.weightType}`, counted);
-    add(`mem_o_${outName}`, l.outFeatures);
+    add(`mem_w_${l.weightType}`, weights);
+    add(`mem_o_${outName}`, l.outputs);
     add("total_macs", counted);
     add("total_bops", bitwidth(inDt) * bitwidth(wDt) * counted);
-    add("total_mem_w_bits", bitwidth(wDt) * counted);
-    add("total_mem_w_elems", counted);
-    add("total_mem_o_bits", 32 * l.outFeatures);
-    add("total_mem_o_elems", l.outFeatures);
+    add("total_mem_w_bits", bitwidth(wDt) * weights);
+    add("total_mem_w_elems", weights);
+    add("total_mem_o_bits", 32 * l.outputs);
+    add("total_mem_o_elems", l.outputs);
   });
   // Keys in sorted order, as qonnx writes its JSON (sort_keys=True).
   const all: InferenceCostTotal = { ...total, discount_sparsity: discount, unsupported: [] };

@@ -12,6 +12,7 @@ import {
   worstCaseAccumulatorRange,
 } from "../core/accumulator.js";
 import type { DataType } from "../core/datatypes.js";
+import { matrixHeight, matrixWidth } from "./layer-geometry.js";
 import { layerInputDatatypes, weightDatatype } from "./layer-types.js";
 import type { Model } from "./model-format.js";
 import { channelValue, thresholdRow, toBigInt, weightMatrix } from "./weights.js";
@@ -44,9 +45,10 @@ export function layerAccumulator(model: Model, index: number, inDt?: DataType): 
   const layer = model.layers[index]!;
   const input = inDt ?? layerInputDatatypes(model)[index]!;
   const wDt = weightDatatype(model, index);
-  const mw = layer.inFeatures;
+  const mw = matrixWidth(layer);
+  const mh = matrixHeight(layer);
   const weights = weightMatrix(layer);
-  const acc = denseAccumulator(input, wDt, mw, layer.outFeatures, weights);
+  const acc = denseAccumulator(input, wDt, mw, mh, weights);
   const xnor = acc.xnor;
   const exactSum = exactAccumulatorRange(input, weights);
   const exact = acc.range;
@@ -59,14 +61,14 @@ export function layerAccumulator(model: Model, index: number, inDt?: DataType): 
     );
   } else if (act.kind === "none") {
     // The bias is added in the accumulator, so acc + bias must fit too (in ±1-sum form).
-    const biases = Array.from({ length: layer.outFeatures }, (_, c) => toBigInt(channelValue(act.bias, c)));
+    const biases = Array.from({ length: mh }, (_, c) => toBigInt(channelValue(act.bias, c)));
     compared = [[exactSum.lo + minBig(biases), exactSum.hi + maxBig(biases)]];
   }
   return {
     inDt: input,
     wDt,
     mw,
-    mh: layer.outFeatures,
+    mh,
     xnor,
     exactSum,
     exact,

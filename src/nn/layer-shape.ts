@@ -2,6 +2,7 @@
 import { bitsFor } from "../core/bits.js";
 import { DSP48E2, type DspPorts, dspPacking, NO_PACKING } from "../lib/mvau/dsp-packing.js";
 import { layerAccumulator } from "./layer-accumulator.js";
+import { matrixHeight, matrixWidth } from "./layer-geometry.js";
 import { activationOutputDatatype, layerInputDatatypes, quantCodeRange } from "./layer-types.js";
 import type { Model } from "./model-format.js";
 
@@ -49,7 +50,7 @@ export function layerShapes(model: Model, dspPorts: DspPorts | "none" = DSP48E2)
     if (act.kind === "float") {
       const { min, max } = quantCodeRange(act.quant);
       thresholdCount = act.quant.bits === 1 && act.quant.signed ? 1 : max - min;
-      sharedThresholds = layer.outFeatures === 1;
+      sharedThresholds = matrixHeight(layer) === 1;
     } else if (act.kind === "thresholds") {
       thresholdCount = act.thresholds[0]!.length;
       sharedThresholds = act.thresholds.length === 1;
@@ -57,8 +58,8 @@ export function layerShapes(model: Model, dspPorts: DspPorts | "none" = DSP48E2)
     const out = activationOutputDatatype(act);
     return {
       name: layer.name,
-      mw: layer.inFeatures,
-      mh: layer.outFeatures,
+      mw: matrixWidth(layer),
+      mh: matrixHeight(layer),
       inputBits: inTypes[i]!.bits,
       weightBits: accInfo.wDt.bits,
       accBits,

@@ -1,4 +1,4 @@
-// Loom's versioned model file for quantized fully-connected networks (docs/model-format.md).
+// Loom's versioned model file for quantized dense and convolutional networks (docs/model-format.md).
 // The zod schema is the single definition: types are inferred from it, and load errors name
 // the offending field by its JSON path.
 import { z } from "zod";
@@ -94,13 +94,56 @@ export const denseLayerSchema = z.strictObject({
   folding: z.strictObject({ pe: z.number().int().positive(), simd: z.number().int().positive() }).optional(),
 });
 
+const pair = z.tuple([z.number().int().positive(), z.number().int().positive()]);
+
+/**
+ * A 2-D convolution (group 1) on an NHWC feature map, as FINN builds it: [padding →] sliding
+ * window → MVAU → [max-pool]. The MVAU sees one KH·KW·C window per output pixel, so `weights`
+ * is its matrix: OC rows of KH·KW·C integers in (kh, kw, c) order (ONNX OIHW transposed to
+ * O·H·W·I). Padding inserts the code that represents 0.0 (src/nn/layer-geometry.ts).
+ */
+export const convLayerSchema = z.strictObject({
+  name: z.string().min(1),
+  kind: z.literal("conv"),
+  /** Unpadded input feature map [height, width, channels], channels innermost. */
+  inShape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
+  outChannels: z.number().int().positive(),
+  /** [height, width] of the kernel and of the stride. */
+  kernel: pair,
+  stride: pair.default([1, 1]),
+  /** Rows and columns added on each side (TensorFlow "same" at stride 2 is asymmetric). */
+  padding: z
+    .strictObject({
+      top: z.number().int().min(0),
+      bottom: z.number().int().min(0),
+      left: z.number().int().min(0),
+      right: z.number().int().min(0),
+    })
+    .default({ top: 0, bottom: 0, left: 0, right: 0 }),
+  weightDatatype: dataTypeName,
+  weights: z.array(z.array(z.number().int())),
+  activation: activationSchema,
+  /**
+   * Max-pooling of the activation's output codes, per channel (exact: max commutes with a
+   * monotone activation). Floor mode, no padding.
+   */
+  pool: z.strictObject({ kind: z.literal("max"), kernel: pair, stride: pair }).optional(),
+  /** SIMD divides the input channels C (a window beat is SIMD channels), PE divides OC. */
+  folding: z.strictObject({ pe: z.number().int().positive(), simd: z.number().int().positive() }).optional(),
+});
+
+export const layerSchema = z.discriminatedUnion("kind", [denseLayerSchema, convLayerSchema]);
+
 export const modelSchema = z.strictObject({
   format: z.literal("loom-qnn"),
   version: z.literal(1),
   name: z.string().min(1),
   description: z.string().optional(),
   input: z.strictObject({
-    /** Logical shape (for example [32, 32]); the hardware takes the row-major flattening. */
+    /**
+     * Logical shape (for example [32, 32], or [H, W, C] for a convolutional network); the
+     * hardware takes the row-major flattening (NHWC: channels innermost).
+     */
     shape: z.array(z.number().int().positive()).min(1),
     datatype: dataTypeName,
     /** Host-side preprocessing that turns a source image into the input vector. */
@@ -150,7 +193,7 @@ export const modelSchema = z.strictObject({
     scale: z.number().positive().optional(),
     zeroPoint: z.number().int().optional(),
   }),
-  layers: z.array(denseLayerSchema).min(1),
+  layers: z.array(layerSchema).min(1),
   output: z
     .strictObject({
       /** Arg-max over the last layer's scores in hardware (ties pick the lowest index). */
@@ -164,6 +207,10 @@ export const modelSchema = z.strictObject({
 
 export type Model = z.infer<typeof modelSchema>;
 export type DenseLayer = z.infer<typeof denseLayerSchema>;
+export type ConvLayer = z.infer<typeof convLayerSchema>;
+/** Every layer kind: each has a weight matrix (MH rows of MW) and an activation. */
+export type Layer = z.infer<typeof layerSchema>;
+export type MaxPool = NonNullable<ConvLayer["pool"]>;
 export type Activation = z.infer<typeof activationSchema>;
 export type FloatActivation = z.infer<typeof floatActivation>;
 export type ThresholdActivation = z.infer<typeof thresholdActivation>;

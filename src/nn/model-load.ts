@@ -14,8 +14,18 @@ import {
 } from "../core/datatypes.js";
 import { divisors } from "../core/divisors.js";
 import { closestName } from "./closest-name.js";
+import {
+  convGeometry,
+  inputSize,
+  matrixHeight,
+  matrixWidth,
+  outputShape,
+  outputSize,
+  shapeText,
+  zeroCode,
+} from "./layer-geometry.js";
 import { ModelError } from "./model-error.js";
-import { type DenseLayer, type Model, modelSchema } from "./model-format.js";
+import { type Layer, type Model, modelSchema } from "./model-format.js";
 import { knownKeysAt } from "./schema-keys.js";
 
 export { ModelError } from "./model-error.js";
@@ -105,15 +115,22 @@ export function checkModel(model: Model, source = "model"): void {
     throw new ModelError(`${source}: ${path}: ${msg}`);
   };
   const inputCount = model.input.shape.reduce((a, b) => a * b, 1);
+  let seenFlat = false;
   model.layers.forEach((layer, i) => {
     const at = `layers[${i}]`;
-    const expectedIn = i === 0 ? inputCount : model.layers[i - 1]!.outFeatures;
-    if (layer.inFeatures !== expectedIn) {
-      const from =
-        i === 0
-          ? `input.shape [${model.input.shape.join(", ")}] has ${inputCount} values`
-          : `layers[${i - 1}] ("${model.layers[i - 1]!.name}") has outFeatures ${expectedIn}`;
-      fail(`${at}.inFeatures`, `is ${layer.inFeatures}, but ${from}`);
+    const prev = model.layers[i - 1];
+    const from =
+      i === 0
+        ? `input.shape [${model.input.shape.join(", ")}] has ${inputCount} values`
+        : `layers[${i - 1}] ("${prev!.name}") ${prev!.kind === "conv" ? `outputs ${shapeText(outputShape(prev!))}` : `has outFeatures ${outputSize(prev!)}`}`;
+    if (layer.kind === "dense") {
+      const expectedIn = i === 0 ? inputCount : outputSize(prev!);
+      if (layer.inFeatures !== expectedIn) fail(`${at}.inFeatures`, `is ${layer.inFeatures}, but ${from}`);
+      seenFlat = true;
+    } else {
+      if (seenFlat)
+        fail(`${at}.kind`, "a conv layer cannot follow a dense layer (its input is a flat vector)");
+      checkConvGeometry(model, i, at, from, inputCount, fail);
     }
     checkWeights(layer, at, fail);
     checkActivation(layer, at, i === model.layers.length - 1, fail);
@@ -126,21 +143,55 @@ export function checkModel(model: Model, source = "model"): void {
   });
   const classes = model.output.classes;
   const last = model.layers[model.layers.length - 1]!;
-  if (classes && classes.length !== last.outFeatures) {
-    fail("output.classes", `has ${classes.length} names, but the last layer has ${last.outFeatures} outputs`);
+  if (classes && classes.length !== outputSize(last)) {
+    fail("output.classes", `has ${classes.length} names, but the last layer has ${outputSize(last)} outputs`);
   }
 }
 
 type Fail = (path: string, msg: string) => never;
 
-function checkWeights(layer: DenseLayer, at: string, fail: Fail): void {
-  if (layer.weights.length !== layer.outFeatures) {
-    fail(`${at}.weights`, `expected ${layer.outFeatures} rows (outFeatures), got ${layer.weights.length}`);
+function checkConvGeometry(
+  model: Model,
+  i: number,
+  at: string,
+  from: string,
+  inputCount: number,
+  fail: Fail,
+): void {
+  const layer = model.layers[i]!;
+  if (layer.kind !== "conv") return;
+  const expected = i === 0 ? inputCount : outputSize(model.layers[i - 1]!);
+  const prev = model.layers[i - 1];
+  const matches =
+    i === 0
+      ? inputSize(layer) === expected
+      : prev!.kind === "conv" && outputShape(prev!).every((v, k) => v === layer.inShape[k]);
+  if (!matches) fail(`${at}.inShape`, `is [${layer.inShape.join(", ")}], but ${from}`);
+  try {
+    convGeometry(layer);
+  } catch (e) {
+    fail(layer.pool ? `${at}.pool` : `${at}.kernel`, (e as Error).message);
+  }
+  const p = layer.padding;
+  if (p.top + p.bottom + p.left + p.right > 0) {
+    const inKind = i === 0 ? parseDataType(model.input.datatype).kind : "";
+    if (zeroCode(model, i, inKind) === null)
+      fail(`${at}.padding`, "padding needs a code for 0.0, and a BIPOLAR input has none (±1 only)");
+  }
+}
+
+function checkWeights(layer: Layer, at: string, fail: Fail): void {
+  const mh = matrixHeight(layer);
+  const mw = matrixWidth(layer);
+  const rowsName = layer.kind === "dense" ? "outFeatures" : "outChannels";
+  const colsName = layer.kind === "dense" ? "inFeatures" : "kernel height · width · input channels";
+  if (layer.weights.length !== mh) {
+    fail(`${at}.weights`, `expected ${mh} rows (${rowsName}), got ${layer.weights.length}`);
   }
   const dt = parseDataType(layer.weightDatatype);
   layer.weights.forEach((row, r) => {
-    if (row.length !== layer.inFeatures) {
-      fail(`${at}.weights[${r}]`, `expected ${layer.inFeatures} values (inFeatures), got ${row.length}`);
+    if (row.length !== mw) {
+      fail(`${at}.weights[${r}]`, `expected ${mw} values (${colsName}), got ${row.length}`);
     }
     row.forEach((w, c) => {
       if (!allows(dt, w)) fail(`${at}.weights[${r}][${c}]`, `${w} does not fit ${rangeText(dt)}`);
@@ -159,9 +210,9 @@ function checkPerChannel(value: unknown, path: string, channels: number, fail: F
   }
 }
 
-function checkActivation(layer: DenseLayer, at: string, isLast: boolean, fail: Fail): void {
+function checkActivation(layer: Layer, at: string, isLast: boolean, fail: Fail): void {
   const act = layer.activation;
-  const C = layer.outFeatures;
+  const C = matrixHeight(layer);
   const ap = `${at}.activation`;
   switch (act.kind) {
     case "none":
@@ -206,7 +257,7 @@ function checkActivation(layer: DenseLayer, at: string, isLast: boolean, fail: F
 }
 
 function checkThresholds(
-  act: Extract<DenseLayer["activation"], { kind: "thresholds" }>,
+  act: Extract<Layer["activation"], { kind: "thresholds" }>,
   ap: string,
   C: number,
   fail: Fail,
@@ -256,18 +307,19 @@ function checkThresholds(
   }
 }
 
-function checkFolding(layer: DenseLayer, at: string, fail: Fail): void {
+function checkFolding(layer: Layer, at: string, fail: Fail): void {
   const { pe, simd } = layer.folding!;
-  if (layer.outFeatures % pe !== 0) {
-    fail(
-      `${at}.folding.pe`,
-      `${pe} does not divide outFeatures ${layer.outFeatures}; valid: ${divisorList(layer.outFeatures)}`,
-    );
-  }
-  if (layer.inFeatures % simd !== 0) {
+  const mh = matrixHeight(layer);
+  // A conv window beat is SIMD channels of one kernel position, so SIMD divides C, not KH·KW·C.
+  const simdOf = layer.kind === "dense" ? layer.inFeatures : layer.inShape[2];
+  const [peName, simdName] =
+    layer.kind === "dense" ? ["outFeatures", "inFeatures"] : ["outChannels", "input channels"];
+  if (mh % pe !== 0)
+    fail(`${at}.folding.pe`, `${pe} does not divide ${peName} ${mh}; valid: ${divisorList(mh)}`);
+  if (simdOf % simd !== 0) {
     fail(
       `${at}.folding.simd`,
-      `${simd} does not divide inFeatures ${layer.inFeatures}; valid: ${divisorList(layer.inFeatures)}`,
+      `${simd} does not divide ${simdName} ${simdOf}; valid: ${divisorList(simdOf)}`,
     );
   }
 }

@@ -5,15 +5,10 @@
 import { rowAccumulatorRange } from "../core/accumulator.js";
 import { allows, type DataType, dataTypeName, parseDataType } from "../core/datatypes.js";
 import { channelFloatParams, channelSlopeSign, floatActivationCode } from "./golden/float-activation.js";
+import { matrixHeight } from "./layer-geometry.js";
 import { layerInputDatatypes, quantCodeRange, quantDatatype } from "./layer-types.js";
 import { ModelError } from "./model-error.js";
-import type {
-  DenseLayer,
-  FloatActivation,
-  Model,
-  NoActivation,
-  ThresholdActivation,
-} from "./model-format.js";
+import type { FloatActivation, Layer, Model, NoActivation, ThresholdActivation } from "./model-format.js";
 import { fitThresholds } from "./monotone-thresholds.js";
 import { channelValue, toBigInt, toJsonInteger, weightMatrix } from "./weights.js";
 
@@ -32,19 +27,14 @@ export function streamlineModel(model: Model): Model {
   return { ...structuredClone(model), layers, ...(meta ? { meta } : {}) };
 }
 
-function streamlineFloatLayer(
-  layer: DenseLayer,
-  act: FloatActivation,
-  inDt: DataType,
-  notes: string[],
-): DenseLayer {
+function streamlineFloatLayer(layer: Layer, act: FloatActivation, inDt: DataType, notes: string[]): Layer {
   const outDt = quantDatatype(act.quant);
   const bipolar = outDt.kind === "BIPOLAR";
   const { min, max } = quantCodeRange(act.quant);
   const weights = weightMatrix(layer);
   const negated: number[] = [];
   const rows: bigint[][] = [];
-  for (let c = 0; c < layer.outFeatures; c++) {
+  for (let c = 0; c < matrixHeight(layer); c++) {
     const code = floatActivationCode(act, c);
     // A falling channel gets its weight row negated, so the threshold sees acc' = −acc and the
     // code is evaluated at −acc' = acc: the same float computation, now rising in acc'.
@@ -102,12 +92,7 @@ function affineGuess(act: FloatActivation, c: number, sign: 1 | -1): ((m: number
 }
 
 /** The weight datatype after negating rows: widened by one bit (and signed) if a value no longer fits. */
-function negatedWeightType(
-  layer: DenseLayer,
-  weights: bigint[][],
-  negated: number[],
-  notes: string[],
-): string {
+function negatedWeightType(layer: Layer, weights: bigint[][], negated: number[], notes: string[]): string {
   if (negated.length === 0) return layer.weightDatatype;
   const dt = parseDataType(layer.weightDatatype);
   notes.push(`layer ${layer.name}: weight rows [${negated.join(", ")}] negated (negative activation slope)`);
@@ -131,8 +116,8 @@ function compactRows(rows: bigint[][]): bigint[][] {
  * of the real scores (acc + bias)·scale only for one common positive scale. A common negative
  * scale is made positive by negating weights and biases; differing scales cannot be made exact.
  */
-function normalizeScoreLayer(layer: DenseLayer, act: NoActivation, notes: string[]): DenseLayer {
-  const scales = Array.from({ length: layer.outFeatures }, (_, c) => channelValue(act.scale, c));
+function normalizeScoreLayer(layer: Layer, act: NoActivation, notes: string[]): Layer {
+  const scales = Array.from({ length: matrixHeight(layer) }, (_, c) => channelValue(act.scale, c));
   const s = scales[0]!;
   if (!scales.every((v) => v === s) || s === 0) {
     throw new ModelError(

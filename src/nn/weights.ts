@@ -1,9 +1,9 @@
 // Integer views of a layer's parameters: the model file keeps JSON numbers (or decimal strings
 // for huge thresholds); every computation works on bigint.
-import type { DenseLayer, ThresholdActivation } from "./model-format.js";
+import type { Layer, ThresholdActivation } from "./model-format.js";
 
 /** The MH × MW weight matrix as bigint. */
-export function weightMatrix(layer: DenseLayer): bigint[][] {
+export function weightMatrix(layer: Layer): bigint[][] {
   return layer.weights.map((row) => row.map((w) => BigInt(w)));
 }
 

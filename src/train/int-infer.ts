@@ -6,6 +6,9 @@
 
 import { channelActivation } from "../nn/golden/activation.js";
 import { argmax } from "../nn/golden/argmax.js";
+import { applyLayer } from "../nn/golden/layer-vectors.js";
+import { inputSize, matrixHeight, matrixWidth, zeroCode } from "../nn/layer-geometry.js";
+import { layerInputDatatypes } from "../nn/layer-types.js";
 import type { Model } from "../nn/model-format.js";
 
 export interface IntegerResult {
@@ -16,29 +19,33 @@ export interface IntegerResult {
 
 /** Runs n inputs of `dim` integer codes each (UINT8 pixels, or any input datatype's values). */
 export function inferInteger(model: Model, x: ArrayLike<number>, n: number): IntegerResult {
-  const layers = model.layers.map((l) => ({
+  const inTypes = layerInputDatatypes(model);
+  const layers = model.layers.map((l, i) => ({
     l,
+    mw: matrixWidth(l),
     w: Float64Array.from(l.weights.flat()),
-    act: Array.from({ length: l.outFeatures }, (_, c) => channelActivation(l.activation, c)),
+    act: Array.from({ length: matrixHeight(l) }, (_, c) => channelActivation(l.activation, c)),
+    padCode: Number(zeroCode(model, i, inTypes[i]!.kind) ?? 0n),
   }));
   const scores: number[][] = [];
   const predictions: number[] = [];
-  const dim = model.layers[0]!.inFeatures;
+  const dim = inputSize(model.layers[0]!);
   for (let r = 0; r < n; r++) {
-    let v = Float64Array.from({ length: dim }, (_, i) => x[r * dim + i]!);
-    for (const { l, w, act } of layers) {
-      const out = new Float64Array(l.outFeatures);
-      for (let c = 0; c < l.outFeatures; c++) {
-        let acc = 0;
-        const base = c * l.inFeatures;
-        for (let i = 0; i < l.inFeatures; i++) acc += w[base + i]! * v[i]!;
-        out[c] = Number(act[c]!(BigInt(acc)));
-      }
-      v = out;
+    let v: number[] = Array.from({ length: dim }, (_, i) => x[r * dim + i]!);
+    for (const { l, mw, w, act, padCode } of layers) {
+      v = applyLayer(l, v, padCode, (vec) => {
+        const out = new Array<number>(act.length);
+        for (let c = 0; c < act.length; c++) {
+          let acc = 0;
+          const base = c * mw;
+          for (let i = 0; i < mw; i++) acc += w[base + i]! * vec[i]!;
+          out[c] = Number(act[c]!(BigInt(acc)));
+        }
+        return out;
+      });
     }
-    const s = Array.from(v);
-    scores.push(s);
-    predictions.push(argmax(s));
+    scores.push(v);
+    predictions.push(argmax(v));
   }
   return { scores, predictions };
 }

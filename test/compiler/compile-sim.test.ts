@@ -2,6 +2,7 @@
 // Verilator with random input bubbles and output backpressure; every prediction and every raw
 // score must equal the golden model's, and without stalls the measured cycles per inference
 // must equal the report's initiation interval.
+
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { lintVerilog } from "../../sim/index.js";
@@ -9,6 +10,7 @@ import { compileModel } from "../../src/compiler/generate.js";
 import { simulateAccelerator } from "../../src/compiler/simulate.js";
 import { parseDataType } from "../../src/core/datatypes.js";
 import { runGolden } from "../../src/nn/golden/index.js";
+import { matrixHeight, matrixWidth } from "../../src/nn/layer-geometry.js";
 import { networkArbitrary, randomInputs } from "../support/random-network.js";
 
 const NETWORKS = fc.sample(networkArbitrary(), { numRuns: 6, seed: 424242 });
@@ -18,7 +20,7 @@ describe("compiled random networks in Verilator", () => {
     const summary = model.layers
       .map(
         (l, i) =>
-          `${l.inFeatures}→${l.outFeatures} ${l.weightDatatype} PE${folding.layers[i]!.pe}/SIMD${folding.layers[i]!.simd}`,
+          `${matrixWidth(l)}→${matrixHeight(l)} ${l.weightDatatype} PE${folding.layers[i]!.pe}/SIMD${folding.layers[i]!.simd}`,
       )
       .join(", ");
     it(`network ${k} (${model.input.datatype} in; ${summary}) equals the golden model`, async () => {

@@ -6,6 +6,7 @@ import { floatActivationCode } from "../../src/nn/golden/float-activation.js";
 import { runFloatModel } from "../../src/nn/golden/float-model.js";
 import { multiThreshold } from "../../src/nn/golden/multithreshold.js";
 import { runGolden, runGoldenLayers } from "../../src/nn/golden/run-golden.js";
+import { matrixHeight, matrixWidth } from "../../src/nn/layer-geometry.js";
 import { layerInputDatatypes } from "../../src/nn/layer-types.js";
 import type { FloatActivation, Model } from "../../src/nn/model-format.js";
 import { loadModel, ModelError, parseModel } from "../../src/nn/model-load.js";
@@ -45,7 +46,7 @@ function expectSameOnAllAccumulators(model: Model, maxSpan = 4000n): number {
     const outDt = parseDataType(sact.outDatatype);
     const wS = weightMatrix(sl);
     const wF = weightMatrix(layer);
-    for (let c = 0; c < layer.outFeatures; c++) {
+    for (let c = 0; c < matrixHeight(layer); c++) {
       const flipped = wS[c]!.some((w, k) => w !== wF[c]![k]) || wS[c]!.every((w) => w === 0n);
       const { lo, hi } = rowAccumulatorRange(inTypes[i]!, wS[c]!);
       if (hi - lo > maxSpan) continue;
@@ -70,7 +71,7 @@ describe("streamlineModel", () => {
           const model = parseModel(json);
           return fc.tuple(
             fc.constant(model),
-            inputsArb(layerInputDatatypes(model)[0]!, model.layers[0]!.inFeatures),
+            inputsArb(layerInputDatatypes(model)[0]!, matrixWidth(model.layers[0]!)),
           );
         }),
         ([model, inputs]) => expectSameOutputs(model, inputs),

@@ -1,8 +1,10 @@
 // Random small streamlined networks (thresholds and a final raw-score layer) with random
 // datatypes and foldings, for end-to-end compiler tests.
+
 import fc from "fast-check";
 import { type DataType, dataTypeName, maxValue, minValue } from "../../src/core/datatypes.js";
 import { divisors } from "../../src/core/divisors.js";
+import { matrixWidth } from "../../src/nn/layer-geometry.js";
 import type { Model } from "../../src/nn/model-format.js";
 
 export interface RandomNetwork {
@@ -144,7 +146,7 @@ export function randomInputs(model: Model, count: number, seed: number, dt: Data
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
-  const len = model.layers[0]!.inFeatures;
+  const len = matrixWidth(model.layers[0]!);
   return Array.from({ length: count }, () =>
     Array.from({ length: len }, () =>
       dt.kind === "BIPOLAR" ? (next() < 0.5 ? -1n : 1n) : pick(next(), minValue(dt), maxValue(dt)),

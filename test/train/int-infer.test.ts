@@ -1,10 +1,12 @@
 // The trainer's integer inference must be the golden model: same scores, same predictions, on
 // random models of every precision (1-bit signed activations, which QONNX treats as bipolar ±1,
 // included) and on random streamlined threshold networks.
+
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDataType } from "../../src/core/datatypes.js";
 import { argmax, runFloatModel, runGolden } from "../../src/nn/golden/index.js";
+import { matrixWidth } from "../../src/nn/layer-geometry.js";
 import type { Model } from "../../src/nn/model-format.js";
 import { parseModel } from "../../src/nn/model-load.js";
 import { inferInteger } from "../../src/train/int-infer.js";
@@ -19,7 +21,7 @@ describe("trainer integer inference = golden model", () => {
   it("agrees with the float golden model on random float models of every precision", () => {
     const arb = floatModelArb.chain((json) => {
       const model = parseModel(json);
-      return inputsArb(parseDataType(model.input.datatype), model.layers[0]!.inFeatures).map((inputs) => ({
+      return inputsArb(parseDataType(model.input.datatype), matrixWidth(model.layers[0]!)).map((inputs) => ({
         model,
         inputs,
       }));
@@ -39,7 +41,7 @@ describe("trainer integer inference = golden model", () => {
 
   it("agrees with the integer golden model on random streamlined networks", () => {
     const arb = networkArbitrary().chain(({ model }) =>
-      inputsArb(parseDataType(model.input.datatype), model.layers[0]!.inFeatures).map((inputs) => ({
+      inputsArb(parseDataType(model.input.datatype), matrixWidth(model.layers[0]!)).map((inputs) => ({
         model,
         inputs,
       })),

@@ -7,11 +7,11 @@ import { mvauGolden } from "./mvau.js";
 import { type RoundingMode, roundBy } from "./rounding.js";
 
 /** One image, NHWC with N = 1: value (y, x, c) at data[(y·width + x)·channels + c]. */
-export interface Image {
+export interface Image<T extends bigint | number = bigint> {
   height: number;
   width: number;
   channels: number;
-  data: bigint[];
+  data: T[];
 }
 
 /** Kernel and stride of a sliding window, [height, width] each. */
@@ -43,15 +43,15 @@ export function samePadding(size: number, kernel: number, stride: number): [numb
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
-export function imageAt(img: Image, y: number, x: number, c: number): bigint {
+export function imageAt<T extends bigint | number>(img: Image<T>, y: number, x: number, c: number): T {
   return img.data[(y * img.width + x) * img.channels + c]!;
 }
 
 /** The image with `value` (the code that represents 0.0) added around it. */
-export function padImage(img: Image, pad: Padding2d, value: bigint): Image {
+export function padImage<T extends bigint | number>(img: Image<T>, pad: Padding2d, value: T): Image<T> {
   const height = img.height + pad.top + pad.bottom;
   const width = img.width + pad.left + pad.right;
-  const data: bigint[] = [];
+  const data: T[] = [];
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++)
       for (let c = 0; c < img.channels; c++) {
@@ -67,15 +67,15 @@ export function padImage(img: Image, pad: Padding2d, value: bigint): Image {
  * im2col in FINN's order: one row per output pixel (row-major over oy, ox), each row the
  * KH·KW·C window values in (kh, kw, c) order.
  */
-export function im2col(img: Image, win: Window2d): bigint[][] {
+export function im2col<T extends bigint | number>(img: Image<T>, win: Window2d): T[][] {
   const [kh, kw] = win.kernel;
   const [sh, sw] = win.stride;
   const oh = windowCount(img.height, kh, sh);
   const ow = windowCount(img.width, kw, sw);
-  const rows: bigint[][] = [];
+  const rows: T[][] = [];
   for (let oy = 0; oy < oh; oy++)
     for (let ox = 0; ox < ow; ox++) {
-      const row: bigint[] = [];
+      const row: T[] = [];
       for (let ky = 0; ky < kh; ky++)
         for (let kx = 0; kx < kw; kx++)
           for (let c = 0; c < img.channels; c++) row.push(imageAt(img, oy * sh + ky, ox * sw + kx, c));
@@ -85,7 +85,7 @@ export function im2col(img: Image, win: Window2d): bigint[][] {
 }
 
 /** Output image of `rows` (one per output pixel, each `channels` long) over the window grid. */
-function gridImage(img: Image, win: Window2d, rows: bigint[][]): Image {
+function gridImage<T extends bigint | number>(img: Image<T>, win: Window2d, rows: T[][]): Image<T> {
   return {
     height: windowCount(img.height, win.kernel[0], win.stride[0]),
     width: windowCount(img.width, win.kernel[1], win.stride[1]),
@@ -121,7 +121,7 @@ function padded2d(img: Image, pad: Padding2d | undefined, value: bigint | undefi
 }
 
 /** Max-pooling per channel over each window (integer codes compare as integers). */
-export function maxPoolGolden(img: Image, win: Window2d): Image {
+export function maxPoolGolden<T extends bigint | number>(img: Image<T>, win: Window2d): Image<T> {
   return gridImage(img, win, windowReduce(img, win, largest));
 }
 
@@ -144,14 +144,18 @@ export function globalAvgPoolGolden(img: Image, rounding: RoundingMode = "ROUND"
   return avgPoolGolden(img, { kernel: [img.height, img.width], stride: [1, 1] }, rounding);
 }
 
-function largest(values: bigint[]): bigint {
+function largest<T extends bigint | number>(values: T[]): T {
   let m = values[0]!;
   for (const v of values) if (v > m) m = v;
   return m;
 }
 
 /** Per output pixel, per channel: `reduce` over the window's values of that channel. */
-function windowReduce(img: Image, win: Window2d, reduce: (values: bigint[]) => bigint): bigint[][] {
+function windowReduce<T extends bigint | number>(
+  img: Image<T>,
+  win: Window2d,
+  reduce: (values: T[]) => T,
+): T[][] {
   const k = win.kernel[0] * win.kernel[1];
   return im2col(img, win).map((row) =>
     Array.from({ length: img.channels }, (_, c) =>

@@ -2,12 +2,14 @@
 // reference every hardware simulation is compared against.
 import { isXnorLayer } from "../../core/accumulator.js";
 import { type DataType, parseDataType } from "../../core/datatypes.js";
+import { inputSize, matrixHeight, zeroCode } from "../layer-geometry.js";
 import { layerInputDatatypes } from "../layer-types.js";
 import { ModelError } from "../model-error.js";
-import type { DenseLayer, Model } from "../model-format.js";
+import type { Layer, Model } from "../model-format.js";
 import { thresholdRow, weightMatrix } from "../weights.js";
 import { channelActivation } from "./activation.js";
 import { argmax } from "./argmax.js";
+import { applyLayer } from "./layer-vectors.js";
 import { multiThreshold } from "./multithreshold.js";
 import { mvauGolden } from "./mvau.js";
 
@@ -33,10 +35,10 @@ export function runGoldenLayers(model: Model, input: readonly bigint[]): bigint[
   const outs: bigint[][] = [];
   let x: readonly bigint[] = input;
   model.layers.forEach((layer, i) => {
-    if (x.length !== layer.inFeatures) {
-      throw new ModelError(`layer ${layer.name}: input has ${x.length} values, expected ${layer.inFeatures}`);
+    if (x.length !== inputSize(layer)) {
+      throw new ModelError(`layer ${layer.name}: input has ${x.length} values, expected ${inputSize(layer)}`);
     }
-    const y = goldenLayer(layer, x, inTypes[i]!);
+    const y = goldenLayer(layer, x, inTypes[i]!, zeroCode(model, i, inTypes[i]!.kind) ?? 0n);
     outs.push(y);
     x = y;
   });
@@ -44,9 +46,9 @@ export function runGoldenLayers(model: Model, input: readonly bigint[]): bigint[
 }
 
 /** A layer's parameters as bigints, converted once per layer object (models are not mutated). */
-const converted = new WeakMap<DenseLayer, { weights: bigint[][]; thresholds?: bigint[][] }>();
+const converted = new WeakMap<Layer, { weights: bigint[][]; thresholds?: bigint[][] }>();
 
-function layerTensors(layer: DenseLayer): { weights: bigint[][]; thresholds?: bigint[][] } {
+function layerTensors(layer: Layer): { weights: bigint[][]; thresholds?: bigint[][] } {
   let t = converted.get(layer);
   if (!t) {
     const act = layer.activation;
@@ -54,7 +56,7 @@ function layerTensors(layer: DenseLayer): { weights: bigint[][]; thresholds?: bi
       weights: weightMatrix(layer),
       thresholds:
         act.kind === "thresholds"
-          ? Array.from({ length: layer.outFeatures }, (_, c) => thresholdRow(act, c))
+          ? Array.from({ length: matrixHeight(layer) }, (_, c) => thresholdRow(act, c))
           : undefined,
     };
     converted.set(layer, t);
@@ -62,22 +64,23 @@ function layerTensors(layer: DenseLayer): { weights: bigint[][]; thresholds?: bi
   return t;
 }
 
-/** One streamlined layer. Thresholds and biases are in ±1-sum form for XNOR layers (see docs). */
-export function goldenLayer(layer: DenseLayer, x: readonly bigint[], inDt: DataType): bigint[] {
+/**
+ * One streamlined layer on one image (`padCode`: the input code of 0.0 that padding inserts).
+ * Thresholds and biases are in ±1-sum form for XNOR layers (see docs).
+ */
+export function goldenLayer(layer: Layer, x: readonly bigint[], inDt: DataType, padCode = 0n): bigint[] {
   const wDt = parseDataType(layer.weightDatatype);
   const tensors = layerTensors(layer);
-  const acc = mvauGolden(x, tensors.weights, inDt, wDt, isXnorLayer(inDt, wDt) ? "sum" : "popcount");
   const act = layer.activation;
-  switch (act.kind) {
-    case "thresholds": {
-      const outDt = parseDataType(act.outDatatype);
-      return acc.map((a, c) => multiThreshold(a, tensors.thresholds![c]!, act.outBias, outDt));
-    }
-    case "none":
-      return acc.map((a, c) => channelActivation(act, c)(a));
-    case "float":
-      throw new ModelError(
-        `layer ${layer.name}: the golden model runs streamlined models only; streamline the model first (float activation found)`,
-      );
-  }
+  if (act.kind === "float")
+    throw new ModelError(
+      `layer ${layer.name}: the golden model runs streamlined models only; streamline the model first (float activation found)`,
+    );
+  const perVector = (v: readonly bigint[]): bigint[] => {
+    const acc = mvauGolden(v, tensors.weights, inDt, wDt, isXnorLayer(inDt, wDt) ? "sum" : "popcount");
+    if (act.kind === "none") return acc.map((a, c) => channelActivation(act, c)(a));
+    const outDt = parseDataType(act.outDatatype);
+    return acc.map((a, c) => multiThreshold(a, tensors.thresholds![c]!, act.outBias, outDt));
+  };
+  return applyLayer(layer, x, padCode, perVector);
 }

@@ -3,6 +3,7 @@
 // plus writes to read-only registers that must be ignored), then DMA-shaped input bursts with
 // gaps and random output backpressure, then register reads. Checked against the golden model:
 // every frame, TLAST exactly on the last beat of each batch, and every counter.
+
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildVerilator, lintVerilog, type VerilatorModel } from "../../../sim/index.js";
@@ -21,6 +22,7 @@ import { parseDataType } from "../../../src/core/datatypes.js";
 import { elaborate } from "../../../src/dsl/index.js";
 import { CONTROL_REGISTERS, registerOffset, type SystemParams } from "../../../src/lib/system/index.js";
 import { runGolden } from "../../../src/nn/golden/index.js";
+import { matrixHeight, matrixWidth } from "../../../src/nn/layer-geometry.js";
 import { type EmittedDesign, emitVerilog } from "../../../src/rtl/emit.js";
 import { hasCc, hasNumpy, runC, runPython } from "../../compiler/driver-runners.js";
 import { networkArbitrary, type RandomNetwork, randomInputs } from "../../support/random-network.js";
@@ -29,15 +31,15 @@ import { DmaHarness } from "./dma-harness.js";
 // A small network whose images take several input and output beats (no arg-max: the scores
 // leave in NF beats), so TLAST has to find the last beat of the last image.
 function pickNetwork() {
-  const size = (n: RandomNetwork) => n.model.layers.reduce((s, l) => s + l.inFeatures * l.outFeatures, 0);
+  const size = (n: RandomNetwork) => n.model.layers.reduce((s, l) => s + matrixWidth(l) * matrixHeight(l), 0);
   const sample = fc
     .sample(networkArbitrary(), { numRuns: 200, seed: 1717 })
     .sort((a, b) => size(a) - size(b));
   for (const n of sample) {
     const layers = n.folding.layers;
     const last = n.model.layers.length - 1;
-    const nf = n.model.layers[last]!.outFeatures / layers[last]!.pe;
-    if (n.model.layers.length >= 2 && nf >= 2 && layers[0]!.simd < n.model.layers[0]!.inFeatures / 2)
+    const nf = matrixHeight(n.model.layers[last]!) / layers[last]!.pe;
+    if (n.model.layers.length >= 2 && nf >= 2 && layers[0]!.simd < matrixWidth(n.model.layers[0]!) / 2)
       return { ...n, model: { ...n.model, output: { argmax: false } } };
   }
   throw new Error("no suitable network in the sample");
