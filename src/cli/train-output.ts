@@ -22,3 +22,19 @@ export function printRunResult(out: string, r: RunResult, source = ""): void {
       `the training graph predicts the exported model's class (margin 0) on ${a.agree} of ${a.images} validation images\n`,
     );
 }
+
+/**
+ * Progress of the exported model's integer inference on stderr (minutes for a large CNN): one
+ * updating line on a terminal, else a line per tenth of the split.
+ */
+export function inferenceProgress(tty: boolean): (split: string, done: number, total: number) => void {
+  let shown = 0;
+  return (split, done, total) => {
+    const text = `integer inference of the exported model, ${split}: ${done}/${total} images`;
+    if (tty) process.stderr.write(`\r${text}${done === total ? "\n" : ""}`);
+    else if (done === total || done >= shown + total / 10) {
+      process.stderr.write(`${text}\n`);
+      shown = done === total ? 0 : done;
+    }
+  };
+}

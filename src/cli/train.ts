@@ -9,7 +9,7 @@ import { type RunOptions, runTraining, trainingOutputPaths } from "../train/run.
 import { epochEta } from "./progress.js";
 import { archOption, cnnOutputPaths, trainCnnCommand } from "./train-cnn.js";
 import { canonicalCommand } from "./train-command.js";
-import { printRunResult } from "./train-output.js";
+import { inferenceProgress, printRunResult } from "./train-output.js";
 import { runCommand, UserError } from "./user-error.js";
 
 /**
@@ -194,6 +194,7 @@ export function register(program: Command): void {
           labelSmoothing: parseNum("--label-smoothing", o.labelSmoothing, 0, 0.99),
           reportTest: o.test !== false,
           command: canonicalCommand(cmd, o),
+          onInferenceProgress: inferenceProgress(tty),
           onBatch: (done, total, loss) => {
             if (!tty) return;
             if (!started) {

@@ -46,6 +46,8 @@ export interface RunOptions extends Omit<TrainOptions, "augment"> {
   /** Evaluate test/ for the report (never used for any choice). */
   reportTest: boolean;
   onLoadProgress?: (done: number, total: number) => void;
+  /** Images of `split` through the exported model's integer inference so far (it takes minutes for a large CNN). */
+  onInferenceProgress?: (split: string, done: number, total: number) => void;
 }
 
 /** The options every `loom train` run shares (an MLP's without its hidden sizes). */
@@ -171,6 +173,25 @@ export interface TrainedNetwork {
   trainingGraphPredictions?: (s: Split) => number[];
 }
 
+/** The model's integer inference of a split, a chunk at a time so that progress can be shown. */
+function inferSplit(
+  model: Model,
+  s: Split,
+  what: string,
+  onProgress?: (split: string, done: number, total: number) => void,
+): IntegerResult {
+  const chunk = 256;
+  const r: IntegerResult = { scores: [], predictions: [] };
+  for (let start = 0; start < s.n; start += chunk) {
+    const n = Math.min(chunk, s.n - start);
+    const part = inferInteger(model, s.x.subarray(start * s.dim, (start + n) * s.dim), n);
+    r.scores.push(...part.scores);
+    r.predictions.push(...part.predictions);
+    onProgress?.(what, start + n, s.n);
+  }
+  return r;
+}
+
 /** The model's integer results with `margin` added to class 0's score: what folding it into class 0's bias does. */
 function withMargin(r: IntegerResult, margin: number): IntegerResult {
   const scores = r.scores.map((s) => [s[0]! + margin, ...s.slice(1)]);
@@ -206,7 +227,7 @@ export function exportAndReport(opts: CommonRunOptions, data: TrainingData, t: T
   };
   const plain = t.exportModel(exportOpts);
   // One integer inference of the validation images: the margin only moves class 0's score.
-  const plainVal = inferInteger(plain, val.x, val.n);
+  const plainVal = inferSplit(plain, val, "validation", opts.onInferenceProgress);
   const choice = chooseMargin(
     val.y,
     plainVal.scores.map((v) => v[1]! - v[0]!),
@@ -219,7 +240,10 @@ export function exportAndReport(opts: CommonRunOptions, data: TrainingData, t: T
   // The clean hold-out is the first copy of the shifted validation set.
   const cleanMetrics = shiftList?.[0]?.metrics;
   const worst = shiftList ? worstShift(shiftList) : undefined;
-  const tm = opts.reportTest && test ? measure(model, test).metrics : undefined;
+  const tm =
+    opts.reportTest && test
+      ? metricsOf(test, inferSplit(model, test, "test", opts.onInferenceProgress))
+      : undefined;
   const check = goldenCheck(model, val, 16, pooled);
   const graph = t.trainingGraphPredictions?.(val);
   const agreement = graph && {

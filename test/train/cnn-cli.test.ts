@@ -97,7 +97,8 @@ describe("loom train --arch", () => {
       [old, join(dir, "old", "cnn.json")],
     ] as const) {
       const r = await run([...base, "--out", to, ...training, "--from-checkpoint", from]);
-      expect(r.err).toBe("");
+      expect(r.err).not.toMatch(/loom:/);
+      expect(r.err).toMatch(/integer inference of the exported model, validation: \d+\/\d+ images\n/);
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/exported from /);
       for (const f of [
