@@ -77,10 +77,8 @@ export function trainCnnCommand(
   const { hidden: _hidden, dropout: _dropout, ...rest } = opts;
   const file = cli.o.fromCheckpoint as string | undefined;
   const fromCheckpoint = file === undefined ? undefined : checkpointOption(file, cli.cmd, cli.o);
-  // The recorded command leaves out the MLP-only options (their defaults do not apply); an
-  // export from a checkpoint records the training command.
-  const command =
-    fromCheckpoint?.command ?? rest.command.replace(/ --hidden \S+/, "").replace(/ --dropout \S+/, "");
+  // The recorded command leaves out the MLP-only options (their defaults do not apply).
+  const command = rest.command.replace(/ --hidden \S+/, "").replace(/ --dropout \S+/, "");
   const cnnOpts: CnnRunOptions = { ...rest, command, arch, fromCheckpoint };
   let r: ReturnType<typeof runCnnTraining>;
   try {

@@ -118,6 +118,10 @@ describe("loom train --arch", () => {
     const ckPath = join(tmp, "cnn-checkpoint.json");
     const garbage = join(tmp, "garbage.json");
     writeFileSync(garbage, '{"format": "something else"}');
+    const tampered = join(tmp, "tampered.json");
+    const ck = JSON.parse(readFileSync(ckPath, "utf8"));
+    ck.layers[0].params[0].pop();
+    writeFileSync(tampered, JSON.stringify(ck));
     const out = join(tmp, "mismatch.json");
     const arch8 = ["--arch", "c8k3-p2-c4k3psame-fc2", "--epochs", "2", "--wbits", "4", "--abits", "4"];
     for (const [args, msg] of [
@@ -144,6 +148,10 @@ describe("loom train --arch", () => {
       [
         [...training, "--from-checkpoint", garbage],
         /garbage\.json is not a `loom train --arch` checkpoint \(format: /,
+      ],
+      [
+        [...training, "--from-checkpoint", tampered],
+        /tampered\.json: checkpoint layer conv1 does not have the network's parameter sizes\n$/,
       ],
       [["--from-checkpoint", ckPath], /^loom: --from-checkpoint needs --arch/],
     ] as const) {

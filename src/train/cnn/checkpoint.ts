@@ -145,10 +145,11 @@ export function restoreCheckpoint(net: QuantCnn, ck: CnnCheckpoint): void {
       throw new CheckpointError(`checkpoint layer ${i} is ${saved.name}, the network's is ${l.name}`);
     const targets = [...l.params.map((p) => p.value), ...l.buffers];
     const values = [...saved.params, ...saved.buffers];
-    if (
-      values.length !== targets.length ||
-      values.some((v, k) => v.length !== targets[k]!.length || saved.params.length !== l.params.length)
-    )
+    const fits =
+      saved.params.length === l.params.length &&
+      values.length === targets.length &&
+      values.every((v, k) => v.length === targets[k]!.length);
+    if (!fits)
       throw new CheckpointError(`checkpoint layer ${l.name} does not have the network's parameter sizes`);
     targets.forEach((t, k) => t.set(values[k]!));
   });

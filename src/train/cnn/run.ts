@@ -88,7 +88,9 @@ export function runCnnTraining(opts: CnnRunOptions): CnnRunResult {
     });
   }
   const { net } = trained;
-  const result = exportAndReport(opts, data, {
+  // An export from a checkpoint records the command that trained the network.
+  const command = ck?.command ?? opts.command;
+  const result = exportAndReport({ ...opts, command }, data, {
     trainer: "loom train --arch (src/train/cnn)",
     network: { arch },
     summary: `CNN ${arch}`,
