@@ -7,7 +7,9 @@ import { NORMALIZATIONS, type Normalization } from "../data/normalize.js";
 import { refuseOverwrite } from "../io/write-file.js";
 import { type RunOptions, runTraining, trainingOutputPaths } from "../train/run.js";
 import { epochEta } from "./progress.js";
-import { archOption, trainCnnCommand } from "./train-cnn.js";
+import { archOption, cnnOutputPaths, trainCnnCommand } from "./train-cnn.js";
+import { canonicalCommand } from "./train-command.js";
+import { inferenceProgress, printRunResult } from "./train-output.js";
 import { runCommand, UserError } from "./user-error.js";
 
 /**
@@ -40,25 +42,11 @@ function parseNum(name: string, s: string, lo: number, hi: number): number {
   return v;
 }
 
-/** The command with every option spelled out (defaults included), so the run can be repeated exactly. */
-function canonicalCommand(cmd: Command, o: Record<string, unknown>): string {
-  const parts = ["loom", "train"];
-  for (const opt of cmd.options) {
-    const v = o[opt.attributeName()];
-    if (opt.negate) {
-      if (v === false) parts.push(opt.long!);
-    } else if (opt.isBoolean()) {
-      if (v === true) parts.push(opt.long!);
-    } else if (v !== undefined) parts.push(opt.long!, String(v));
-  }
-  return parts.join(" ");
-}
-
 export function register(program: Command): void {
   program
     .command("train")
     .description(
-      "train a quantized MLP classifier on {train,val,test}/{CLASS}/ images and write a model file",
+      "train a quantized MLP or CNN classifier on {train,val,test}/{CLASS}/ images and write a model file",
     )
     .requiredOption("--data <dir>", "dataset folder with train/ (and optionally val/, test/)")
     .requiredOption("--out <file>", "model file to write, e.g. models/pneumonia-w8a8.json")
@@ -66,7 +54,11 @@ export function register(program: Command): void {
     .option("--hidden <list>", "hidden layer sizes", "256,128")
     .option(
       "--arch <spec>",
-      'convolutional network instead of an MLP, e.g. "c16k3-p2-c32k3-p2-fc2" or a JSON array (docs/training.md); trains and validates but cannot write a model file yet',
+      'convolutional network instead of an MLP, e.g. "c16k3-p2-c32k3-p2-fc2" or a JSON array (docs/training.md); also writes NAME-checkpoint.json',
+    )
+    .option(
+      "--from-checkpoint <file>",
+      "with --arch: export the network of a checkpoint instead of training it (repeat the training command's options)",
     )
     .option("--wbits <n>", "weight bits (1 = bipolar)", "8")
     .option("--abits <n>", "activation bits", "8")
@@ -113,7 +105,15 @@ export function register(program: Command): void {
     .option("--force", "replace an existing model file and its report")
     .action((o, cmd: Command) =>
       runCommand(() => {
-        refuseOverwrite(trainingOutputPaths(o.out, o.test !== false), o.force === true, "loom train");
+        if (o.fromCheckpoint !== undefined && o.arch === undefined)
+          throw new UserError("--from-checkpoint needs --arch (only convolutional runs write checkpoints)");
+        refuseOverwrite(
+          o.arch === undefined
+            ? trainingOutputPaths(o.out, o.test !== false)
+            : cnnOutputPaths(o.out, o.test !== false, o.fromCheckpoint !== undefined),
+          o.force === true,
+          "loom train",
+        );
         const [width, height] = parseSize(o.input);
         const hidden = String(o.hidden)
           .split(",")
@@ -194,6 +194,7 @@ export function register(program: Command): void {
           labelSmoothing: parseNum("--label-smoothing", o.labelSmoothing, 0, 0.99),
           reportTest: o.test !== false,
           command: canonicalCommand(cmd, o),
+          onInferenceProgress: inferenceProgress(tty),
           onBatch: (done, total, loss) => {
             if (!tty) return;
             if (!started) {
@@ -219,22 +220,14 @@ export function register(program: Command): void {
           trainCnnCommand(
             runOptions,
             archOption(String(o.arch), cmd, width, height, runOptions.dropout ?? 0),
+            {
+              cmd,
+              o,
+            },
           );
           return;
         }
-        const result = runTraining(runOptions);
-        const f = (v: number) => `${(100 * v).toFixed(2)}%`;
-        const line = (n: string, m: typeof result.val) =>
-          `${n}: accuracy ${f(m.accuracy)}, sensitivity ${f(m.sensitivity)}, specificity ${f(m.specificity)}, AUC ${m.auc.toFixed(4)}, confusion ${JSON.stringify(m.confusion)}\n`;
-        process.stdout.write(`wrote ${o.out} (kept epoch ${result.bestEpoch}, margin ${result.margin})\n`);
-        process.stdout.write(line(result.valClean ? "validation + shifts" : "validation", result.val));
-        if (result.valClean) process.stdout.write(line("validation, clean only", result.valClean));
-        if (result.valWorstShift) {
-          const w = result.valWorstShift;
-          process.stdout.write(line(`validation, worst copy (${w.shift})`, w.metrics));
-        }
-        if (result.test) process.stdout.write(line("test (reported only)", result.test));
-        process.stdout.write(`${result.goldenCheck}\n`);
+        printRunResult(o.out, runTraining(runOptions));
       }),
     );
 }

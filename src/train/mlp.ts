@@ -95,12 +95,6 @@ export class QuantMlp {
     return quantizeWeights(p.w, p.outF, p.inF, this.cfg.wbits, !this.isLast(l));
   }
 
-  /** Bias snapped to the accumulator grid, as integers per channel. */
-  biasCodes(l: number, wScale: Float64Array): number[] {
-    const s = this.inputScaleOf(l);
-    return Array.from(this.layers[l]!.b, (b, c) => roundHalfEven(b / (wScale[c]! * s)));
-  }
-
   /**
    * Sets each hidden clip α from a batch (a high percentile of its pre-activations) before
    * training: a good start matters for low bit widths, where a bad α wastes most codes.

@@ -79,3 +79,11 @@ export function quantizeWeights(
 export function activationCode(z: number, qs: number, levels: number): number {
   return Math.min(levels, Math.max(0, roundHalfEven(z / qs)));
 }
+
+/**
+ * A layer's bias snapped to its accumulator grid (weight scale × input scale per channel), as
+ * the integers k of bias = k · accumulator scale: what the fake-quant pass adds and the exporter writes.
+ */
+export function biasCodes(bias: ArrayLike<number>, wScale: ArrayLike<number>, inScale: number): number[] {
+  return Array.from({ length: bias.length }, (_, c) => roundHalfEven(bias[c]! / (wScale[c]! * inScale)));
+}

@@ -8,12 +8,12 @@ import { type LoadedDataset, loadDataset, type Split, type ValStrategy } from ".
 import type { Normalization } from "../data/normalize.js";
 import { perImageStepsOf } from "../data/per-image.js";
 import { writeFileAtomic } from "../io/write-file.js";
-import { runGolden } from "../nn/golden/index.js";
+import { argmax, runGolden } from "../nn/golden/index.js";
 import type { Model } from "../nn/model-format.js";
 import { streamlineModel } from "../nn/streamline.js";
 import type { AugmentOptions } from "./augment.js";
 import { chooseMargin } from "./decide.js";
-import { exportModel } from "./export.js";
+import { type ExportOptions, exportModel } from "./export.js";
 import { type IntegerResult, inferInteger } from "./int-infer.js";
 import { type BinaryMetrics, binaryMetrics } from "./metrics.js";
 import { confusionSvg, curveSvg, metricsTable } from "./report.js";
@@ -46,7 +46,12 @@ export interface RunOptions extends Omit<TrainOptions, "augment"> {
   /** Evaluate test/ for the report (never used for any choice). */
   reportTest: boolean;
   onLoadProgress?: (done: number, total: number) => void;
+  /** Images of `split` through the exported model's integer inference so far (it takes minutes for a large CNN). */
+  onInferenceProgress?: (split: string, done: number, total: number) => void;
 }
+
+/** The options every `loom train` run shares (an MLP's without its hidden sizes). */
+export type CommonRunOptions = Omit<RunOptions, "hidden">;
 
 export interface RunResult {
   model: Model;
@@ -61,6 +66,8 @@ export interface RunResult {
   test?: BinaryMetrics;
   epochSeconds: number;
   goldenCheck: string;
+  /** Validation images on which the training graph predicts the exported model's class (CNN runs). */
+  trainingGraphAgreement?: { images: number; agree: number };
 }
 
 /** Metrics of the model as written (integer inference), the score differences s1 − s0 and the raw result. */
@@ -73,15 +80,17 @@ export function measure(
   return { metrics: binaryMetrics(s.y, inferred.predictions, diff), diff, inferred };
 }
 
-/** Cross-checks the fast integer inference against the streamlined golden model on a few images. */
-function goldenCheck(model: Model, s: Split, count: number): string {
+/**
+ * Cross-checks the integer results of the model (`mine`, one row per image of `s`) against the
+ * streamlined golden model on the first few images.
+ */
+function goldenCheck(model: Model, s: Split, count: number, mine: IntegerResult): string {
   const n = Math.min(count, s.n);
   try {
     const golden = runGolden(
       streamlineModel(model),
       Array.from({ length: n }, (_, i) => Array.from(s.x.subarray(i * s.dim, (i + 1) * s.dim), BigInt)),
     );
-    const mine = inferInteger(model, s.x, n);
     for (let i = 0; i < n; i++) {
       const g = golden.scores[i]!.map(Number);
       if (g.some((v, k) => v !== mine.scores[i]![k])) {
@@ -97,7 +106,7 @@ function goldenCheck(model: Model, s: Split, count: number): string {
 }
 
 /** The clean hold-out followed by its acquisition-shifted copies (shifted before framing and normalizing). */
-function shiftedValidation(opts: Omit<RunOptions, "hidden">, clean: Split): Split {
+function shiftedValidation(opts: CommonRunOptions, clean: Split): Split {
   const raw = loadDataset(opts.data, {
     width: opts.width,
     height: opts.height,
@@ -110,7 +119,7 @@ function shiftedValidation(opts: Omit<RunOptions, "hidden">, clean: Split): Spli
 }
 
 /** The splits `loom train` trains and validates on (with --val-shifts, val includes the shifted copies). */
-export function loadTrainingData(opts: Omit<RunOptions, "hidden">) {
+export function loadTrainingData(opts: CommonRunOptions) {
   const ds: LoadedDataset = loadDataset(opts.data, {
     width: opts.width,
     height: opts.height,
@@ -133,49 +142,82 @@ export function loadTrainingData(opts: Omit<RunOptions, "hidden">) {
   return { ds, train, val, cleanVal, test, K };
 }
 
+export type TrainingData = ReturnType<typeof loadTrainingData>;
+
 export function runTraining(opts: RunOptions): RunResult {
-  const { ds, train, val, cleanVal, test, K } = loadTrainingData(opts);
-  const t = trainMlp(train, val, opts.width, opts.height, K, { ...opts });
-  const name = basename(opts.out).replace(/\.json$/, "");
-  const baseMeta = {
+  const data = loadTrainingData(opts);
+  const t = trainMlp(data.train, data.val, opts.width, opts.height, data.K, { ...opts });
+  return exportAndReport(opts, data, {
     trainer: "loom train (src/train)",
-    command: opts.command,
-    seed: opts.seed,
-    data: {
-      root: opts.data,
-      classes: ds.classes,
-      train: train.n,
-      val: val.n,
-      valSource: ds.valSource,
-      valFraction: opts.valFraction,
-      splitSeed: opts.splitSeed,
-      valStrategy: opts.valStrategy ?? { kind: "random" },
-      valShifts: opts.valShifts ? ["none", ...ACQUISITION_SHIFTS.map((x) => x.name)] : undefined,
-    },
-    hyper: {
-      hidden: opts.hidden,
-      wbits: opts.wbits,
-      abits: opts.abits,
-      epochs: opts.epochs,
-      batch: opts.batch,
-      lr: opts.lr,
-      weightDecay: opts.weightDecay,
-      dropout: opts.dropout,
-      augment: opts.augment,
-      patience: opts.patience,
-      classWeight: opts.classWeight,
-      labelSmoothing: opts.labelSmoothing ?? 0,
-      crop: opts.crop,
-      frame: opts.frame ?? 0,
-      normalize: opts.normalize,
-    },
+    network: { hidden: opts.hidden },
+    summary: `hidden ${opts.hidden.join(",")}`,
+    history: t.history,
     bestEpoch: t.bestEpoch,
-    inputScale: "1/255 (pixel code p means p/255; folded into fc0's scale)",
-    biasQuantization: "biases are integers on each layer's accumulator grid (bias = k · accumulator scale)",
-  };
-  const exportOpts = {
+    exportModel: (o) => exportModel(t.net, o),
+  });
+}
+
+/** What the end of a run needs of a trained network (an MLP or a CNN). */
+export interface TrainedNetwork {
+  /** meta.trainer. */
+  trainer: string;
+  /** The network's own hyper-parameters, listed first in meta.hyper (hidden sizes, architecture). */
+  network: Record<string, unknown>;
+  /** The network in the model's description ("hidden 256,128"). */
+  summary: string;
+  history: EpochRecord[];
+  bestEpoch: number;
+  /** The model file of the network, with opts.margin folded into class 0's bias. */
+  exportModel(opts: ExportOptions): Model;
+  /** The training graph's own predictions (evaluation mode), compared with the exported model's. */
+  trainingGraphPredictions?: (s: Split) => number[];
+}
+
+/** The model's integer inference of a split, a chunk at a time so that progress can be shown. */
+function inferSplit(
+  model: Model,
+  s: Split,
+  what: string,
+  onProgress?: (split: string, done: number, total: number) => void,
+): IntegerResult {
+  const chunk = 256;
+  const r: IntegerResult = { scores: [], predictions: [] };
+  for (let start = 0; start < s.n; start += chunk) {
+    const n = Math.min(chunk, s.n - start);
+    const part = inferInteger(model, s.x.subarray(start * s.dim, (start + n) * s.dim), n);
+    r.scores.push(...part.scores);
+    r.predictions.push(...part.predictions);
+    onProgress?.(what, start + n, s.n);
+  }
+  return r;
+}
+
+/** The model's integer results with `margin` added to class 0's score: what folding it into class 0's bias does. */
+function withMargin(r: IntegerResult, margin: number): IntegerResult {
+  const scores = r.scores.map((s) => [s[0]! + margin, ...s.slice(1)]);
+  return { scores, predictions: scores.map((s) => argmax(s)) };
+}
+
+function metricsOf(s: Split, r: IntegerResult): BinaryMetrics {
+  return binaryMetrics(
+    s.y,
+    r.predictions,
+    r.scores.map((v) => v[1]! - v[0]!),
+  );
+}
+
+/**
+ * The shared end of every `loom train` run: export the trained network, choose the decision
+ * margin on validation with the exported model's integer inference, fold it into class 0's bias,
+ * measure (validation; test only for the report), cross-check against the streamlined golden
+ * model, write the model file, its report and figures.
+ */
+export function exportAndReport(opts: CommonRunOptions, data: TrainingData, t: TrainedNetwork): RunResult {
+  const { ds, train, val, test } = data;
+  const name = basename(opts.out).replace(/\.json$/, "");
+  const exportOpts: ExportOptions = {
     name,
-    description: `Chest X-ray NORMAL/PNEUMONIA classifier, ${opts.width}x${opts.height} input, W${opts.wbits}A${opts.abits}, hidden ${opts.hidden.join(",")}`,
+    description: `Chest X-ray NORMAL/PNEUMONIA classifier, ${opts.width}x${opts.height} input, W${opts.wbits}A${opts.abits}, ${t.summary}`,
     width: opts.width,
     height: opts.height,
     crop: opts.crop,
@@ -183,21 +225,68 @@ export function runTraining(opts: RunOptions): RunResult {
     normalize: opts.normalize,
     classes: ds.classes,
   };
-  const plain = exportModel(t.net, exportOpts);
-  const choice = chooseMargin(val.y, measure(plain, val).diff);
+  const plain = t.exportModel(exportOpts);
+  // One integer inference of the validation images: the margin only moves class 0's score.
+  const plainVal = inferSplit(plain, val, "validation", opts.onInferenceProgress);
+  const choice = chooseMargin(
+    val.y,
+    plainVal.scores.map((v) => v[1]! - v[0]!),
+  );
   const epochSeconds = t.history.reduce((a, h) => a + h.seconds, 0) / Math.max(1, t.history.length);
-  let model = exportModel(t.net, { ...exportOpts, margin: choice.margin });
-  const pooled = measure(model, val);
-  const vm = pooled.metrics;
-  const cleanMetrics = opts.valShifts ? measure(model, cleanVal).metrics : undefined;
-  const shiftList = opts.valShifts ? perShiftMetrics(model, val, undefined, pooled.inferred) : undefined;
+  let model = t.exportModel({ ...exportOpts, margin: choice.margin });
+  const pooled = withMargin(plainVal, choice.margin);
+  const vm = metricsOf(val, pooled);
+  const shiftList = opts.valShifts ? perShiftMetrics(model, val, undefined, pooled) : undefined;
+  // The clean hold-out is the first copy of the shifted validation set.
+  const cleanMetrics = shiftList?.[0]?.metrics;
   const worst = shiftList ? worstShift(shiftList) : undefined;
-  const tm = opts.reportTest && test ? measure(model, test).metrics : undefined;
-  const check = goldenCheck(model, val, 16);
+  const tm =
+    opts.reportTest && test
+      ? metricsOf(test, inferSplit(model, test, "test", opts.onInferenceProgress))
+      : undefined;
+  const check = goldenCheck(model, val, 16, pooled);
+  const graph = t.trainingGraphPredictions?.(val);
+  const agreement = graph && {
+    images: val.n,
+    agree: graph.filter((p, i) => p === plainVal.predictions[i]).length,
+  };
   model = {
     ...model,
     meta: {
-      ...baseMeta,
+      trainer: t.trainer,
+      command: opts.command,
+      seed: opts.seed,
+      data: {
+        root: opts.data,
+        classes: ds.classes,
+        train: train.n,
+        val: val.n,
+        valSource: ds.valSource,
+        valFraction: opts.valFraction,
+        splitSeed: opts.splitSeed,
+        valStrategy: opts.valStrategy ?? { kind: "random" },
+        valShifts: opts.valShifts ? ["none", ...ACQUISITION_SHIFTS.map((x) => x.name)] : undefined,
+      },
+      hyper: {
+        ...t.network,
+        wbits: opts.wbits,
+        abits: opts.abits,
+        epochs: opts.epochs,
+        batch: opts.batch,
+        lr: opts.lr,
+        weightDecay: opts.weightDecay,
+        dropout: opts.dropout,
+        augment: opts.augment,
+        patience: opts.patience,
+        classWeight: opts.classWeight,
+        labelSmoothing: opts.labelSmoothing ?? 0,
+        crop: opts.crop,
+        frame: opts.frame ?? 0,
+        normalize: opts.normalize,
+      },
+      bestEpoch: t.bestEpoch,
+      inputScale: `1/255 (pixel code p means p/255; folded into ${model.layers[0]!.name}'s scale)`,
+      biasQuantization: "biases are integers on each layer's accumulator grid (bias = k · accumulator scale)",
       decision: {
         rule: `predict PNEUMONIA iff s1 - s0 > margin; margin chosen on validation${opts.valShifts ? " (with its acquisition-shifted copies)" : ""} to maximize balanced accuracy`,
         margin: choice.margin,
@@ -220,23 +309,13 @@ export function runTraining(opts: RunOptions): RunResult {
       },
       meanEpochSeconds: epochSeconds,
       goldenCheck: check,
+      trainingGraphAgreement: agreement && agreementText(agreement),
     },
   };
   mkdirSync(dirname(opts.out) || ".", { recursive: true });
   writeFileAtomic(opts.out, `${JSON.stringify(model)}\n`);
-  writeReport(
-    opts.out,
-    model,
-    t.history,
-    t.bestEpoch,
-    vm,
-    tm,
-    opts.command,
-    cleanMetrics,
-    epochSeconds,
-    choice.margin,
-    check,
-  );
+  const notes = [check, ...(agreement ? [agreementText(agreement)] : [])];
+  writeReport(opts.out, model, t, vm, tm, opts.command, cleanMetrics, epochSeconds, choice.margin, notes);
   return {
     model,
     history: t.history,
@@ -248,7 +327,12 @@ export function runTraining(opts: RunOptions): RunResult {
     test: tm,
     epochSeconds,
     goldenCheck: check,
+    trainingGraphAgreement: agreement,
   };
+}
+
+function agreementText(a: { images: number; agree: number }): string {
+  return `the training graph (float32, evaluation mode) predicts the exported model's class (margin 0) on ${a.agree} of ${a.images} validation images`;
 }
 
 /**
@@ -281,16 +365,17 @@ export function trainingOutputPaths(out: string, reportTest = true): string[] {
 function writeReport(
   out: string,
   model: Model,
-  history: EpochRecord[],
-  bestEpoch: number,
+  t: TrainedNetwork,
   val: BinaryMetrics,
   test: BinaryMetrics | undefined,
   command: string,
   cleanVal: BinaryMetrics | undefined,
   epochSeconds: number,
   margin: number,
-  check: string,
+  /** Lines of the report's list after the margin and epoch (golden cross-check, agreement). */
+  notes: string[],
 ): void {
+  const { history, bestEpoch } = t;
   const base = out.replace(/\.json$/, "");
   const dir = dirname(out);
   const name = basename(base);
@@ -324,7 +409,7 @@ function writeReport(
     "",
     `- Decision margin ${margin} (integer score units) chosen on validation for balanced accuracy, folded into class 0's bias.`,
     `- Kept epoch ${bestEpoch} of ${history.length} (lowest validation loss); mean epoch time ${epochSeconds.toFixed(2)} s.`,
-    `- ${check}.`,
+    ...notes.map((note) => `- ${note}.`),
     "",
     `![training curve](${name}-curve.svg)`,
     "",

@@ -75,6 +75,21 @@ function classWeights(y: Uint8Array, K: number, mode: "balanced" | "none"): numb
   return counts.map((c) => (mode === "balanced" && c > 0 ? y.length / (K * c) : 1));
 }
 
+/** Runs the network in evaluation mode over a split, B images at a time, handing over each batch's logits. */
+export function forwardSplit<S>(
+  net: TrainableNet<S>,
+  s: Split,
+  B: number,
+  each: (logits: Float32Array, start: number, n: number) => void,
+): void {
+  for (let start = 0; start < s.n; start += B) {
+    const n = Math.min(B, s.n - start);
+    const x = new Float32Array(n * s.dim);
+    for (let i = 0; i < n * s.dim; i++) x[i] = s.x[start * s.dim + i]! * INPUT_SCALE;
+    each(net.forward(x, n), start, n);
+  }
+}
+
 /** Loss, accuracy and balanced accuracy of the network (no dropout, no augmentation) on a split. */
 export function evaluateSplit<S>(net: TrainableNet<S>, s: Split, weights: number[], K: number) {
   const B = 256;
@@ -83,12 +98,8 @@ export function evaluateSplit<S>(net: TrainableNet<S>, s: Split, weights: number
   let correct = 0;
   const hit = new Array<number>(K).fill(0);
   const count = new Array<number>(K).fill(0);
-  for (let start = 0; start < s.n; start += B) {
-    const n = Math.min(B, s.n - start);
-    const x = new Float32Array(n * s.dim);
-    for (let i = 0; i < n * s.dim; i++) x[i] = s.x[start * s.dim + i]! * INPUT_SCALE;
+  forwardSplit(net, s, B, (logits, start, n) => {
     const labels = s.y.subarray(start, start + n);
-    const logits = net.forward(x, n);
     let bw = 0;
     for (const y of labels) bw += weights[y]!;
     loss += softmaxCrossEntropy(logits, labels, weights, n, K, new Float32Array(n * K)) * bw;
@@ -103,7 +114,7 @@ export function evaluateSplit<S>(net: TrainableNet<S>, s: Split, weights: number
         hit[y]!++;
       }
     }
-  }
+  });
   const recalls = count.map((c, k) => (c ? hit[k]! / c : 0));
   return {
     loss: loss / wsum,

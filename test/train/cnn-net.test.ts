@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.js";
-import type { Split } from "../../src/data/load.js";
 import { ArchError, describeLayer, parseArch, planArch } from "../../src/train/cnn/arch.js";
 import { QuantCnn } from "../../src/train/cnn/net.js";
 import { trainCnn } from "../../src/train/cnn/train.js";
 import { softmaxCrossEntropy } from "../../src/train/mlp.js";
+import { bars } from "../support/bars.js";
 
 describe("architecture spec", () => {
   it("parses the string grammar and plans shapes and MACs of the flagship CNN", () => {
@@ -113,27 +113,6 @@ describe("QuantCnn backward", () => {
     expect(checked).toBeGreaterThan(150);
   });
 });
-
-/** Class 1: a vertical bar, class 0: a horizontal bar, at a random place over noise. */
-function bars(n: number, seed: number, size: number): Split {
-  const rng = new Rng(seed);
-  const x = new Uint8Array(n * size * size);
-  const y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const label = i % 2;
-    y[i] = label;
-    const a = rng.int(size - 4);
-    const b = 1 + rng.int(size - 2);
-    for (let r = 0; r < size; r++)
-      for (let c = 0; c < size; c++) {
-        const along = label ? r : c;
-        const across = label ? c : r;
-        const bar = across === b && along >= a && along < a + 4 ? 150 : 0;
-        x[i * size * size + r * size + c] = Math.min(255, 30 + bar + rng.int(70));
-      }
-  }
-  return { x, y, n, dim: size * size, names: Array.from({ length: n }, (_, i) => `img${i}.png`) };
-}
 
 describe("training a small CNN", () => {
   const S = 10;

@@ -23,11 +23,7 @@ export function trainCnn(
   if (train.dim !== width * height)
     throw new Error(`images have ${train.dim} values, expected ${width}x${height} single-channel`);
   const rng = new Rng(opts.seed);
-  const plan = planArch(opts.arch, { h: height, w: width, c: 1 }, K);
-  const net = new QuantCnn(
-    { plan, wbits: opts.wbits, abits: opts.abits, float: false, inputScale: INPUT_SCALE },
-    rng,
-  );
+  const net = buildCnn(opts.arch, width, height, K, opts, rng);
   const t = net.trainables(opts.weightDecay ?? 1e-4);
   return trainNetwork(
     net,
@@ -40,5 +36,21 @@ export function trainCnn(
     height,
     K,
     opts,
+  );
+}
+
+/** The untrained network of a spec on single-channel images (initialized from `rng`). */
+export function buildCnn(
+  arch: LayerSpec[],
+  width: number,
+  height: number,
+  K: number,
+  bits: { wbits: number; abits: number },
+  rng: Rng,
+): QuantCnn {
+  const plan = planArch(arch, { h: height, w: width, c: 1 }, K);
+  return new QuantCnn(
+    { plan, wbits: bits.wbits, abits: bits.abits, float: false, inputScale: INPUT_SCALE },
+    rng,
   );
 }
