@@ -101,8 +101,10 @@ export function inspectModel(model: Model, o: { discountSparsity?: boolean } = {
 }
 
 /**
- * The network total as qonnx computes it for MatMul/Gemm nodes: MACs (and weight elements)
- * scaled by weight density when discounting sparsity, outputs counted as 32-bit MAC results.
+ * The network total as qonnx computes it for MatMul/Gemm and Conv nodes: MACs (for a conv
+ * OC·C·KH·KW per output pixel before pooling) and weight elements scaled by weight density when
+ * discounting sparsity, outputs counted as the node's 32-bit results (a conv's OH·OW·OC before
+ * pooling: qonnx counts MaxPool as free).
  */
 function qonnxTotal(
   model: Model,
@@ -121,15 +123,17 @@ function qonnxTotal(
     const weights = discount ? l.nonzeroWeights : l.inFeatures * l.outFeatures;
     // qonnx types a MatMul result INT32 when an operand is signed, else UINT32.
     const outName = isSigned(inDt) || isSigned(wDt) ? "INT32" : "UINT32";
+    // qonnx counts the MatMul/Conv node's own output; a following MaxPool costs nothing.
+    const matmulOutputs = l.vectors * l.outFeatures;
     add(`op_mac_${l.inputType}_${l.weightType}`, counted);
     add(`mem_w_${l.weightType}`, weights);
-    add(`mem_o_${outName}`, l.outputs);
+    add(`mem_o_${outName}`, matmulOutputs);
     add("total_macs", counted);
     add("total_bops", bitwidth(inDt) * bitwidth(wDt) * counted);
     add("total_mem_w_bits", bitwidth(wDt) * weights);
     add("total_mem_w_elems", weights);
-    add("total_mem_o_bits", 32 * l.outputs);
-    add("total_mem_o_elems", l.outputs);
+    add("total_mem_o_bits", 32 * matmulOutputs);
+    add("total_mem_o_elems", matmulOutputs);
   });
   // Keys in sorted order, as qonnx writes its JSON (sort_keys=True).
   const all: InferenceCostTotal = { ...total, discount_sparsity: discount, unsupported: [] };
