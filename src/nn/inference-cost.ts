@@ -4,10 +4,18 @@
 // FINN user can compare the two numbers side by side (docs/inspect.md).
 import { type DataType, dataTypeName, isSigned } from "../core/datatypes.js";
 import { layerAccumulator } from "./layer-accumulator.js";
-import { matrixHeight, matrixWidth, outputSize, vectorsPerImage } from "./layer-geometry.js";
+import {
+  convGeometry,
+  inputShape,
+  matrixHeight,
+  matrixWidth,
+  outputShape,
+  outputSize,
+  vectorsPerImage,
+} from "./layer-geometry.js";
 import { layerShapes } from "./layer-shape.js";
 import { activationOutputDatatype, layerInputDatatypes, weightDatatype } from "./layer-types.js";
-import type { Model } from "./model-format.js";
+import type { ConvLayer, Model } from "./model-format.js";
 
 export interface LayerCost {
   name: string;
@@ -18,6 +26,17 @@ export interface LayerCost {
   vectors: number;
   /** Output values per image (after pooling). */
   outputs: number;
+  /** Feature maps consumed and produced, [height, width, channels] ([1, 1, n] for dense). */
+  inputShape: number[];
+  outputShape: number[];
+  /** A conv layer's window: kernel, stride, padding, the map before pooling, and the pool. */
+  conv?: {
+    kernel: number[];
+    stride: number[];
+    padding: [top: number, bottom: number, left: number, right: number];
+    convShape: number[];
+    pool?: { kernel: number[]; stride: number[] };
+  };
   inputType: string;
   weightType: string;
   /**
@@ -77,6 +96,9 @@ export function inspectModel(model: Model, o: { discountSparsity?: boolean } = {
       outFeatures: mh,
       vectors,
       outputs: outputSize(layer),
+      inputShape: [...inputShape(layer)],
+      outputShape: [...outputShape(layer)],
+      ...(layer.kind === "conv" ? { conv: convWindow(layer) } : {}),
       inputType: dataTypeName(acc.inDt),
       weightType: dataTypeName(acc.wDt),
       outputType: dataTypeName(out ?? accType),
@@ -97,6 +119,18 @@ export function inspectModel(model: Model, o: { discountSparsity?: boolean } = {
     inputType: model.input.datatype,
     layers,
     totalCost: qonnxTotal(model, inTypes, layers, discount),
+  };
+}
+
+function convWindow(layer: ConvLayer): NonNullable<LayerCost["conv"]> {
+  const g = convGeometry(layer);
+  const p = layer.padding;
+  return {
+    kernel: [...layer.kernel],
+    stride: [...layer.stride],
+    padding: [p.top, p.bottom, p.left, p.right],
+    convShape: [g.convHeight, g.convWidth, layer.outChannels],
+    ...(layer.pool ? { pool: { kernel: [...layer.pool.kernel], stride: [...layer.pool.stride] } } : {}),
   };
 }
 
