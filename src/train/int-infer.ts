@@ -74,53 +74,82 @@ function layerProduct(layer: Layer, inDt: DataType, wDt: DataType): Vectors {
   const w = Float64Array.from(layer.weights.flat());
   return (vectors, count) => {
     const x = vectors instanceof Float64Array ? vectors : Float64Array.from(vectors);
-    const out = new Float64Array(count * mh);
-    const acc = new Float64Array(mh);
-    for (let p = 0; p < count; p++) {
-      dotRows(w, mw, mh, x, p * mw, acc);
-      for (let c = 0; c < mh; c++) out[p * mh + c] = acts[c]!(acc[c]!);
-    }
-    return out;
+    const acc = new Float64Array(count * mh);
+    matmulRows(w, mw, mh, x, count, acc);
+    for (let k = 0; k < acc.length; k++) acc[k] = acts[k % mh]!(acc[k]!);
+    return acc;
   };
 }
 
-/** acc[c] = Σ_i w[c·mw + i] · x[xBase + i], four rows at a time (each x value loaded once per four rows). */
-function dotRows(
+/**
+ * acc[p·mh + c] = Σ_i w[c·mw + i] · x[p·mw + i]: blocks of two vectors × four rows, so each
+ * loaded value feeds four (x) or two (w) products.
+ */
+function matmulRows(
   w: Float64Array,
   mw: number,
   mh: number,
   x: Float64Array,
-  xBase: number,
+  count: number,
   acc: Float64Array,
 ): void {
-  let c = 0;
-  for (; c + 4 <= mh; c += 4) {
-    const b0 = c * mw;
-    const b1 = b0 + mw;
-    const b2 = b1 + mw;
-    const b3 = b2 + mw;
-    let a0 = 0;
-    let a1 = 0;
-    let a2 = 0;
-    let a3 = 0;
-    for (let i = 0; i < mw; i++) {
-      const v = x[xBase + i]!;
-      a0 += w[b0 + i]! * v;
-      a1 += w[b1 + i]! * v;
-      a2 += w[b2 + i]! * v;
-      a3 += w[b3 + i]! * v;
+  let p = 0;
+  for (; p + 2 <= count; p += 2) {
+    const x0 = p * mw;
+    const x1 = x0 + mw;
+    let c = 0;
+    for (; c + 4 <= mh; c += 4) {
+      const b0 = c * mw;
+      const b1 = b0 + mw;
+      const b2 = b1 + mw;
+      const b3 = b2 + mw;
+      let a00 = 0;
+      let a01 = 0;
+      let a02 = 0;
+      let a03 = 0;
+      let a10 = 0;
+      let a11 = 0;
+      let a12 = 0;
+      let a13 = 0;
+      for (let i = 0; i < mw; i++) {
+        const v0 = x[x0 + i]!;
+        const v1 = x[x1 + i]!;
+        const w0 = w[b0 + i]!;
+        const w1 = w[b1 + i]!;
+        const w2 = w[b2 + i]!;
+        const w3 = w[b3 + i]!;
+        a00 += w0 * v0;
+        a01 += w1 * v0;
+        a02 += w2 * v0;
+        a03 += w3 * v0;
+        a10 += w0 * v1;
+        a11 += w1 * v1;
+        a12 += w2 * v1;
+        a13 += w3 * v1;
+      }
+      const o0 = p * mh + c;
+      const o1 = o0 + mh;
+      acc[o0] = a00;
+      acc[o0 + 1] = a01;
+      acc[o0 + 2] = a02;
+      acc[o0 + 3] = a03;
+      acc[o1] = a10;
+      acc[o1 + 1] = a11;
+      acc[o1 + 2] = a12;
+      acc[o1 + 3] = a13;
     }
-    acc[c] = a0;
-    acc[c + 1] = a1;
-    acc[c + 2] = a2;
-    acc[c + 3] = a3;
+    for (; c < mh; c++) {
+      acc[p * mh + c] = dot(w, c * mw, x, x0, mw);
+      acc[(p + 1) * mh + c] = dot(w, c * mw, x, x1, mw);
+    }
   }
-  for (; c < mh; c++) {
-    const b = c * mw;
-    let a = 0;
-    for (let i = 0; i < mw; i++) a += w[b + i]! * x[xBase + i]!;
-    acc[c] = a;
-  }
+  for (; p < count; p++) for (let c = 0; c < mh; c++) acc[p * mh + c] = dot(w, c * mw, x, p * mw, mw);
+}
+
+function dot(w: Float64Array, wBase: number, x: Float64Array, xBase: number, n: number): number {
+  let a = 0;
+  for (let i = 0; i < n; i++) a += w[wBase + i]! * x[xBase + i]!;
+  return a;
 }
 
 /** Accumulator values remembered per channel (memory stays bounded on wide layers). */

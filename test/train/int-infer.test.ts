@@ -87,4 +87,38 @@ describe("trainer integer inference = golden model", () => {
     const scores = inferInteger(model, pixels, 256).scores.map((s) => s[0]);
     expect(scores).toEqual(pixels.map((p) => (p >= 128 ? 1 : -1)));
   });
+
+  it("keeps accumulators beyond 2^53 exact (BigInt products instead of doubles)", () => {
+    // a·a − a·(a − 1) = a for a = 2^31 − 1, but in doubles both products round (to multiples
+    // of 2^10) and the difference comes out as 2^31.
+    const a = 2147483647;
+    const model = parseModel({
+      format: "loom-qnn",
+      version: 1,
+      name: "wide",
+      input: { shape: [2], datatype: "INT32" },
+      layers: [
+        {
+          name: "fc0",
+          kind: "dense",
+          inFeatures: 2,
+          outFeatures: 2,
+          weightDatatype: "INT32",
+          weights: [
+            [a, a],
+            [1, 2],
+          ],
+          activation: { kind: "none", bias: [1, 0] },
+        },
+      ],
+      output: { argmax: false },
+    });
+    expect(a * a - a * (a - 1)).toBe(2 ** 31);
+    const x = [a, -(a - 1)];
+    expect(runFloatModel(model, x.map(BigInt)).layers[0]).toEqual([
+      BigInt(a) + 1n,
+      BigInt(a) - 2n * BigInt(a - 1),
+    ]);
+    expect(inferInteger(model, x, 1).scores[0]).toEqual([a + 1, a - 2 * (a - 1)]);
+  });
 });
