@@ -3,9 +3,12 @@
 // a 4-bit quantizer and a 2×2 max-pool, then dense 512 → 2 (8.3 M MACs per image). Weights and
 // batch-norm statistics are random (seeded), so the numbers are about speed only.
 // Run: npx tsx bench/int-infer-cnn.ts [images]
+
+import { runGolden } from "../src/nn/golden/run-golden.js";
 import { inspectModel } from "../src/nn/inference-cost.js";
 import type { Layer, Model } from "../src/nn/model-format.js";
 import { parseModel } from "../src/nn/model-load.js";
+import { streamlineModel } from "../src/nn/streamline.js";
 import { inferInteger } from "../src/train/int-infer.js";
 
 let seed = 12345;
@@ -83,4 +86,19 @@ const positive = result.predictions.filter((p) => p === 1).length;
 process.stdout.write(
   `${images} images in ${seconds.toFixed(2)} s CPU (${wall.toFixed(2)} s wall): ${(images / seconds).toFixed(1)} images/s, ` +
     `${((macs * images) / seconds / 1e9).toFixed(3)} GMAC/s (${(macs / 1e6).toFixed(2)} M MACs/image; ${positive} predicted class 1)\n`,
+);
+
+// The golden model (BigInt, per window) on the streamlined model, for comparison.
+const goldenImages = Math.min(images, 20);
+const streamlined = streamlineModel(model);
+const goldenInputs = Array.from({ length: goldenImages }, (_, r) =>
+  Array.from(pixels.subarray(r * 4096, (r + 1) * 4096), (p) => BigInt(p)),
+);
+const g0 = process.cpuUsage();
+const golden = runGolden(streamlined, goldenInputs);
+const g = process.cpuUsage(g0);
+const goldenSeconds = (g.user + g.system) / 1e6;
+const agree = golden.scores.every((s, r) => s.every((v, k) => Number(v) === result.scores[r]![k]));
+process.stdout.write(
+  `golden model (streamlined): ${goldenImages} images in ${goldenSeconds.toFixed(2)} s CPU: ${(goldenImages / goldenSeconds).toFixed(1)} images/s; scores ${agree ? "equal" : "DIFFER"}\n`,
 );
