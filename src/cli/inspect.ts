@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { loadModelSource } from "../compiler/model-source.js";
-import { inspectModel, type ModelCost } from "../nn/inference-cost.js";
+import { inspectModel, type LayerCost, type ModelCost } from "../nn/inference-cost.js";
 import { FIXED_POINT_OPTION, parseFixedPoint } from "./gen.js";
 import { runCommand, UserError } from "./user-error.js";
 
@@ -45,6 +45,19 @@ export function alignedTable(rows: readonly (readonly string[])[]): string {
 
 const n = (x: number) => x.toLocaleString("en-US");
 
+const dims = (v: readonly number[]) => v.join("x");
+
+/** `6x5x2 → conv 3x3 s1x1 pad 1,1,1,1 → 6x5x4 → max-pool 2x2 s2x2 → 3x2x4`; dense: `flat 72 → 2`. */
+export function featureMaps(l: LayerCost): string {
+  const c = l.conv;
+  if (!c) return `flat ${n(l.inFeatures)} → ${n(l.outFeatures)}`;
+  const pad = c.padding.some((p) => p > 0) ? ` pad ${c.padding.join(",")}` : "";
+  const pool = c.pool
+    ? ` → max-pool ${dims(c.pool.kernel)} s${dims(c.pool.stride)} → ${dims(l.outputShape)}`
+    : "";
+  return `${dims(l.inputShape)} → conv ${dims(c.kernel)} s${dims(c.stride)}${pad} → ${dims(c.convShape)}${pool}`;
+}
+
 export function inspectText(cost: ModelCost): string {
   const header = [
     "layer",
@@ -58,6 +71,8 @@ export function inspectText(cost: ModelCost): string {
     "accumulator",
     "thresholds",
   ];
+  const conv = cost.layers.some((l) => l.conv);
+  if (conv) header.push("feature maps");
   const rows = cost.layers.map((l) => [
     l.name,
     n(l.inFeatures),
@@ -69,6 +84,7 @@ export function inspectText(cost: ModelCost): string {
     n(l.weightBits),
     `${l.accumulatorType}${l.xnor ? " (popcount)" : ""}`,
     l.thresholdsPerChannel === 0 ? "-" : `${l.thresholdsPerChannel} × ${l.thresholdRows}`,
+    ...(conv ? [featureMaps(l)] : []),
   ]);
   const totals = Object.entries(cost.totalCost).map(([k, v]) => [
     k,

@@ -4,10 +4,18 @@
 // FINN user can compare the two numbers side by side (docs/inspect.md).
 import { type DataType, dataTypeName, isSigned } from "../core/datatypes.js";
 import { layerAccumulator } from "./layer-accumulator.js";
-import { matrixHeight, matrixWidth, outputSize, vectorsPerImage } from "./layer-geometry.js";
+import {
+  convGeometry,
+  inputShape,
+  matrixHeight,
+  matrixWidth,
+  outputShape,
+  outputSize,
+  vectorsPerImage,
+} from "./layer-geometry.js";
 import { layerShapes } from "./layer-shape.js";
 import { activationOutputDatatype, layerInputDatatypes, weightDatatype } from "./layer-types.js";
-import type { Model } from "./model-format.js";
+import type { ConvLayer, Model } from "./model-format.js";
 
 export interface LayerCost {
   name: string;
@@ -18,6 +26,17 @@ export interface LayerCost {
   vectors: number;
   /** Output values per image (after pooling). */
   outputs: number;
+  /** Feature maps consumed and produced, [height, width, channels] ([1, 1, n] for dense). */
+  inputShape: number[];
+  outputShape: number[];
+  /** A conv layer's window: kernel, stride, padding, the map before pooling, and the pool. */
+  conv?: {
+    kernel: number[];
+    stride: number[];
+    padding: [top: number, bottom: number, left: number, right: number];
+    convShape: number[];
+    pool?: { kernel: number[]; stride: number[] };
+  };
   inputType: string;
   weightType: string;
   /**
@@ -77,6 +96,9 @@ export function inspectModel(model: Model, o: { discountSparsity?: boolean } = {
       outFeatures: mh,
       vectors,
       outputs: outputSize(layer),
+      inputShape: [...inputShape(layer)],
+      outputShape: [...outputShape(layer)],
+      ...(layer.kind === "conv" ? { conv: convWindow(layer) } : {}),
       inputType: dataTypeName(acc.inDt),
       weightType: dataTypeName(acc.wDt),
       outputType: dataTypeName(out ?? accType),
@@ -100,9 +122,23 @@ export function inspectModel(model: Model, o: { discountSparsity?: boolean } = {
   };
 }
 
+function convWindow(layer: ConvLayer): NonNullable<LayerCost["conv"]> {
+  const g = convGeometry(layer);
+  const p = layer.padding;
+  return {
+    kernel: [...layer.kernel],
+    stride: [...layer.stride],
+    padding: [p.top, p.bottom, p.left, p.right],
+    convShape: [g.convHeight, g.convWidth, layer.outChannels],
+    ...(layer.pool ? { pool: { kernel: [...layer.pool.kernel], stride: [...layer.pool.stride] } } : {}),
+  };
+}
+
 /**
- * The network total as qonnx computes it for MatMul/Gemm nodes: MACs (and weight elements)
- * scaled by weight density when discounting sparsity, outputs counted as 32-bit MAC results.
+ * The network total as qonnx computes it for MatMul/Gemm and Conv nodes: MACs (for a conv
+ * OC·C·KH·KW per output pixel before pooling) and weight elements scaled by weight density when
+ * discounting sparsity, outputs counted as the node's 32-bit results (a conv's OH·OW·OC before
+ * pooling: qonnx counts MaxPool as free).
  */
 function qonnxTotal(
   model: Model,
@@ -121,15 +157,17 @@ function qonnxTotal(
     const weights = discount ? l.nonzeroWeights : l.inFeatures * l.outFeatures;
     // qonnx types a MatMul result INT32 when an operand is signed, else UINT32.
     const outName = isSigned(inDt) || isSigned(wDt) ? "INT32" : "UINT32";
+    // qonnx counts the MatMul/Conv node's own output; a following MaxPool costs nothing.
+    const matmulOutputs = l.vectors * l.outFeatures;
     add(`op_mac_${l.inputType}_${l.weightType}`, counted);
     add(`mem_w_${l.weightType}`, weights);
-    add(`mem_o_${outName}`, l.outputs);
+    add(`mem_o_${outName}`, matmulOutputs);
     add("total_macs", counted);
     add("total_bops", bitwidth(inDt) * bitwidth(wDt) * counted);
     add("total_mem_w_bits", bitwidth(wDt) * weights);
     add("total_mem_w_elems", weights);
-    add("total_mem_o_bits", 32 * l.outputs);
-    add("total_mem_o_elems", l.outputs);
+    add("total_mem_o_bits", 32 * matmulOutputs);
+    add("total_mem_o_elems", matmulOutputs);
   });
   // Keys in sorted order, as qonnx writes its JSON (sort_keys=True).
   const all: InferenceCostTotal = { ...total, discount_sparsity: discount, unsupported: [] };

@@ -32,10 +32,7 @@ export function matrixHeight(layer: Layer): number {
 
 /** Padding, convolution and pooling sizes of a conv layer (throws RangeError when a window does not fit). */
 export function convGeometry(layer: ConvLayer): ConvGeometry {
-  const [h, w] = layer.inShape;
-  const p: Padding2d = layer.padding;
-  const paddedHeight = h + p.top + p.bottom;
-  const paddedWidth = w + p.left + p.right;
+  const { height: paddedHeight, width: paddedWidth } = paddedSize(layer);
   const convHeight = windowCount(paddedHeight, layer.kernel[0], layer.stride[0]);
   const convWidth = windowCount(paddedWidth, layer.kernel[1], layer.stride[1]);
   const pool = layer.pool;
@@ -47,6 +44,12 @@ export function convGeometry(layer: ConvLayer): ConvGeometry {
     outHeight: pool ? windowCount(convHeight, pool.kernel[0], pool.stride[0]) : convHeight,
     outWidth: pool ? windowCount(convWidth, pool.kernel[1], pool.stride[1]) : convWidth,
   };
+}
+
+/** Height and width of the input after padding. */
+export function paddedSize(layer: ConvLayer): { height: number; width: number } {
+  const p: Padding2d = layer.padding;
+  return { height: layer.inShape[0] + p.top + p.bottom, width: layer.inShape[1] + p.left + p.right };
 }
 
 /** Matrix vectors per image: 1 for dense, OH·OW (before pooling) for conv. */

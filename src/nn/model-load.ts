@@ -16,14 +16,16 @@ import { divisors } from "../core/divisors.js";
 import { closestName } from "./closest-name.js";
 import {
   convGeometry,
-  inputSize,
+  hasPadding,
   matrixHeight,
   matrixWidth,
   outputShape,
   outputSize,
+  paddedSize,
   shapeText,
   zeroCode,
 } from "./layer-geometry.js";
+import { activationOutputDatatype } from "./layer-types.js";
 import { ModelError } from "./model-error.js";
 import { type Layer, type Model, modelSchema } from "./model-format.js";
 import { knownKeysAt } from "./schema-keys.js";
@@ -121,8 +123,8 @@ export function checkModel(model: Model, source = "model"): void {
     const prev = model.layers[i - 1];
     const from =
       i === 0
-        ? `input.shape [${model.input.shape.join(", ")}] has ${inputCount} values`
-        : `layers[${i - 1}] ("${prev!.name}") ${prev!.kind === "conv" ? `outputs ${shapeText(outputShape(prev!))}` : `has outFeatures ${outputSize(prev!)}`}`;
+        ? `input.shape [${model.input.shape.join(", ")}] ${layer.kind === "conv" ? "is a different feature map" : `has ${inputCount} values`}`
+        : `layers[${i - 1}] ("${prev!.name}") ${prev!.kind === "conv" ? `outputs ${shapeText(outputShape(prev!))} (${outputSize(prev!)} values)` : `has outFeatures ${outputSize(prev!)}`}`;
     if (layer.kind === "dense") {
       const expectedIn = i === 0 ? inputCount : outputSize(prev!);
       if (layer.inFeatures !== expectedIn) fail(`${at}.inFeatures`, `is ${layer.inFeatures}, but ${from}`);
@@ -130,7 +132,7 @@ export function checkModel(model: Model, source = "model"): void {
     } else {
       if (seenFlat)
         fail(`${at}.kind`, "a conv layer cannot follow a dense layer (its input is a flat vector)");
-      checkConvGeometry(model, i, at, from, inputCount, fail);
+      checkConvGeometry(model, i, at, from, fail);
     }
     checkWeights(layer, at, fail);
     checkActivation(layer, at, i === model.layers.length - 1, fail);
@@ -150,34 +152,58 @@ export function checkModel(model: Model, source = "model"): void {
 
 type Fail = (path: string, msg: string) => never;
 
-function checkConvGeometry(
-  model: Model,
-  i: number,
-  at: string,
-  from: string,
-  inputCount: number,
-  fail: Fail,
-): void {
+function checkConvGeometry(model: Model, i: number, at: string, from: string, fail: Fail): void {
   const layer = model.layers[i]!;
   if (layer.kind !== "conv") return;
-  const expected = i === 0 ? inputCount : outputSize(model.layers[i - 1]!);
   const prev = model.layers[i - 1];
+  // The first layer reads input.shape as NHWC; size-1 axes may be left out ([64, 64] for 64x64x1).
   const matches =
     i === 0
-      ? inputSize(layer) === expected
+      ? sameDims(model.input.shape, layer.inShape)
       : prev!.kind === "conv" && outputShape(prev!).every((v, k) => v === layer.inShape[k]);
   if (!matches) fail(`${at}.inShape`, `is [${layer.inShape.join(", ")}], but ${from}`);
-  try {
-    convGeometry(layer);
-  } catch (e) {
-    fail(layer.pool ? `${at}.pool` : `${at}.kernel`, (e as Error).message);
+  const g = paddedSize(layer);
+  if (g.height < layer.kernel[0] || g.width < layer.kernel[1])
+    fail(
+      `${at}.kernel`,
+      `[${layer.kernel.join(", ")}] does not fit the padded input ${g.height}x${g.width} (inShape and padding)`,
+    );
+  const pool = layer.pool;
+  if (pool) {
+    const conv = convGeometry({ ...layer, pool: undefined });
+    if (conv.convHeight < pool.kernel[0] || conv.convWidth < pool.kernel[1])
+      fail(
+        `${at}.pool.kernel`,
+        `[${pool.kernel.join(", ")}] does not fit the convolution output ${conv.convHeight}x${conv.convWidth}`,
+      );
   }
-  const p = layer.padding;
-  if (p.top + p.bottom + p.left + p.right > 0) {
-    const inKind = i === 0 ? parseDataType(model.input.datatype).kind : "";
-    if (zeroCode(model, i, inKind) === null)
-      fail(`${at}.padding`, "padding needs a code for 0.0, and a BIPOLAR input has none (±1 only)");
-  }
+  if (hasPadding(layer)) checkPadCode(model, i, at, fail);
+}
+
+/** Padding inserts the code of 0.0: the input datatype must have one, and hold the zero point. */
+function checkPadCode(model: Model, i: number, at: string, fail: Fail): void {
+  const inDt =
+    i === 0 ? parseDataType(model.input.datatype) : activationOutputDatatype(model.layers[i - 1]!.activation);
+  // "none" passes integers on (never BIPOLAR), and 0 is in every INT/UINT range.
+  if (!inDt) return;
+  const zero = zeroCode(model, i, inDt.kind);
+  if (zero === null)
+    fail(
+      `${at}.padding`,
+      `padding needs a code for 0.0, and the layer's BIPOLAR input has none (±1 only); use padding 0`,
+    );
+  if (!allows(inDt, zero))
+    fail(
+      "input.zeroPoint",
+      `${zero} (the code of 0.0 that ${at} pads with) does not fit the input datatype ${rangeText(inDt)}`,
+    );
+}
+
+/** Equal shapes once axes of size 1 are dropped. */
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  const sa = a.filter((d) => d !== 1);
+  const sb = b.filter((d) => d !== 1);
+  return sa.length === sb.length && sa.every((d, k) => d === sb[k]);
 }
 
 function checkWeights(layer: Layer, at: string, fail: Fail): void {
@@ -229,6 +255,17 @@ function checkActivation(layer: Layer, at: string, isLast: boolean, fail: Fail):
         );
       checkPerChannel(act.bias, `${ap}.bias`, C, fail);
       checkPerChannel(act.scale, `${ap}.scale`, C, fail);
+      if (layer.kind === "conv" && layer.pool) {
+        // The pool takes the max of the integer outputs; that is the max of the real values
+        // (integer · scale) only for a positive scale.
+        const scales = Array.isArray(act.scale) ? act.scale : [act.scale];
+        const bad = scales.findIndex((s) => !(s > 0));
+        if (bad >= 0)
+          fail(
+            `${ap}.scale`,
+            `max-pooling needs a positive scale (the pool compares integer outputs), got ${scales[bad]}`,
+          );
+      }
       return;
     case "float": {
       checkPerChannel(act.scale, `${ap}.scale`, C, fail);

@@ -34,7 +34,8 @@ const quantArb = fc.record({
   rounding: fc.constantFrom("ROUND", "FLOOR", "CEIL"),
 });
 
-function floatActivationArb(channels: number) {
+/** A float activation (batch norm with negative gamma, ReLU, 1–8-bit quantizers) for `channels` outputs. */
+export function floatActivationArb(channels: number) {
   const bnArb = fc.record({
     mean: perChannelArb(fc.double({ min: -8, max: 8, noNaN: true }), channels),
     variance: perChannelArb(fc.double({ min: 0, max: 4, noNaN: true }), channels),

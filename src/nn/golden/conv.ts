@@ -145,8 +145,21 @@ export function globalAvgPoolGolden(img: Image, rounding: RoundingMode = "ROUND"
 }
 
 function largest<T extends bigint | number>(values: T[]): T {
-  let m = values[0]!;
-  for (const v of values) if (v > m) m = v;
+  return largestAt(values, Int32Array.from(values.keys()), 0, values.length);
+}
+
+/** Max-pooling of one channel's window: the largest of values[at[start + k]], k < count. */
+export function largestAt<T extends bigint | number>(
+  values: ArrayLike<T>,
+  at: Int32Array,
+  start: number,
+  count: number,
+): T {
+  let m = values[at[start]!]!;
+  for (let k = 1; k < count; k++) {
+    const v = values[at[start + k]!]!;
+    if (v > m) m = v;
+  }
   return m;
 }
 

@@ -9,7 +9,7 @@ import type { Model } from "../model-format.js";
 import { channelValue, weightMatrix } from "../weights.js";
 import { argmax } from "./argmax.js";
 import { floatActivationCode } from "./float-activation.js";
-import { applyLayer } from "./layer-vectors.js";
+import { applyLayer, eachVector } from "./layer-vectors.js";
 import { mvauGolden } from "./mvau.js";
 import { goldenLayer } from "./run-golden.js";
 
@@ -39,8 +39,15 @@ export function runFloatModel(model: Model, input: readonly bigint[]): FloatResu
       const weights = weightMatrix(layer);
       const wDt = parseDataType(layer.weightDatatype);
       const codes = Array.from({ length: weights.length }, (_, c) => floatActivationCode(act, c));
-      y = applyLayer(layer, x, padCode, (v) =>
-        mvauGolden(v, weights, inTypes[i]!, wDt, "sum").map((a, c) => BigInt(codes[c]!(a))),
+      y = Array.from(
+        applyLayer(
+          layer,
+          x,
+          padCode,
+          eachVector((v) =>
+            mvauGolden(v, weights, inTypes[i]!, wDt, "sum").map((a, c) => BigInt(codes[c]!(a))),
+          ),
+        ),
       );
       scores = y.map((v) => Number(v) * act.quant.scale);
     } else {

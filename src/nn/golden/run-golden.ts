@@ -9,7 +9,7 @@ import type { Layer, Model } from "../model-format.js";
 import { thresholdRow, weightMatrix } from "../weights.js";
 import { channelActivation } from "./activation.js";
 import { argmax } from "./argmax.js";
-import { applyLayer } from "./layer-vectors.js";
+import { applyLayer, eachVector } from "./layer-vectors.js";
 import { multiThreshold } from "./multithreshold.js";
 import { mvauGolden } from "./mvau.js";
 
@@ -82,5 +82,5 @@ export function goldenLayer(layer: Layer, x: readonly bigint[], inDt: DataType, 
     const outDt = parseDataType(act.outDatatype);
     return acc.map((a, c) => multiThreshold(a, tensors.thresholds![c]!, act.outBias, outDt));
   };
-  return applyLayer(layer, x, padCode, perVector);
+  return Array.from(applyLayer(layer, x, padCode, eachVector(perVector)));
 }
