@@ -55,4 +55,14 @@ describe("compiled random conv networks in Verilator", () => {
       }
     });
   });
+
+  it("network 1 runs the same in Icarus", async () => {
+    const { model, folding } = NETWORKS[1]!;
+    const compiled = compileModel(model, { board: "zcu104", folding, scores: true });
+    const inputs = randomImages(model, 2, 77, parseDataType(model.input.datatype));
+    const r = await simulateAccelerator(compiled, inputs, "icarus", {
+      readyPattern: { probability: 0.5, seed: 3 },
+    });
+    expect(r.outputs).toEqual(runGolden(compiled.streamlined, inputs).scores);
+  });
 });
