@@ -113,15 +113,18 @@ export function slidingWindowShape(p: SlidingWindowParams): SlidingWindowShape {
  * steady state. One beat leaves per cycle, and the next image's first window must be loaded
  * after the previous image's last one has been read (the buffer holds no more), so the load
  * shows: at stride 1 exactly OH·OW·KH·KW·CF + (KH − 1)·(W − KW)·CF (asserted in
- * test/lib/conv/blocks-interp.test.ts); at larger strides the whole buffer, OH·OW·KH·KW·CF + D,
- * a bound (9,405 for 65×65×8, 3×3 stride 2, SIMD 8, measured 9,377), and never below the H·W·CF
- * input beats.
+ * test/lib/conv/blocks-interp.test.ts); at larger strides the whole default buffer,
+ * OH·OW·KH·KW·CF + D, a bound (9,405 for 65×65×8, 3×3 stride 2, SIMD 8, measured 9,377; a
+ * deeper buffer only lets the writer run further ahead), and never below the H·W·CF input beats.
  */
 export function slidingWindowCycles(p: SlidingWindowParams): number {
   const s = slidingWindowShape(p);
   const [kh, kw] = p.kernel;
   const unitStride = p.stride[0] === 1 && p.stride[1] === 1;
-  const load = unitStride ? (kh - 1) * (p.width - kw) * s.cf : s.depth;
+  // A deeper buffer than the default only lets the writer run further ahead.
+  const load = unitStride
+    ? (kh - 1) * (p.width - kw) * s.cf
+    : slidingWindowShape({ ...p, depth: undefined }).depth;
   return Math.max(s.inBeats, s.outBeats + load);
 }
 
