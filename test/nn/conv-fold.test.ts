@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { linkFifoDepth } from "../../src/compiler/fifo-sizing.js";
+import { compileModel, outputFiles } from "../../src/compiler/generate.js";
 import { inputElementsPerBeat, planAccelerator } from "../../src/compiler/plan.js";
 import { divisors } from "../../src/core/divisors.js";
 import { slidingWindowCycles } from "../../src/lib/conv/window-shape.js";
@@ -156,6 +157,16 @@ describe("planning conv layers", () => {
     expect(linkFifoDepth(16, window)).toBe(19 + 2);
     expect(linkFifoDepth(16)).toBe(2);
     expect(linkFifoDepth(undefined, window)).toBe(0);
+  });
+
+  it("compiles for a board, with the conv blocks and their cycles in the report", () => {
+    const c = compileModel(smallCnn(), { board: "zcu104" });
+    const report = outputFiles(c).get("report.md")!;
+    expect(report).toMatch(/\| conv0 \| conv 3x3 s1x1 \(padded\) → max-pool 2x2 s2x2 \| 36 \| 16 \|/);
+    expect(c.report.layers[0]!.cyclesPerInference).toBe(c.plan.layers[0]!.cycles);
+    expect(c.report.initiationInterval).toBe(918);
+    expect(c.report.streams.inputBeatsPerImage * c.plan.inputPerBeat).toBe(400);
+    expect(c.system).toBeDefined();
   });
 
   it("refuses a network that ends in a conv layer", () => {
