@@ -1,17 +1,20 @@
-// The whole accelerator as one Loom module: AXI4-Stream in, one MVAU per layer with FIFOs
-// and width converters between them, an arg-max (label select) at the end, AXI4-Stream out.
+// The whole accelerator as one Loom module: AXI4-Stream in, one MVAU per layer (behind a
+// conv layer's padding and sliding window, before its max-pool) with FIFOs and width
+// converters between layers, an arg-max (label select) at the end, AXI4-Stream out.
 import {
   AxiStream,
   connect,
   defineModule,
   input,
   instance,
+  type ModuleDef,
   output,
   type PortSpec,
   ports,
   type Signal,
   UInt,
 } from "../dsl/index.js";
+import { MaxPool, Padding, SlidingWindow } from "../lib/conv/index.js";
 import { Argmax, argmaxIndexWidth } from "../lib/labelselect/argmax.js";
 import { Mvau } from "../lib/mvau/index.js";
 import {
@@ -59,19 +62,25 @@ export const Accelerator = defineModule(
       ...counts,
     }) as { s_axis: AxisEnd; m_axis: AxisEnd; m_axis_scores?: AxisEnd } & Record<string, Signal>;
 
-    // The chain in data-flow order: input → [FIFO → width converter →] MVAU → … → arg-max.
+    // The chain in data-flow order: input → [FIFO → width converter →] [padding → window →]
+    // MVAU [→ max-pool] → … → arg-max.
     let stream = fromAxis("input", io.s_axis, plan.inputPerBeat * plan.inputType.bits);
+    const through = <P, IO, C>(name: string, block: ModuleDef<P, IO, C>, params: P) => {
+      const b = instance(name, block, params) as unknown as { in: StreamEnd<Signal>; out: StreamEnd<Signal> };
+      connect(b.in, stream);
+      stream = b.out;
+    };
     plan.layers.forEach((layer, i) => {
       stream = queue(`fifo${i}`, stream, plan.links[i]!.fifoDepth, {
         onCount: plan.exposeFifoCounts ? (count) => io[`debug_fifo${i}_count`]!.set(count) : undefined,
       });
       stream = convertWidth(`dwc${i}`, stream, layer.shape.inWidth);
-      const mvau = instance(`layer${i}_${verilogSafe(layer.name)}`, Mvau, layer.mvau) as {
-        in: StreamEnd<Signal>;
-        out: StreamEnd<Signal>;
-      };
-      connect(mvau.in, stream);
-      stream = mvau.out;
+      const name = `layer${i}_${verilogSafe(layer.name)}`;
+      const conv = layer.conv;
+      if (conv?.padding) through(`${name}_padding`, Padding, conv.padding);
+      if (conv) through(`${name}_window`, SlidingWindow, conv.window);
+      through(name, Mvau, layer.mvau);
+      if (conv?.pool) through(`${name}_pool`, MaxPool, conv.pool);
     });
 
     if (plan.argmax) {

@@ -5,13 +5,19 @@
 import { isXnorLayer, thresholdSumToPopcount } from "../core/accumulator.js";
 import { type DataType, parseDataType } from "../core/datatypes.js";
 import { divisors } from "../core/divisors.js";
+import type { MaxPoolParams } from "../lib/conv/max-pool.js";
+import type { PaddingParams } from "../lib/conv/padding.js";
+import type { SlidingWindowParams } from "../lib/conv/window-shape.js";
 import type { ArgmaxParams } from "../lib/labelselect/argmax.js";
 import type { DspPorts } from "../lib/mvau/dsp-packing.js";
 import { type MvauParams, type MvauShape, mvauShape, type WeightMemoryStyle } from "../lib/mvau/params.js";
+import { convWindows, layerCycles } from "../nn/estimate.js";
 import type { Folding } from "../nn/fold.js";
+import { hasPadding, inputSize, matrixHeight, matrixWidth, zeroCode } from "../nn/layer-geometry.js";
+import { type LayerShape, layerShapes } from "../nn/layer-shape.js";
 import { layerInputDatatypes } from "../nn/layer-types.js";
 import { ModelError } from "../nn/model-error.js";
-import type { DenseLayer, Model } from "../nn/model-format.js";
+import type { ConvLayer, Layer, Model } from "../nn/model-format.js";
 import { channelValue, thresholdRow, toBigInt, weightMatrix } from "../nn/weights.js";
 import { linkFifoDepth } from "./fifo-sizing.js";
 
@@ -21,6 +27,17 @@ export interface LayerPlan {
   mvau: MvauParams;
   shape: MvauShape;
   inputType: DataType;
+  /** Cycles per image at full rate (the slowest of the layer's blocks, `layerCycles`). */
+  cycles: number;
+  /** A conv layer's blocks around the MVAU: [padding →] sliding window → MVAU [→ max-pool]. */
+  conv?: ConvBlocksPlan;
+}
+
+export interface ConvBlocksPlan {
+  padding?: PaddingParams;
+  window: SlidingWindowParams;
+  /** Max-pool over the MVAU's output beats (SIMD = the layer's PE). */
+  pool?: MaxPoolParams;
 }
 
 export interface LinkPlan {
@@ -36,9 +53,9 @@ export interface LinkPlan {
 export interface AcceleratorPlan {
   topName: string;
   inputType: DataType;
-  /** Input elements per image (MW of the first layer). */
+  /** Input elements per image (the first layer's input, NHWC for a conv). */
   inputLength: number;
-  /** Elements per input beat (SIMD of the first layer). */
+  /** Elements per input beat (the width converter widens them to the first SIMD). */
   inputPerBeat: number;
   layers: LayerPlan[];
   /** links[i] feeds layer i. */
@@ -73,18 +90,22 @@ const MAX_AXIS_BITS = 1024;
 /**
  * Input elements per s_axis beat: the fewest that still deliver an image within the initiation
  * interval (so the input never limits the rate), at least a byte's worth, and dividing the
- * image so no beat straddles two images. The width converter widens beats to the first SIMD.
+ * image so no beat straddles two images; for a conv first layer, tiling each pixel's `channels`.
+ * The width converter widens beats to the first SIMD.
  */
-export function inputElementsPerBeat(mw: number, bits: number, interval: number): number {
-  const options = divisors(mw).filter((k) => k * bits <= MAX_AXIS_BITS);
+export function inputElementsPerBeat(mw: number, bits: number, interval: number, channels = mw): number {
+  // A beat holds part of one pixel's channels or whole pixels, never a pixel's tail and the next one's head.
+  const options = divisors(mw).filter(
+    (k) => k * bits <= MAX_AXIS_BITS && (channels % k === 0 || k % channels === 0),
+  );
   const fast = options.filter((k) => mw / k <= interval && k * bits >= Math.min(8, mw * bits));
   return fast[0] ?? options[options.length - 1] ?? 1;
 }
 
 /** Turns a streamlined layer's activation into the MVAU's (popcount form for XNOR layers). */
-function mvauActivation(layer: DenseLayer, xnor: boolean): MvauParams["activation"] {
+function mvauActivation(layer: Layer, xnor: boolean): MvauParams["activation"] {
   const act = layer.activation;
-  const mw = layer.inFeatures;
+  const mw = matrixWidth(layer);
   if (act.kind === "thresholds") {
     const rows = act.thresholds.map((_, c) => thresholdRow(act, c));
     return {
@@ -95,7 +116,7 @@ function mvauActivation(layer: DenseLayer, xnor: boolean): MvauParams["activatio
     };
   }
   if (act.kind === "none") {
-    const bias = Array.from({ length: layer.outFeatures }, (_, c) => toBigInt(channelValue(act.bias, c)));
+    const bias = Array.from({ length: matrixHeight(layer) }, (_, c) => toBigInt(channelValue(act.bias, c)));
     if (xnor) {
       // Hardware scores are pop + b'; the model's are 2·pop − MW + b. They rank alike only when
       // b' = (b − MW)/2 is an integer for every channel.
@@ -113,24 +134,62 @@ function mvauActivation(layer: DenseLayer, xnor: boolean): MvauParams["activatio
   );
 }
 
+/** The padding, window and max-pool of a conv layer around its MVAU (sizes from layer-geometry). */
+function convBlocksPlan(
+  model: Model,
+  index: number,
+  layer: ConvLayer,
+  shape: LayerShape,
+  mvau: MvauParams,
+): ConvBlocksPlan {
+  const [height, width, channels] = layer.inShape;
+  const windows = convWindows(shape, { pe: mvau.pe, simd: mvau.simd })!;
+  const padCode = zeroCode(model, index, mvau.inputType.kind);
+  const padding: PaddingParams | undefined = hasPadding(layer)
+    ? {
+        name: `${mvau.name}_pad`,
+        height,
+        width,
+        channels,
+        simd: mvau.simd,
+        dataType: mvau.inputType,
+        padding: layer.padding,
+        // model-load refuses padding where the datatype has no code for 0.0.
+        padValue: padCode ?? 0n,
+      }
+    : undefined;
+  let pool: MaxPoolParams | undefined;
+  if (windows.pool) {
+    // The pool compares the MVAU's output codes: its datatype replaces the element width.
+    const { elementBits: _, ...window } = windows.pool;
+    pool = { ...window, name: `${mvau.name}_pool`, dataType: mvauShape(mvau).outType };
+  }
+  return { padding, window: { ...windows.window, name: `${mvau.name}_window` }, pool };
+}
+
 export function planAccelerator(
   model: Model,
   foldings: readonly Folding[],
   o: PlanOptions = {},
 ): AcceleratorPlan {
   const inTypes = layerInputDatatypes(model);
+  const shapes = layerShapes(model, "none");
+  const finalLayer = model.layers[model.layers.length - 1]!;
+  if (finalLayer.kind !== "dense")
+    throw new ModelError(
+      `layer ${finalLayer.name}: the last layer must be dense (the accelerator returns one score vector per image); add a dense classifier after the convolutions`,
+    );
   const layers: LayerPlan[] = model.layers.map((layer, i) => {
-    if (layer.kind !== "dense")
-      throw new ModelError(`layer ${layer.name}: the compiler does not build convolution layers yet`);
     const inputType = inTypes[i]!;
     const weightType = parseDataType(layer.weightDatatype);
     const xnor = isXnorLayer(inputType, weightType);
+    const folding = foldings[i]!;
     const mvau: MvauParams = {
       name: verilogSafe(layer.name),
-      mw: layer.inFeatures,
-      mh: layer.outFeatures,
-      simd: foldings[i]!.simd,
-      pe: foldings[i]!.pe,
+      mw: matrixWidth(layer),
+      mh: matrixHeight(layer),
+      simd: folding.simd,
+      pe: folding.pe,
       inputType,
       weightType,
       weights: weightMatrix(layer),
@@ -139,18 +198,38 @@ export function planAccelerator(
       dspPorts: o.dspPorts,
       dspPacking: o.dspPacking,
     };
-    return { name: layer.name, folding: foldings[i]!, mvau, shape: mvauShape(mvau), inputType };
+    if (layer.kind === "conv" && layer.inShape[2] % folding.simd !== 0)
+      throw new ModelError(
+        `layer ${layer.name}: SIMD ${folding.simd} does not divide the ${layer.inShape[2]} input channels`,
+      );
+    return {
+      name: layer.name,
+      folding,
+      mvau,
+      shape: mvauShape(mvau),
+      inputType,
+      cycles: layerCycles(shapes[i]!, folding),
+      ...(layer.kind === "conv" ? { conv: convBlocksPlan(model, i, layer, shapes[i]!, mvau) } : {}),
+    };
   });
   const first = layers[0]!;
-  const initiationInterval = Math.max(...layers.map((l) => l.shape.cyclesPerVector));
+  const firstLayer = model.layers[0]!;
+  const inputLength = inputSize(firstLayer);
+  const initiationInterval = Math.max(...layers.map((l) => l.cycles));
+  const pixelChannels = firstLayer.kind === "conv" ? firstLayer.inShape[2] : inputLength;
   const inputPerBeat =
-    o.inputPerBeat ?? inputElementsPerBeat(first.mvau.mw, first.inputType.bits, initiationInterval);
-  const links: LinkPlan[] = layers.map((l, i) => ({
-    from: i - 1,
-    fromWidth: i === 0 ? inputPerBeat * first.inputType.bits : layers[i - 1]!.shape.outWidth,
-    toWidth: l.shape.inWidth,
-    fifoDepth: o.fifoDepths?.[i] ?? linkFifoDepth(i === 0),
-  }));
+    o.inputPerBeat ??
+    inputElementsPerBeat(inputLength, first.inputType.bits, initiationInterval, pixelChannels);
+  const links: LinkPlan[] = layers.map((l, i) => {
+    // A max-pool keeps its MVAU's beat width (PE channels per beat).
+    const fromWidth = i === 0 ? inputPerBeat * first.inputType.bits : layers[i - 1]!.shape.outWidth;
+    return {
+      from: i - 1,
+      fromWidth,
+      toWidth: l.shape.inWidth,
+      fifoDepth: o.fifoDepths?.[i] ?? linkFifoDepth(i === 0 ? undefined : fromWidth, l.conv?.window),
+    };
+  });
   const last = layers[layers.length - 1]!;
   // BIPOLAR scores are stored 0 for −1 and 1 for +1, so they rank correctly as unsigned bits.
   const argmax: ArgmaxParams | undefined = model.output.argmax
@@ -164,7 +243,7 @@ export function planAccelerator(
   return {
     topName: o.topName ?? topNameFor(model.name),
     inputType: first.inputType,
-    inputLength: first.mvau.mw,
+    inputLength,
     inputPerBeat,
     layers,
     links,

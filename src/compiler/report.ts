@@ -21,6 +21,8 @@ export interface AcceleratorReport {
   latencyMicroseconds: number;
   layers: Array<{
     name: string;
+    /** "dense", or a conv layer's blocks: "conv 3x3 s1 (pad) → max-pool 2x2 s2". */
+    operation: string;
     mw: number;
     mh: number;
     pe: number;
@@ -51,7 +53,9 @@ export function buildReport(
 ): AcceleratorReport {
   const perLayer = plan.layers.map((l, i) => estimateLayer(shapes[i]!, l.folding, estimateOptionsFor(board)));
   const total = sumEstimates(perLayer);
-  const latencyCycles = plan.layers.reduce((s, l) => s + l.shape.latency + l.shape.cyclesPerVector, 0);
+  // Each layer passes one image in `cycles` (one vector for a dense layer, the whole feature map
+  // through the window for a conv) plus its MVAU's pipeline latency.
+  const latencyCycles = plan.layers.reduce((s, l) => s + l.shape.latency + l.cycles, 0);
   return {
     model: modelName,
     board: { name: board.name, part: board.part, clockMHz },
@@ -65,6 +69,7 @@ export function buildReport(
       const width = l.folding.simd * l.mvau.weightType.bits;
       return {
         name: l.name,
+        operation: operationText(l),
         mw: l.mvau.mw,
         mh: l.mvau.mh,
         pe: l.folding.pe,
@@ -74,7 +79,7 @@ export function buildReport(
         outputType: dataTypeName(l.shape.outType),
         accumulatorType: dataTypeName(l.shape.accType),
         xnor: l.shape.xnor,
-        cyclesPerInference: l.shape.cyclesPerVector,
+        cyclesPerInference: l.cycles,
         weightMemory: {
           perPe: { depth, width },
           bits: depth * width * l.folding.pe,
@@ -100,12 +105,21 @@ export function buildReport(
   };
 }
 
+const pair = (p: readonly [number, number]) => `${p[0]}x${p[1]}`;
+
+function operationText(l: AcceleratorPlan["layers"][number]): string {
+  const c = l.conv;
+  if (!c) return "dense";
+  const conv = `conv ${pair(c.window.kernel)} s${pair(c.window.stride)}${c.padding ? " (padded)" : ""}`;
+  return c.pool ? `${conv} → max-pool ${pair(c.pool.kernel)} s${pair(c.pool.stride)}` : conv;
+}
+
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 export function reportMarkdown(r: AcceleratorReport): string {
   const rows = r.layers.map(
     (l) =>
-      `| ${l.name} | ${l.mw} | ${l.mh} | ${l.pe} | ${l.simd} | ${l.inputType} × ${l.weightType} → ${l.outputType} | ${l.accumulatorType} | ${l.cyclesPerInference} | ${l.weightMemory.perPe.depth} × ${l.weightMemory.perPe.width} × ${l.pe} (${l.weightMemory.style}) | ${l.fifoDepthBefore} | ${l.estimate.lut} / ${l.estimate.ff} / ${l.estimate.bram36} / ${l.estimate.dsp} |`,
+      `| ${l.name} | ${l.operation} | ${l.mw} | ${l.mh} | ${l.pe} | ${l.simd} | ${l.inputType} × ${l.weightType} → ${l.outputType} | ${l.accumulatorType} | ${l.cyclesPerInference} | ${l.weightMemory.perPe.depth} × ${l.weightMemory.perPe.width} × ${l.pe} (${l.weightMemory.style}) | ${l.fifoDepthBefore} | ${l.estimate.lut} / ${l.estimate.ff} / ${l.estimate.bram36} / ${l.estimate.dsp} |`,
   );
   return `# ${r.top}: ${r.model} on ${r.board.name} (${r.board.part})
 
@@ -119,8 +133,8 @@ export function reportMarkdown(r: AcceleratorReport): string {
 
 ## Layers
 
-| layer | MW | MH | PE | SIMD | datatypes | accumulator | cycles | weights per PE (depth × bits × PEs) | FIFO before | est. LUT / FF / BRAM36 / DSP |
-|---|---|---|---|---|---|---|---|---|---|---|
+| layer | operation | MW | MH | PE | SIMD | datatypes | accumulator | cycles per image | weights per PE (depth × bits × PEs) | FIFO before | est. LUT / FF / BRAM36 / DSP |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join("\n")}
 
 ## Estimated resources (analytic model, docs/resource-estimates.md)

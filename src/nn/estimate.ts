@@ -2,6 +2,12 @@
 // own estimates (docs/resource-estimates.md explains every term); it ranks foldings, it does not replace
 // synthesis.
 import { type MemoryUse, memoryPlacement } from "../core/memory-style.js";
+import {
+  pipelineWindowDepth,
+  type SlidingWindowParams,
+  slidingWindowCycles,
+  slidingWindowShape,
+} from "../lib/conv/window-shape.js";
 import { resolveSearch, searchStages } from "../lib/threshold/search.js";
 import type { LayerShape } from "./layer-shape.js";
 
@@ -162,9 +168,86 @@ export function thresholdCost(
   return { search, lut, lutram, bram18, ff };
 }
 
-/** Cycles one input vector takes: SF · NF = (MW / SIMD) · (MH / PE). */
-export function layerCycles(shape: LayerShape, f: Folding): number {
+/** Cycles one input vector takes in the MVAU: SF · NF = (MW / SIMD) · (MH / PE). */
+export function vectorCycles(shape: LayerShape, f: Folding): number {
   return (shape.mw / f.simd) * (shape.mh / f.pe);
+}
+
+/**
+ * The sliding windows of a conv layer at a folding: the convolution's (SIMD channels of the
+ * padded input per beat) and the max-pool's (PE channels of the activation's output per beat,
+ * as the MVAU emits them), with the line-buffer depth the compiler builds (pipelineWindowDepth).
+ * The plan builds these very windows.
+ */
+export function convWindows(
+  shape: LayerShape,
+  f: Folding,
+): { window: SlidingWindowParams; pool?: SlidingWindowParams } | undefined {
+  const c = shape.conv;
+  if (!c) return undefined;
+  const window: SlidingWindowParams = {
+    height: c.paddedHeight,
+    width: c.paddedWidth,
+    channels: c.inShape[2],
+    kernel: c.kernel,
+    stride: c.stride,
+    simd: f.simd,
+    elementBits: shape.inputBits,
+  };
+  const pool = c.pool ? { ...c.pool, channels: shape.mh, simd: f.pe, elementBits: shape.outBits } : undefined;
+  const deepened = (p: SlidingWindowParams) => ({ ...p, depth: pipelineWindowDepth(p) });
+  return { window: deepened(window), pool: pool && deepened(pool) };
+}
+
+/**
+ * Cycles per image of a layer at full rate: the MVAU's vectors · SF · NF (OH·OW·(KH·KW·C/SIMD)·(OC/PE)
+ * for a conv), or a conv layer's window or max-pool when one of them is slower (each passes one
+ * beat per cycle; slidingWindowCycles). The padding unit's beats are the window's input beats.
+ */
+export function layerCycles(shape: LayerShape, f: Folding): number {
+  const mvau = shape.vectors * vectorCycles(shape, f);
+  const w = convWindows(shape, f);
+  if (!w) return mvau;
+  return Math.max(mvau, slidingWindowCycles(w.window), w.pool ? slidingWindowCycles(w.pool) : 0);
+}
+
+/**
+ * Resources of a conv layer's blocks beside the MVAU, fitted to the Yosys figures of docs/conv.md
+ * (synth_xilinx, bench/conv-blocks.ts): a window is its line buffer (the one memory policy, as
+ * the hardware asks it) plus about 170 + B LUTs and 80 + 3B FFs for counters, the `lead`
+ * register and the B-bit credit queue (B = beat bits); the max-pool adds its own window, about
+ * 6 LUTs per beat bit for comparators and the running-maximum memory, and a B-bit skid buffer;
+ * the padding unit about 40 + B LUTs and 20 + 2B FFs.
+ */
+export function convBlocksEstimate(
+  shape: LayerShape,
+  f: Folding,
+  options: EstimateOptions = {},
+): ResourceEstimate {
+  const w = convWindows(shape, f);
+  const total: ResourceEstimate = { lut: 0, ff: 0, bram18: 0, bram36: 0, dsp: 0, lutram: 0 };
+  if (!w) return total;
+  const addWindow = (p: SlidingWindowParams) => {
+    const s = slidingWindowShape(p);
+    const mem = memoryCost("buffer", s.depth, s.beatWidth, options);
+    total.lut += 170 + s.beatWidth + mem.lut + mem.mux;
+    total.lutram += mem.lut;
+    total.ff += 80 + 3 * s.beatWidth;
+    total.bram18 += mem.bram18;
+    return s.beatWidth;
+  };
+  const inBeat = addWindow(w.window);
+  if (shape.conv!.padded) {
+    total.lut += 40 + inBeat;
+    total.ff += 20 + 2 * inBeat;
+  }
+  if (w.pool) {
+    const beat = addWindow(w.pool);
+    total.lut += 6 * beat;
+    total.ff += 2 * beat;
+  }
+  total.bram36 = total.bram18 / 2;
+  return total;
 }
 
 export function usesDsp(shape: LayerShape, options: EstimateOptions = {}): boolean {
@@ -177,11 +260,17 @@ export function usesDsp(shape: LayerShape, options: EstimateOptions = {}): boole
   );
 }
 
+/** Resources of one layer: its MVAU and, for a conv, the padding, window and max-pool. */
 export function estimateLayer(
   shape: LayerShape,
   f: Folding,
   options: EstimateOptions = {},
 ): ResourceEstimate {
+  const mvau = estimateMvau(shape, f, options);
+  return shape.conv ? sumEstimates([mvau, convBlocksEstimate(shape, f, options)]) : mvau;
+}
+
+function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): ResourceEstimate {
   const { pe, simd } = f;
   const sf = shape.mw / simd;
   const nf = shape.mh / pe;

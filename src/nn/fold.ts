@@ -93,7 +93,7 @@ export function formatFolding(shapes: readonly LayerShape[], foldings: readonly 
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** Matches a folding file to the model's layers by name and checks PE | MH and SIMD | MW. */
+/** Matches a folding file to the model's layers by name and checks PE | MH and SIMD | MW (C for a conv). */
 export function applyFolding(
   shapes: readonly LayerShape[],
   file: FoldingFile,
@@ -125,9 +125,10 @@ export function applyFolding(
         `${at}: pe ${entry.pe} does not divide MH = ${s.mh}; valid pe: ${divisors(s.mh).join(", ")}`,
       );
     }
-    if (s.mw % entry.simd !== 0) {
+    if (s.simdSpan % entry.simd !== 0) {
+      const what = s.conv ? `the ${s.simdSpan} input channels` : `MW = ${s.mw}`;
       throw new FoldingError(
-        `${at}: simd ${entry.simd} does not divide MW = ${s.mw}; valid simd: ${divisors(s.mw).join(", ")}`,
+        `${at}: simd ${entry.simd} does not divide ${what}; valid simd: ${divisors(s.simdSpan).join(", ")}`,
       );
     }
     return { pe: entry.pe, simd: entry.simd };
@@ -143,9 +144,9 @@ export function fpsToCycles(fps: number, clockMHz: number): number {
   return Math.floor((clockMHz * 1e6) / fps);
 }
 
-/** Every (PE, SIMD) pair of a layer. */
+/** Every (PE, SIMD) pair of a layer: PE divides MH (OC), SIMD divides MW (a conv's C). */
 export function foldingCandidates(shape: LayerShape): Folding[] {
-  return divisors(shape.mh).flatMap((pe) => divisors(shape.mw).map((simd) => ({ pe, simd })));
+  return divisors(shape.mh).flatMap((pe) => divisors(shape.simdSpan).map((simd) => ({ pe, simd })));
 }
 
 /** Scalar cost: each resource as a fraction of the reference board, summed. */
@@ -185,9 +186,10 @@ export function foldForCycles(
   targetCycles: number,
   o: FoldOptions = {},
 ): FoldResult {
-  if (!(targetCycles >= 1)) {
+  const fastest = fastestInterval(shapes);
+  if (!(targetCycles >= fastest)) {
     throw new FoldingError(
-      `target of ${targetCycles} cycles per inference is unreachable: the best reachable initiation interval is 1 cycle (every layer fully parallel)`,
+      `target of ${targetCycles} cycles per inference is unreachable: the best reachable initiation interval is ${fastest} cycle${fastest === 1 ? "" : "s"} (every layer fully parallel)`,
     );
   }
   const foldings = shapes.map((s) => cheapestFolding(s, targetCycles, o)!);
@@ -211,11 +213,20 @@ export function foldForFps(
   return foldForCycles(shapes, cycles, o);
 }
 
+/**
+ * The smallest initiation interval any folding reaches: 1 for dense layers fully parallel; a
+ * conv layer's window and pool pass one beat per cycle, so its own floor is above 1.
+ */
+export function fastestInterval(shapes: readonly LayerShape[]): number {
+  return Math.max(...shapes.map((s) => Math.min(...foldingCandidates(s).map((f) => layerCycles(s, f)))));
+}
+
 /** The achievable initiation intervals: every cycle count some layer can take, ascending. */
 export function candidateIntervals(shapes: readonly LayerShape[]): number[] {
+  const fastest = fastestInterval(shapes);
   const set = new Set<number>();
   for (const s of shapes) for (const f of foldingCandidates(s)) set.add(layerCycles(s, f));
-  return [...set].sort((a, b) => a - b);
+  return [...set].filter((ii) => ii >= fastest).sort((a, b) => a - b);
 }
 
 /** Which resources exceed the budget, as text ("" when it fits). */

@@ -2,15 +2,21 @@
 import { bitsFor } from "../core/bits.js";
 import { DSP48E2, type DspPorts, dspPacking, NO_PACKING } from "../lib/mvau/dsp-packing.js";
 import { layerAccumulator } from "./layer-accumulator.js";
-import { matrixHeight, matrixWidth } from "./layer-geometry.js";
+import { convGeometry, hasPadding, matrixHeight, matrixWidth, vectorsPerImage } from "./layer-geometry.js";
 import { activationOutputDatatype, layerInputDatatypes, quantCodeRange } from "./layer-types.js";
-import type { Model } from "./model-format.js";
+import type { Layer, Model } from "./model-format.js";
 
 export interface LayerShape {
   name: string;
-  /** Matrix width (inFeatures) and height (outFeatures). */
+  /** Matrix width (inFeatures, or KH·KW·C) and height (outFeatures, or OC). */
   mw: number;
   mh: number;
+  /** Matrix vectors per image: 1 for a dense layer, OH·OW for a conv (layer-geometry.ts). */
+  vectors: number;
+  /** What SIMD must divide: MW for a dense layer, the input channels C for a conv (a window beat is SIMD channels of one pixel). */
+  simdSpan: number;
+  /** A conv layer's blocks beside the MVAU: padding, sliding window, max-pool. */
+  conv?: ConvBlocks;
   inputBits: number;
   weightBits: number;
   /** Accumulator width in hardware (popcount width for XNOR layers). */
@@ -29,6 +35,41 @@ export interface LayerShape {
    * fields (src/lib/mvau/dsp-packing.ts); absent = 1, no sharing.
    */
   dspPacking?: { fields: number; spacing: number };
+}
+
+/** Sizes of a conv layer's padding, window and pool (all from layer-geometry.ts). */
+export interface ConvBlocks {
+  /** Unpadded input [H, W, C]. */
+  inShape: readonly [number, number, number];
+  padded: boolean;
+  /** Window input (after padding). */
+  paddedHeight: number;
+  paddedWidth: number;
+  kernel: readonly [number, number];
+  stride: readonly [number, number];
+  /** Max-pool over the convolution output (convHeight × convWidth × OC), if any. */
+  pool?: {
+    height: number;
+    width: number;
+    kernel: readonly [number, number];
+    stride: readonly [number, number];
+  };
+}
+
+function convBlocks(layer: Layer): ConvBlocks | undefined {
+  if (layer.kind !== "conv") return undefined;
+  const g = convGeometry(layer);
+  return {
+    inShape: layer.inShape,
+    padded: hasPadding(layer),
+    paddedHeight: g.paddedHeight,
+    paddedWidth: g.paddedWidth,
+    kernel: layer.kernel,
+    stride: layer.stride,
+    pool: layer.pool
+      ? { height: g.convHeight, width: g.convWidth, kernel: layer.pool.kernel, stride: layer.pool.stride }
+      : undefined,
+  };
 }
 
 /**
@@ -60,6 +101,9 @@ export function layerShapes(model: Model, dspPorts: DspPorts | "none" = DSP48E2)
       name: layer.name,
       mw: matrixWidth(layer),
       mh: matrixHeight(layer),
+      vectors: vectorsPerImage(layer),
+      simdSpan: layer.kind === "conv" ? layer.inShape[2] : matrixWidth(layer),
+      ...(layer.kind === "conv" ? { conv: convBlocks(layer) } : {}),
       inputBits: inTypes[i]!.bits,
       weightBits: accInfo.wDt.bits,
       accBits,

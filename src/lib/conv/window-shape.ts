@@ -109,6 +109,39 @@ export function slidingWindowShape(p: SlidingWindowParams): SlidingWindowShape {
 }
 
 /**
+ * Cycles per image of the window unit at full rate (input always valid, output always ready),
+ * steady state. One beat leaves per cycle, and the next image's first window must be loaded
+ * after the previous image's last one has been read (the buffer holds no more), so the load
+ * shows: at stride 1 exactly OH·OW·KH·KW·CF + (KH − 1)·(W − KW)·CF (asserted in
+ * test/lib/conv/blocks-interp.test.ts); at larger strides the whole default buffer,
+ * OH·OW·KH·KW·CF + D, a bound (9,405 for 65×65×8, 3×3 stride 2, SIMD 8, measured 9,377; a
+ * deeper buffer only lets the writer run further ahead), and never below the H·W·CF input beats.
+ */
+export function slidingWindowCycles(p: SlidingWindowParams): number {
+  const s = slidingWindowShape(p);
+  const [kh, kw] = p.kernel;
+  const unitStride = p.stride[0] === 1 && p.stride[1] === 1;
+  // A deeper buffer than the default only lets the writer run further ahead.
+  const load = unitStride
+    ? (kh - 1) * (p.width - kw) * s.cf
+    : slidingWindowShape({ ...p, depth: undefined }).depth;
+  return Math.max(s.inBeats, s.outBeats + load);
+}
+
+/**
+ * Line-buffer words the compiler gives a window inside a pipeline: the default, and at strides
+ * above 1 one more input row (W·CF). With only the default, a strided window (a max-pool with
+ * kernel ≠ stride, a stride-2 convolution) holds its producer back while it reads a window, and
+ * the two blocks together ran a few percent slower than the slower of them in simulation (164
+ * against 160 cycles per image); with the extra row they ran at the slower one's rate.
+ */
+export function pipelineWindowDepth(p: SlidingWindowParams): number {
+  const s = slidingWindowShape({ ...p, depth: undefined });
+  const unitStride = p.stride[0] === 1 && p.stride[1] === 1;
+  return unitStride ? s.depth : s.depth + p.width * s.cf;
+}
+
+/**
  * Extra words for strided windows, as FINN's RTL sliding window adds them: with a stride above
  * 1 the next window needs beats the minimal buffer cannot take in while the current window is
  * still being read; (SW − 1 − KH·KW)·CF and ((SH − 1)·W − KH·KW)·CF more words (when
