@@ -8,7 +8,7 @@ import { OnnxError } from "./errors.js";
 import { nodeLabel, type OnnxNode } from "./graph.js";
 import { canonicalOp } from "./op-names.js";
 import { finnActivationScaleBias } from "./ops.js";
-import { broadcastTo, f32, type Tensor } from "./tensor.js";
+import { broadcastDims, broadcastTo, f32, type Tensor } from "./tensor.js";
 
 export interface Grid {
   alpha: number[];
@@ -41,6 +41,8 @@ export const AFFINE_OPS = new Set(["Add", "Sub", "Mul", "Div"]);
 /** A constant operand as one value per channel of a (1, C) tensor. */
 export function perChannel(node: OnnxNode, t: Tensor, C: number): number[] {
   try {
+    const dims = broadcastDims(t.dims, [1, C], nodeLabel(node));
+    if (dims.length !== 2 || dims[1] !== C) throw new OnnxError("not per channel");
     return [...broadcastTo(t, [1, C])];
   } catch {
     throw new OnnxError(
