@@ -129,6 +129,77 @@ describe("convolutional graphs import and match the executor", () => {
     });
   }
 
+  it("channels-last conv → conv → dense with Transposes around each conv (tf2onnx style) and NHWC flattening", () => {
+    const q = "qonnx.custom_op.general";
+    const r = rng(8);
+    const codes = (n: number, scale: number) =>
+      Array.from({ length: n }, () => Math.round(r() * 14 - 7) * scale);
+    const quant = (x: string, s: string, bits: string, y: string, signed = 1): NodeSpec => ({
+      op: "Quant",
+      inputs: [x, s, "z", bits],
+      output: y,
+      domain: q,
+      attrs: { signed },
+    });
+    const toNchw = { perm: [0, 3, 1, 2] };
+    const toNhwc = { perm: [0, 2, 3, 1] };
+    const g = buildModel({
+      nodes: [
+        quant("x", "s_in", "b8", "xq"),
+        { op: "Transpose", inputs: ["xq"], output: "t0", attrs: toNchw },
+        quant("w1", "s_w", "b8", "w1q"),
+        quant("bias1", "s_w", "b8", "bias1q"),
+        {
+          op: "Conv",
+          inputs: ["t0", "w1q", "bias1q"],
+          output: "c1",
+          attrs: { strides: [2, 2], auto_pad: "SAME_UPPER", kernel_shape: [3, 3] },
+        },
+        { op: "Transpose", inputs: ["c1"], output: "t1", attrs: toNhwc },
+        { op: "Mul", inputs: ["t1", "perchannel"], output: "m1", name: "scale_nhwc" },
+        { op: "Relu", inputs: ["m1"], output: "r1" },
+        quant("r1", "s_act", "b4", "a1", 0),
+        { op: "Transpose", inputs: ["a1"], output: "t2", attrs: toNchw },
+        quant("w2", "s_w", "b8", "w2q"),
+        { op: "Conv", inputs: ["t2", "w2q"], output: "c2", attrs: { kernel_shape: [2, 2] } },
+        { op: "Transpose", inputs: ["c2"], output: "t3", attrs: toNhwc },
+        { op: "Relu", inputs: ["t3"], output: "r2" },
+        quant("r2", "s_act", "b4", "a2", 0),
+        { op: "Reshape", inputs: ["a2", "flat"], output: "f" },
+        quant("w3", "s_w", "b8", "w3q"),
+        { op: "MatMul", inputs: ["f", "w3q"], output: "y" },
+      ],
+      inits: {
+        s_in: { dims: [], data: [1 / 16] },
+        s_w: { dims: [], data: [1 / 8] },
+        s_act: { dims: [], data: [0.5] },
+        z: { dims: [], data: [0] },
+        b8: { dims: [], data: [8] },
+        b4: { dims: [], data: [4] },
+        w1: { dims: [3, 2, 3, 3], data: codes(54, 1 / 8) },
+        bias1: { dims: [3], data: codes(3, 1 / 8) },
+        perchannel: { dims: [3], data: [0.5, 1, 2] },
+        w2: { dims: [4, 3, 2, 2], data: codes(48, 1 / 8) },
+        flat: { dims: [2], data: [1, -1], type: "int64" },
+        w3: { dims: [16, 5], data: codes(80, 1 / 8) },
+      },
+      input: { name: "x", dims: [1, 6, 6, 2] },
+      output: { name: "y", dims: [1, 5] },
+      domains: [{ domain: q, version: 1 }],
+    });
+    const { model, host } = importOnnx(g);
+    expect(model.input.shape).toEqual([6, 6, 2]);
+    expect(model.layers.map(shapeOf)).toEqual([
+      { inShape: [6, 6, 2], kernel: [3, 3], stride: [2, 2], padding: pads(0, 1, 0, 1) },
+      { inShape: [3, 3, 3], kernel: [2, 2], stride: [1, 1], padding: pads(0, 0, 0, 0) },
+      "dense",
+    ]);
+    const graph = readOnnx(g);
+    for (let s = 0; s < 40; s++) {
+      expect(expectSameOutputs(graph, model, host, floatInput(r, 72))).toBe("checked");
+    }
+  });
+
   it("the executor agrees with onnxruntime-web on the torch conv fixtures (Quant lowered to standard ops)", async () => {
     // (The QKeras graphs hold double-typed Quant parameters, which the lowering does not convert;
     // their ops are plain Conv and Transpose, checked in conv-executor.test.ts.)
