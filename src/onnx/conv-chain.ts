@@ -26,6 +26,11 @@ export interface ConvChain {
   layout: Tensor;
   /** A zero Pad at the end of the chain: folded into the next conv layer's padding. */
   pad?: Padding2d;
+  /**
+   * A GlobalAveragePool after the activation: the pixels it averages. The dense layer after it
+   * folds the mean into its weights (layout then holds channel indices).
+   */
+  average?: number;
 }
 
 /** The NCHW tensor [1, C, H, W] whose element (c, y, x) is its NHWC index (y·W + x)·C + c. */
@@ -54,6 +59,7 @@ export function convChain(seg: Segment, consts: Map<string, Tensor>, outDims: re
   const steps: Step[] = [];
   let pool: ConvChain["pool"];
   let pad: Padding2d | undefined;
+  let average: { pixels: number; at: number } | undefined;
   for (const p of seg.chain) {
     const op = canonicalOp(p.node.opType)!;
     if (pad) throw new OnnxError(`${nodeLabel(p.node)}: only the next Conv may follow a Pad between layers`);
@@ -72,6 +78,9 @@ export function convChain(seg: Segment, consts: Map<string, Tensor>, outDims: re
         axis = (attrInts(p.node, "perm") ?? [...layout.dims.keys()].reverse()).indexOf(axis);
       else if (op !== "PassThrough" && next.dims.join() !== layout.dims.join()) axis = undefined;
       layout = next;
+    } else if (op === "GlobalAveragePool" && !average && isNchw(layout)) {
+      average = { pixels: layout.dims[2]! * layout.dims[3]!, at: steps.length };
+      layout = nchwLayout(C, 1, 1);
     } else if (["AveragePool", "GlobalAveragePool", "Conv"].includes(op)) {
       throw new OnnxError(
         `${nodeLabel(p.node)}: ${p.node.opType} after a conv layer's activation is not supported`,
@@ -81,7 +90,13 @@ export function convChain(seg: Segment, consts: Map<string, Tensor>, outDims: re
     }
   }
   if (pool) checkPoolCommutes(steps.slice(pool.at), C);
-  return { steps, pool, layout, ...(pad ? { pad } : {}) };
+  const afterAverage = average && steps[average.at];
+  if (afterAverage) {
+    throw new OnnxError(
+      `${nodeLabel(afterAverage.node)}: only layout ops may follow a GlobalAveragePool (it folds into the next dense layer's weights)`,
+    );
+  }
+  return { steps, pool, layout, ...(pad ? { pad } : {}), ...(average ? { average: average.pixels } : {}) };
 }
 
 /** A MaxPool Loom can fuse: on NCHW data, no padding, no dilation, no partial (ceil-mode) window. */

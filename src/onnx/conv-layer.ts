@@ -51,6 +51,8 @@ export function convPlan(seg: Segment, path: GraphPath, before: ConvChain | "hos
   const [OC, , KH, KW] = path.consts.get(node.inputs[1]!)!.dims as [number, number, number, number];
   const [ay, ax] = windowAxes(node, [1, C, H, W], [KH, KW]);
   const extra = before === "host" ? undefined : before.pad;
+  if (before !== "host" && before.average)
+    throw new OnnxError(`${label}: a Conv after a GlobalAveragePool is not supported (only a dense layer)`);
   if (before !== "host" && !isNchw(before.layout))
     throw new OnnxError(`${label}: its input is not the previous conv layer's output in NCHW order`);
   const inShape: [number, number, number] = [
@@ -97,21 +99,25 @@ export function checkPadCode(frame: ConvFrame, inMap: CodeMap, node: OnnxNode): 
 /**
  * A dense layer after a conv layer: the graph flattens the conv output in its own order (NCHW for
  * Brevitas); Loom's vector is NHWC. Weight column k of the graph multiplies Loom element
- * layout[k], so it moves there.
+ * layout[k], so it moves there. After a GlobalAveragePool, layout[k] is a channel: the column is
+ * repeated for every pixel and the weight scale divided by the pixel count (the mean, folded in).
  */
-export function permuteColumns(w: LayerWeights, layout: ConvChain["layout"], node: OnnxNode): LayerWeights {
+export function permuteColumns(w: LayerWeights, before: ConvChain, node: OnnxNode): LayerWeights {
+  const { layout } = before;
+  const pixels = before.average ?? 1;
   if (layout.data.length !== w.mw)
     throw new OnnxError(
       `${nodeLabel(node)}: takes ${w.mw} inputs, but the conv layer before it gives ${layout.data.length}`,
     );
   const codes = w.codes.map((row) => {
-    const out = new Array<number>(row.length);
-    row.forEach((v, k) => {
-      out[layout.data[k]!] = v;
-    });
+    const out = new Array<number>(row.length * pixels);
+    for (let p = 0; p < pixels; p++)
+      row.forEach((v, k) => {
+        out[p * w.mw + layout.data[k]!] = v;
+      });
     return out;
   });
-  return { ...w, codes };
+  return { ...w, mw: w.mw * pixels, codes, scale: w.scale.map((s) => s / pixels) };
 }
 
 /** The host step that turns the NCHW image before the first conv into Loom's NHWC stream. */

@@ -79,7 +79,7 @@ function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportRe
       before = plan.chain;
       return { seg, w, ...plan };
     }
-    if (typeof before === "object") w = permuteColumns(w, before.layout, node);
+    if (typeof before === "object") w = permuteColumns(w, before, node);
     before = "dense";
     const folding =
       canonicalOp(node.opType) === "MVAU"
@@ -108,6 +108,11 @@ function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportRe
   );
   if (firstConv) hostIn.steps.push(NCHW_TO_NHWC);
   const lastPlan = plans[plans.length - 1]!;
+  if (lastPlan.chain?.average) {
+    throw new OnnxError(
+      `${nodeLabel(lastPlan.seg.linear.node)}: a GlobalAveragePool must be followed by a dense layer (it folds into its weights)`,
+    );
+  }
   if (lastPlan.chain && path.tail.length > 0) {
     throw new OnnxError(
       `${nodeLabel(path.tail[0]!.node)}: host post-processing after a conv output layer is not supported`,

@@ -74,6 +74,12 @@ const TORCH: { file: string; layers: (Shape | "dense")[] }[] = [
       { inShape: [4, 5, 3], kernel: [3, 3], stride: [2, 2], padding: pads(0, 1, 1, 1) },
     ],
   },
+  {
+    // conv 3x3 stride 2 → BN → ReLU → Quant → GlobalAveragePool (16 pixels) → Flatten → Gemm:
+    // the mean folds into the dense layer (its 5 columns repeated per pixel: 80 inputs)
+    file: "torch_conv_global_average_op13",
+    layers: [{ inShape: [9, 9, 2], kernel: [3, 3], stride: [2, 2], padding: pads(0, 0, 0, 0) }, "dense"],
+  },
 ];
 
 function shapeOf(l: ReturnType<typeof importOnnx>["model"]["layers"][number]): Shape | "dense" {
@@ -95,6 +101,8 @@ describe("convolutional graphs import and match the executor", () => {
       const { model, host } = importOnnx(path);
       parseModel(JSON.parse(JSON.stringify(model)), f.file);
       expect(model.layers.map(shapeOf)).toEqual(f.layers);
+      const dense = model.layers.find((l) => l.kind === "dense");
+      if (f.file.includes("global_average")) expect(dense).toMatchObject({ inFeatures: 4 * 4 * 5 });
       const graph = readOnnx(path);
       const n = host.input.shape.reduce((a, b) => a * b, 1);
       const r = rng(11);
