@@ -25,13 +25,15 @@ export interface Segment {
 export interface GraphPath {
   consts: Map<string, Tensor>;
   producers: Map<string, OnnxNode>;
+  /** Dimensions of every tensor (batch 1), from running the graph once. */
+  shapes: Map<string, number[]>;
   host: PathNode[];
   layers: Segment[];
   /** Post-processing after the last layer (Softmax, LogSoftmax, TopK, ArgMax, ...): on the host. */
   tail: PathNode[];
 }
 
-export const LINEAR_OPS = new Set(["MatMul", "Gemm", "MVAU"]);
+export const LINEAR_OPS = new Set(["MatMul", "Gemm", "MVAU", "Conv"]);
 
 /**
  * Runs the graph once on a zero input of the declared shape: every tensor's shape is then known,
@@ -93,7 +95,8 @@ export function graphPath(graph: OnnxGraph): GraphPath {
     );
   }
   const order = topoSort(graph);
-  const { consts, producers } = foldConstants(order, graph);
+  const { consts, producers, values } = foldConstants(order, graph);
+  const shapes = new Map([...values].map(([name, t]) => [name, t.dims]));
   const dynamicNodes = order.filter((n) => !producers.has(n.outputs[0]!));
   const consumers = new Map<string, OnnxNode[]>();
   for (const node of dynamicNodes) {
@@ -131,7 +134,7 @@ export function graphPath(graph: OnnxGraph): GraphPath {
   }
   const stray = dynamicNodes.find((n) => !path.some((p) => p.node === n));
   if (stray) throw new OnnxError(`${nodeLabel(stray)} is not on the path from the graph input to its output`);
-  return { consts, producers, ...cut(path) };
+  return { consts, producers, shapes, ...cut(path) };
 }
 
 function cut(path: PathNode[]): { host: PathNode[]; layers: Segment[]; tail: PathNode[] } {
@@ -160,6 +163,6 @@ function cut(path: PathNode[]): { host: PathNode[]; layers: Segment[]; tail: Pat
     } else if (layers.length === 0) host.push(p);
     else layers[layers.length - 1]!.chain.push(p);
   }
-  if (layers.length === 0) throw new OnnxError("the graph has no MatMul, Gemm or MVAU layer");
+  if (layers.length === 0) throw new OnnxError("the graph has no MatMul, Gemm, Conv or MVAU layer");
   return { host, layers, tail };
 }

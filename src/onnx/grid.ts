@@ -8,7 +8,7 @@ import { OnnxError } from "./errors.js";
 import { nodeLabel, type OnnxNode } from "./graph.js";
 import { canonicalOp } from "./op-names.js";
 import { finnActivationScaleBias } from "./ops.js";
-import { broadcastTo, f32, type Tensor } from "./tensor.js";
+import { f32, type Tensor } from "./tensor.js";
 
 export interface Grid {
   alpha: number[];
@@ -38,15 +38,17 @@ export const QUANTIZER_OPS = new Set([
 ]);
 export const AFFINE_OPS = new Set(["Add", "Sub", "Mul", "Div"]);
 
-/** A constant operand as one value per channel of a (1, C) tensor. */
+/**
+ * A constant operand as one value per channel of a (1, C) tensor: one value, or C values along a
+ * single axis ([C], [1, C], or [C, 1] on FINN's unsqueezed [N, C, 1] data).
+ */
 export function perChannel(node: OnnxNode, t: Tensor, C: number): number[] {
-  try {
-    return [...broadcastTo(t, [1, C])];
-  } catch {
-    throw new OnnxError(
-      `${nodeLabel(node)}: constant of shape [${t.dims}] is not per-tensor or per-channel for ${C} channels`,
-    );
-  }
+  if (t.data.length === 1) return Array<number>(C).fill(t.data[0]!);
+  const axes = t.dims.filter((d) => d !== 1);
+  if (axes.length === 1 && axes[0] === C) return [...t.data];
+  throw new OnnxError(
+    `${nodeLabel(node)}: constant of shape [${t.dims}] is not per-tensor or per-channel for ${C} channels`,
+  );
 }
 
 function scalar(node: OnnxNode, t: Tensor | undefined, what: string): number {

@@ -47,9 +47,14 @@ export interface HostInput {
 }
 
 export interface HostOutput {
-  /** Float value c = scale[c] · score[c] + offset[c] (1 entry = all channels). */
+  /**
+   * Float value i = scale[c] · score[i] + offset[c], c = i mod the number of entries (1 entry = all
+   * channels; a conv output is NHWC, channels innermost).
+   */
   scale: number[];
   offset: number[];
+  /** A conv output layer: graph output element i is Loom output element order[i] (NHWC → the graph's layout). */
+  order?: number[];
   /** The last layer's kind: raw scores ("none") or output codes ("thresholds"). */
   from: "none" | "thresholds";
   /** Post-processing after the scale (Softmax, LogSoftmax, TopK, ArgMax, ...), on [1, C]. */
@@ -144,13 +149,14 @@ export function quantizeInput(host: HostInput, x: ArrayLike<number>, o: Quantize
   });
 }
 
-/** Integer scores (or codes) of the last layer → the float values before the tail. */
+/** Integer scores (or codes) of the last layer → the float values before the tail, in the graph's order. */
 export function hostOutputs(host: HostOutput, scores: readonly (bigint | number)[]): number[] {
-  return scores.map((s, c) => {
-    const scale = host.scale[host.scale.length === 1 ? 0 : c]!;
-    const offset = host.offset[host.offset.length === 1 ? 0 : c]!;
+  const values = scores.map((s, i) => {
+    const scale = host.scale[i % host.scale.length]!;
+    const offset = host.offset[i % host.offset.length]!;
     return scale * Number(s) + offset;
   });
+  return host.order ? host.order.map((j) => values[j]!) : values;
 }
 
 /** Integer scores (or codes) → what the graph returns: the scaled values through the tail. */

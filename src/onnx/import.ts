@@ -7,9 +7,11 @@
 import { passedOnRange } from "../core/accumulator.js";
 import { allows, type DataType, dataTypeName, parseDataType, smallestTypeFor } from "../core/datatypes.js";
 import { MAX_BITS as MVAU_MAX_INPUT_BITS } from "../lib/mvau/params.js";
-import { type DenseLayer, type Model, modelSchema } from "../nn/model-format.js";
+import { type DenseLayer, type Layer, type Model, modelSchema } from "../nn/model-format.js";
 import { attrInt, attrString } from "./attributes.js";
 import { type GraphPath, graphPath, type Segment } from "./chain.js";
+import type { ConvChain } from "./conv-chain.js";
+import { type ConvFrame, checkPadCode, convPlan, NCHW_TO_NHWC, permuteColumns } from "./conv-layer.js";
 import { OnnxError } from "./errors.js";
 import { inputShape } from "./executor.js";
 import { annotatedDatatype, nodeLabel, type OnnxGraph, type OnnxNode } from "./graph.js";
@@ -18,6 +20,7 @@ import { type HostInput, type HostOutput, type HostSpec, hostStep } from "./host
 import { fitLayerThresholds } from "./layer-thresholds.js";
 import { canonicalOp } from "./op-names.js";
 import { mvauIsPopcount } from "./ops.js";
+import { padValue } from "./ops-conv.js";
 import { readOnnx } from "./read.js";
 import {
   affineOfSteps,
@@ -30,7 +33,9 @@ import {
   type Step,
 } from "./steps.js";
 import { f32, type Tensor } from "./tensor.js";
-import { linearWeights } from "./weights.js";
+import { type LayerWeights, linearWeights } from "./weights.js";
+
+type DenseFrame = Omit<DenseLayer, "weights" | "weightDatatype" | "activation">;
 
 export { SUPPORTED_OPS } from "./op-names.js";
 
@@ -60,38 +65,85 @@ export function importOnnx(source: string | Uint8Array, opts: ImportOptions = {}
 function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportResult {
   const path = hostClampTail(graphPath(graph));
   const info = { consts: path.consts, producers: path.producers };
-  const weights = path.layers.map((s) => linearWeights(graph, s.linear.node, info));
   const wantsBinary = (i: number) => {
     const next = path.layers[i]?.linear.node;
     return !!next && canonicalOp(next.opType) === "MVAU" && attrInt(next, "binaryXnorMode", 0) === 1;
   };
+  // Each layer's frame and steps; a conv layer's chain also says how the next layer reads it.
+  let before: ConvChain | "host" | "dense" = "host";
+  const plans = path.layers.map((seg) => {
+    const node = seg.linear.node;
+    let w = linearWeights(graph, node, info);
+    if (canonicalOp(node.opType) === "Conv") {
+      const plan = convPlan(seg, path, before);
+      before = plan.chain;
+      return { seg, w, ...plan };
+    }
+    if (typeof before === "object") w = permuteColumns(w, before, node);
+    before = "dense";
+    const folding =
+      canonicalOp(node.opType) === "MVAU"
+        ? { pe: attrInt(node, "PE", 1), simd: attrInt(node, "SIMD", 1) }
+        : undefined;
+    const frame: DenseFrame = {
+      name: node.name || `${node.opType}_${node.index}`,
+      kind: "dense",
+      inFeatures: w.mw,
+      outFeatures: w.mh,
+      ...(folding ? { folding } : {}),
+    };
+    const steps = [...linearSteps(node, path.consts), ...seg.chain.map((p) => nodeStep(p, path.consts))];
+    return { seg, w, frame, steps, chain: undefined };
+  });
+  const first = plans[0]!;
+  const firstConv = first.frame.kind === "conv" ? first.frame : undefined;
   const hostIn = hostInput(
     graph,
     path.host,
     path.consts,
-    path.layers[0]!.linear.node,
-    weights[0]!.mw,
+    first.seg.linear.node,
+    firstConv ? firstConv.inShape.reduce((a, b) => a * b, 1) : first.w.mw,
     wantsBinary(0),
     opts,
   );
+  if (firstConv) hostIn.steps.push(NCHW_TO_NHWC);
+  const lastPlan = plans[plans.length - 1]!;
+  if (lastPlan.chain?.average) {
+    throw new OnnxError(
+      `${nodeLabel(lastPlan.seg.linear.node)}: a GlobalAveragePool must be followed by a dense layer (it folds into its weights)`,
+    );
+  }
+  if (lastPlan.chain && path.tail.length > 0) {
+    throw new OnnxError(
+      `${nodeLabel(path.tail[0]!.node)}: host post-processing after a conv output layer is not supported`,
+    );
+  }
   let inMap: CodeMap = hostIn;
-  const layers: DenseLayer[] = [];
+  const layers: Layer[] = [];
   let hostOut: Omit<HostOutput, "tail"> | undefined;
   let argmax = true;
-  path.layers.forEach((seg, i) => {
-    const last = i === path.layers.length - 1;
-    const r = convertLayer(seg, weights[i]!, inMap, path.consts, last, wantsBinary(i + 1));
+  plans.forEach((plan, i) => {
+    const last = i === plans.length - 1;
+    const node = plan.seg.linear.node;
+    if (plan.frame.kind === "conv") checkPadCode(plan.frame, inMap, node);
+    const r = convertLayer(node, plan.steps, plan.frame, plan.w, inMap, last, wantsBinary(i + 1));
     layers.push(r.layer);
     if (r.outMap) inMap = r.outMap;
     if (last) {
-      hostOut = r.host;
+      hostOut = plan.chain ? { ...r.host, order: [...plan.chain.layout.data] } : r.host;
       // A clamp on the host ties the clamped classes: the hardware arg-max would break the tie.
-      argmax = r.argmaxExact && !path.tail.some((p) => CLAMP_OPS.has(canonicalOp(p.node.opType)!));
+      // A conv output is a feature map, not class scores.
+      argmax =
+        !plan.chain && r.argmaxExact && !path.tail.some((p) => CLAMP_OPS.has(canonicalOp(p.node.opType)!));
     }
   });
   const shape = inputShape(graph);
-  const mw = weights[0]!.mw;
-  const logical = shape[0] === 1 && shape.length > 1 ? shape.slice(1) : shape;
+  const mw = first.w.mw;
+  const logical = firstConv
+    ? [...firstConv.inShape]
+    : shape[0] === 1 && shape.length > 1
+      ? shape.slice(1)
+      : shape;
   const host: HostSpec = {
     input: hostIn,
     output: { ...hostOut!, tail: path.tail.map((p) => hostStep(p, path.consts)) },
@@ -110,7 +162,7 @@ function convert(graph: OnnxGraph, where: string, opts: ImportOptions): ImportRe
         "onnx-model"),
     description: `Imported from ${where} (${graph.producer || "unknown producer"})`,
     input: {
-      shape: logical.reduce((a, b) => a * b, 1) === mw ? logical : [mw],
+      shape: firstConv || logical.reduce((a, b) => a * b, 1) === mw ? logical : [mw],
       datatype: hostIn.bipolar
         ? "BIPOLAR"
         : dataTypeName(smallestTypeFor(BigInt(hostIn.min), BigInt(hostIn.max))),
@@ -152,11 +204,26 @@ function hostInput(
   const steps = hostPath.map((p) => nodeStep(p, consts));
   const shape = inputShape(graph);
   const serial = hostPath.map((p) => hostStep(p, consts));
-  const grid = outputGrid(steps, mw);
+  // A Pad (before a conv) only moves values; after the quantizer its fill must be a code.
+  const isPad = (s: Step) => canonicalOp(s.node.opType) === "Pad";
+  const grid = outputGrid(
+    steps.filter((s) => !isPad(s)),
+    mw,
+  );
   if (grid) {
     if (grid.min === undefined)
       throw new OnnxError(`the input quantizer ${nodeLabel(steps[0]!.node)} has no fixed range`);
     const map = normalizeGrid(grid, binaryConsumer);
+    const quantAt = steps.findIndex((s) => QUANTIZER_OPS.has(canonicalOp(s.node.opType)!));
+    for (const s of steps.slice(quantAt + 1).filter(isPad)) {
+      const v = padValue(s.node, s.consts);
+      const codes = map.step.map((_, c) => codeOf(map, v, c));
+      if (!codes.every((k) => (map.bipolar ? k === 1 || k === -1 : k >= map.min && k <= map.max))) {
+        throw new OnnxError(
+          `${nodeLabel(s.node)}: pads with ${v}, which the input quantizer's grid has no code for`,
+        );
+      }
+    }
     return {
       shape,
       steps: serial,
@@ -214,15 +281,14 @@ function range(dt: DataType): { min: number; max: number } {
 }
 
 interface LayerResult {
-  layer: DenseLayer;
+  layer: Layer;
   outMap?: CodeMap;
   host: Omit<HostOutput, "tail">;
   argmaxExact: boolean;
 }
 
 /** The value entering the chain for accumulator acc on channel c: v = S_c·acc + K_c. */
-function linearMap(seg: Segment, scales: number[], inMap: CodeMap, mw: number) {
-  const node = seg.linear.node;
+function linearMap(node: OnnxNode, scales: number[], inMap: CodeMap, mw: number) {
   const isMvau = canonicalOp(node.opType) === "MVAU";
   const sameAll = (xs: number[], v: number) => xs.every((x) => x === v);
   if (isMvau && mvauIsPopcount(node)) {
@@ -244,18 +310,16 @@ function linearMap(seg: Segment, scales: number[], inMap: CodeMap, mw: number) {
 }
 
 function convertLayer(
-  seg: Segment,
-  w: ReturnType<typeof linearWeights>,
+  node: OnnxNode,
+  steps: Step[],
+  frame: DenseFrame | ConvFrame,
+  w: LayerWeights,
   inMap: CodeMap,
-  consts: Map<string, Tensor>,
   last: boolean,
   binaryConsumer: boolean,
 ): LayerResult {
-  const node = seg.linear.node;
-  const name = node.name || `${node.opType}_${node.index}`;
-  const { S, K, exactDouble } = linearMap(seg, w.scale, inMap, w.mw);
+  const { S, K, exactDouble } = linearMap(node, w.scale, inMap, w.mw);
   const C = w.mh;
-  const steps: Step[] = [...linearSteps(node, consts), ...seg.chain.map((p) => nodeStep(p, consts))];
   const grid = outputGrid(steps, C);
   // Accumulator range of each row over the input codes.
   const lo: bigint[] = [];
@@ -276,20 +340,13 @@ function convertLayer(
     return exactDouble ? v : f32(v);
   };
   const codes = w.codes.map((r) => [...r]);
-  const folding =
-    canonicalOp(node.opType) === "MVAU"
-      ? { pe: attrInt(node, "PE", 1), simd: attrInt(node, "SIMD", 1) }
-      : undefined;
-  const finish = (activation: DenseLayer["activation"]): DenseLayer => ({
-    name,
-    kind: "dense",
-    inFeatures: w.mw,
-    outFeatures: w.mh,
-    weightDatatype: weightType(codes, w.declared),
-    weights: codes,
-    activation,
-    ...(folding ? { folding } : {}),
-  });
+  const finish = (activation: Layer["activation"]): Layer =>
+    ({
+      ...frame,
+      weightDatatype: weightType(codes, w.declared),
+      weights: codes,
+      activation,
+    }) as Layer;
 
   if (!grid) {
     const relu = last ? -1 : hiddenReluAt(steps);
@@ -363,7 +420,7 @@ function convertLayer(
   const outDatatype = map.bipolar
     ? "BIPOLAR"
     : dataTypeName(smallestTypeFor(BigInt(map.min), BigInt(map.max)));
-  const activation: DenseLayer["activation"] = {
+  const activation: Layer["activation"] = {
     kind: "thresholds",
     outDatatype,
     outBias: map.bipolar ? 0 : outBias,
@@ -432,7 +489,7 @@ function quantThresholdGuess(steps: Step[], grid: Grid, map: CodeMap, S: number[
  */
 function unquantizedHidden(
   node: OnnxNode,
-  finish: (activation: DenseLayer["activation"]) => DenseLayer,
+  finish: (activation: Layer["activation"]) => Layer,
   A: number[],
   B: number[],
   lo: bigint[],

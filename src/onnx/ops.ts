@@ -7,6 +7,7 @@ import { attrFloat, attrInt, attrInts, attrString } from "./attributes.js";
 import { OnnxError } from "./errors.js";
 import { nodeLabel, type OnnxNode, type OnnxTensor } from "./graph.js";
 import { canonicalOp, supportedOpsText } from "./op-names.js";
+import { CONV_OP_FUNCTIONS } from "./ops-conv.js";
 import { SHAPE_OP_FUNCTIONS } from "./ops-shape.js";
 import { TAIL_OP_FUNCTIONS } from "./ops-tail.js";
 import { bipolarElement, quantElement, roundingFunction, truncElement } from "./quant-math.js";
@@ -306,6 +307,7 @@ const OPS: Record<string, OpFn> = {
   MVAU: mvau,
   Thresholding: (node, inputs) => finnThresholds(node, need(node, inputs, 0), need(node, inputs, 1)),
   ...SHAPE_OP_FUNCTIONS,
+  ...CONV_OP_FUNCTIONS,
   ...TAIL_OP_FUNCTIONS,
 };
 

@@ -43,6 +43,21 @@ export function nodeStep(p: PathNode, consts: Map<string, Tensor>): Step {
 export function linearSteps(node: OnnxNode, consts: Map<string, Tensor>): Step[] {
   const op = canonicalOp(node.opType);
   const ins = node.inputs.map((n) => consts.get(n));
+  if (op === "Conv") {
+    // The bias is added to the float32 sum, exactly as Gemm's (alpha = beta = 1).
+    const bias = ins[2];
+    if (node.inputs[2] && !bias) throw new OnnxError(`${nodeLabel(node)}: the bias must be a constant`);
+    if (!bias) return [];
+    return [
+      {
+        node,
+        kind: "gemm-epilogue",
+        consts: ins,
+        dynamicFirst: true,
+        run: (x) => gemmEpilogue(x, 1, 1, bias),
+      },
+    ];
+  }
   if (op === "Gemm") {
     const alpha = attrFloat(node, "alpha", 1);
     const beta = attrFloat(node, "beta", 1);

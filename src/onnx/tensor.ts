@@ -41,13 +41,18 @@ export function scalar(v: number): Tensor {
   return { dims: [], data: Float64Array.of(v) };
 }
 
+const INT64_SENTINEL = 2n ** 62n;
+
 /** An initializer as an executor tensor (int64 values must be exact in a double). */
 export function fromOnnx(t: OnnxTensor): Tensor {
   const data = new Float64Array(t.data.length);
   for (let i = 0; i < t.data.length; i++) {
     const v = t.data[i]!;
-    const n = Number(v);
-    if (typeof v === "bigint" && BigInt(n) !== v) {
+    let n = Number(v);
+    // Exporters write ±(2^63 − 1) as Slice's "to the end" bound (PyTorch's x[::-1]): ±∞ keeps its meaning.
+    if (typeof v === "bigint" && (v >= INT64_SENTINEL || v <= -INT64_SENTINEL))
+      n = v > 0n ? Infinity : -Infinity;
+    else if (typeof v === "bigint" && BigInt(n) !== v) {
       throw new OnnxError(`tensor "${t.name}": value ${v} is not exact as a double`);
     }
     data[i] = n;

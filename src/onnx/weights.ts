@@ -70,13 +70,31 @@ function elementScale(name: string, info: ConstInfo, depth = 0): ElementScale | 
   return undefined;
 }
 
+/**
+ * A Conv's OIHW weights as the (KH·KW·C, OC) matrix the MVAU multiplies each window by: rows in
+ * the sliding window's (kh, kw, c) order (OIHW → OHWI, flattened, transposed).
+ */
+function convMatrix(node: OnnxNode, w: Tensor): Tensor {
+  if (w.dims.length !== 4)
+    throw new OnnxError(`${nodeLabel(node)}: Conv weights must be 4-D (OIHW), got [${w.dims}]`);
+  const [oc] = w.dims as [number];
+  const ohwi = transpose({ ...node, attributes: { perm: [0, 2, 3, 1] } }, [w]);
+  return transpose({ ...node, attributes: { perm: [1, 0] } }, [
+    { dims: [oc, w.data.length / oc], data: ohwi.data },
+  ]);
+}
+
 /** The (MW, MH) weight tensor a linear op multiplies by, and its per-element scale if quantized. */
 function orientedWeights(node: OnnxNode, info: ConstInfo): { w: Tensor; scale?: ElementScale } {
   const name = node.inputs[1]!;
   const w = info.consts.get(name);
   if (!w) throw new OnnxError(`${nodeLabel(node)}: the weight input "${name}" must be a constant`);
-  if (w.dims.length !== 2) throw new OnnxError(`${nodeLabel(node)}: weights must be 2-D, got [${w.dims}]`);
   const scale = elementScale(name, info);
+  if (canonicalOp(node.opType) === "Conv") {
+    const m = (x: Tensor) => convMatrix(node, x);
+    return { w: m(w), scale: scale && { scale: m(scale.scale), declared: scale.declared } };
+  }
+  if (w.dims.length !== 2) throw new OnnxError(`${nodeLabel(node)}: weights must be 2-D, got [${w.dims}]`);
   if (node.opType === "Gemm" && attrInt(node, "transB", 0) === 1) {
     const t = (x: Tensor) => transpose(node, [x]);
     return { w: t(w), scale: scale && { scale: t(scale.scale), declared: scale.declared } };
@@ -84,7 +102,7 @@ function orientedWeights(node: OnnxNode, info: ConstInfo): { w: Tensor; scale?: 
   return { w, scale };
 }
 
-/** Integer weight codes and per-output-channel scales of a MatMul, Gemm or MVAU node. */
+/** Integer weight codes and per-output-channel scales of a MatMul, Gemm, Conv or MVAU node. */
 export function linearWeights(graph: OnnxGraph, node: OnnxNode, info: ConstInfo): LayerWeights {
   const { w, scale } = orientedWeights(node, info);
   const [mw, mh] = w.dims as [number, number];

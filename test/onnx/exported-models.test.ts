@@ -4,16 +4,14 @@
 // Loom's integer model must reproduce the reference executor, and the executor must reproduce
 // onnxruntime-web (an independent runtime) on the same graphs with Quant written in standard ops.
 import { readFileSync } from "node:fs";
-import * as ort from "onnxruntime-web";
 import { describe, expect, it } from "vitest";
 import { parseModel } from "../../src/nn/model-load.js";
-import { boundaryDecisions, runOnnx } from "../../src/onnx/executor.js";
 import { quantizeInput } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { readOnnx } from "../../src/onnx/read.js";
 import { rng } from "./helpers/build.js";
 import { expectSameOutputs } from "./helpers/compare.js";
-import { lowerQuant } from "./helpers/lower-quant.js";
+import { expectExecutorMatchesOrt } from "./helpers/ort-compare.js";
 
 const dir = new URL("../fixtures/onnx/", import.meta.url).pathname;
 
@@ -75,37 +73,14 @@ describe("torch.onnx.export graphs with QONNX quantizers", () => {
   });
 
   it("the executor agrees with onnxruntime-web on every fixture (Quant lowered to standard ops)", async () => {
-    ort.env.wasm.numThreads = 1;
     let compared = 0;
     let boundary = 0;
     for (const f of FIXTURES) {
-      const bytes = readFileSync(`${dir}${f.file}.onnx`);
-      const graph = readOnnx(bytes);
-      const session = await ort.InferenceSession.create(lowerQuant(bytes));
-      const dims = graph.inputs[0]!.shape!.map((d) => (typeof d === "number" ? d : 1));
-      const n = dims.reduce((a, b) => a * b, 1);
       const r = rng(17);
-      for (let s = 0; s < 25; s++) {
-        const x = randomInput(r, n);
-        if (boundaryDecisions(graph, x) > 0) {
-          boundary++;
-          continue;
-        }
-        const want = runOnnx(graph, x);
-        const feeds = { x: new ort.Tensor("float32", Float32Array.from(x), dims) };
-        const out = (await session.run(feeds)).y!;
-        const got = Array.from(out.data as ArrayLike<number | bigint>, Number);
-        expect(got.length).toBe(want.length);
-        got.forEach((v, i) => {
-          const tol = 4e-7 * Math.max(1, Math.abs(want[i]!));
-          expect(
-            Math.abs(v - want[i]!),
-            `${f.file} sample ${s} output ${i}: ort ${v}, executor ${want[i]}`,
-          ).toBeLessThanOrEqual(tol);
-        });
-        compared++;
-      }
-      await session.release();
+      const inputs = (n: number) => Array.from({ length: 25 }, () => randomInput(r, n));
+      const c = await expectExecutorMatchesOrt(readFileSync(`${dir}${f.file}.onnx`), inputs, f.file);
+      compared += c.compared;
+      boundary += c.boundary;
     }
     expect(compared).toBeGreaterThan(130);
     expect(boundary).toBeLessThan(15);

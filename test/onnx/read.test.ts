@@ -50,15 +50,22 @@ describe("readOnnx", () => {
   });
 
   it("names unsupported ops and patterns", () => {
-    const conv = buildModel({
+    const lstm = buildModel({
+      nodes: [{ op: "LSTM", inputs: ["x", "w"], output: "y", name: "l1" }],
+      inits: { w: { dims: [1], data: [1] } },
+      input: { name: "x", dims: [1, 2] },
+      output: { name: "y", dims: [1, 2] },
+    });
+    expect(() => importOnnx(lstm)).toThrow(
+      /node "l1" \(LSTM\): op LSTM is not supported; supported ops: Quant, .*MVAU_hls/,
+    );
+    const conv1d = buildModel({
       nodes: [{ op: "Conv", inputs: ["x", "w"], output: "y", name: "c1" }],
       inits: { w: { dims: [1], data: [1] } },
       input: { name: "x", dims: [1, 2] },
       output: { name: "y", dims: [1, 2] },
     });
-    expect(() => importOnnx(conv)).toThrow(
-      /node "c1" \(Conv\): op Conv is not supported; supported ops: Quant, .*MVAU_hls/,
-    );
+    expect(() => importOnnx(conv1d)).toThrow(/node "c1" \(Conv\): only 2-D images \(NCHW, rank 4\)/);
     const reluOut = buildModel({
       nodes: [
         { op: "MatMul", inputs: ["x", "w"], output: "h", name: "mm" },

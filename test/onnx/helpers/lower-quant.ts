@@ -27,7 +27,7 @@ export function lowerQuant(bytes: Uint8Array): Uint8Array {
       const mode = new TextDecoder().decode(n.attribute.find((a: Msg) => a.name === "rounding_mode").s);
       if (mode !== "ROUND") throw new Error(`lowerQuant: rounding_mode ${mode}`);
     }
-    const bits = decodeTensor(inits.get(n.input[3]), "bitwidth").data[0] as number;
+    const bits = Number(decodeTensor(inits.get(n.input[3]), "bitwidth").data[0]);
     const signed = attr("signed", 1) === 1;
     const narrow = attr("narrow", 0) === 1;
     const lo = signed ? -(2 ** (bits - 1)) + (narrow ? 1 : 0) : 0;
