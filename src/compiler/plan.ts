@@ -7,7 +7,13 @@ import { type DataType, parseDataType } from "../core/datatypes.js";
 import { divisors } from "../core/divisors.js";
 import type { ArgmaxParams } from "../lib/labelselect/argmax.js";
 import type { DspPorts } from "../lib/mvau/dsp-packing.js";
-import { type MvauParams, type MvauShape, mvauShape, type WeightMemoryStyle } from "../lib/mvau/params.js";
+import {
+  type MultiplierStyle,
+  type MvauParams,
+  type MvauShape,
+  mvauShape,
+  type WeightMemoryStyle,
+} from "../lib/mvau/params.js";
 import type { Folding } from "../nn/fold.js";
 import { layerInputDatatypes } from "../nn/layer-types.js";
 import { ModelError } from "../nn/model-error.js";
@@ -57,7 +63,11 @@ export interface PlanOptions {
   dspPorts?: DspPorts;
   /** Share DSP multipliers between PEs (default true). */
   dspPacking?: boolean;
+  /** The build's weight memory and multipliers; a layer's folding may override them. */
   weightMemory?: WeightMemoryStyle;
+  multipliers?: MultiplierStyle;
+  /** Weights loaded at run time through each MVAU's `weights` port (FINN's decoupled mode). */
+  runtimeWeights?: boolean;
   scores?: boolean;
   /** FIFO depth between layers (default: computed by sizeFifos). */
   fifoDepths?: number[];
@@ -135,7 +145,9 @@ export function planAccelerator(
       weightType,
       weights: weightMatrix(layer),
       activation: mvauActivation(layer, xnor),
-      weightMemory: o.weightMemory,
+      weightMemory: foldings[i]!.weightMemory ?? o.weightMemory,
+      multipliers: foldings[i]!.multipliers ?? o.multipliers,
+      runtimeWeights: o.runtimeWeights,
       dspPorts: o.dspPorts,
       dspPacking: o.dspPacking,
     };
