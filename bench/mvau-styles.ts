@@ -10,6 +10,7 @@ import { Mvau, type MvauParams, mvauShape } from "../src/lib/mvau/index.js";
 import { estimateLayer } from "../src/nn/estimate.js";
 import type { LayerShape } from "../src/nn/layer-shape.js";
 import { emitVerilog } from "../src/rtl/emit.js";
+import { lutsOccupied } from "../src/synth/accelerator.js";
 import { formatCells, synthXilinx } from "../src/synth/yosys.js";
 import { int8Layer } from "./mvau-config.js";
 
@@ -54,6 +55,6 @@ for (const [i, v] of variants.entries()) {
   const r = await synthXilinx(emitVerilog(elaborate(Mvau, p)));
   const s = ((performance.now() - t0) / 1000).toFixed(0);
   console.log(
-    `| ${v.label} | ${formatCells(r.cells)} | est. LUT ${est.lut} FF ${est.ff} BRAM36 ${est.bram36} URAM ${est.uram} DSP ${est.dsp} | ${s} s |`,
+    `| ${v.label} | ${formatCells(r.cells)} (${lutsOccupied(r.cells)} LUTs occupied) | est. LUT ${est.lut} FF ${est.ff} BRAM36 ${est.bram36} URAM ${est.uram} DSP ${est.dsp} | ${s} s |`,
   );
 }

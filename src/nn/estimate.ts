@@ -249,7 +249,8 @@ export function estimateLayer(
   // A product in a DSP slice still costs LUTs around it in Yosys's mapping (measured 2.2–7.7
   // per lane on the calibration set, growing with the operand widths): ⌈(w + a)/2⌉ per lane.
   // LUT multipliers (`lutProduct`): one adder row per bit of the narrower operand, each as wide
-  // as the other operand plus a sign bit and a carry (Yosys: 72 LUTs per UINT8 × INT8 product).
+  // as the other operand plus a sign bit and a carry, plus the row selects (Yosys: 78–90 LUTs
+  // per INT8 × INT8 product, bench/mvau-styles.ts; charged 88).
   const lutMultipliers = (f.multipliers ?? o.multipliers) === "lut";
   const multLut = shape.xnor
     ? 1
@@ -258,7 +259,7 @@ export function estimateLayer(
       : oneBit
         ? Math.max(w, a)
         : lutMultipliers
-          ? Math.min(w, a) * (Math.max(w, a) + 2)
+          ? Math.min(w, a) * (Math.max(w, a) + 3)
           : w * a;
   // PEs share a DSP multiplier in groups of `fields` when packing applies (dsp-packing.ts): one
   // DSP per group and lane, plus the logic that forms the packed weight and splits the product.
