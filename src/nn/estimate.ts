@@ -124,8 +124,22 @@ export function memoryCost(
     case "ultra":
       return { ...NO_MEMORY, uram: Math.ceil(depth / URAM_DEPTH) * Math.ceil(width / URAM_WIDTH) };
     default:
-      return { ...NO_MEMORY, lut: Math.ceil(depth / o.lutMemoryDepth) * width };
+      return request.writable
+        ? writableLutRam(depth, width, o.lutMemoryDepth)
+        : { ...NO_MEMORY, lut: Math.ceil(depth / o.lutMemoryDepth) * width };
   }
+}
+
+/**
+ * A runtime-writable table in LUT RAM: Yosys builds it from RAM64M8 (8 LUTs, 7 data bits of 64
+ * words with a write port) and selects among the 64-word banks with one LUT6 (a 4:1 multiplexer)
+ * per bit and factor of 4 (bench/mvau-styles.ts, 256 × 64 bits per PE, two PEs: 1,733 LUTs
+ * occupied against 1,311 with LUT ROM; charged 768 for the two memories against 512).
+ */
+function writableLutRam(depth: number, width: number, lutDepth: number): MemoryCost {
+  const banks = Math.ceil(depth / lutDepth);
+  const mux = banks > 1 ? width * Math.ceil(Math.log2(banks) / 2) : 0;
+  return { ...NO_MEMORY, lut: banks * Math.ceil(width / 7) * 8, mux };
 }
 
 /**
