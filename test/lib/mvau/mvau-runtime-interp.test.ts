@@ -7,24 +7,8 @@ import { elaborate } from "../../../src/dsl/index.js";
 import { Simulator } from "../../../src/interp/simulator.js";
 import { Mvau, type MvauParams, mvauShape } from "../../../src/lib/mvau/index.js";
 import { anyValueOf, layerCase } from "./random-layer.js";
-import { expectedBeats, inputBeats, pack } from "./reference.js";
+import { expectedBeats, inputBeats, weightLoadBeats } from "./reference.js";
 import { rng } from "./stream-driver.js";
-
-/** Weight-load beats, written out from FINN's layout (as in mvau-styles-verilator.test.ts). */
-function loadBeats(p: MvauParams): bigint[] {
-  const wordBits = BigInt(p.simd * p.weightType.bits);
-  const beats: bigint[] = [];
-  for (let f = 0; f < p.mh / p.pe; f++)
-    for (let s = 0; s < p.mw / p.simd; s++) {
-      let beat = 0n;
-      for (let pe = p.pe - 1; pe >= 0; pe--) {
-        const row = p.weights[f * p.pe + pe]!.slice(s * p.simd, (s + 1) * p.simd).map((v) => BigInt(v));
-        beat = (beat << wordBits) | pack(row, p.weightType);
-      }
-      beats.push(beat);
-    }
-  return beats;
-}
 
 /** Drives the three streams cycle by cycle with random bubbles and backpressure. */
 class Harness {
@@ -94,10 +78,10 @@ describe("MVAU runtime weights (interpreter)", () => {
         const shape = mvauShape(a);
         const expect_ = (p: MvauParams) => c.vectors.flatMap((v) => expectedBeats(p, v, shape.outType));
         const h = new Harness(new Simulator(elaborate(Mvau, a)), seed);
-        h.send("weights", loadBeats(a));
+        h.send("weights", weightLoadBeats(a));
         h.send("in", inputBeats(a, c.vectors));
         expect(h.drain(expect_(a).length)).toEqual(expect_(a));
-        const beatsB = loadBeats(withB);
+        const beatsB = weightLoadBeats(withB);
         if (beatsB.length > 1) {
           h.send("weights", beatsB.slice(0, 1));
           h.send("in", inputBeats(a, c.vectors.slice(0, 1)));

@@ -10,30 +10,8 @@ import { elaborate } from "../../../src/dsl/index.js";
 import { Mvau, type MvauParams, mvauShape } from "../../../src/lib/mvau/index.js";
 import { emitVerilog } from "../../../src/rtl/emit.js";
 import { INT, layerCase, UINT } from "./random-layer.js";
-import { expectedBeats, inputBeats, pack } from "./reference.js";
+import { expectedBeats, inputBeats, weightLoadBeats } from "./reference.js";
 import { checkInVerilator } from "./verilator-run.js";
-
-/**
- * The weight-load beats a host sends, written out from the layout's definition (FINN's): beat
- * nf·SF + sf carries, for PE p from the low bits up, row nf·PE + p's columns sf·SIMD …
- * sf·SIMD + SIMD − 1, element 0 lowest.
- */
-function weightLoadBeats(p: MvauParams): bigint[] {
-  const sf = p.mw / p.simd;
-  const nf = p.mh / p.pe;
-  const wordBits = BigInt(p.simd * p.weightType.bits);
-  const beats: bigint[] = [];
-  for (let f = 0; f < nf; f++)
-    for (let s = 0; s < sf; s++) {
-      let beat = 0n;
-      for (let pe = p.pe - 1; pe >= 0; pe--) {
-        const row = p.weights[f * p.pe + pe]!.slice(s * p.simd, (s + 1) * p.simd).map((v) => BigInt(v));
-        beat = (beat << wordBits) | pack(row, p.weightType);
-      }
-      beats.push(beat);
-    }
-  return beats;
-}
 
 const styleCase = fc.record({
   layer: layerCase({ maxMw: 24, maxMh: 8, maxVectors: 4 }),
