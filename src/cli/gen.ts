@@ -45,6 +45,7 @@ export function register(program: Command): void {
       numberIn(0, 1),
     )
     .option("--weight-memory <style>", "auto | block | distributed")
+    .option("--multipliers <style>", "dsp | lut: products in DSP slices (default) or in LUTs")
     .option(
       "--no-dsp-packing",
       "give every PE its own DSP multiplier (default: PEs share one where products fit)",
@@ -63,6 +64,7 @@ export function register(program: Command): void {
         folding?: string;
         utilisation?: number;
         weightMemory?: string;
+        multipliers?: string;
         dspPacking: boolean;
         scores?: boolean;
         inputFixedPoint: string;
@@ -71,10 +73,18 @@ export function register(program: Command): void {
           const started = performance.now();
           if (!existsSync(opts.model)) throw new UserError(`model file ${opts.model} does not exist`);
           checkOutDir(opts.out, { force: opts.force });
+          if (opts.weightMemory === "ultra") {
+            throw new UserError(
+              "--weight-memory ultra needs runtime-writable weights, which the generated top level does not expose yet (UltraRAM cannot be initialised from the bitstream)",
+            );
+          }
           if (opts.weightMemory && !["auto", "block", "distributed"].includes(opts.weightMemory)) {
             throw new UserError(
               `--weight-memory must be auto, block or distributed, got "${opts.weightMemory}"`,
             );
+          }
+          if (opts.multipliers && !["dsp", "lut"].includes(opts.multipliers)) {
+            throw new UserError(`--multipliers must be dsp or lut, got "${opts.multipliers}"`);
           }
           const compiled = await compileAny(
             opts.model,
@@ -86,6 +96,7 @@ export function register(program: Command): void {
               folding: opts.folding,
               utilisation: opts.utilisation,
               weightMemory: opts.weightMemory as "auto" | "block" | "distributed" | undefined,
+              multipliers: opts.multipliers as "dsp" | "lut" | undefined,
               dspPacking: opts.dspPacking,
               scores: opts.scores,
               log: (line) => process.stderr.write(`loom: ${line}\n`),

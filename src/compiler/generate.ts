@@ -3,7 +3,7 @@
 
 import { elaborate } from "../dsl/index.js";
 import { writeOutputDir } from "../io/output-dir.js";
-import type { WeightMemoryStyle } from "../lib/mvau/params.js";
+import type { MultiplierStyle, WeightMemoryStyle } from "../lib/mvau/params.js";
 import { type SystemParams, SystemWrapper } from "../lib/system/index.js";
 import { type Board, dspPortsOf, estimateOptionsFor, getBoard } from "../nn/boards.js";
 import {
@@ -42,6 +42,8 @@ export interface CompileOptions {
   /** Fraction of each board resource the folding may use (default 0.7). */
   utilisation?: number;
   weightMemory?: WeightMemoryStyle;
+  /** Products in DSP slices (default) or in LUTs, for every layer whose folding does not say. */
+  multipliers?: MultiplierStyle;
   /** Share DSP multipliers between PEs where products fit one together (default true). */
   dspPacking?: boolean;
   /** Also stream out the raw scores of the last layer. */
@@ -96,7 +98,8 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   // iCE40's SB_MAC16 is not a DSP48: no packing of several products into one multiplier.
   const packing = o.dspPacking === false || board.ice40 ? "none" : dspPorts;
   const shapes = layerShapes(streamlined, packing);
-  const estimate = estimateOptionsFor(board);
+  // The folding costs the weight memories and multipliers the plan will ask for.
+  const estimate = { ...estimateOptionsFor(board), weightMemory: o.weightMemory, multipliers: o.multipliers };
   // Only the foldings go on: the plan derives the initiation interval from them.
   let foldings: Folding[];
   if (o.folding !== undefined) {
@@ -127,6 +130,7 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
     dspPorts,
     dspPacking: board.ice40 ? false : o.dspPacking,
     weightMemory: o.weightMemory,
+    multipliers: o.multipliers,
     scores: o.scores,
     exposeFifoCounts: o.exposeFifoCounts,
   });

@@ -10,7 +10,13 @@ import type { PaddingParams } from "../lib/conv/padding.js";
 import type { SlidingWindowParams } from "../lib/conv/window-shape.js";
 import type { ArgmaxParams } from "../lib/labelselect/argmax.js";
 import type { DspPorts } from "../lib/mvau/dsp-packing.js";
-import { type MvauParams, type MvauShape, mvauShape, type WeightMemoryStyle } from "../lib/mvau/params.js";
+import {
+  type MultiplierStyle,
+  type MvauParams,
+  type MvauShape,
+  mvauShape,
+  type WeightMemoryStyle,
+} from "../lib/mvau/params.js";
 import { convWindows, layerCycles } from "../nn/estimate.js";
 import type { Folding } from "../nn/fold.js";
 import { hasPadding, inputSize, matrixHeight, matrixWidth, zeroCode } from "../nn/layer-geometry.js";
@@ -74,7 +80,11 @@ export interface PlanOptions {
   dspPorts?: DspPorts;
   /** Share DSP multipliers between PEs (default true). */
   dspPacking?: boolean;
+  /** The build's weight memory and multipliers; a layer's folding may override them. */
   weightMemory?: WeightMemoryStyle;
+  multipliers?: MultiplierStyle;
+  /** Weights loaded at run time through each MVAU's `weights` port (FINN's decoupled mode). */
+  runtimeWeights?: boolean;
   scores?: boolean;
   /** FIFO depth between layers (default: computed by sizeFifos). */
   fifoDepths?: number[];
@@ -194,7 +204,9 @@ export function planAccelerator(
       weightType,
       weights: weightMatrix(layer),
       activation: mvauActivation(layer, xnor),
-      weightMemory: o.weightMemory,
+      weightMemory: foldings[i]!.weightMemory ?? o.weightMemory,
+      multipliers: foldings[i]!.multipliers ?? o.multipliers,
+      runtimeWeights: o.runtimeWeights,
       dspPorts: o.dspPorts,
       dspPacking: o.dspPacking,
     };

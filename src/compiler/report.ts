@@ -1,6 +1,7 @@
 // report.json and report.md: what was built, how fast it runs and what it should cost.
 
 import { dataTypeName } from "../core/datatypes.js";
+import { weightStyle } from "../lib/mvau/mvau.js";
 import { type Board, estimateOptionsFor } from "../nn/boards.js";
 import { estimateLayer, type ResourceEstimate, sumEstimates } from "../nn/estimate.js";
 import type { LayerShape } from "../nn/layer-shape.js";
@@ -39,7 +40,7 @@ export interface AcceleratorReport {
   }>;
   estimate: ResourceEstimate;
   capacity: { lut: number; ff: number; bram36: number; uram: number; dsp: number };
-  utilisation: { lut: number; ff: number; bram36: number; dsp: number };
+  utilisation: { lut: number; ff: number; bram36: number; uram: number; dsp: number };
   streams: { inputBits: number; inputBeatsPerImage: number; outputBits: number };
 }
 
@@ -51,7 +52,14 @@ export function buildReport(
   modelName: string,
   io: { inputBits: number; outputBits: number },
 ): AcceleratorReport {
-  const perLayer = plan.layers.map((l, i) => estimateLayer(shapes[i]!, l.folding, estimateOptionsFor(board)));
+  // The choices the plan gave each MVAU, so the estimate costs what the generator builds.
+  const perLayer = plan.layers.map((l, i) =>
+    estimateLayer(
+      shapes[i]!,
+      { ...l.folding, weightMemory: l.mvau.weightMemory, multipliers: l.mvau.multipliers },
+      { ...estimateOptionsFor(board), runtimeWeights: l.mvau.runtimeWeights },
+    ),
+  );
   const total = sumEstimates(perLayer);
   // Each layer passes one image in `cycles` (one vector for a dense layer, the whole feature map
   // through the window for a conv) plus its MVAU's pipeline latency.
@@ -83,7 +91,7 @@ export function buildReport(
         weightMemory: {
           perPe: { depth, width },
           bits: depth * width * l.folding.pe,
-          style: l.mvau.weightMemory ?? "auto",
+          style: weightStyle(l.mvau, depth, width),
         },
         fifoDepthBefore: plan.links[i]!.fifoDepth,
         estimate: perLayer[i]!,
@@ -95,6 +103,7 @@ export function buildReport(
       lut: total.lut / board.lut,
       ff: total.ff / board.ff,
       bram36: total.bram36 / board.bram36,
+      uram: board.uram ? total.uram / board.uram : 0,
       dsp: board.dsp ? total.dsp / board.dsp : 0,
     },
     streams: {
@@ -121,6 +130,11 @@ export function reportMarkdown(r: AcceleratorReport): string {
     (l) =>
       `| ${l.name} | ${l.operation} | ${l.mw} | ${l.mh} | ${l.pe} | ${l.simd} | ${l.inputType} × ${l.weightType} → ${l.outputType} | ${l.accumulatorType} | ${l.cyclesPerInference} | ${l.weightMemory.perPe.depth} × ${l.weightMemory.perPe.width} × ${l.pe} (${l.weightMemory.style}) | ${l.fifoDepthBefore} | ${l.estimate.lut} / ${l.estimate.ff} / ${l.estimate.bram36} / ${l.estimate.dsp} |`,
   );
+  // UltraRAM holds only runtime-writable weights: a row only when the build uses it.
+  const uramRow =
+    r.estimate.uram > 0
+      ? `| URAM | ${r.estimate.uram} | ${r.capacity.uram} | ${pct(r.utilisation.uram)} |\n`
+      : "";
   return `# ${r.top}: ${r.model} on ${r.board.name} (${r.board.part})
 
 | | |
@@ -144,6 +158,6 @@ ${rows.join("\n")}
 | LUT | ${r.estimate.lut} | ${r.capacity.lut} | ${pct(r.utilisation.lut)} |
 | FF | ${r.estimate.ff} | ${r.capacity.ff} | ${pct(r.utilisation.ff)} |
 | BRAM36 | ${r.estimate.bram36} | ${r.capacity.bram36} | ${pct(r.utilisation.bram36)} |
-| DSP | ${r.estimate.dsp} | ${r.capacity.dsp} | ${pct(r.utilisation.dsp)} |
+${uramRow}| DSP | ${r.estimate.dsp} | ${r.capacity.dsp} | ${pct(r.utilisation.dsp)} |
 `;
 }

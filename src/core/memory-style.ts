@@ -5,11 +5,15 @@
 // A request names what the memory is for (`use`), its shape, and an optional user choice; the
 // answer is a style plus whether the generator pins it with a `rom_style`/`ram_style` attribute
 // or leaves it to synthesis. Extension points, deliberately in this one place: a per-layer
-// override is a `choice`; UltraRAM is one more style and one more rule; runtime-writable weights
-// are a `use` that builds a RAM instead of a ROM.
+// override is a `choice`; runtime-writable weights are a `table` marked `writable`, built as a
+// RAM that a load port fills instead of a ROM, and only they may live in UltraRAM.
 
-/** Registers (flip-flops), LUT RAM/ROM, or block RAM (RAMB18/36). */
-export type MemoryStyle = "registers" | "distributed" | "block";
+/** Registers (flip-flops), LUT RAM/ROM, block RAM (RAMB18/36) or UltraRAM (URAM288). */
+export type MemoryStyle = "registers" | "distributed" | "block" | "ultra";
+
+/** One UltraScale+ URAM288: 4096 words of 72 bits, with no initial contents from the bitstream. */
+export const URAM_DEPTH = 4096;
+export const URAM_WIDTH = 72;
 
 /**
  * What a memory holds and how it is accessed:
@@ -27,6 +31,11 @@ export interface MemoryRequest {
   width: number;
   /** The user's choice; `auto` or absent lets the policy decide. */
   choice?: MemoryStyle | "auto";
+  /**
+   * A `table` whose contents the host writes at run time (a weight-load port) instead of the
+   * bitstream: built as a RAM without initial contents, and the only memory UltraRAM may hold.
+   */
+  writable?: boolean;
 }
 
 export interface MemoryPlacement {
@@ -48,9 +57,24 @@ const FIFO_REGISTERS_MAX_DEPTH = 2;
  * would otherwise take one BRAM18 per 36 bits of width for a few words). */
 const BUFFER_PIN_MIN_BITS = 4096;
 
+/**
+ * Why a requested style cannot hold this memory, or undefined when it can. UltraRAM has no
+ * initial contents from the bitstream, so only a runtime-writable table may ask for it; `auto`
+ * never picks it (whether the part has UltraRAM is the folding's decision, per layer).
+ */
+export function placementProblem(req: MemoryRequest): string | undefined {
+  if (req.choice !== "ultra") return undefined;
+  if (req.use === "table" && req.writable) return undefined;
+  return req.use === "table"
+    ? "UltraRAM cannot be initialised from the bitstream: it needs runtime-writable weights (--weights runtime)"
+    : `UltraRAM holds only runtime-writable weight tables, not a ${req.use}`;
+}
+
 /** The style of one memory, for the generator that builds it and the estimate that costs it. */
 export function memoryPlacement(req: MemoryRequest): MemoryPlacement {
   const { use, depth, width } = req;
+  const problem = placementProblem(req);
+  if (problem) throw new Error(problem);
   if (req.choice && req.choice !== "auto") return { style: req.choice, pinned: true };
   const bits = depth * width;
   switch (use) {

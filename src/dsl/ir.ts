@@ -4,7 +4,7 @@ import type { Expr } from "./expr.js";
 import type { SourceLocation } from "./location.js";
 import type { Signal } from "./signal.js";
 
-export type MemoryStyle = "auto" | "block" | "distributed" | "registers";
+export type MemoryStyle = "auto" | "block" | "distributed" | "registers" | "ultra";
 
 export interface MemoryReadPort {
   readonly addr: Expr;

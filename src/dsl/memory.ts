@@ -10,7 +10,10 @@ import type { Signal } from "./signal.js";
 import { type GroundType, typeName, UInt } from "./types.js";
 
 export interface MemoryOptions {
-  /** `block` asks for block RAM, `distributed` for LUT RAM, `auto` leaves it to synthesis. */
+  /**
+   * `block` asks for block RAM, `distributed` for LUT RAM, `ultra` for UltraRAM (RAMs only: it
+   * has no initial contents), `auto` leaves it to synthesis.
+   */
   style?: MemoryStyle;
 }
 
@@ -115,6 +118,8 @@ export function rom(
   options: MemoryOptions = {},
 ): Rom {
   if (contents.length === 0) throw new ElaborationError(`ROM "${name}" needs at least one word`);
+  if (options.style === "ultra")
+    throw new ElaborationError(`ROM "${name}": UltraRAM cannot be initialised from the bitstream; use a RAM`);
   const init = contents.map((v, i) => {
     try {
       return lit(v, type).param.value!;

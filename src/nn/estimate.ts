@@ -1,19 +1,30 @@
 // Resource estimate of one folded MVAU layer. A simple analytic model in the spirit of FINN's
 // own estimates (docs/resource-estimates.md explains every term); it ranks foldings, it does not replace
 // synthesis.
-import { type MemoryUse, memoryPlacement } from "../core/memory-style.js";
+import {
+  type MemoryRequest,
+  type MemoryUse,
+  memoryPlacement,
+  URAM_DEPTH,
+  URAM_WIDTH,
+} from "../core/memory-style.js";
 import {
   pipelineWindowDepth,
   type SlidingWindowParams,
   slidingWindowCycles,
   slidingWindowShape,
 } from "../lib/conv/window-shape.js";
+import type { MultiplierStyle, WeightMemoryStyle } from "../lib/mvau/params.js";
 import { resolveSearch, searchStages } from "../lib/threshold/search.js";
 import type { LayerShape } from "./layer-shape.js";
 
 export interface Folding {
   pe: number;
   simd: number;
+  /** This layer's weight memory, overriding the build's (`EstimateOptions.weightMemory`). */
+  weightMemory?: WeightMemoryStyle;
+  /** This layer's multipliers, overriding the build's (`EstimateOptions.multipliers`). */
+  multipliers?: MultiplierStyle;
 }
 
 export interface ResourceEstimate {
@@ -22,6 +33,8 @@ export interface ResourceEstimate {
   /** 18 Kib block RAM halves; bram36 = bram18 / 2. On iCE40 boards: 4 Kib EBRs (`blockRamShapes`). */
   bram18: number;
   bram36: number;
+  /** UltraRAM blocks (URAM288, 4K × 72): runtime-writable weights placed in `ultra` only. */
+  uram: number;
   dsp: number;
   /** LUTs of lut, used as distributed RAM (already included in lut). */
   lutram: number;
@@ -39,6 +52,12 @@ export interface EstimateOptions {
    * a LUT4 is a 16 × 1 ROM and a 2:1 multiplexer tree joins them, about 8 words per LUT4.
    */
   lutMemoryDepth?: number;
+  /** The build's weight memory for layers whose folding does not say (default auto). */
+  weightMemory?: WeightMemoryStyle;
+  /** The build's multipliers for layers whose folding does not say (default dsp). */
+  multipliers?: MultiplierStyle;
+  /** Weights written at run time through a load port (`--weights runtime`); default false. */
+  runtimeWeights?: boolean;
 }
 
 /** BRAM18 aspect ratios (depth × width), simple dual port. */
@@ -56,6 +75,9 @@ const DEFAULTS: Required<EstimateOptions> = {
   dspMinProductBits: 8,
   blockRamShapes: BRAM18_SHAPES,
   lutMemoryDepth: 64,
+  weightMemory: "auto",
+  multipliers: "dsp",
+  runtimeWeights: false,
 };
 
 /**
@@ -69,22 +91,61 @@ const FF_CALIBRATION = 2.2;
 const CONTROL_LUT = 150;
 const CONTROL_FF = 150;
 
+export interface MemoryCost {
+  /** LUTs used as memory (LUT RAM/ROM). */
+  lut: number;
+  /** LUTs selecting among stacked block RAMs. */
+  mux: number;
+  bram18: number;
+  /** URAM288s; present only for a memory in UltraRAM. */
+  uram?: number;
+}
+
+const NO_MEMORY: MemoryCost = { lut: 0, mux: 0, bram18: 0 };
+
 /**
- * Cost of one depth × width memory in the style the hardware gives it (the one memory policy,
- * src/core/memory-style.ts): LUT RAM/ROM takes ⌈depth/lutMemoryDepth⌉ LUTs per bit, block RAM its
- * BRAM18s (or the board's block RAM shape) plus, when deep, the LUTs that select among stacked BRAMs.
+ * Cost of one memory in the style the hardware gives it (the one memory policy,
+ * src/core/memory-style.ts, asked with the same request the generator makes): LUT RAM/ROM takes
+ * ⌈depth/lutMemoryDepth⌉ LUTs per bit; block RAM its BRAM18s (or the board's block RAM shape)
+ * plus, when deep, the LUTs that select among stacked BRAMs; UltraRAM ⌈depth/4096⌉·⌈width/72⌉
+ * URAM288s (deeper ones cascade inside the URAM column, no LUTs).
  */
 export function memoryCost(
   use: MemoryUse,
   depth: number,
   width: number,
   options: EstimateOptions = {},
-): { lut: number; mux: number; bram18: number } {
-  if (depth === 0 || width === 0) return { lut: 0, mux: 0, bram18: 0 };
+  /** The user's choice and whether the table is runtime-writable, as the generator asks. */
+  request: Pick<MemoryRequest, "choice" | "writable"> = {},
+): MemoryCost {
+  if (depth === 0 || width === 0) return NO_MEMORY;
   const o = { ...DEFAULTS, ...options };
-  return memoryPlacement({ use, depth, width }).style === "block"
-    ? { lut: 0, mux: blockMuxLut(depth, width), bram18: bram18For(depth, width, o.blockRamShapes) }
-    : { lut: Math.ceil(depth / o.lutMemoryDepth) * width, mux: 0, bram18: 0 };
+  switch (memoryPlacement({ use, depth, width, ...request }).style) {
+    case "block":
+      return {
+        ...NO_MEMORY,
+        mux: blockMuxLut(depth, width),
+        bram18: bram18For(depth, width, o.blockRamShapes),
+      };
+    case "ultra":
+      return { ...NO_MEMORY, uram: Math.ceil(depth / URAM_DEPTH) * Math.ceil(width / URAM_WIDTH) };
+    default:
+      return request.writable
+        ? writableLutRam(depth, width, o.lutMemoryDepth)
+        : { ...NO_MEMORY, lut: Math.ceil(depth / o.lutMemoryDepth) * width };
+  }
+}
+
+/**
+ * A runtime-writable table in LUT RAM: Yosys builds it from RAM64M8 (8 LUTs, 7 data bits of 64
+ * words with a write port) and selects among the 64-word banks with one LUT6 (a 4:1 multiplexer)
+ * per bit and factor of 4 (bench/mvau-styles.ts, 256 × 64 bits per PE, two PEs: 1,733 LUTs
+ * occupied against 1,311 with LUT ROM; charged 768 for the two memories against 512).
+ */
+function writableLutRam(depth: number, width: number, lutDepth: number): MemoryCost {
+  const banks = Math.ceil(depth / lutDepth);
+  const mux = banks > 1 ? width * Math.ceil(Math.log2(banks) / 2) : 0;
+  return { ...NO_MEMORY, lut: banks * Math.ceil(width / 7) * 8, mux };
 }
 
 /**
@@ -138,7 +199,7 @@ export function thresholdCost(
   const search = resolveSearch("auto", count, !constant);
   if (search === "parallel") {
     const cmp = count * Math.ceil(accBits / (constant ? 4 : 2));
-    const mem = constant ? { lut: 0, mux: 0, bram18: 0 } : memoryCost("table", nf, count * accBits, options);
+    const mem = constant ? NO_MEMORY : memoryCost("table", nf, count * accBits, options);
     return { search, lut: cmp + mem.mux + mem.lut, lutram: mem.lut, bram18: mem.bram18, ff: 0 };
   }
   const stages = searchStages(count);
@@ -225,7 +286,7 @@ export function convBlocksEstimate(
   options: EstimateOptions = {},
 ): ResourceEstimate {
   const w = convWindows(shape, f);
-  const total: ResourceEstimate = { lut: 0, ff: 0, bram18: 0, bram36: 0, dsp: 0, lutram: 0 };
+  const total: ResourceEstimate = { lut: 0, ff: 0, bram18: 0, bram36: 0, dsp: 0, lutram: 0, uram: 0 };
   if (!w) return total;
   const addWindow = (p: SlidingWindowParams) => {
     const s = slidingWindowShape(p);
@@ -250,9 +311,15 @@ export function convBlocksEstimate(
   return total;
 }
 
-export function usesDsp(shape: LayerShape, options: EstimateOptions = {}): boolean {
+/** True when the layer's products go to DSP slices (never with `lut` multipliers). */
+export function usesDsp(
+  shape: LayerShape,
+  options: EstimateOptions = {},
+  multipliers?: MultiplierStyle,
+): boolean {
   const { dspMinBits, dspMinProductBits } = { ...DEFAULTS, ...options };
   return (
+    (multipliers ?? options.multipliers) !== "lut" &&
     !shape.xnor &&
     shape.weightBits >= dspMinBits &&
     shape.inputBits >= dspMinBits &&
@@ -272,18 +339,31 @@ export function estimateLayer(
 
 function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): ResourceEstimate {
   const { pe, simd } = f;
+  const o = { ...DEFAULTS, ...options };
   const sf = shape.mw / simd;
   const nf = shape.mh / pe;
   const lanes = pe * simd;
   const w = shape.weightBits;
   const a = shape.inputBits;
-  const dsp = usesDsp(shape, options);
+  const dsp = usesDsp(shape, options, f.multipliers);
   // Multiplier per lane: XNOR gate; a 1-bit side is a select/negate; otherwise an array multiplier.
   const oneBit = w === 1 || a === 1;
   const productBits = shape.xnor ? 1 : oneBit ? Math.max(w, a) + 1 : w + a;
   // A product in a DSP slice still costs LUTs around it in Yosys's mapping (measured 2.2–7.7
   // per lane on the calibration set, growing with the operand widths): ⌈(w + a)/2⌉ per lane.
-  const multLut = shape.xnor ? 1 : dsp ? Math.ceil((w + a) / 2) : oneBit ? Math.max(w, a) : w * a;
+  // LUT multipliers (`lutProduct`): one adder row per bit of the narrower operand, each as wide
+  // as the other operand plus a sign bit and a carry, plus the row selects (Yosys: 78–90 LUTs
+  // per INT8 × INT8 product, bench/mvau-styles.ts; charged 88).
+  const lutMultipliers = (f.multipliers ?? o.multipliers) === "lut";
+  const multLut = shape.xnor
+    ? 1
+    : dsp
+      ? Math.ceil((w + a) / 2)
+      : oneBit
+        ? Math.max(w, a)
+        : lutMultipliers
+          ? Math.min(w, a) * (Math.max(w, a) + 3)
+          : w * a;
   // PEs share a DSP multiplier in groups of `fields` when packing applies (dsp-packing.ts): one
   // DSP per group and lane, plus the logic that forms the packed weight and splits the product.
   const packing = shape.dspPacking && dsp && pe >= 2 ? shape.dspPacking : { fields: 1, spacing: 0 };
@@ -306,12 +386,15 @@ function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): 
   const act = thresholdCost(shape.thresholdCount, shape.accBits, nf, shape.sharedThresholds, options);
   // A ReLU clamp with no quantizer: the sign bit zeroes each output bit (one LUT per bit).
   const clampLut = shape.clamp ? shape.outBits : 0;
-  const weights = memoryCost("table", nf * sf, simd * w, options);
+  // The request the MVAU makes for each PE's weight memory (mvau.ts, weightStyle).
+  const weights = memoryCost("table", nf * sf, simd * w, options, {
+    choice: f.weightMemory ?? o.weightMemory,
+    writable: o.runtimeWeights,
+  });
   const weightMux = weights.mux;
   // The input vector is buffered (two banks of SF words) and replayed for each neuron fold (not
   // needed when NF = 1); block RAM or LUT RAM as the memory policy places the buffer.
-  const inputBuffer =
-    nf > 1 ? memoryCost("buffer", 2 * sf, simd * a, options) : { lut: 0, mux: 0, bram18: 0 };
+  const inputBuffer = nf > 1 ? memoryCost("buffer", 2 * sf, simd * a, options) : NO_MEMORY;
   const lutram = pe * (weights.lut + act.lutram) + inputBuffer.lut;
   const lut =
     CONTROL_LUT +
@@ -324,15 +407,16 @@ function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): 
     Math.ceil(FF_CALIBRATION * (CONTROL_FF + productFf + pe * (shape.accBits + shape.outBits) + simd * a)) +
     pe * (act.ff + treeFf);
   const bram18 = pe * (weights.bram18 + act.bram18) + inputBuffer.bram18;
-  return { lut, ff, bram18, bram36: bram18 / 2, dsp: dspCount, lutram };
+  return { lut, ff, bram18, bram36: bram18 / 2, uram: pe * (weights.uram ?? 0), dsp: dspCount, lutram };
 }
 
 export function sumEstimates(list: readonly ResourceEstimate[]): ResourceEstimate {
-  const total: ResourceEstimate = { lut: 0, ff: 0, bram18: 0, bram36: 0, dsp: 0, lutram: 0 };
+  const total: ResourceEstimate = { lut: 0, ff: 0, bram18: 0, bram36: 0, uram: 0, dsp: 0, lutram: 0 };
   for (const e of list) {
     total.lut += e.lut;
     total.ff += e.ff;
     total.bram18 += e.bram18;
+    total.uram += e.uram;
     total.dsp += e.dsp;
     total.lutram += e.lutram;
   }

@@ -1,6 +1,6 @@
 // Issue 16 item 6: bad option values are one usage line naming the option, never a stack trace;
 // conflicting folding targets and duplicate layers of a folding file are refused.
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -29,6 +29,31 @@ describe("loom gen option values", () => {
     expect(r.stderr).toContain(`'${value}' is invalid`);
     expect(isOneLineError(r.stderr), r.stderr).toBe(true);
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("refuses an unknown --multipliers style and UltraRAM without runtime weights, in one line", async () => {
+    for (const [flag, value, message] of [
+      ["--multipliers", "fpga", /--multipliers must be dsp or lut, got "fpga"/],
+      ["--weight-memory", "ultra", /UltraRAM cannot be initialised from the bitstream/],
+    ] as const) {
+      const out = mkdtempSync(join(tmpdir(), "loom-opt-"));
+      const r = await gen("--out", out, flag, value);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(isOneLineError(r.stderr), r.stderr).toBe(true);
+      expect(readdirSync(out)).toEqual([]);
+    }
+  });
+
+  it("builds --multipliers lut with no DSP in the estimate", async () => {
+    const out = mkdtempSync(join(tmpdir(), "loom-opt-"));
+    const r = await gen("--out", out, "--force", "--multipliers", "lut");
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    expect(report.estimate.dsp).toBe(0);
+    // Every MVAU is the LUT-multiplier variant.
+    const rtl = readdirSync(join(out, "rtl")).join(" ");
+    expect(rtl).toMatch(/_lutmul/);
   });
 
   it("refuses --target-fps together with --cycles-per-inference", async () => {

@@ -4,17 +4,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { planAccelerator } from "../../src/compiler/plan.js";
+import { buildReport } from "../../src/compiler/report.js";
 import { divisors } from "../../src/core/divisors.js";
 import { memoryPlacement } from "../../src/core/memory-style.js";
 import { elaborate } from "../../src/dsl/index.js";
 import type { ModuleIR } from "../../src/dsl/ir.js";
 import { Mvau } from "../../src/lib/mvau/mvau.js";
+import type { WeightMemoryStyle } from "../../src/lib/mvau/params.js";
+import { getBoard } from "../../src/nn/boards.js";
 import { bram18For, estimateLayer, memoryCost } from "../../src/nn/estimate.js";
 import { layerShapes } from "../../src/nn/layer-shape.js";
 import type { Model } from "../../src/nn/model-format.js";
 
 /** Every memory of a module tree with its style. */
-function memories(m: ModuleIR): { depth: number; width: number; style: string }[] {
+function memories(m: ModuleIR): { name: string; depth: number; width: number; style: string }[] {
   return [...m.memories, ...m.instances.flatMap((i) => memories(i.module))];
 }
 
@@ -94,6 +97,89 @@ describe("memory style: one policy for the estimate and the hardware", () => {
     );
     // The shapes must exercise both sides of the rule.
     expect(blocks).toBeGreaterThan(0);
+  });
+
+  it("for every weight-memory style, the report's label and estimate are what the MVAU builds", () => {
+    const styles: Array<{ choice: WeightMemoryStyle; runtime: boolean }> = [
+      { choice: "auto", runtime: false },
+      { choice: "block", runtime: false },
+      { choice: "distributed", runtime: false },
+      { choice: "auto", runtime: true },
+      { choice: "block", runtime: true },
+      { choice: "distributed", runtime: true },
+      { choice: "ultra", runtime: true },
+    ];
+    const board = getBoard("zcu104");
+    fc.assert(
+      fc.property(layerArb, fc.constantFrom(...styles), ({ g, simd, pe }, { choice, runtime }) => {
+        const model = modelOf(g);
+        const plan = planAccelerator(
+          model,
+          [
+            { pe, simd },
+            { pe: 1, simd: 1 },
+          ],
+          {
+            weightMemory: choice,
+            runtimeWeights: runtime,
+          },
+        );
+        const weights = memories(elaborate(Mvau, plan.layers[0]!.mvau).top).filter((m) =>
+          m.name.startsWith("weights_"),
+        );
+        expect(weights).toHaveLength(pe);
+        const style = weights[0]!.style;
+        if (choice !== "auto") expect(style).toBe(choice);
+        // Counted from the hardware's memories, by the primitives' geometry.
+        const hw = { bram18: 0, uram: 0, lut: 0 };
+        for (const m of weights) {
+          if (m.style === "block") hw.bram18 += bram18For(m.depth, m.width);
+          else if (m.style === "ultra") hw.uram += Math.ceil(m.depth / 4096) * Math.ceil(m.width / 72);
+          else hw.lut += Math.ceil(m.depth / 64) * m.width; // as LUT ROM: a LUT6 holds 64 × 1
+        }
+        const report = buildReport(plan, layerShapes(model), board, 200, "shape", {
+          inputBits: 8,
+          outputBits: 8,
+        });
+        const layer = report.layers[0]!;
+        expect(layer.weightMemory.style).toBe(style);
+        const est = estimateLayer(
+          layerShapes(model)[0]!,
+          { pe, simd, weightMemory: choice },
+          { runtimeWeights: runtime },
+        );
+        expect(layer.estimate).toEqual(est);
+        // The rest of the layer (thresholds, input buffer) is costed alike in both; the weights
+        // are the difference between this style and LUT ROM.
+        const lutOnly = estimateLayer(layerShapes(model)[0]!, { pe, simd, weightMemory: "distributed" });
+        expect(est.uram).toBe(hw.uram);
+        expect(est.bram18 - lutOnly.bram18).toBe(hw.bram18);
+        // LUT ROM weights cost a LUT per 64 bits; block RAM and UltraRAM none; writable LUT RAM
+        // (RAM64M8, 7 data bits per 8 LUTs) more than ROM.
+        const romWeights = pe * Math.ceil(((g.mw / simd) * (g.mh / pe)) / 64) * simd * g.wBits;
+        if (style !== "distributed") expect(lutOnly.lutram - est.lutram).toBe(romWeights);
+        else if (!runtime) expect(est.lutram).toBe(lutOnly.lutram);
+        else expect(est.lutram).toBeGreaterThan(lutOnly.lutram);
+        if (style === "distributed") expect(hw.lut).toBe(romWeights);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("refuses UltraRAM for weights from the bitstream, in the estimate and the generator alike", () => {
+    const model = modelOf({ mw: 16, mh: 4, wBits: 4, outBits: 2, seed: 3 });
+    expect(() =>
+      planAccelerator(
+        model,
+        [
+          { pe: 1, simd: 1 },
+          { pe: 1, simd: 1 },
+        ],
+        { weightMemory: "ultra" },
+      ),
+    ).toThrow(/UltraRAM cannot be initialised from the bitstream/);
+    expect(() => memoryCost("table", 4096, 72, {}, { choice: "ultra" })).toThrow(/UltraRAM/);
+    expect(memoryCost("table", 8192, 72, {}, { choice: "ultra", writable: true }).uram).toBe(2);
   });
 
   it("answers the issue's example alike in the estimate and the policy (128 × 48: LUT ROM)", () => {

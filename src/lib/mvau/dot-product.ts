@@ -4,7 +4,7 @@
 // final sum fits, so wrapping never changes a result; growing widths are capped at accWidth.
 
 import type { DataType } from "../../core/datatypes.js";
-import { type Expr, lit, mux, reg, SInt, type Signal, UInt } from "../../dsl/index.js";
+import { cat, type Expr, lit, mux, reg, SInt, type Signal, UInt } from "../../dsl/index.js";
 
 /** Element i of a packed word (bits [(i+1)·w−1 : i·w]). */
 export function element(word: Expr, i: number, bits: number): Expr {
@@ -42,6 +42,41 @@ export function product(x: Expr, w: Expr, inDt: DataType, wDt: DataType): Expr {
   const wv = elementValue(w, wDt);
   if (!xv.signed && !wv.signed) return xv.mul(wv);
   return xv.toSInt().mul(wv.toSInt());
+}
+
+/**
+ * x·w like `product`, but a multiplication is built from logic: for each bit of the narrower
+ * operand, the wider one or zero is added in at that bit's weight (the sign bit of a signed
+ * operand weighs −2^(n−1), so its row is subtracted). Bits below a row's weight are final once
+ * it is added, so each adder is only as wide as the operand plus one, as in an array
+ * multiplier. Synthesis sees adders, not a multiply, so the product never goes to a DSP slice.
+ * Same value and width as `product`.
+ */
+export function lutProduct(x: Expr, w: Expr, inDt: DataType, wDt: DataType): Expr {
+  if (inDt.kind === "BIPOLAR" || wDt.kind === "BIPOLAR") return product(x, w, inDt, wDt);
+  let a = elementValue(x, inDt);
+  let b = elementValue(w, wDt);
+  const signed = a.signed || b.signed;
+  if (signed) {
+    a = a.signed ? a : a.toSInt();
+    b = b.signed ? b : b.toSInt();
+  }
+  // Fewer, wider rows: one per bit of the narrower operand.
+  if (b.width > a.width) [a, b] = [b, a];
+  const width = a.width + b.width;
+  const zero = lit(0, signed ? SInt(a.width) : UInt(a.width));
+  const row = (i: number) => mux(b.bit(i), a, zero);
+  // The product is high·2^i + (the final bits below i, `low`, least significant first).
+  let high = row(0);
+  const low: Expr[] = [];
+  for (let i = 1; i < b.width; i++) {
+    low.push(high.bit(0));
+    const rest = high.shr(1);
+    high = signed && i === b.width - 1 ? rest.subw(row(i)) : rest.addw(row(i));
+  }
+  const bits = cat(high, ...low.reverse());
+  const full = bits.width < width ? bits.pad(width) : bits.trunc(width);
+  return signed ? full.asSInt() : full;
 }
 
 /** Fits a value to at most `width` bits (wrapping; see the header for why that is safe). */

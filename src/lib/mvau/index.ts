@@ -3,6 +3,7 @@
 export { packElements, unpackElements, weightWords } from "./layout.js";
 export { Mvau } from "./mvau.js";
 export {
+  type MultiplierStyle,
   type MvauActivation,
   type MvauParams,
   type MvauShape,

@@ -24,6 +24,7 @@ import {
   mux,
   output,
   ports,
+  ram,
   reg,
   rom,
   SInt,
@@ -36,20 +37,20 @@ import { counter, step } from "../counters.js";
 import { CreditQueue } from "../stream/credit-queue.js";
 import { binarySearch, comparatorFor, thresholdSource, thresholdStage } from "../threshold/compare.js";
 import { checkThresholdSpec } from "../threshold/spec.js";
-import { adderTree, cap, element, elementValue, product, productsSigned } from "./dot-product.js";
+import { adderTree, cap, element, elementValue, lutProduct, product, productsSigned } from "./dot-product.js";
 import { dspPacking, NO_PACKING, packedProducts } from "./dsp-packing.js";
 import { MvauInputBuffer } from "./input-buffer.js";
 import { weightWords } from "./layout.js";
 import { channelBias, checkWeights, type MvauParams, type MvauShape, mvauShape } from "./params.js";
 
-/** Block RAM pays off for deep, large per-PE memories; small ones are cheaper in LUTs. */
-function weightStyle(p: MvauParams, depth: number, width: number): MemoryStyle {
-  return memoryStyle({ use: "table", depth, width, choice: p.weightMemory });
+/** Where one PE's weight memory lives, by the project's one memory policy. */
+export function weightStyle(p: MvauParams, depth: number, width: number): MemoryStyle {
+  return memoryStyle({ use: "table", depth, width, choice: p.weightMemory, writable: p.runtimeWeights });
 }
 
-/** How the PEs could share multipliers (NO_PACKING for a single PE). */
+/** How the PEs could share multipliers (NO_PACKING for a single PE or LUT multipliers). */
 function possiblePacking(p: MvauParams) {
-  return p.pe < 2 ? NO_PACKING : dspPacking(p.inputType, p.weightType, p.dspPorts);
+  return p.pe < 2 || p.multipliers === "lut" ? NO_PACKING : dspPacking(p.inputType, p.weightType, p.dspPorts);
 }
 
 /** Products per shared multiplier: packed unless turned off (`dspPacking: false`). */
@@ -75,7 +76,8 @@ function moduleName(p: MvauParams, { shape }: CheckedMvau): string {
       : `${p.activation.bias ? "bias" : "raw"}${p.activation.relu ? "_relu" : ""}`;
   const types = `${dataTypeName(p.inputType)}x${dataTypeName(p.weightType)}`;
   const unpacked = p.dspPacking === false && possiblePacking(p).fields > 1;
-  return `${p.name ?? "MVAU"}_mw${p.mw}_mh${p.mh}_s${p.simd}_p${p.pe}_${types}_${act}${unpacked ? "_nopack" : ""}`;
+  const variant = `${unpacked ? "_nopack" : ""}${p.multipliers === "lut" ? "_lutmul" : ""}${p.runtimeWeights ? "_rtw" : ""}`;
+  return `${p.name ?? "MVAU"}_mw${p.mw}_mh${p.mh}_s${p.simd}_p${p.pe}_${types}_${act}${variant}`;
 }
 
 /** A register chain delaying `value` by `stages` cycles (stages = 0 returns the value). */
@@ -97,7 +99,11 @@ export const Mvau = defineModule({ name: moduleName, validate: checkMvau, body: 
 
 function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
   const { sf, nf } = shape;
-  const io = ports({ in: input(Stream(UInt(shape.inWidth))), out: output(Stream(UInt(shape.outWidth))) });
+  const io = ports({
+    in: input(Stream(UInt(shape.inWidth))),
+    out: output(Stream(UInt(shape.outWidth))),
+    ...(shape.weightLoad ? { weights: input(Stream(UInt(shape.weightLoad.width))) } : {}),
+  });
 
   // Accumulator width: signed products accumulate in a signed register wide enough for the
   // exact range; a popcount and UINT × UINT sums are unsigned.
@@ -117,9 +123,13 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
   const weightAddr = counter("weightAddr", nf * sf - 1);
   const lastSf = sfCount.eq(sf - 1).named("lastSf");
   const lastNf = nfCount.eq(nf - 1).named("lastNf");
-  // An iteration needs its input word; a neuron fold's last iteration also needs a free slot
-  // in the output queue for the beat it will produce.
-  const issue = buffer.wordReady.and(lastSf.not().or(queue.canReserve)).named("issue");
+  // Runtime weights: the memories, and whether a full set is in them (no load half done).
+  const memWidth = p.simd * p.weightType.bits;
+  const style = weightStyle(p, nf * sf, memWidth);
+  const memories = weightMemories(p, weights, io.weights, style);
+  // An iteration needs its input word and the weights; a neuron fold's last iteration also
+  // needs a free slot in the output queue for the beat it will produce.
+  const issue = buffer.wordReady.and(memories.loaded).and(lastSf.not().or(queue.canReserve)).named("issue");
   const issueLastSf = issue.and(lastSf).named("issueLastSf");
   step(sfCount, sf - 1, issue);
   step(nfCount, nf - 1, issueLastSf);
@@ -130,11 +140,7 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
   queue.reserve.set(issueLastSf);
 
   // ---- Stage 1: input word and weight words arrive from the memories -------------------------
-  const memWidth = p.simd * p.weightType.bits;
-  const style = weightStyle(p, nf * sf, memWidth);
-  const weightData = weightWords(weights, p.simd, p.pe, p.weightType).map((words, pe) =>
-    rom(`weights_${pe}`, UInt(memWidth), words, { style }).read(weightAddr, issue),
-  );
+  const weightData = memories.read(weightAddr, issue);
   const valid1 = delay("valid", issue, 1, 0);
   const first1 = delay("first", sfCount.eq(0), 1);
   const last1 = delay("last", lastSf, 1);
@@ -150,7 +156,8 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
       const group = Array.from({ length: Math.min(packing.fields, p.pe - first) }, (_, j) => first + j);
       const ws = group.map((pe) => element(weightData[pe]!, i, p.weightType.bits));
       if (group.length === 1) {
-        const v = cap(product(x, ws[0]!, p.inputType, p.weightType), accWidth);
+        const multiply = p.multipliers === "lut" ? lutProduct : product;
+        const v = cap(multiply(x, ws[0]!, p.inputType, p.weightType), accWidth);
         const r = reg(`product_${first}_${i}`, v.signed ? SInt(v.width) : UInt(v.width)) as Signal;
         r.next(v);
         products[first]!.push(r);
@@ -225,6 +232,46 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
   queue.enq.set(enq);
   queue.enqData.set(cat(...[...outputs].reverse()));
   return io;
+}
+
+interface WeightMemories {
+  /** True when every memory holds a complete set of weights. */
+  loaded: Expr;
+  /** Each PE's word at `addr`, one cycle after `enable`. */
+  read(addr: Expr, enable: Expr): Expr[];
+}
+
+/**
+ * One memory per PE, in FINN's layout (layout.ts). From the bitstream: ROMs holding `weights`.
+ * Runtime-writable: RAMs without contents, written by the `weights` stream, one beat per
+ * address in order 0 … NF·SF − 1 with PE p's word at bits [(p+1)·SIMD·W − 1 : p·SIMD·W] (the
+ * words `weightWords` gives, so the host packs a beat exactly as the ROMs would be filled). The
+ * port is always ready; the MVAU waits from the first beat of a load until its last, and from
+ * reset until one full load. A load while vectors are in flight changes their weights part way:
+ * load between batches.
+ */
+function weightMemories(
+  p: MvauParams,
+  weights: bigint[][],
+  load: { valid: Expr; ready: Signal; data: Expr } | undefined,
+  style: MemoryStyle,
+): WeightMemories {
+  const depth = (p.mw / p.simd) * (p.mh / p.pe);
+  const width = p.simd * p.weightType.bits;
+  if (!load) {
+    const roms = weightWords(weights, p.simd, p.pe, p.weightType).map((words, pe) =>
+      rom(`weights_${pe}`, UInt(width), words, { style }),
+    );
+    return { loaded: lit(1, UInt(1)), read: (addr, enable) => roms.map((r) => r.read(addr, enable)) };
+  }
+  const rams = Array.from({ length: p.pe }, (_, pe) => ram(`weights_${pe}`, UInt(width), depth, { style }));
+  load.ready.set(1);
+  const loadAddr = counter("loadAddr", depth - 1);
+  const loaded = reg("weightsLoaded", UInt(1), { init: 0 }) as Signal;
+  step(loadAddr, depth - 1, load.valid);
+  when(load.valid, () => loaded.next(loadAddr.eq(depth - 1)));
+  rams.forEach((r, pe) => r.write(loadAddr, load.data.bits((pe + 1) * width - 1, pe * width), load.valid));
+  return { loaded, read: (addr, enable) => rams.map((r) => r.read(addr, enable)) };
 }
 
 /**

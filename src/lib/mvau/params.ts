@@ -3,14 +3,25 @@
 
 import { denseAccumulator, passedOnRange, type Range } from "../../core/accumulator.js";
 import { type DataType, dataTypeName, maxValue, minValue, smallestTypeFor } from "../../core/datatypes.js";
+import { placementProblem } from "../../core/memory-style.js";
 import { ElaborationError } from "../../dsl/index.js";
 import { checkFold } from "../fold-check.js";
 import { activationStages, resolveSearch } from "../threshold/search.js";
 import { checkThresholdSpec, type ThresholdSpec } from "../threshold/spec.js";
 import type { DspPorts } from "./dsp-packing.js";
 
-/** Where the weights live: `auto` picks block RAM for large per-PE memories, LUTs otherwise. */
-export type WeightMemoryStyle = "auto" | "block" | "distributed";
+/**
+ * Where the weights live: `auto` picks block RAM for large per-PE memories, LUTs otherwise;
+ * `ultra` (UltraRAM) needs `runtimeWeights` (src/core/memory-style.ts decides for all memories).
+ */
+export type WeightMemoryStyle = "auto" | "block" | "distributed" | "ultra";
+
+/**
+ * How the products are computed: `dsp` writes them as multiplications, which synthesis maps to
+ * DSP slices when wide enough (with DSP packing, dsp-packing.ts); `lut` builds each product from
+ * shifted, added copies of one operand, so it always stays in LUTs and carry chains.
+ */
+export type MultiplierStyle = "dsp" | "lut";
 
 /** The activation after the dot product. */
 export type MvauActivation =
@@ -39,8 +50,17 @@ export interface MvauParams {
   /** MH × MW integer matrix: row r is output channel r. */
   weights: readonly (readonly (number | bigint)[])[];
   activation: MvauActivation;
-  /** Force the weight memories into block RAM or LUTs (default auto). */
+  /** Force the weight memories into block RAM, LUTs or UltraRAM (default auto). */
   weightMemory?: WeightMemoryStyle;
+  /**
+   * Runtime-writable weights (FINN's decoupled mode): the weight memories are RAMs without
+   * contents from the bitstream, filled through the `weights` stream port (`weightLoad` in the
+   * shape). `weights` still gives the matrix for checks and the accumulator's range: the
+   * hardware is sized for its worst case over the weight datatype (see mvauShape).
+   */
+  runtimeWeights?: boolean;
+  /** Products in DSP slices (default) or in LUTs. */
+  multipliers?: MultiplierStyle;
   /** Adder-tree levels between pipeline registers (default 2). */
   treeLevelsPerStage?: number;
   /**
@@ -87,6 +107,11 @@ export interface MvauShape {
   treeStages: number;
   /** How the thresholds are searched (`auto` resolved); undefined without thresholds. */
   search?: "parallel" | "binary";
+  /**
+   * With runtime weights: the `weights` stream's beat width (PE × SIMD × weight bits, PE 0's
+   * word in the low bits) and the beats of one full load (NF·SF, address order).
+   */
+  weightLoad?: { width: number; beats: number };
 }
 
 const SUPPORTED_INPUTS = "UINT1..UINT16, INT2..INT16, BINARY or BIPOLAR";
@@ -157,7 +182,17 @@ export function mvauShape(
   checkFold("PE", p.pe, "MH", p.mh);
   checkElementType("input", p.inputType, SUPPORTED_INPUTS);
   checkElementType("weight", p.weightType, SUPPORTED_WEIGHTS);
-  const weights = checked ?? (p.weights ? checkWeights(p as MvauParams) : undefined);
+  const problem = placementProblem({
+    use: "table",
+    depth: 1,
+    width: 1,
+    choice: p.weightMemory,
+    writable: p.runtimeWeights,
+  });
+  if (problem) fail(`weightMemory "${p.weightMemory}": ${problem}`);
+  const given = checked ?? (p.weights ? checkWeights(p as MvauParams) : undefined);
+  // Weights loaded at run time may be any of the datatype's values: size for the worst case.
+  const weights = p.runtimeWeights ? undefined : given;
   const {
     xnor,
     rows,
@@ -203,5 +238,8 @@ export function mvauShape(
     queueDepth,
     treeStages,
     search,
+    ...(p.runtimeWeights
+      ? { weightLoad: { width: p.pe * p.simd * p.weightType.bits, beats: (p.mw / p.simd) * (p.mh / p.pe) } }
+      : {}),
   };
 }

@@ -66,7 +66,7 @@ export interface StreamFifoParams {
 }
 
 /** The FIFO's names for the memory policy's styles (they appear in module names). */
-const FIFO_STYLE_NAMES: Record<MemoryStyle, Exclude<FifoStyle, "auto">> = {
+const FIFO_STYLE_NAMES: Record<Exclude<MemoryStyle, "ultra">, Exclude<FifoStyle, "auto">> = {
   registers: "registers",
   distributed: "lutram",
   block: "bram",
@@ -83,7 +83,8 @@ export function resolveFifoStyle(
   style: FifoStyle = "auto",
 ): Exclude<FifoStyle, "auto"> {
   if (style !== "auto") return style;
-  return FIFO_STYLE_NAMES[memoryStyle({ use: "fifo", depth, width })];
+  // The policy places only runtime-writable tables in UltraRAM, never a FIFO.
+  return FIFO_STYLE_NAMES[memoryStyle({ use: "fifo", depth, width }) as Exclude<MemoryStyle, "ultra">];
 }
 
 /** Cycles from a beat's transfer into an empty FIFO until it is offered at the output. */

@@ -55,3 +55,23 @@ export function expectedBeats(p: MvauParams, vector: readonly bigint[], outType:
   for (let f = 0; f < p.mh / p.pe; f++) beats.push(pack(y.slice(f * p.pe, (f + 1) * p.pe), outType));
   return beats;
 }
+
+/**
+ * The weight-load beats a host sends for runtime weights, written out from the layout's
+ * definition (FINN's): beat nf·SF + sf carries, for PE p from the low bits up, row nf·PE + p's
+ * columns sf·SIMD … sf·SIMD + SIMD − 1, element 0 lowest.
+ */
+export function weightLoadBeats(p: MvauParams): bigint[] {
+  const wordBits = BigInt(p.simd * p.weightType.bits);
+  const beats: bigint[] = [];
+  for (let f = 0; f < p.mh / p.pe; f++)
+    for (let s = 0; s < p.mw / p.simd; s++) {
+      let beat = 0n;
+      for (let pe = p.pe - 1; pe >= 0; pe--) {
+        const row = p.weights[f * p.pe + pe]!.slice(s * p.simd, (s + 1) * p.simd).map((v) => BigInt(v));
+        beat = (beat << wordBits) | pack(row, p.weightType);
+      }
+      beats.push(beat);
+    }
+  return beats;
+}
