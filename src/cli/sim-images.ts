@@ -16,6 +16,8 @@ import {
 interface ImagesOptions extends Omit<StreamOptions, "total"> {
   json: boolean;
   out?: string;
+  /** Also write the preprocessed input codes as a `--inputs` file here. */
+  saveInputs?: string;
 }
 
 interface Tally {
@@ -55,11 +57,18 @@ export async function simulateImages(
   const name = (c: number) => classes[c] ?? String(c);
   const tally: Tally = { images: 0, labelled: 0, correct: 0, perClass: classes.map(() => [0, 0]) };
   const sink = openSink(o.out);
+  const saved = o.saveInputs ? openSink(o.saveInputs) : undefined;
+  let savedRows = 0;
+  const codesOf = (img: ListedImage) => {
+    const codes = feed.codes(preprocessImageFile(img.path, feed.preprocess, policy));
+    saved?.write(`${savedRows++ === 0 ? '{"inputs":[\n' : ",\n"}[${codes.join(",")}]`);
+    return codes;
+  };
   try {
     if (o.json) sink.write('{"images":[');
     const timing = await simulateStreamed(
       images,
-      (img: ListedImage) => feed.codes(preprocessImageFile(img.path, feed.preprocess, policy)),
+      codesOf,
       simulate,
       (img, _output, prediction) => {
         const right = img.label === prediction;
@@ -96,7 +105,9 @@ export async function simulateImages(
       };
       sink.write(`],"summary":${JSON.stringify(summary)},${JSON.stringify(timing).slice(1)}\n`);
     } else sink.write(`${summaryLines(tally, classes, timing).join("\n")}\n`);
+    saved?.write("\n]}\n");
   } finally {
     sink.close();
+    saved?.close();
   }
 }

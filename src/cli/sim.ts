@@ -6,6 +6,7 @@ import { loadModelSource } from "../compiler/model-source.js";
 import { quantizeOnnxInputs } from "../compiler/onnx-sim.js";
 import type { Engine } from "../compiler/simulate.js";
 import { SIZE_POLICIES, type SizePolicy } from "../data/preprocess.js";
+import { refuseOverwrite } from "../io/write-file.js";
 import type { HostSpec } from "../onnx/host.js";
 import { FIXED_POINT_OPTION, parseFixedPoint } from "./gen.js";
 import { inputRows, type RawRow } from "./inputs-file.js";
@@ -81,6 +82,7 @@ interface SimFlags extends TraceFlags {
   round?: boolean;
   quiet?: boolean;
   json?: boolean;
+  saveInputs?: string;
   size: string;
 }
 
@@ -102,6 +104,7 @@ export function register(program: Command): void {
       "resize",
     )
     .option("--json", "--images: write one JSON document instead of text lines")
+    .option("--save-inputs <file>", "--images: also write the preprocessed input codes as an --inputs file")
     .option("--engine <engine>", "golden | verilator | icarus", "verilator")
     .option("--board <name>", "board whose folding to use", "zcu104")
     .option("--folding <file>", "folding file")
@@ -123,6 +126,8 @@ export function register(program: Command): void {
         throw new UserError(`--size ${opts.size}: expected ${SIZE_POLICIES.join(" or ")}`);
       if (opts.json && !opts.images)
         throw new UserError("--json applies to --images (--inputs always writes JSON)");
+      if (opts.saveInputs && !opts.images) throw new UserError("--save-inputs applies to --images");
+      if (opts.saveInputs) refuseOverwrite([opts.saveInputs], opts.force === true, "loom sim");
       const trace = waveformRequest(opts, opts.engine);
       const source = loadModelSource(opts.model, { inputFixedPoint: parseFixedPoint(opts.inputFixedPoint) });
       if (opts.round && !source.host)
@@ -141,6 +146,7 @@ export function register(program: Command): void {
           ...stream,
           json: opts.json === true,
           out: opts.out,
+          saveInputs: opts.saveInputs,
         });
         return;
       }

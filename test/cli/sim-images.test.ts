@@ -31,6 +31,7 @@ describe("loom sim --images", () => {
   const model = xrayModel(dir);
 
   it("predicts what the trainer's loader and the golden model predict, and what loom eval counts", async () => {
+    const saved = join(dir, "saved-inputs.json");
     const r = await runLoom([
       "sim",
       "--model",
@@ -40,6 +41,8 @@ describe("loom sim --images", () => {
       "--engine",
       "golden",
       "--json",
+      "--save-inputs",
+      saved,
     ]);
     expect(r.exitCode, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout); // nothing but the document on stdout
@@ -71,6 +74,37 @@ describe("loom sim --images", () => {
     for (const img of doc.images) mine[img.label === "NORMAL" ? 0 : 1]![img.prediction]!++;
     expect(mine).toEqual(confusion);
     expect(doc.summary.correct).toBe(confusion[0][0] + confusion[1][1]);
+    // The saved codes are the loader's, and replay to the same predictions through --inputs.
+    const codes = JSON.parse(readFileSync(saved, "utf8")).inputs;
+    expect(codes).toEqual(
+      Array.from({ length: split.n }, (_, i) =>
+        Array.from(split.x.subarray(i * split.dim, (i + 1) * split.dim)),
+      ),
+    );
+    const replay = await runLoom([
+      "sim",
+      "--model",
+      model,
+      "--inputs",
+      saved,
+      "--engine",
+      "golden",
+      "--quiet",
+    ]);
+    expect(JSON.parse(replay.stdout).predictions).toEqual(
+      doc.images.map((i: { prediction: number }) => i.prediction),
+    );
+    const again = await runLoom([
+      "sim",
+      "--model",
+      model,
+      "--images",
+      `${XRAYS}/test`,
+      "--save-inputs",
+      saved,
+    ]);
+    expect(again.exitCode).not.toBe(0);
+    expect(again.stderr).toMatch(/already exists/);
   });
 
   it("prints a line per file and a summary; --quiet silences stderr", async () => {
