@@ -2,8 +2,9 @@
 // per image the file and the predicted class, then (for images whose folder names a class) how
 // many were right, per class. Text lines by default, one JSON document with --json.
 import type { ModelSource } from "../compiler/model-source.js";
+import { checkImageFile } from "../data/decode.js";
 import { type ListedImage, listImages } from "../data/image-list.js";
-import { preprocessImageFile, type SizePolicy } from "../data/preprocess.js";
+import { checkSizePolicy, preprocessImageFile, type SizePolicy } from "../data/preprocess.js";
 import { imageFeed } from "./image-feed.js";
 import {
   type ChunkResult,
@@ -54,6 +55,8 @@ export async function simulateImages(
   const feed = imageFeed(source, modelPath);
   const classes = feed.classes;
   const images = listImages(paths, classes);
+  // Missing, unreadable, mistyped and oversized files are refused before any result is written.
+  for (const img of images) checkSizePolicy(checkImageFile(img.path), feed.preprocess, img.path, policy);
   const name = (c: number) => classes[c] ?? String(c);
   const tally: Tally = { images: 0, labelled: 0, correct: 0, perClass: classes.map(() => [0, 0]) };
   const sink = openSink(o.out);

@@ -141,8 +141,9 @@ describe("loom sim --images", () => {
       ],
     ];
     for (const [args, message] of cases) {
-      const r = await runLoom(["sim", "--model", model, "--engine", "golden", "--quiet", ...args]);
+      const r = await runLoom(["sim", "--model", model, "--engine", "golden", "--quiet", "--json", ...args]);
       expect(r.exitCode, args.join(" ")).not.toBe(0);
+      expect(r.stdout, "nothing is written before the refusal").toBe("");
       expect(isOneLineError(r.stderr), r.stderr).toBe(true);
       expect(r.stderr).toMatch(message);
     }
