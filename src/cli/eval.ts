@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { compileModel } from "../compiler/generate.js";
+import { loadModelSource } from "../compiler/model-source.js";
 import { simulateAccelerator } from "../compiler/simulate.js";
 import { loadDataset, type Split } from "../data/load.js";
 import { refuseOverwrite, writeFileAtomic } from "../io/write-file.js";
@@ -17,7 +18,9 @@ import { inferInteger } from "../train/int-infer.js";
 import { binaryMetrics } from "../train/metrics.js";
 import { loadOptionsFor } from "../train/model-input.js";
 import { confusionSvg, metricsTable } from "../train/report.js";
+import { classMetrics, classReport, folderCodes, idxCodes, scoreAny } from "./eval-any.js";
 import { reproductionPaths, writeReproduction } from "./eval-repro.js";
+import { imageFeed } from "./image-feed.js";
 import { withProgress } from "./progress.js";
 import { runCommand, UserError } from "./user-error.js";
 
@@ -95,12 +98,56 @@ function writeEvalReport(o: ReportOptions, m: ReturnType<typeof binaryMetrics>, 
   );
 }
 
+/** ONNX graphs and IDX files: accuracy and the N×N confusion matrix (eval-any.ts). */
+async function evalAny(o: {
+  model: string;
+  data?: string;
+  idxImages?: string;
+  idxLabels?: string;
+  split: string;
+  engine: string;
+  board: string;
+  json?: boolean;
+  reportDir?: string;
+  quiet?: boolean;
+}): Promise<void> {
+  if (o.reportDir)
+    throw new UserError("--report-dir writes the two-class report of Loom models on image folders only");
+  const source = loadModelSource(o.model);
+  const feed = imageFeed(source, o.model);
+  const data = o.data ? folderCodes(o.data, o.split, feed) : idxCodes(o.idxImages!, o.idxLabels!, feed);
+  const outputs = outputSize(source.model.layers[source.model.layers.length - 1]!);
+  const top = Math.max(...data.labels);
+  if (top >= outputs)
+    throw new UserError(`${data.what}: labels go up to ${top} but ${o.model} has ${outputs} outputs`);
+  const compiled = compileModel(source.model, { board: o.board, scores: true });
+  const r = await scoreAny(source, compiled, data, o.engine, o.quiet === true);
+  const m = classMetrics(data.labels, r.predictions, outputs);
+  if (o.json) {
+    const { accuracy, confusion, n } = m;
+    process.stdout.write(`${JSON.stringify({ accuracy, confusion, n, disagreements: r.disagreements })}\n`);
+    return;
+  }
+  const classes = Array.from({ length: outputs }, (_, c) => data.classes[c] ?? String(c));
+  process.stdout.write(
+    classReport(
+      `${o.model} on ${data.what} (${m.n} images, engine ${o.engine})`,
+      m,
+      classes,
+      r.disagreements,
+    ),
+  );
+}
+
 export function register(program: Command): void {
   program
     .command("eval")
-    .description("evaluate a model file on a split of an image folder")
+    .description("evaluate a model (.json or .onnx) on a split of an image folder or on IDX files")
     .requiredOption("--model <file>", "model file")
-    .requiredOption("--data <dir>", "dataset folder with {train,val,test}/{CLASS}/")
+    .option("--data <dir>", "dataset folder with {train,val,test}/{CLASS}/")
+    .option("--idx-images <file>", "MNIST-style IDX images (optionally gzipped) instead of --data")
+    .option("--idx-labels <file>", "the IDX labels that go with --idx-images")
+    .option("--quiet", "no progress on stderr")
     .option("--split <name>", "train, val or test", "test")
     .option("--engine <name>", `${ENGINES.join(", ")} (integer = fast exact trainer inference)`, "golden")
     .option("--board <name>", "board whose accelerator the verilator engine simulates", "zcu104")
@@ -118,10 +165,16 @@ export function register(program: Command): void {
           const repro = reproductionPaths(o.reportDir, o.model, o.split).inputs;
           refuseOverwrite([md, svg, repro], o.force === true, "loom eval");
         }
-        if (o.model.toLowerCase().endsWith(".onnx")) {
+        const idx = o.idxImages !== undefined || o.idxLabels !== undefined;
+        if (idx && (o.idxImages === undefined || o.idxLabels === undefined))
+          throw new UserError("--idx-images and --idx-labels go together");
+        if (idx === (o.data !== undefined))
           throw new UserError(
-            `${o.model} is an ONNX graph; loom eval measures Loom model files (.json) on image folders (run ONNX graphs with loom sim)`,
+            "give the data as --data DIR or as --idx-images FILE --idx-labels FILE, one of them",
           );
+        if (idx || o.model.toLowerCase().endsWith(".onnx")) {
+          await evalAny(o);
+          return;
         }
         const model = loadModel(o.model);
         const outputs = outputSize(model.layers[model.layers.length - 1]!);

@@ -29,7 +29,7 @@ export function addTraceOptions(command: Command): Command {
       "levels of hierarchy traced: 1 = the top module's own signals, 2 = its blocks' too (default all)",
       integerFrom(1),
     )
-    .option("--force", "replace an existing waveform file");
+    .option("--force", "replace an existing waveform or --save-inputs file");
 }
 
 /** The waveform request, or undefined when none was asked for. */

@@ -1,170 +1,176 @@
-// `loom sim`: run input vectors through a model's accelerator (or its golden model).
-import { readFileSync, writeFileSync } from "node:fs";
+// `loom sim`: run input vectors (a JSON file, or image files preprocessed as the model says)
+// through a model's accelerator or its golden model, a chunk at a time (sim-stream.ts).
 import type { Command } from "commander";
-import { z } from "zod";
 import { compileModel } from "../compiler/generate.js";
 import { loadModelSource } from "../compiler/model-source.js";
-import { quantizeOnnxInputs, simulateOnnxCodes } from "../compiler/onnx-sim.js";
-import { type Engine, simulateAccelerator } from "../compiler/simulate.js";
+import { quantizeOnnxInputs } from "../compiler/onnx-sim.js";
+import type { Engine } from "../compiler/simulate.js";
+import { SIZE_POLICIES, type SizePolicy } from "../data/preprocess.js";
+import { refuseOverwrite } from "../io/write-file.js";
+import type { HostSpec } from "../onnx/host.js";
 import { FIXED_POINT_OPTION, parseFixedPoint } from "./gen.js";
-import { withProgress } from "./progress.js";
+import { inputRows, type RawRow } from "./inputs-file.js";
+import { simulateImages } from "./sim-images.js";
+import { chunkSimulator, openSink, type StreamOptions, simulateStreamed } from "./sim-stream.js";
 import { addTraceOptions, type TraceFlags, waveformRequest } from "./sim-trace.js";
 import { runCommand, UserError } from "./user-error.js";
 
-const inputsSchema = z.object({
-  inputs: z.array(z.array(z.union([z.number(), z.string().regex(/^-?\d+$/)]))).min(1),
-});
-
-/** The inputs file as numbers (for ONNX graphs, whose inputs are floats). */
-export function readFloatInputs(path: string): number[][] {
-  return readRaw(path).map((row) => row.map(Number));
-}
-
-function readRaw(path: string): Array<Array<number | string>> {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new UserError(`${path}: cannot read the inputs (${(e as Error).message})`);
-  }
-  const parsed = inputsSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(
-      `${path}: ${issue.path.join(".") || "(root)"}: ${issue.message}; expected {"inputs": [[...], ...]}`,
-    );
-  }
-  return parsed.data.inputs;
+function integerRow(path: string, row: RawRow, i: number): bigint[] {
+  return row.map((v, j) => {
+    if (typeof v === "number" && !Number.isInteger(v)) {
+      throw new UserError(
+        `${path}: inputs[${i}][${j}] = ${v} is not an integer in the model's input datatype`,
+      );
+    }
+    return BigInt(v);
+  });
 }
 
 export function readInputs(path: string): bigint[][] {
-  return readRaw(path).map((row, i) =>
-    row.map((v, j) => {
-      if (typeof v === "number" && !Number.isInteger(v)) {
-        throw new UserError(
-          `${path}: inputs[${i}][${j}] = ${v} is not an integer in the model's input datatype`,
-        );
-      }
-      return BigInt(v);
-    }),
-  );
+  return [...inputRows(path)].map((row, i) => integerRow(path, row, i));
+}
+
+/** What `loom sim` is doing, for the progress line. */
+export function simLabel(engine: Engine): string {
+  return engine === "golden" ? "through the golden model" : `through ${engine} (build and run)`;
 }
 
 /**
- * The two timing figures under their own names: the initiation interval (cycles between results
- * at steady state; "measured" needs at least two inputs in an RTL engine) and the latency (cycles
- * from the first input beat to the first result).
+ * Every row of the file as input codes: checked (length, integers, the ONNX input grid) in a first
+ * pass that holds nothing, so a bad row is refused before any result is written.
  */
-function timing(r: { cyclesPerInference: number; intervalSource: string; latencyCycles: number }) {
-  return {
-    initiation_interval_cycles: r.cyclesPerInference,
-    initiation_interval_source: r.intervalSource,
-    latency_cycles: r.latencyCycles,
+function checkedCodes(
+  path: string,
+  host: HostSpec | undefined,
+  inputLength: number,
+  round: boolean | undefined,
+): { count: number; rows: () => Iterable<bigint[]> } {
+  const codesOf = (row: RawRow, i: number): bigint[] => {
+    if (host) return quantizeOnnxInputs(host, [row.map(Number)], { round })[0]!;
+    if (row.length !== inputLength)
+      throw new UserError(`${path}: inputs[${i}] has ${row.length} values; the model takes ${inputLength}`);
+    return integerRow(path, row, i);
   };
+  let count = 0;
+  for (const row of inputRows(path)) {
+    try {
+      codesOf(row, count);
+    } catch (e) {
+      if (host && e instanceof Error) e.message = e.message.replace(/^inputs\[0\]/, `inputs[${count}]`);
+      throw e;
+    }
+    count++;
+  }
+  return {
+    count,
+    rows: function* () {
+      let i = 0;
+      for (const row of inputRows(path)) yield codesOf(row, i++);
+    },
+  };
+}
+
+interface SimFlags extends TraceFlags {
+  model: string;
+  inputs?: string;
+  images?: string[];
+  engine: string;
+  board: string;
+  folding?: string;
+  out?: string;
+  inputFixedPoint: string;
+  round?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+  saveInputs?: string;
+  size: string;
 }
 
 export function register(program: Command): void {
   const command = program
     .command("sim")
     .description(
-      "run input vectors through the generated accelerator in a simulator, or through the golden model",
+      "run input vectors or images through the generated accelerator in a simulator, or through the golden model",
     )
     .requiredOption("--model <file>", "model file")
-    .requiredOption(
-      "--inputs <file>",
-      'JSON: {"inputs": [[...flat vector...], ...]} in the model\'s input datatype',
+    .option("--inputs <file>", 'JSON: {"inputs": [[...flat vector...], ...]} in the model\'s input datatype')
+    .option(
+      "--images <paths...>",
+      "image files or folders (searched recursively), preprocessed as the model's input.preprocess says; a parent folder named after a class is the label",
     )
+    .option(
+      "--size <policy>",
+      "--images whose size differs from the model's input: resize | exact (refuse)",
+      "resize",
+    )
+    .option("--json", "--images: write one JSON document instead of text lines")
+    .option("--save-inputs <file>", "--images: also write the preprocessed input codes as an --inputs file")
     .option("--engine <engine>", "golden | verilator | icarus", "verilator")
     .option("--board <name>", "board whose folding to use", "zcu104")
     .option("--folding <file>", "folding file")
-    .option("--out <file>", "write the result JSON here instead of stdout")
+    .option("--out <file>", "write the results here instead of stdout")
+    .option("--quiet", "no progress on stderr")
     .option(...FIXED_POINT_OPTION)
     .option(
       "--round",
       "ONNX graph without its own input quantizer: round inputs onto its fixed-point grid (half to even, saturating) instead of refusing off-grid values",
     );
-  addTraceOptions(command).action(
-    (
-      opts: {
-        model: string;
-        inputs: string;
-        engine: string;
-        board: string;
-        folding?: string;
-        out?: string;
-        inputFixedPoint: string;
-        round?: boolean;
-      } & TraceFlags,
-    ) =>
-      runCommand(async () => {
-        if (!["golden", "verilator", "icarus"].includes(opts.engine)) {
-          throw new UserError(`--engine must be golden, verilator or icarus, got "${opts.engine}"`);
-        }
-        const trace = waveformRequest(opts, opts.engine);
-        const source = loadModelSource(opts.model, {
-          inputFixedPoint: parseFixedPoint(opts.inputFixedPoint),
+  addTraceOptions(command).action((opts: SimFlags) =>
+    runCommand(async () => {
+      if (!["golden", "verilator", "icarus"].includes(opts.engine)) {
+        throw new UserError(`--engine must be golden, verilator or icarus, got "${opts.engine}"`);
+      }
+      if ((opts.inputs === undefined) === (opts.images === undefined))
+        throw new UserError("give the inputs as --inputs FILE or --images DIR|FILE…, one of them");
+      if (!SIZE_POLICIES.includes(opts.size as SizePolicy))
+        throw new UserError(`--size ${opts.size}: expected ${SIZE_POLICIES.join(" or ")}`);
+      if (opts.json && !opts.images)
+        throw new UserError("--json applies to --images (--inputs always writes JSON)");
+      if (opts.saveInputs && !opts.images) throw new UserError("--save-inputs applies to --images");
+      if (opts.saveInputs) refuseOverwrite([opts.saveInputs], opts.force === true, "loom sim");
+      const trace = waveformRequest(opts, opts.engine);
+      const source = loadModelSource(opts.model, { inputFixedPoint: parseFixedPoint(opts.inputFixedPoint) });
+      if (opts.round && !source.host)
+        throw new UserError("--round applies to ONNX models (their float inputs) only");
+      const compiled = compileModel(source.model, { board: opts.board, folding: opts.folding, scores: true });
+      const engine = opts.engine as Engine;
+      const simulate = chunkSimulator(compiled, source.host, engine, trace);
+      // A waveform is one run from reset: keep every input in one chunk then.
+      const stream: Omit<StreamOptions, "total"> = {
+        label: simLabel(engine),
+        quiet: opts.quiet,
+        chunk: trace ? Number.POSITIVE_INFINITY : undefined,
+      };
+      if (opts.images) {
+        await simulateImages(opts.model, source, opts.images, opts.size as SizePolicy, simulate, {
+          ...stream,
+          json: opts.json === true,
+          out: opts.out,
+          saveInputs: opts.saveInputs,
         });
-        const compiled = compileModel(source.model, {
-          board: opts.board,
-          folding: opts.folding,
-          scores: true,
-        });
-        const engine = opts.engine as Engine;
-        let result: {
-          outputs?: Array<Array<number | string>>;
-          predictions: number[];
-        } & ReturnType<typeof timing>;
-        if (source.host) {
-          // An ONNX graph: float inputs in, the graph's own float outputs out.
-          const inputs = readFloatInputs(opts.inputs);
-          // Bad inputs are refused before the (long) simulation starts reporting progress.
-          const codes = quantizeOnnxInputs(source.host, inputs, { round: opts.round });
-          const r = await withProgress(
-            simLabel(inputs.length, engine),
-            simulateOnnxCodes(compiled, source.host, codes, engine, { trace }),
-          );
-          result = {
-            outputs: r.outputs,
-            predictions: r.predictions,
-            ...timing(r),
-          };
-        } else {
-          if (opts.round) throw new UserError("--round applies to ONNX models (their float inputs) only");
-          const inputs = readInputs(opts.inputs);
-          const expected = compiled.plan.inputLength;
-          inputs.forEach((x, i) => {
-            if (x.length !== expected)
-              throw new UserError(
-                `${opts.inputs}: inputs[${i}] has ${x.length} values; the model takes ${expected}`,
-              );
-          });
-          const r = await withProgress(
-            simLabel(inputs.length, engine),
-            simulateAccelerator(compiled, inputs, engine, { trace }),
-          );
-          result = {
-            outputs: r.outputs?.map((row) =>
-              row.map((v) =>
-                v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
-                  ? Number(v)
-                  : `${v}`,
-              ),
-            ),
-            predictions: r.predictions,
-            ...timing(r),
-          };
-        }
-        const json = JSON.stringify(result);
-        if (opts.out) writeFileSync(opts.out, `${json}\n`);
-        else process.stdout.write(`${json}\n`);
-      }),
+        return;
+      }
+      const inputs = checkedCodes(opts.inputs!, source.host, compiled.plan.inputLength, opts.round);
+      const predictions: number[] = [];
+      const sink = openSink(opts.out);
+      try {
+        sink.write('{"outputs":[');
+        let first = true;
+        const timing = await simulateStreamed(
+          inputs.rows(),
+          (codes) => codes,
+          simulate,
+          (_, output, prediction) => {
+            sink.write(`${first ? "" : ","}${JSON.stringify(output)}`);
+            first = false;
+            predictions.push(prediction);
+          },
+          { ...stream, total: inputs.count },
+        );
+        sink.write(`],"predictions":${JSON.stringify(predictions)},${JSON.stringify(timing).slice(1)}\n`);
+      } finally {
+        sink.close();
+      }
+    }),
   );
-}
-
-/** What `loom sim` is doing, for the progress line. */
-function simLabel(count: number, engine: Engine): string {
-  const images = `${count} image${count === 1 ? "" : "s"}`;
-  return engine === "golden"
-    ? `${images} through the golden model`
-    : `${images} through ${engine} (build and run)`;
 }

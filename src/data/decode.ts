@@ -41,16 +41,27 @@ export function rgbaToGray(data: Uint8Array, width: number, height: number): Uin
   return out;
 }
 
-export function decodeImageBuffer(buf: Uint8Array, name: string): GrayImage {
+/**
+ * The size an image file declares, checked before anything is decoded: a known extension, a
+ * header with the size, and a size loom accepts. Undefined for an unknown extension.
+ */
+export function imageHeader(buf: Uint8Array, name: string): { width: number; height: number } | undefined {
   const ext = extname(name).toLowerCase();
-  const size = IMAGE_EXTENSIONS.includes(ext) ? headerSize(buf) : undefined;
-  if (IMAGE_EXTENSIONS.includes(ext) && !size) {
+  if (!IMAGE_EXTENSIONS.includes(ext)) return undefined;
+  const size = headerSize(buf);
+  if (!size) {
     throw new ImageDecodeError(
       `cannot decode image ${name}: no ${ext === ".png" ? "PNG" : "JPEG"} header with its size`,
     );
   }
-  const problem = size && sizeProblem(size);
+  const problem = sizeProblem(size);
   if (problem) throw new ImageDecodeError(`image ${name} ${problem}`);
+  return size;
+}
+
+export function decodeImageBuffer(buf: Uint8Array, name: string): GrayImage {
+  const ext = extname(name).toLowerCase();
+  imageHeader(buf, name);
   try {
     if (ext === ".png") {
       // pngjs expands every colour type and bit depth to 8-bit RGBA.
@@ -69,16 +80,30 @@ export function decodeImageBuffer(buf: Uint8Array, name: string): GrayImage {
   } catch (err) {
     throw new ImageDecodeError(`cannot decode image ${name}: ${(err as Error).message}`);
   }
-  throw new ImageDecodeError(`unsupported image type ${name} (expected ${IMAGE_EXTENSIONS.join(", ")})`);
+  throw unsupported(name);
 }
 
-export function decodeImageFile(path: string): GrayImage {
-  let buf: Buffer;
+function unsupported(name: string): ImageDecodeError {
+  return new ImageDecodeError(`unsupported image type ${name} (expected ${IMAGE_EXTENSIONS.join(", ")})`);
+}
+
+function readImageFile(path: string): Buffer {
   try {
-    buf = readFileSync(path);
+    return readFileSync(path);
   } catch (err) {
     throw new ImageDecodeError(`cannot read image ${path}: ${(err as Error).message}`);
   }
+}
+
+/** Checks a file's type and declared size without decoding it (imageHeader). */
+export function checkImageFile(path: string): { width: number; height: number } {
+  const size = imageHeader(readImageFile(path), path);
+  if (!size) throw unsupported(path);
+  return size;
+}
+
+export function decodeImageFile(path: string): GrayImage {
+  const buf = readImageFile(path);
   const img = decodeImageBuffer(buf, path);
   if (img.width <= 0 || img.height <= 0) throw new ImageDecodeError(`image ${path} is empty`);
   return img;

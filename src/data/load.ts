@@ -2,12 +2,12 @@
 // per-image framing and normalization, and the validation hold-out when there is no val/ folder.
 import { join } from "node:path";
 import { cacheKey, cachePath, readCache, writeCache } from "./cache.js";
-import { type Crop, cropImage, cropLabel, isNoCrop, NO_CROP } from "./crop.js";
+import { type Crop, cropLabel, isNoCrop, NO_CROP } from "./crop.js";
 import { decodeImageFile } from "./decode.js";
 import { type ImageEntry, type SplitName, scanDataset } from "./layout.js";
 import type { Normalization } from "./normalize.js";
 import { applyPerImage, type PerImageSteps, perImageStepsOf } from "./per-image.js";
-import { resizeArea } from "./resize.js";
+import { cropResize } from "./preprocess.js";
 import { blockHoldOut, sourceHoldOut, stratifiedHoldOut } from "./split.js";
 
 export interface Split {
@@ -73,8 +73,7 @@ function decodeAll(root: string, entries: ImageEntry[], opts: LoadOptions): Uint
   if (cached) return cached;
   const data = new Uint8Array(entries.length * dim);
   entries.forEach((e, i) => {
-    const img = cropImage(decodeImageFile(join(root, e.rel)), crop, e.rel);
-    data.set(resizeArea(img, opts.width, opts.height), i * dim);
+    data.set(cropResize(decodeImageFile(join(root, e.rel)), { ...opts, crop }, e.rel), i * dim);
     opts.onProgress?.(i + 1, entries.length);
   });
   try {

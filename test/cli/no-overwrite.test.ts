@@ -55,7 +55,7 @@ describe("no overwriting by default", () => {
 });
 
 describe("loom eval messages", () => {
-  it("names the real problem for an ONNX file and for a model without two outputs", async () => {
+  it("names the real problem for an ONNX graph that takes no image and for a model without two outputs", async () => {
     const onnx = await runLoom([
       "eval",
       "--model",
@@ -64,7 +64,9 @@ describe("loom eval messages", () => {
       FIXTURE,
     ]);
     expect(onnx.exitCode).toBe(1);
-    expect(onnx.stderr).toMatch(/is an ONNX graph; loom eval measures Loom model files/);
+    // ONNX graphs are evaluated (test/cli/sim-images.test.ts); this one takes 3 features, not an image.
+    expect(onnx.stderr).toMatch(/its input has shape \[1,3\]; images need a one-channel input/);
+    expect(isOneLineError(onnx.stderr)).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), "loom-eval-"));
     const m = JSON.parse(readFileSync("test/fixtures/models/tiny-float.json", "utf8"));
     const last = m.layers[1];
