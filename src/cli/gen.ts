@@ -8,7 +8,7 @@ import { integerFrom, MAX_CLOCK_MHZ, numberIn } from "./options.js";
 import { runCommand, UserError } from "./user-error.js";
 
 /** The shipped pneumonia classifier. */
-export const DEFAULT_MODEL = "models/pneumonia-w8a8.json";
+export const DEFAULT_MODEL = "models/pneumonia-cnn-w4a4.json";
 
 export function register(program: Command): void {
   program

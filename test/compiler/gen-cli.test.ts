@@ -67,7 +67,7 @@ describe("loom gen", () => {
     );
   });
 
-  it("compiles the shipped default model for zcu104 into a lint-clean design whose memories match the report", async () => {
+  it("compiles the shipped W8A8 MLP for zcu104 into a lint-clean design whose memories match the report", async () => {
     const compiled = compileModel("models/pneumonia-w8a8.json", { board: "zcu104" });
     await lintVerilog(compiled.emitted);
     for (const layer of compiled.report.layers) {

@@ -17,8 +17,10 @@ const models = readdirSync("models").filter((f) => /^pneumonia-.*\.json$/.test(f
 const cacheDir = mkdtempSync(join(tmpdir(), "loom-shipped-"));
 
 describe("shipped models on the sample images", () => {
-  it("ships the four precisions", () => {
+  it("ships the four MLP precisions and the 4- and 8-bit CNNs", () => {
     expect(models.sort()).toEqual([
+      "pneumonia-cnn-w4a4.json",
+      "pneumonia-cnn-w8a8.json",
       "pneumonia-w1a1.json",
       "pneumonia-w2a2.json",
       "pneumonia-w4a4.json",
