@@ -179,3 +179,24 @@ describe("exporter patterns in Verilator against the ONNX executor", () => {
     });
   }
 });
+
+describe("imported convolutional graphs in Verilator against the ONNX executor", () => {
+  // PyTorch exports (NCHW, Quant nodes as Brevitas writes them): conv + BN + ReLU + Quant +
+  // max-pool, rectangular kernels, a pool with kernel ≠ stride, NCHW flattening into a Gemm.
+  for (const file of ["torch_conv_bn_pool_dense_op13", "torch_conv_stride2_pad_op11"]) {
+    it(file, async () => {
+      const path = `${dir}${file}.onnx`;
+      const { model, host } = importOnnx(path);
+      expect(model.layers.some((l) => l.kind === "conv")).toBe(true);
+      const graph = readOnnx(path);
+      const n = host.input.shape.reduce((a, b) => a * b, 1);
+      const r = rng(31);
+      await cosim(
+        model,
+        host,
+        graph,
+        clearInputs(graph, 6, () => Array.from({ length: n }, () => r() * 4 - 2)),
+      );
+    });
+  }
+});
