@@ -9,7 +9,7 @@ import type { Model } from "../nn/model-format.js";
 import type { HostInput, HostOutput, HostSpec } from "../onnx/host.js";
 import { canonicalOp } from "../onnx/op-names.js";
 import { acceleratorIo } from "./accelerator.js";
-import type { AcceleratorPlan } from "./plan.js";
+import { type AcceleratorPlan, scoreBeatsPerImage } from "./plan.js";
 import { inputBeatsPerImage, type SystemIo } from "./system.js";
 
 /** One AXI4-Stream of the accelerator: what a beat carries and how a vector is cut into beats. */
@@ -91,7 +91,15 @@ export function hostInterface(plan: AcceleratorPlan, host?: HostSides, system?: 
   const io = acceleratorIo(plan);
   const last = plan.layers[plan.layers.length - 1]!;
   const scoreStream = (port: StreamFormat["port"], tdataBits: number, dmaBits?: number) =>
-    streamFormat(port, last.shape.outType, last.mvau.mh, last.folding.pe, last.shape.nf, tdataBits, dmaBits);
+    streamFormat(
+      port,
+      last.shape.outType,
+      plan.outputLength,
+      last.folding.pe,
+      scoreBeatsPerImage(plan),
+      tdataBits,
+      dmaBits,
+    );
   const input = {
     ...streamFormat(
       "s_axis",
@@ -196,12 +204,15 @@ export function inputBeats(plan: AcceleratorPlan, inputs: readonly (readonly big
   });
 }
 
-/** Score vectors from the raw-score stream (the last layer's output beats). */
+/**
+ * Per image, the values of the raw-score stream (the last layer's output beats): its scores, or
+ * a conv layer's whole output feature map, NHWC.
+ */
 export function scoresFromBeats(plan: AcceleratorPlan, beats: readonly bigint[]): bigint[][] {
   const last = plan.layers[plan.layers.length - 1]!;
   const values = unpackBeats(beats, last.shape.outType, last.folding.pe);
-  const mh = last.mvau.mh;
-  return Array.from({ length: values.length / mh }, (_, v) => values.slice(v * mh, (v + 1) * mh));
+  const n = plan.outputLength;
+  return Array.from({ length: values.length / n }, (_, v) => values.slice(v * n, (v + 1) * n));
 }
 
 /** A beat's tdata as bytes, low byte first (`bits` is a whole number of bytes). */

@@ -19,7 +19,14 @@ import {
 } from "../lib/mvau/params.js";
 import { convWindows, layerCycles } from "../nn/estimate.js";
 import type { Folding } from "../nn/fold.js";
-import { hasPadding, inputSize, matrixHeight, matrixWidth, zeroCode } from "../nn/layer-geometry.js";
+import {
+  hasPadding,
+  inputSize,
+  matrixHeight,
+  matrixWidth,
+  outputSize,
+  zeroCode,
+} from "../nn/layer-geometry.js";
 import { type LayerShape, layerShapes } from "../nn/layer-shape.js";
 import { layerInputDatatypes } from "../nn/layer-types.js";
 import { ModelError } from "../nn/model-error.js";
@@ -64,6 +71,11 @@ export interface AcceleratorPlan {
   /** Elements per input beat (the width converter widens them to the first SIMD). */
   inputPerBeat: number;
   layers: LayerPlan[];
+  /**
+   * Values the last layer streams out per image, PE per beat: its scores (dense), or its whole
+   * output feature map after pooling, NHWC (conv).
+   */
+  outputLength: number;
   /** links[i] feeds layer i. */
   links: LinkPlan[];
   argmax?: ArgmaxParams;
@@ -185,9 +197,9 @@ export function planAccelerator(
   const inTypes = layerInputDatatypes(model);
   const shapes = layerShapes(model, "none");
   const finalLayer = model.layers[model.layers.length - 1]!;
-  if (finalLayer.kind !== "dense")
+  if (finalLayer.kind !== "dense" && model.output.argmax)
     throw new ModelError(
-      `layer ${finalLayer.name}: the last layer must be dense (the accelerator returns one score vector per image); add a dense classifier after the convolutions`,
+      `layer ${finalLayer.name}: an arg-max needs a dense last layer (a conv layer streams out its whole feature map); set output.argmax to false or add a dense classifier`,
     );
   const layers: LayerPlan[] = model.layers.map((layer, i) => {
     const inputType = inTypes[i]!;
@@ -258,12 +270,18 @@ export function planAccelerator(
     inputLength,
     inputPerBeat,
     layers,
+    outputLength: outputSize(finalLayer),
     links,
     argmax,
     scores: o.scores ?? false,
     exposeFifoCounts: o.exposeFifoCounts ?? false,
     initiationInterval,
   };
+}
+
+/** Beats of the last layer's output stream per image (PE values each). */
+export function scoreBeatsPerImage(plan: AcceleratorPlan): number {
+  return plan.outputLength / plan.layers[plan.layers.length - 1]!.folding.pe;
 }
 
 /** A Verilog identifier from a free-form name (ONNX node names look like "/linear/Gemm"). */

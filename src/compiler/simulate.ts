@@ -4,6 +4,7 @@ import { buildIcarus, buildVerilator, type Pattern, type TraceFormat } from "../
 import { argmax, runGolden } from "../nn/golden/index.js";
 import type { Compiled } from "./generate.js";
 import { inputBeats, scoresFromBeats } from "./host.js";
+import { scoreBeatsPerImage } from "./plan.js";
 
 export type Engine = "golden" | "verilator" | "icarus";
 
@@ -73,13 +74,13 @@ export async function simulateAccelerator(
       ? await buildVerilator(c.emitted, t ? { trace: t.format, traceDepth: t.depth } : {})
       : await buildIcarus(c.emitted);
   const hasArgmax = c.plan.argmax !== undefined;
-  const last = c.plan.layers[c.plan.layers.length - 1]!;
-  const resultBeats = hasArgmax ? inputs.length : inputs.length * last.shape.nf;
+  const scoreBeats = scoreBeatsPerImage(c.plan);
+  const resultBeats = hasArgmax ? inputs.length : inputs.length * scoreBeats;
   const outputs = [{ prefix: "m_axis", count: resultBeats, readyPattern: o.readyPattern }];
   if (c.plan.scores && hasArgmax)
     outputs.push({
       prefix: "m_axis_scores",
-      count: inputs.length * last.shape.nf,
+      count: inputs.length * scoreBeats,
       readyPattern: o.readyPattern,
     });
   const watch = c.emitted.topPorts.filter((p) => /^debug_fifo\d+_count$/.test(p.name)).map((p) => p.name);
@@ -97,10 +98,10 @@ export async function simulateAccelerator(
     throw new Error(`stream protocol violations: ${r.violations.slice(0, 5).join("; ")}`);
   const main = r.outputs.m_axis!;
   const predictions = hasArgmax ? main.map((b) => Number(b)) : [];
-  const scoreBeats = hasArgmax ? r.outputs.m_axis_scores : main;
-  const scores = scoreBeats ? scoresFromBeats(c.plan, scoreBeats) : undefined;
+  const scoreStream = hasArgmax ? r.outputs.m_axis_scores : main;
+  const scores = scoreStream ? scoresFromBeats(c.plan, scoreStream) : undefined;
   const times = r.outputCycles.m_axis!;
-  const perResult = hasArgmax ? 1 : last.shape.nf;
+  const perResult = hasArgmax ? 1 : scoreBeats;
   const firstDone = times[perResult - 1]!;
   const lastDone = times[times.length - 1]!;
   // One result shows the latency but no interval: then the interval is the plan's.

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { DMA_MAX_BITS, type SystemParams, systemStreamWidths } from "../lib/system/index.js";
 import { Accelerator, acceleratorIo } from "./accelerator.js";
-import type { AcceleratorPlan } from "./plan.js";
+import { type AcceleratorPlan, scoreBeatsPerImage } from "./plan.js";
 
 export interface SystemIo {
   /** tdata widths of the system's (DMA-facing) streams. */
@@ -19,9 +19,9 @@ export function inputBeatsPerImage(plan: AcceleratorPlan): number {
   return plan.inputLength / plan.inputPerBeat;
 }
 
-/** Output beats per image: one arg-max index, or NF beats of PE scores. */
+/** Output beats per image: one arg-max index, or the last layer's beats of PE values. */
 export function outputBeatsPerImage(plan: AcceleratorPlan): number {
-  return plan.argmax ? 1 : plan.layers[plan.layers.length - 1]!.shape.nf;
+  return plan.argmax ? 1 : scoreBeatsPerImage(plan);
 }
 
 export function buildIdOf(plan: AcceleratorPlan): number {

@@ -180,23 +180,66 @@ describe("exporter patterns in Verilator against the ONNX executor", () => {
   }
 });
 
+/**
+ * An exported conv graph: imported (`check` looks at the model), then `count` random inputs
+ * from `value` co-simulated against the executor.
+ */
+async function cosimConvFile(
+  file: string,
+  count: number,
+  value: (r: () => number) => number,
+  check: (m: Model) => void,
+) {
+  const path = `${dir}${file}.onnx`;
+  const { model, host } = importOnnx(path);
+  check(model);
+  const graph = readOnnx(path);
+  const n = host.input.shape.reduce((a, b) => a * b, 1);
+  const r = rng(31);
+  await cosim(
+    model,
+    host,
+    graph,
+    clearInputs(graph, count, () => Array.from({ length: n }, () => value(r))),
+  );
+}
+
 describe("imported convolutional graphs in Verilator against the ONNX executor", () => {
   // PyTorch exports (NCHW, Quant nodes as Brevitas writes them): conv + BN + ReLU + Quant +
   // max-pool, rectangular kernels, a pool with kernel ≠ stride, NCHW flattening into a Gemm.
   for (const file of ["torch_conv_bn_pool_dense_op13", "torch_conv_stride2_pad_op11"]) {
-    it(file, async () => {
-      const path = `${dir}${file}.onnx`;
-      const { model, host } = importOnnx(path);
-      expect(model.layers.some((l) => l.kind === "conv")).toBe(true);
-      const graph = readOnnx(path);
-      const n = host.input.shape.reduce((a, b) => a * b, 1);
-      const r = rng(31);
-      await cosim(
-        model,
-        host,
-        graph,
-        clearInputs(graph, 6, () => Array.from({ length: n }, () => r() * 4 - 2)),
-      );
-    });
+    it(file, () =>
+      cosimConvFile(
+        file,
+        6,
+        (r) => r() * 4 - 2,
+        (m) => expect(m.layers.some((l) => l.kind === "conv")).toBe(true),
+      ),
+    );
   }
+});
+
+describe("a network ending in a conv layer streams out its whole feature map", () => {
+  // QKeras single-layer QConv2D exports (NHWC graph input and output): the accelerator streams
+  // the conv's output feature map, NHWC, and the host reorders it into the graph's layout.
+  for (const file of ["qkeras_qconv2d_0", "qkeras_qconv2d_5"]) {
+    it(file, () =>
+      cosimConvFile(
+        file,
+        3,
+        (r) => Math.round((r() * 8 - 4) * 64) / 64,
+        (m) => {
+          expect(m.layers[m.layers.length - 1]!.kind).toBe("conv");
+          expect(m.output.argmax).toBe(false);
+        },
+      ),
+    );
+  }
+
+  it("refuses an arg-max on a conv output in one line", () => {
+    const { model } = importOnnx(`${dir}qkeras_qconv2d_0.onnx`);
+    expect(() => compileModel({ ...model, output: { argmax: true } }, { board: "zcu104" })).toThrow(
+      /an arg-max needs a dense last layer/,
+    );
+  });
 });

@@ -5,8 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { linkFifoDepth } from "../../src/compiler/fifo-sizing.js";
 import { compileModel, outputFiles } from "../../src/compiler/generate.js";
-import { inputElementsPerBeat, planAccelerator } from "../../src/compiler/plan.js";
+import { inputElementsPerBeat, planAccelerator, scoreBeatsPerImage } from "../../src/compiler/plan.js";
 import { divisors } from "../../src/core/divisors.js";
+import { maxPoolShape } from "../../src/lib/conv/max-pool.js";
 import { slidingWindowCycles } from "../../src/lib/conv/window-shape.js";
 import { getBoard } from "../../src/nn/boards.js";
 import { layerCycles } from "../../src/nn/estimate.js";
@@ -169,9 +170,19 @@ describe("planning conv layers", () => {
     expect(c.system).toBeDefined();
   });
 
-  it("refuses a network that ends in a conv layer", () => {
+  it("streams out a final conv layer's pooled feature map, and refuses an arg-max on it", () => {
     const model = smallCnn();
     model.layers = [model.layers[0]!];
-    expect(() => planAccelerator(model, [{ pe: 1, simd: 1 }])).toThrow(/the last layer must be dense/);
+    expect(() => planAccelerator(model, [{ pe: 1, simd: 1 }])).toThrow(/an arg-max needs a dense last layer/);
+    model.output = { argmax: false };
+    const plan = planAccelerator(model, [{ pe: 2, simd: 1 }]);
+    const conv = model.layers[0]!;
+    if (conv.kind !== "conv") throw new Error("smallCnn starts with a conv layer");
+    const pooled = plan.layers[0]!.conv!.pool!;
+    expect(pooled).toBeDefined();
+    const [oh, ow] = [maxPoolShape(pooled).outHeight, maxPoolShape(pooled).outWidth];
+    expect(plan.outputLength).toBe(oh * ow * conv.outChannels);
+    expect(scoreBeatsPerImage(plan)).toBe((oh * ow * conv.outChannels) / 2);
+    expect(plan.argmax).toBeUndefined();
   });
 });
