@@ -96,7 +96,7 @@ export function loadMnist(imagesPath: string, labelsPath: string): MnistSet {
   return { images, labels, image: (i) => images.pixels.subarray(i * size, (i + 1) * size) };
 }
 
-/** The MNIST test split as shipped in /work/shared/data/mnist (or another directory with the same names). */
+/** The MNIST test split as shipped in ../shared/data/mnist (or another directory with the same names). */
 export function loadMnistTest(dir: string): MnistSet {
   return loadMnist(`${dir}/t10k-images-idx3-ubyte.gz`, `${dir}/t10k-labels-idx1-ubyte.gz`);
 }
