@@ -166,7 +166,7 @@ function convBlocksPlan(
 ): ConvBlocksPlan {
   const [height, width, channels] = layer.inShape;
   const windows = convWindows(shape, { pe: mvau.pe, simd: mvau.simd })!;
-  const padCode = zeroCode(model, index, mvau.inputType.kind);
+  const padCode = zeroCode(model, index, mvau.inputType);
   const padding: PaddingParams | undefined = hasPadding(layer)
     ? {
         name: `${mvau.name}_pad`,

@@ -2,6 +2,8 @@
 // vectors it takes per image, and the shapes of the feature maps it consumes and produces.
 // Dense and conv layers are both "a matrix applied to vectors": dense to one vector per image,
 // conv to one KH·KW·C window per output pixel (NHWC, FINN's order).
+
+import type { DataType } from "../core/datatypes.js";
 import { type Padding2d, windowCount } from "./golden/conv.js";
 import type { ConvLayer, Layer, Model } from "./model-format.js";
 
@@ -87,8 +89,8 @@ export function hasPadding(layer: Layer): layer is ConvLayer {
  * The input code that represents 0.0, which padding inserts: the model's zero point for the
  * first layer's float input, 0 otherwise; null when the datatype has no zero (BIPOLAR).
  */
-export function zeroCode(model: Model, index: number, inputKind: string): bigint | null {
-  if (inputKind === "BIPOLAR") return null;
+export function zeroCode(model: Model, index: number, inputType: DataType): bigint | null {
+  if (inputType.kind === "BIPOLAR") return null;
   return index === 0 ? BigInt(model.input.zeroPoint ?? 0) : 0n;
 }
 

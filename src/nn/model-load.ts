@@ -186,7 +186,7 @@ function checkPadCode(model: Model, i: number, at: string, fail: Fail): void {
     i === 0 ? parseDataType(model.input.datatype) : activationOutputDatatype(model.layers[i - 1]!.activation);
   // "none" passes integers on (never BIPOLAR), and 0 is in every INT/UINT range.
   if (!inDt) return;
-  const zero = zeroCode(model, i, inDt.kind);
+  const zero = zeroCode(model, i, inDt);
   if (zero === null)
     fail(
       `${at}.padding`,

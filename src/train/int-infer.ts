@@ -31,7 +31,7 @@ export function inferInteger(model: Model, x: ArrayLike<number>, n: number): Int
   const layers = model.layers.map((l, i) => ({
     l,
     perVectors: layerProduct(l, inTypes[i]!, weightDatatype(model, i)),
-    padCode: Number(zeroCode(model, i, inTypes[i]!.kind) ?? 0n),
+    padCode: Number(zeroCode(model, i, inTypes[i]!) ?? 0n),
   }));
   const last = model.layers[model.layers.length - 1]!;
   const act = last.activation;

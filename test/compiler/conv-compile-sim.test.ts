@@ -11,7 +11,8 @@ import { compileModel } from "../../src/compiler/generate.js";
 import { simulateAccelerator } from "../../src/compiler/simulate.js";
 import { parseDataType } from "../../src/core/datatypes.js";
 import { runGolden } from "../../src/nn/golden/index.js";
-import { convNetworkArbitrary, randomImages } from "../support/random-conv-accelerator.js";
+import { convNetworkArbitrary } from "../support/random-conv-accelerator.js";
+import { randomInputs } from "../support/random-network.js";
 
 // Three of one seed, and one with a kernel = stride pool after symmetric padding.
 const NETWORKS = [
@@ -35,7 +36,7 @@ describe("compiled random conv networks in Verilator", () => {
         scores: true,
         exposeFifoCounts: true,
       });
-      const inputs = randomImages(model, 6, 500 + k, parseDataType(model.input.datatype));
+      const inputs = randomInputs(model, 6, 500 + k, parseDataType(model.input.datatype));
       const golden = runGolden(compiled.streamlined, inputs);
 
       const stalled = await simulateAccelerator(compiled, inputs, "verilator", {
@@ -59,7 +60,7 @@ describe("compiled random conv networks in Verilator", () => {
   it("network 1 runs the same in Icarus", async () => {
     const { model, folding } = NETWORKS[1]!;
     const compiled = compileModel(model, { board: "zcu104", folding, scores: true });
-    const inputs = randomImages(model, 2, 77, parseDataType(model.input.datatype));
+    const inputs = randomInputs(model, 2, 77, parseDataType(model.input.datatype));
     const r = await simulateAccelerator(compiled, inputs, "icarus", {
       readyPattern: { probability: 0.5, seed: 3 },
     });

@@ -2,17 +2,16 @@
 // conv layers (square or rectangular kernels, stride 1 or 2, symmetric or asymmetric zero
 // padding, an optional max-pool with kernel = stride or not), then one or two dense layers
 // ending in raw scores and an arg-max. Datatypes, per-channel thresholds and foldings (PE | OC,
-// SIMD | C) are random. Self-contained: only the model format and datatypes are imported.
+// SIMD | C) are random. Input vectors: randomInputs of random-network.ts.
 
 import fc from "fast-check";
 import { type DataType, dataTypeName, maxValue, minValue } from "../../src/core/datatypes.js";
 import { divisors } from "../../src/core/divisors.js";
+import { windowCount } from "../../src/nn/golden/conv.js";
 import type { Activation, Layer, Model } from "../../src/nn/model-format.js";
+import type { RandomNetwork } from "./random-network.js";
 
-export interface RandomConvNetwork {
-  model: Model;
-  folding: { layers: Array<{ name: string; pe: number; simd: number }> };
-}
+export type RandomConvNetwork = RandomNetwork;
 
 const inputTypes: DataType[] = [
   { kind: "UINT", bits: 2 },
@@ -31,8 +30,6 @@ const outTypes: DataType[] = [
   { kind: "UINT", bits: 4 },
   { kind: "INT", bits: 3 },
 ];
-
-const windows = (n: number, k: number, s: number) => Math.floor((n - k) / s) + 1;
 
 /** A random draw in [lo, hi]. */
 type Draw = (lo: number, hi: number) => number;
@@ -107,8 +104,8 @@ export function convNetworkArbitrary(): fc.Arbitrary<RandomConvNetwork> {
       const pw = w + padding.left + padding.right;
       const kernel: [number, number] = [draw(1, Math.min(3, ph)), draw(1, Math.min(3, pw))];
       const stride: [number, number] = [draw(1, 2), draw(1, 2)];
-      const oh = windows(ph, kernel[0], stride[0]);
-      const ow = windows(pw, kernel[1], stride[1]);
+      const oh = windowCount(ph, kernel[0], stride[0]);
+      const ow = windowCount(pw, kernel[1], stride[1]);
       let pool: { kind: "max"; kernel: [number, number]; stride: [number, number] } | undefined;
       if (draw(0, 2) > 0 && oh >= 2 && ow >= 2) {
         const k = draw(2, Math.min(3, oh, ow));
@@ -134,7 +131,11 @@ export function convNetworkArbitrary(): fc.Arbitrary<RandomConvNetwork> {
       });
       fold(name, oc, c);
       shape = pool
-        ? [windows(oh, pool.kernel[0], pool.stride[0]), windows(ow, pool.kernel[1], pool.stride[1]), oc]
+        ? [
+            windowCount(oh, pool.kernel[0], pool.stride[0]),
+            windowCount(ow, pool.kernel[1], pool.stride[1]),
+            oc,
+          ]
         : [oh, ow, oc];
       inDt = outDt;
     }
@@ -164,16 +165,4 @@ export function convNetworkArbitrary(): fc.Arbitrary<RandomConvNetwork> {
     model.layers = layers;
     return { model, folding };
   });
-}
-
-/** Random input images (NHWC, flattened) for a model's input datatype. */
-export function randomImages(model: Model, count: number, seed: number, dt: DataType): bigint[][] {
-  let s = seed >>> 0;
-  const length = (model.input.shape as number[]).reduce((a, b) => a * b, 1);
-  return Array.from({ length: count }, () =>
-    Array.from({ length }, () => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return minValue(dt) + BigInt(Math.floor((s / 2 ** 32) * Number(maxValue(dt) - minValue(dt) + 1n)));
-    }),
-  );
 }

@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { type DataType, dataTypeName, maxValue, minValue } from "../../src/core/datatypes.js";
 import { divisors } from "../../src/core/divisors.js";
-import { matrixWidth } from "../../src/nn/layer-geometry.js";
+import { inputSize } from "../../src/nn/layer-geometry.js";
 import type { Model } from "../../src/nn/model-format.js";
 
 export interface RandomNetwork {
@@ -139,14 +139,14 @@ export function networkArbitrary(): fc.Arbitrary<RandomNetwork> {
     });
 }
 
-/** Random valid input vectors for a model's input datatype. */
+/** Random valid inputs (the flattened input vector or NHWC image) for a model's input datatype. */
 export function randomInputs(model: Model, count: number, seed: number, dt: DataType): bigint[][] {
   let s = seed >>> 0;
   const next = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
-  const len = matrixWidth(model.layers[0]!);
+  const len = inputSize(model.layers[0]!);
   return Array.from({ length: count }, () =>
     Array.from({ length: len }, () =>
       dt.kind === "BIPOLAR" ? (next() < 0.5 ? -1n : 1n) : pick(next(), minValue(dt), maxValue(dt)),

@@ -32,7 +32,7 @@ export function runFloatModel(model: Model, input: readonly bigint[]): FloatResu
       throw new ModelError(`layer ${layer.name}: input has ${x.length} values, expected ${inputSize(layer)}`);
     }
     const act = layer.activation;
-    const padCode = zeroCode(model, i, inTypes[i]!.kind) ?? 0n;
+    const padCode = zeroCode(model, i, inTypes[i]!) ?? 0n;
     let y: bigint[];
     if (act.kind === "float") {
       // The ±1 dot product for XNOR layers: the float model knows nothing about popcounts.

@@ -38,7 +38,7 @@ export function runGoldenLayers(model: Model, input: readonly bigint[]): bigint[
     if (x.length !== inputSize(layer)) {
       throw new ModelError(`layer ${layer.name}: input has ${x.length} values, expected ${inputSize(layer)}`);
     }
-    const y = goldenLayer(layer, x, inTypes[i]!, zeroCode(model, i, inTypes[i]!.kind) ?? 0n);
+    const y = goldenLayer(layer, x, inTypes[i]!, zeroCode(model, i, inTypes[i]!) ?? 0n);
     outs.push(y);
     x = y;
   });
