@@ -23,7 +23,7 @@ import {
   fork,
   fromAxis,
   queue,
-  type StreamEnd,
+  type StreamPair,
   toAxis,
   widthFor,
 } from "../lib/stream/index.js";
@@ -65,8 +65,8 @@ export const Accelerator = defineModule(
     // The chain in data-flow order: input → [FIFO → width converter →] [padding → window →]
     // MVAU [→ max-pool] → … → arg-max.
     let stream = fromAxis("input", io.s_axis, plan.inputPerBeat * plan.inputType.bits);
-    const through = <P, IO, C>(name: string, block: ModuleDef<P, IO, C>, params: P) => {
-      const b = instance(name, block, params) as unknown as { in: StreamEnd<Signal>; out: StreamEnd<Signal> };
+    const through = <P, C>(name: string, block: ModuleDef<P, StreamPair<Signal>, C>, params: P) => {
+      const b = instance(name, block, params);
       connect(b.in, stream);
       stream = b.out;
     };
@@ -90,10 +90,7 @@ export const Accelerator = defineModule(
         scores = toArgmax!;
         toAxis(io.m_axis_scores, toPort!);
       }
-      const labels = instance("argmax", Argmax, plan.argmax) as {
-        in: StreamEnd<Signal>;
-        out: StreamEnd<Signal>;
-      };
+      const labels = instance("argmax", Argmax, plan.argmax);
       connect(labels.in, scores);
       stream = labels.out;
     }

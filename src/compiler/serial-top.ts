@@ -28,28 +28,17 @@ export interface SerialTopParams {
 /** Port names of the serial top, as the pin file (`.pcf`) maps them. */
 export const SERIAL_PORTS = { rx: "uart_rx", tx: "uart_tx" } as const;
 
-type AxisSide = { tvalid: Signal; tready: Signal; tdata: Signal };
-
 export const SerialTop = defineModule(
   (p: SerialTopParams) => `${p.plan.topName}_serial`,
   (p: SerialTopParams) => {
-    const io = ports({ uart_rx: input(UInt(1)), uart_tx: output(UInt(1)) }) as unknown as {
-      uart_rx: Signal;
-      uart_tx: Signal;
-    };
+    const io = ports({ uart_rx: input(UInt(1)), uart_tx: output(UInt(1)) });
     const widths = acceleratorIo(p.plan);
-    const rx = instance("rx", UartRx, { clocksPerBit: p.clocksPerBit }) as unknown as {
-      rx: Signal;
-      out: StreamEnd<Signal>;
-    };
+    const rx = instance("rx", UartRx, { clocksPerBit: p.clocksPerBit });
     rx.rx.set(io.uart_rx);
     const bytes = queue("rx_fifo", rx.out, p.rxFifoDepth ?? 16);
     const beats = convertWidth("to_beats", bytes, widths.inputBits);
 
-    const acc = instance("accelerator", Accelerator, p.plan) as unknown as {
-      s_axis: AxisSide;
-      m_axis: AxisSide;
-    };
+    const acc = instance("accelerator", Accelerator, p.plan);
     acc.s_axis.tvalid.set(beats.valid);
     acc.s_axis.tdata.set(beats.data);
     beats.ready.set(acc.s_axis.tready);
@@ -62,10 +51,7 @@ export const SerialTop = defineModule(
       data: acc.m_axis.tdata,
     };
     const out = convertWidth("to_bytes", result, 8);
-    const tx = instance("tx", UartTx, { clocksPerBit: p.clocksPerBit }) as unknown as {
-      in: StreamEnd<Signal>;
-      tx: Signal;
-    };
+    const tx = instance("tx", UartTx, { clocksPerBit: p.clocksPerBit });
     tx.in.valid.set(out.valid);
     tx.in.data.set(out.data);
     out.ready.set(tx.in.ready);

@@ -24,8 +24,27 @@ export function isStalled(s: { valid: Expr; ready: Expr }): Expr {
   return s.valid.and(s.ready.not());
 }
 
+type AxiStreamType = BundleType<{ tvalid: GroundType; tready: GroundType; tdata: GroundType }>;
+type AxiStreamWithLastType = BundleType<{
+  tvalid: GroundType;
+  tready: GroundType;
+  tdata: GroundType;
+  tlast: GroundType;
+}>;
+
+type AxiStreamMaybeLastType = BundleType<{
+  tvalid: GroundType;
+  tready: GroundType;
+  tdata: GroundType;
+  tlast?: GroundType;
+}>;
+
 /** AXI4-Stream signal naming for top-level ports: `s_axis_tdata` and friends. */
-export function AxiStream(width: number, withLast = false) {
+export function AxiStream(width: number, withLast: true): AxiStreamWithLastType;
+export function AxiStream(width: number, withLast?: false): AxiStreamType;
+/** `tlast` present or not by a parameter: its value has an optional `tlast`. */
+export function AxiStream(width: number, withLast: boolean): AxiStreamMaybeLastType;
+export function AxiStream(width: number, withLast = false): AxiStreamMaybeLastType {
   const tdata = UInt(width);
   return withLast
     ? Bundle({ tvalid: Bool, tready: flipped(Bool), tdata, tlast: Bool })

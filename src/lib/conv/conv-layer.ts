@@ -95,15 +95,15 @@ export const ConvLayer = defineModule(
     const shape = mvauShape(parts.mvau);
     const io = ports({ in: input(Stream(UInt(shape.inWidth))), out: output(Stream(UInt(shape.outWidth))) });
     type Ends = { in: StreamEnd<Value>; out: StreamEnd<Value> };
-    let stream = io.in as unknown as StreamEnd<Value>;
+    let stream: StreamEnd<Value> = io.in;
     const chain = (block: Ends) => {
-      connect(block.in as unknown as Value, stream as unknown as Value);
+      connect(block.in, stream);
       stream = block.out;
     };
-    if (parts.padding) chain(instance("padding", Padding, parts.padding) as Ends);
-    chain(instance("window", SlidingWindow, parts.window) as Ends);
-    chain(instance("mvau", Mvau, parts.mvau) as Ends);
-    connect(io.out as unknown as Value, stream as unknown as Value);
+    if (parts.padding) chain(instance("padding", Padding, parts.padding));
+    chain(instance("window", SlidingWindow, parts.window));
+    chain(instance("mvau", Mvau, parts.mvau));
+    connect(io.out, stream);
     return io;
   },
 );

@@ -26,12 +26,11 @@ import {
   type Signal,
   Stream,
   UInt,
-  type Value,
   when,
 } from "../../dsl/index.js";
 import { counter, step } from "../counters.js";
 import { SkidBuffer } from "../stream/skid-buffer.js";
-import type { StreamEnd } from "../stream/stream-types.js";
+import type { StreamPair } from "../stream/stream-types.js";
 import { SlidingWindow } from "./sliding-window.js";
 import { type SlidingWindowParams, slidingWindowShape } from "./window-shape.js";
 
@@ -67,11 +66,8 @@ export const MaxPool = defineModule(moduleName, (p: MaxPoolParams) => {
   const bits = p.dataType.bits;
   const signed = p.dataType.kind === "INT";
   const io = ports({ in: input(Stream(UInt(s.beatWidth))), out: output(Stream(UInt(s.beatWidth))) });
-  const window = instance("window", SlidingWindow, windowParams(p)) as {
-    in: StreamEnd<Signal>;
-    out: StreamEnd<Signal>;
-  };
-  connect(window.in as unknown as Value, io.in as unknown as Value);
+  const window = instance("window", SlidingWindow, windowParams(p));
+  connect(window.in, io.in);
 
   // Position in the window stream: channel fold innermost, then kernel position.
   const positions = p.kernel[0] * p.kernel[1];
@@ -99,10 +95,7 @@ export const MaxPool = defineModule(moduleName, (p: MaxPoolParams) => {
   });
   const maxima = named("maxima", cat(...lanes.reverse()));
 
-  const slice = instance("outputSlice", SkidBuffer, { type: UInt(s.beatWidth) }) as {
-    in: StreamEnd<Signal>;
-    out: StreamEnd<Signal>;
-  };
+  const slice = instance("outputSlice", SkidBuffer, { type: UInt(s.beatWidth) }) as StreamPair<Signal>;
   slice.in.valid.set(window.out.valid.and(lastPosition));
   slice.in.data.set(maxima);
   window.out.ready.set(lastPosition.not().or(slice.in.ready));
@@ -110,6 +103,6 @@ export const MaxPool = defineModule(moduleName, (p: MaxPoolParams) => {
   store(maxima, taken.and(lastPosition.not()));
   step(fold, s.cf - 1, taken);
   step(position, positions - 1, taken.and(fold.eq(s.cf - 1)));
-  connect(io.out, slice.out as unknown as Value);
+  connect(io.out, slice.out);
   return io;
 });

@@ -23,13 +23,12 @@ import {
   type Signal,
   Stream,
   UInt,
-  type Value,
 } from "../../dsl/index.js";
 import type { Padding2d } from "../../nn/golden/conv.js";
 import { counter, step } from "../counters.js";
 import { packElements } from "../mvau/layout.js";
 import { SkidBuffer } from "../stream/skid-buffer.js";
-import type { StreamEnd } from "../stream/stream-types.js";
+import type { StreamPair } from "../stream/stream-types.js";
 
 export interface PaddingParams {
   name?: string;
@@ -103,10 +102,7 @@ export const Padding = defineModule(moduleName, (p: PaddingParams) => {
   const inside = named("inImage", within(y, top, p.height).and(within(x, left, p.width)));
   const padBeat = lit(packElements(Array(p.simd).fill(p.padValue), p.dataType), UInt(s.beatWidth));
 
-  const slice = instance("outputSlice", SkidBuffer, { type: UInt(s.beatWidth) }) as {
-    in: StreamEnd<Signal>;
-    out: StreamEnd<Signal>;
-  };
+  const slice = instance("outputSlice", SkidBuffer, { type: UInt(s.beatWidth) }) as StreamPair<Signal>;
   const offered = mux(inside, io.in.valid, lit(1, UInt(1)));
   slice.in.valid.set(offered);
   slice.in.data.set(mux(inside, io.in.data, padBeat));
@@ -117,6 +113,6 @@ export const Padding = defineModule(moduleName, (p: PaddingParams) => {
   step(fold, s.cf - 1, sent);
   step(x, s.outWidth - 1, sent.and(foldEnd));
   step(y, s.outHeight - 1, sent.and(rowEnd));
-  connect(io.out, slice.out as unknown as Value);
+  connect(io.out, slice.out);
   return io;
 });

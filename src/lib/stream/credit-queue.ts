@@ -57,7 +57,7 @@ export const CreditQueue = defineModule(
       pipe: false,
     });
     fifo.in.valid.set(io.enq);
-    fifo.in.data.set(io.enqData);
+    connect(fifo.in.data, io.enqData);
     connect(io.out, fifo.out);
     return io;
   },

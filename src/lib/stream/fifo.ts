@@ -239,7 +239,14 @@ function loadDirect(
  * `StreamFifo`: ports `in` (Stream of the payload, consumer side), `out` (producer side) and
  * `count` (beats held, 0..depth). One push and one pop per cycle, also together.
  */
-export const StreamFifo: ModuleDef<StreamFifoParams, any> = defineModule({
+/** The FIFO's ports: the two stream sides and the occupancy. */
+export interface StreamFifoIo {
+  in: StreamEnd<Value>;
+  out: StreamEnd<Value>;
+  count: Signal;
+}
+
+export const StreamFifo: ModuleDef<StreamFifoParams, StreamFifoIo, void> = defineModule({
   name: streamFifoName,
   validate: checkParams,
   body: (p: StreamFifoParams) => {
@@ -248,11 +255,11 @@ export const StreamFifo: ModuleDef<StreamFifoParams, any> = defineModule({
     const pipe = p.pipe ?? true;
     const flow = p.flow ?? false;
     const last = p.last ?? false;
-    const io = ports({
+    const io: StreamFifoIo = ports({
       in: input(streamType(p.type, last)),
       out: output(streamType(p.type, last)),
       count: output(UInt(widthFor(p.depth))),
-    }) as unknown as { in: StreamEnd<any>; out: StreamEnd<any>; count: Signal };
+    });
 
     const inBits = last
       ? packBits({ data: io.in.data, last: io.in.last! }, payloadBundle(p.type))

@@ -32,6 +32,12 @@ import { typeOfValue } from "./fifo.js";
 import { checkPayloadType } from "./payload.js";
 import { type StreamEnd, streamType } from "./stream-types.js";
 
+/** The fork's ports: one stream in, `outputs` streams out. */
+export interface StreamForkIo<D = Value> {
+  in: StreamEnd<D>;
+  out: StreamEnd<D>[];
+}
+
 export type ForkMode = "pending" | "sync";
 
 export interface StreamForkParams {
@@ -45,7 +51,7 @@ export interface StreamForkParams {
   last?: boolean;
 }
 
-export const StreamFork: ModuleDef<StreamForkParams, any> = defineModule(
+export const StreamFork: ModuleDef<StreamForkParams, StreamForkIo> = defineModule(
   (p: StreamForkParams) => {
     const n = p.outputs ?? 2;
     if (!Number.isInteger(n) || n < 2)
@@ -59,10 +65,10 @@ export const StreamFork: ModuleDef<StreamForkParams, any> = defineModule(
   (p: StreamForkParams) => {
     const n = p.outputs ?? 2;
     const last = p.last ?? false;
-    const io = ports({
+    const io: StreamForkIo = ports({
       in: input(streamType(p.type, last)),
       out: output(Vec(n, streamType(p.type, last))),
-    }) as unknown as { in: StreamEnd<Value>; out: StreamEnd<Value>[] };
+    });
 
     // Payload fields are wired straight through to every branch.
     for (const o of io.out) {

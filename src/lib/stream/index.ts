@@ -24,7 +24,14 @@ export { type ForkMode, fork, StreamFork, type StreamForkParams } from "./fork.j
 export { type MapOptions, mapStream, pipeStage } from "./map.js";
 export { checkPayloadType, packBits, unpackBits } from "./payload.js";
 export { SKID_BUFFER_LATENCY, SkidBuffer, type SkidBufferParams, skidBuffer } from "./skid-buffer.js";
-export { type StreamEnd, StreamWithLast, streamType, widthFor } from "./stream-types.js";
+export {
+  type StreamEnd,
+  type StreamPair,
+  type StreamPortType,
+  StreamWithLast,
+  streamType,
+  widthFor,
+} from "./stream-types.js";
 export {
   converterWordWidth,
   convertWidth,

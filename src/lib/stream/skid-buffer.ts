@@ -22,7 +22,7 @@ import {
 } from "../../dsl/index.js";
 import { typeOfValue } from "./fifo.js";
 import { checkPayloadType, packBits, unpackBits } from "./payload.js";
-import { type StreamEnd, streamType } from "./stream-types.js";
+import { type StreamEnd, type StreamPair, streamType } from "./stream-types.js";
 
 export interface SkidBufferParams {
   /** Payload type of one beat. */
@@ -38,18 +38,15 @@ function layout(p: SkidBufferParams): HwType {
   return p.last ? Bundle({ data: p.type, last: Bool }) : p.type;
 }
 
-export const SkidBuffer: ModuleDef<SkidBufferParams, any> = defineModule({
+export const SkidBuffer: ModuleDef<SkidBufferParams, StreamPair, void> = defineModule({
   name: (p: SkidBufferParams) => `SkidBuffer_w${bitWidth(layout(p))}${p.last ? "_last" : ""}`,
   validate: (p: SkidBufferParams) => checkPayloadType(p.type, "SkidBuffer"),
   body: (p: SkidBufferParams) => {
     const last = p.last ?? false;
-    const io = ports({
+    const io: StreamPair<Value> = ports({
       in: input(streamType(p.type, last)),
       out: output(streamType(p.type, last)),
-    }) as unknown as {
-      in: StreamEnd<Value>;
-      out: StreamEnd<Value>;
-    };
+    });
     const shape = layout(p);
     const T = UInt(bitWidth(shape));
     const payload = (s: StreamEnd<Value>): Value => (last ? { data: s.data, last: s.last! } : s.data);

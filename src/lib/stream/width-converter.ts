@@ -27,7 +27,7 @@ import {
   UInt,
   when,
 } from "../../dsl/index.js";
-import { type StreamEnd, streamType, widthFor } from "./stream-types.js";
+import { type StreamEnd, type StreamPair, streamType, widthFor } from "./stream-types.js";
 
 export interface WidthConverterParams {
   /** Input beat width in bits (≥ 1). */
@@ -83,7 +83,7 @@ function checkParams(p: WidthConverterParams): void {
   }
 }
 
-export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = defineModule({
+export const StreamWidthConverter: ModuleDef<WidthConverterParams, StreamPair<Signal>, void> = defineModule({
   name: (p: WidthConverterParams) =>
     `StreamWidthConverter_i${p.inWidth}_o${p.outWidth}${p.last ? "_last" : ""}${p.registered === false ? "_comb" : ""}`,
   validate: checkParams,
@@ -94,13 +94,10 @@ export const StreamWidthConverter: ModuleDef<WidthConverterParams, any> = define
     const L = converterWordWidth(I, O);
     const k = L / I;
     const m = L / O;
-    const io = ports({
+    const io: StreamPair<Signal> = ports({
       in: input(streamType(UInt(I), last)),
       out: output(streamType(UInt(O), last)),
-    }) as unknown as {
-      in: StreamEnd<Signal>;
-      out: StreamEnd<Signal>;
-    };
+    });
 
     if (p.registered === false) return gatherThrough(io, I, k);
 

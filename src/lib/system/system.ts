@@ -12,9 +12,7 @@ import {
   output,
   ports,
   type Signal,
-  type Value,
 } from "../../dsl/index.js";
-import type { AxisEnd } from "../stream/index.js";
 import { AxiLite } from "./axi-lite.js";
 import { ControlRegisters } from "./control.js";
 import { BatchCounters } from "./counters.js";
@@ -48,7 +46,7 @@ export const SystemWrapper = defineModule(
       s_axis: input(AxiStream(widths.inBits)),
       m_axis: output(AxiStream(widths.outBits, true)),
       s_axi_control: input(AxiLite(CONTROL_ADDR_BITS)),
-    }) as unknown as { s_axis: AxisEnd; m_axis: Required<AxisEnd>; s_axi_control: Value };
+    });
 
     const core = instance("core", p.core, p.coreParams) as Record<string, Record<string, Signal>>;
     const coreIn = core.s_axis!;
@@ -63,12 +61,7 @@ export const SystemWrapper = defineModule(
     const marker = instance("tlast", TlastMarker, {
       width: p.coreOutBits,
       beatsPerImage: p.outBeatsPerImage,
-    }) as {
-      in: { valid: Signal; ready: Signal; data: Signal };
-      out: { valid: Signal; ready: Signal; data: Signal; last: Signal };
-      batch_size: Signal;
-      image_done: Signal;
-    };
+    });
     marker.in.valid.set(coreOut.tvalid!);
     marker.in.data.set(coreOut.tdata!);
     coreOut.tready!.set(marker.in.ready);
@@ -77,20 +70,20 @@ export const SystemWrapper = defineModule(
     io.m_axis.tlast.set(marker.out.last);
     marker.out.ready.set(io.m_axis.tready);
 
-    const counters = instance("counters", BatchCounters, undefined) as Record<string, Signal>;
-    counters.in_fire!.set(io.s_axis.tvalid.and(io.s_axis.tready));
-    counters.image_done!.set(marker.image_done);
-    counters.last_fire!.set(marker.out.valid.and(marker.out.ready).and(marker.out.last));
+    const counters = instance("counters", BatchCounters, undefined);
+    counters.in_fire.set(io.s_axis.tvalid.and(io.s_axis.tready));
+    counters.image_done.set(marker.image_done);
+    counters.last_fire.set(marker.out.valid.and(marker.out.ready).and(marker.out.last));
 
     const control = instance("control", ControlRegisters, {
       buildId: p.buildId,
       inBeatsPerImage: p.inBeatsPerImage,
       outBeatsPerImage: p.outBeatsPerImage,
-    }) as Record<string, Signal | Value>;
-    connect(control.s_axi_control as Value, io.s_axi_control, AxiLite(CONTROL_ADDR_BITS));
-    (control.images as Signal).set(counters.images!);
-    (control.cycles as Signal).set(counters.cycles!);
-    marker.batch_size.set(control.batch_size as Signal);
+    });
+    connect(control.s_axi_control, io.s_axi_control, AxiLite(CONTROL_ADDR_BITS));
+    control.images.set(counters.images);
+    control.cycles.set(counters.cycles);
+    marker.batch_size.set(control.batch_size);
     return io;
   },
 );

@@ -20,10 +20,7 @@ import { FRAME_BITS, frameState, type UartParams, uartName } from "./params.js";
 export const UartRx = defineModule(
   (p: UartParams) => uartName("Rx", p),
   (p: UartParams) => {
-    const io = ports({ rx: input(UInt(1)), out: output(Stream(UInt(8))) }) as unknown as {
-      rx: Signal;
-      out: { valid: Signal; ready: Signal; data: Signal };
-    };
+    const io = ports({ rx: input(UInt(1)), out: output(Stream(UInt(8))) });
     const n = p.clocksPerBit;
     // Inverted, synchronised line: 1 while the line is low (start bit, 0 data bits).
     const low1 = reg("low1", UInt(1), { init: 0 }) as Signal;

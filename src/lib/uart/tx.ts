@@ -19,10 +19,7 @@ import { FRAME_BITS, frameState, type UartParams, uartName } from "./params.js";
 export const UartTx = defineModule(
   (p: UartParams) => uartName("Tx", p),
   (p: UartParams) => {
-    const io = ports({ in: input(Stream(UInt(8))), tx: output(UInt(1)) }) as unknown as {
-      in: { valid: Signal; ready: Signal; data: Signal };
-      tx: Signal;
-    };
+    const io = ports({ in: input(Stream(UInt(8))), tx: output(UInt(1)) });
     const n = p.clocksPerBit;
     const { busy, countdown, bitIndex } = frameState(p);
     // Data bits then the stop bit (1), shifted out from bit 0.
