@@ -1,7 +1,7 @@
 // Layering rules of the source tree, checked on the import statements themselves:
 // - nothing outside src/cli imports src/cli (library errors are src/core/errors.ts);
 // - no cycle between folders (a folder and its own subfolders count as one package, so
-//   nn/golden may use nn); sim/ takes part, since src/compiler runs the simulators.
+//   model/golden may use model); sim/ takes part, since src/compiler runs the simulators.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -88,8 +88,8 @@ describe("layering", () => {
     const planted = [
       { from: "src/lib/mvau/a.ts", to: "src/lib/threshold/b.ts" },
       { from: "src/lib/threshold/b.ts", to: "src/lib/mvau/c.ts" },
-      { from: "src/nn/golden/d.ts", to: "src/nn/e.ts" },
-      { from: "src/nn/e.ts", to: "src/nn/golden/d.ts" },
+      { from: "src/model/golden/d.ts", to: "src/model/e.ts" },
+      { from: "src/model/e.ts", to: "src/model/golden/d.ts" },
     ];
     expect(cycles(folderGraph(planted))).toEqual(["src/lib/mvau → src/lib/threshold → src/lib/mvau"]);
   });
