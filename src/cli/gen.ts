@@ -110,7 +110,8 @@ export function register(program: Command): void {
           const r = compiled.report;
           process.stderr.write(
             `loom: ${r.top}: II ${r.initiationInterval} cycles per inference, latency ${r.latencyCycles} cycles, ${r.throughputPerSecond.toLocaleString("en-US")} inferences/s at ${r.board.clockMHz} MHz; ` +
-              `est. ${r.estimate.lut} LUT, ${r.estimate.bram36} BRAM36, ${r.estimate.dsp} DSP; done in ${((performance.now() - started) / 1000).toFixed(2)} s\n`,
+              `est. ${r.estimate.lut} LUT, ${r.estimate.bram36} BRAM36, ${r.estimate.uram ? `${r.estimate.uram} URAM, ` : ""}${r.estimate.dsp} DSP` +
+              `${r.binding ? `; ${r.binding.resource} binds (${r.binding.detail})` : ""}; done in ${((performance.now() - started) / 1000).toFixed(2)} s\n`,
           );
           process.stdout.write(`${dir}\n`);
         }),
