@@ -433,7 +433,9 @@ function bindingAt(s: BoardSearch, ii: number): Binding {
     layers.reduce((sum, l) => sum + Math.min(...l.map((o) => o.use[k]!)), 0),
   );
   const capText = (k: number) =>
-    `${Math.floor(s.caps[k]!).toLocaleString("en-US")} (${Math.round((s.caps[k]! / caps[k]!) * 100)}% of ${caps[k]!.toLocaleString("en-US")})`;
+    caps[k]! > 0
+      ? `${Math.floor(s.caps[k]!).toLocaleString("en-US")} (${Math.round((s.caps[k]! / caps[k]!) * 100)}% of ${caps[k]!.toLocaleString("en-US")})`
+      : "0 (none on this board)";
   const alone = s.caps.flatMap((cap, k) => (least[k]! > cap ? [k] : []));
   if (alone.length > 0) {
     return {
@@ -455,8 +457,9 @@ function bindingAt(s: BoardSearch, ii: number): Binding {
     ) !== null;
   const all = s.caps.map((_, k) => k);
   const singles = all.filter((k) => fitsLifting([k])).map((k) => [k]);
-  const pairs = all.flatMap((a) => all.filter((b) => b > a && fitsLifting([a, b])).map((b) => [a, b]));
-  const sets = singles.length > 0 ? singles : pairs.length > 0 ? pairs : [all];
+  const pairs = () => all.flatMap((a) => all.filter((b) => b > a && fitsLifting([a, b])).map((b) => [a, b]));
+  const sets = singles.length > 0 ? singles : pairs();
+  if (sets.length === 0) sets.push(all.filter((k) => caps[k]! > 0));
   const resource = sets.map((ks) => ks.map((k) => names[k]).join(" + ")).join(" or ");
   const lifted = [...new Set(sets.flat())];
   return {
