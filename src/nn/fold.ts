@@ -14,6 +14,7 @@ import {
   layerCycles,
   type ResourceEstimate,
   sumEstimates,
+  weightTable,
 } from "./estimate.js";
 import { type SelectOption, selectJoint } from "./fold-select.js";
 import type { LayerShape } from "./layer-shape.js";
@@ -323,12 +324,7 @@ function weightMemoryChoices(
   e: EstimateOptions,
 ): (WeightMemoryStyle | undefined)[] {
   if (e.weightMemory && e.weightMemory !== "auto") return [undefined];
-  const placed = memoryStyle({
-    use: "table",
-    depth: (shape.mw / f.simd) * (shape.mh / f.pe),
-    width: f.simd * shape.weightBits,
-    writable: e.runtimeWeights,
-  });
+  const placed = memoryStyle({ use: "table", ...weightTable(shape, f), writable: e.runtimeWeights });
   const styles: WeightMemoryStyle[] = ["block", "distributed"];
   if (e.runtimeWeights && board.uram > 0) styles.push("ultra");
   return [undefined, ...styles.filter((s) => s !== placed)];
@@ -406,12 +402,12 @@ function optionsAt(
  * styles is kept when one fits (block RAM for large weight tables, DSP products: LUT ROM costs
  * routing the estimate does not see); otherwise the styles are chosen by cost too.
  */
-function fitAt(s: BoardSearch, ii: number, caps = s.caps): FoldResult | null {
+function fitAt(s: BoardSearch, ii: number): FoldResult | null {
   const sel =
     selectJoint(
       optionsAt(s, ii, (o) => o.buildStyles),
-      caps,
-    ) ?? selectJoint(optionsAt(s, ii), caps);
+      s.caps,
+    ) ?? selectJoint(optionsAt(s, ii), s.caps);
   return sel
     ? result(
         s.shapes,
