@@ -126,10 +126,7 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
       estimate,
     }));
   }
-  t(
-    `folded: ${foldings.map(foldingText).join(", ")}${binding ? `; ${binding.resource} binds (${binding.detail})` : ""}`,
-    since,
-  );
+  t(`folded: ${foldings.map(foldingText).join(", ")}`, since);
 
   since = performance.now();
   const plan = planAccelerator(streamlined, foldings, {
