@@ -187,14 +187,15 @@ export function foldingCandidates(shape: LayerShape): Folding[] {
   return divisors(shape.mh).flatMap((pe) => divisors(shape.simdSpan).map((simd) => ({ pe, simd })));
 }
 
-/** Scalar cost: each resource as a fraction of the reference board, summed. */
+/** Scalar cost: each resource as a fraction of the reference board, summed (over those it has). */
 function cost(e: ResourceEstimate, ref: Board): number {
+  const share = (used: number, capacity: number) => (capacity > 0 ? used / capacity : 0);
   return (
-    e.lut / ref.lut +
-    e.ff / ref.ff +
-    e.bram36 / ref.bram36 +
-    (ref.uram > 0 ? e.uram / ref.uram : 0) +
-    (ref.dsp > 0 ? e.dsp / ref.dsp : 0)
+    share(e.lut, ref.lut) +
+    share(e.ff, ref.ff) +
+    share(e.bram36, ref.bram36) +
+    share(e.uram, ref.uram) +
+    share(e.dsp, ref.dsp)
   );
 }
 
@@ -480,10 +481,10 @@ export function foldForBoard(
     const r = fitAt(s, ii);
     if (r) return j === 0 ? r : { ...r, binding: bindingAt(s, intervals[j - 1]!) };
   }
-  const slowest = foldForCycles(shapes, intervals.at(-1)!, { ...o, reference: s.ref });
+  const slowest = intervals.at(-1)!;
   throw new FoldingError(
-    `the model does not fit ${board.displayName} even fully folded (${slowest.cycles} cycles per inference): ` +
-      `${overBudget(slowest.total, board, o.utilisation ?? 0.7)}; choose a larger board or raise the utilisation cap`,
+    `the model does not fit ${board.displayName} even fully folded (${slowest} cycles per inference): ` +
+      `${bindingAt(s, slowest).detail}; choose a larger board or raise the utilisation cap`,
   );
 }
 

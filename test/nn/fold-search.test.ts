@@ -179,6 +179,37 @@ describe("the board search", () => {
   });
 });
 
+describe("UltraRAM in the board search", () => {
+  // fc0's weights are 512 × 16 bytes; one threshold per channel keeps the tables out of block RAM.
+  const shapes = [denseShape(0, 512, 16, 8), denseShape(1, 16, 4, 8)].map((s) => ({
+    ...s,
+    thresholdCount: 1,
+  }));
+  const board = fakeBoard({ lut: 1500, ff: 100000, bram36: 1, uram: 4, dsp: 20 });
+
+  it("puts runtime-writable weights in UltraRAM when LUTs and block RAM cannot hold them", () => {
+    const r = foldForBoard(shapes, board, { estimate: { runtimeWeights: true } });
+    expect(r.foldings[0]!.weightMemory).toBe("ultra");
+    expect(r.total.uram).toBeGreaterThan(0);
+    expect(overBudget(r.total, board, 0.7)).toBe("");
+  });
+
+  it("never uses UltraRAM for weights from the bitstream, nor on a part without it", () => {
+    const rom = () => foldForBoard(shapes, board);
+    const noUram = () => foldForBoard(shapes, { ...board, uram: 0 }, { estimate: { runtimeWeights: true } });
+    for (const run of [rom, noUram]) {
+      try {
+        expect(run().foldings.every((f) => f.weightMemory !== "ultra")).toBe(true);
+      } catch (err) {
+        expect(err).toBeInstanceOf(FoldingError);
+        expect((err as Error).message).toMatch(
+          /does not fit Fake even fully folded \(\d+ cycles per inference\): II \d+ /,
+        );
+      }
+    }
+  });
+});
+
 describe("pneumonia-w8a8 on the ZCU104 (the issue's targets, by the estimate)", () => {
   const board = getBoard("zcu104");
   const shapes = layerShapes(streamlineModel(loadModel("models/pneumonia-w8a8.json")), dspPortsOf(board));
