@@ -8,11 +8,11 @@ import { lintVerilog } from "../../sim/index.js";
 import { compileModel } from "../../src/compiler/generate.js";
 import { simulateAccelerator } from "../../src/compiler/simulate.js";
 import { parseDataType } from "../../src/core/datatypes.js";
-import { type Board, dspPortsOf, getBoard } from "../../src/nn/boards.js";
-import { foldForBoard, formatFolding } from "../../src/nn/fold.js";
-import { runGolden } from "../../src/nn/golden/index.js";
-import { layerShapes } from "../../src/nn/layer-shape.js";
-import { streamlineModel } from "../../src/nn/streamline.js";
+import { type Board, dspPortsOf, getBoard } from "../../src/fold/boards.js";
+import { foldForBoard, formatFolding } from "../../src/fold/fold.js";
+import { layerShapes } from "../../src/fold/layer-shape.js";
+import { runGolden } from "../../src/model/golden/index.js";
+import { streamlineModel } from "../../src/streamline/streamline.js";
 import { networkArbitrary, randomInputs } from "../support/random-network.js";
 
 /** A part a few hundred LUTs, one BRAM36 and two DSPs big (70 % usable). */

@@ -6,6 +6,7 @@ import { divisors } from "../core/divisors.js";
 import { LoomError } from "../core/errors.js";
 import { memoryStyle, placementProblem } from "../core/memory-style.js";
 import type { MultiplierStyle, WeightMemoryStyle } from "../lib/mvau/params.js";
+import { formatPath } from "../model/model-load.js";
 import { type Board, getBoard } from "./boards.js";
 import {
   type EstimateOptions,
@@ -18,7 +19,6 @@ import {
 } from "./estimate.js";
 import { type SelectOption, selectJoint } from "./fold-select.js";
 import type { LayerShape } from "./layer-shape.js";
-import { formatPath } from "./model-load.js";
 
 export type { Folding } from "./estimate.js";
 

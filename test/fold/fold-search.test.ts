@@ -3,8 +3,8 @@
 // here from the estimate alone (not from the search's own option lists).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Board, dspPortsOf, estimateOptionsFor, getBoard } from "../../src/nn/boards.js";
-import { type EstimateOptions, estimateLayer, layerCycles, sumEstimates } from "../../src/nn/estimate.js";
+import { type Board, dspPortsOf, estimateOptionsFor, getBoard } from "../../src/fold/boards.js";
+import { type EstimateOptions, estimateLayer, layerCycles, sumEstimates } from "../../src/fold/estimate.js";
 import {
   applyFolding,
   candidateIntervals,
@@ -15,11 +15,11 @@ import {
   formatFolding,
   overBudget,
   readFolding,
-} from "../../src/nn/fold.js";
-import { type SelectOption, selectJoint } from "../../src/nn/fold-select.js";
-import { type LayerShape, layerShapes } from "../../src/nn/layer-shape.js";
-import { loadModel } from "../../src/nn/model-load.js";
-import { streamlineModel } from "../../src/nn/streamline.js";
+} from "../../src/fold/fold.js";
+import { type SelectOption, selectJoint } from "../../src/fold/fold-select.js";
+import { type LayerShape, layerShapes } from "../../src/fold/layer-shape.js";
+import { loadModel } from "../../src/model/model-load.js";
+import { streamlineModel } from "../../src/streamline/streamline.js";
 
 const fakeBoard = (caps: Pick<Board, "lut" | "ff" | "bram36" | "uram" | "dsp">): Board => ({
   name: "fake",
