@@ -44,8 +44,14 @@ export function register(program: Command): void {
       "share of each board resource the folding may use, in (0, 1] (default 0.7)",
       numberIn(0, 1),
     )
-    .option("--weight-memory <style>", "auto | block | distributed")
-    .option("--multipliers <style>", "dsp | lut: products in DSP slices (default) or in LUTs")
+    .option(
+      "--weight-memory <style>",
+      "auto | block | distributed: every layer's weights (default auto: the memory policy, or what the folding search chooses per layer to fit the board)",
+    )
+    .option(
+      "--multipliers <style>",
+      "dsp | lut: every product in DSP slices or in LUTs (default: DSP, or LUTs where the folding search needs them to fit the board)",
+    )
     .option(
       "--no-dsp-packing",
       "give every PE its own DSP multiplier (default: PEs share one where products fit)",
@@ -110,7 +116,8 @@ export function register(program: Command): void {
           const r = compiled.report;
           process.stderr.write(
             `loom: ${r.top}: II ${r.initiationInterval} cycles per inference, latency ${r.latencyCycles} cycles, ${r.throughputPerSecond.toLocaleString("en-US")} inferences/s at ${r.board.clockMHz} MHz; ` +
-              `est. ${r.estimate.lut} LUT, ${r.estimate.bram36} BRAM36, ${r.estimate.dsp} DSP; done in ${((performance.now() - started) / 1000).toFixed(2)} s\n`,
+              `est. ${r.estimate.lut} LUT, ${r.estimate.bram36} BRAM36, ${r.estimate.uram ? `${r.estimate.uram} URAM, ` : ""}${r.estimate.dsp} DSP` +
+              `${r.binding ? `; ${r.binding.resource} binds (${r.binding.detail})` : ""}; done in ${((performance.now() - started) / 1000).toFixed(2)} s\n`,
           );
           process.stdout.write(`${dir}\n`);
         }),

@@ -5,6 +5,7 @@ import { elaborate } from "../dsl/index.js";
 import { type Board, dspPortsOf, estimateOptionsFor, getBoard } from "../fold/boards.js";
 import {
   applyFolding,
+  type Binding,
   type Folding,
   foldForBoard,
   foldForCyclesOnBoard,
@@ -100,16 +101,18 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   const shapes = layerShapes(streamlined, packing);
   // The folding costs the weight memories and multipliers the plan will ask for.
   const estimate = { ...estimateOptionsFor(board), weightMemory: o.weightMemory, multipliers: o.multipliers };
-  // Only the foldings go on: the plan derives the initiation interval from them.
+  // Only the foldings (with any styles the search chose) and, from a board search, the resource
+  // that binds go on: the plan derives the initiation interval from the foldings.
   let foldings: Folding[];
+  let binding: Binding | undefined;
   if (o.folding !== undefined) {
     foldings = applyFolding(shapes, readFolding(o.folding));
   } else if (o.cyclesPerInference !== undefined || o.targetFps !== undefined) {
     const target = o.cyclesPerInference ?? fpsToCycles(o.targetFps!, clockMHz);
-    foldings = foldForCyclesOnBoard(shapes, target, board, {
+    ({ foldings } = foldForCyclesOnBoard(shapes, target, board, {
       utilisation: o.utilisation ?? board.defaultUtilisation,
       estimate,
-    }).foldings;
+    }));
   } else if (streamlined.layers.every((l) => l.folding)) {
     const fromModel = streamlined.layers.map((l) => l.folding!);
     foldings = applyFolding(
@@ -118,12 +121,12 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
       "model",
     );
   } else {
-    foldings = foldForBoard(shapes, board, {
+    ({ foldings, binding } = foldForBoard(shapes, board, {
       utilisation: o.utilisation ?? board.defaultUtilisation,
       estimate,
-    }).foldings;
+    }));
   }
-  t(`folded: ${foldings.map((f) => `PE ${f.pe}/SIMD ${f.simd}`).join(", ")}`, since);
+  t(`folded: ${foldings.map(foldingText).join(", ")}`, since);
 
   since = performance.now();
   const plan = planAccelerator(streamlined, foldings, {
@@ -147,7 +150,7 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   t(`emitted ${(system ?? emitted).verilogFiles.length} Verilog modules`, since);
 
   const io = acceleratorIo(plan);
-  const report = buildReport(plan, shapes, board, clockMHz, model.name, io);
+  const report = buildReport(plan, shapes, board, clockMHz, model.name, io, binding);
   return {
     model,
     streamlined,
@@ -160,6 +163,12 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
     report,
     foldingJson: formatFolding(shapes, foldings),
   };
+}
+
+/** "PE 8/SIMD 256 (distributed, lut)": a folding and any styles it sets for its layer. */
+function foldingText(f: Folding): string {
+  const styles = [f.weightMemory, f.multipliers].filter(Boolean);
+  return `PE ${f.pe}/SIMD ${f.simd}${styles.length > 0 ? ` (${styles.join(", ")})` : ""}`;
 }
 
 /** The system wrapper and its I/O, or a ModelError saying why the design cannot use an AXI DMA. */

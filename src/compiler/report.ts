@@ -3,6 +3,7 @@
 import { dataTypeName } from "../core/datatypes.js";
 import { type Board, estimateOptionsFor } from "../fold/boards.js";
 import { estimateLayer, type ResourceEstimate, sumEstimates } from "../fold/estimate.js";
+import type { Binding } from "../fold/fold.js";
 import type { LayerShape } from "../fold/layer-shape.js";
 import { weightStyle } from "../lib/mvau/mvau.js";
 import type { AcceleratorPlan } from "./plan.js";
@@ -20,6 +21,8 @@ export interface AcceleratorReport {
   latencyCycles: number;
   throughputPerSecond: number;
   latencyMicroseconds: number;
+  /** From a board search: the resource that keeps the next faster interval from fitting. */
+  binding?: Binding;
   layers: Array<{
     name: string;
     /** "dense", or a conv layer's blocks: "conv 3x3 s1 (pad) → max-pool 2x2 s2". */
@@ -35,6 +38,8 @@ export interface AcceleratorReport {
     xnor: boolean;
     cyclesPerInference: number;
     weightMemory: { perPe: { depth: number; width: number }; bits: number; style: string };
+    /** Where the products are computed: "dsp" (DSP slices where wide enough) or "lut". */
+    multipliers: string;
     fifoDepthBefore: number;
     estimate: ResourceEstimate;
   }>;
@@ -51,6 +56,7 @@ export function buildReport(
   clockMHz: number,
   modelName: string,
   io: { inputBits: number; outputBits: number },
+  binding?: Binding,
 ): AcceleratorReport {
   // The choices the plan gave each MVAU, so the estimate costs what the generator builds.
   const perLayer = plan.layers.map((l, i) =>
@@ -72,6 +78,7 @@ export function buildReport(
     latencyCycles,
     throughputPerSecond: Math.round((clockMHz * 1e6) / plan.initiationInterval),
     latencyMicroseconds: latencyCycles / clockMHz,
+    ...(binding && { binding }),
     layers: plan.layers.map((l, i) => {
       const depth = l.shape.nf * l.shape.sf;
       const width = l.folding.simd * l.mvau.weightType.bits;
@@ -93,6 +100,7 @@ export function buildReport(
           bits: depth * width * l.folding.pe,
           style: weightStyle(l.mvau, depth, width),
         },
+        multipliers: l.mvau.multipliers ?? "dsp",
         fifoDepthBefore: plan.links[i]!.fifoDepth,
         estimate: perLayer[i]!,
       };
@@ -128,7 +136,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 export function reportMarkdown(r: AcceleratorReport): string {
   const rows = r.layers.map(
     (l) =>
-      `| ${l.name} | ${l.operation} | ${l.mw} | ${l.mh} | ${l.pe} | ${l.simd} | ${l.inputType} × ${l.weightType} → ${l.outputType} | ${l.accumulatorType} | ${l.cyclesPerInference} | ${l.weightMemory.perPe.depth} × ${l.weightMemory.perPe.width} × ${l.pe} (${l.weightMemory.style}) | ${l.fifoDepthBefore} | ${l.estimate.lut} / ${l.estimate.ff} / ${l.estimate.bram36} / ${l.estimate.dsp} |`,
+      `| ${l.name} | ${l.operation} | ${l.mw} | ${l.mh} | ${l.pe} | ${l.simd} | ${l.inputType} × ${l.weightType} → ${l.outputType} | ${l.accumulatorType} | ${l.cyclesPerInference} | ${l.weightMemory.perPe.depth} × ${l.weightMemory.perPe.width} × ${l.pe} (${l.weightMemory.style}) | ${l.multipliers} | ${l.fifoDepthBefore} | ${l.estimate.lut} / ${l.estimate.ff} / ${l.estimate.bram36} / ${l.estimate.uram} / ${l.estimate.dsp} |`,
   );
   // UltraRAM holds only runtime-writable weights: a row only when the build uses it.
   const uramRow =
@@ -144,11 +152,11 @@ export function reportMarkdown(r: AcceleratorReport): string {
 | latency (first input beat to last output beat of one image; no stalls, estimated) | ${r.latencyCycles} cycles = ${r.latencyMicroseconds.toFixed(2)} µs |
 | input stream | ${r.streams.inputBits}-bit tdata, ${r.streams.inputBeatsPerImage} beats per image |
 | output stream | ${r.streams.outputBits}-bit tdata: the class index |
-
+${r.binding ? `| binding resource (what keeps the next faster II, ${r.binding.nextInterval}, from fitting) | ${r.binding.resource}: ${r.binding.detail} |\n` : ""}
 ## Layers
 
-| layer | operation | MW | MH | PE | SIMD | datatypes | accumulator | cycles per image | weights per PE (depth × bits × PEs) | FIFO before | est. LUT / FF / BRAM36 / DSP |
-|---|---|---|---|---|---|---|---|---|---|---|---|
+| layer | operation | MW | MH | PE | SIMD | datatypes | accumulator | cycles per image | weights per PE (depth × bits × PEs) | multipliers | FIFO before | est. LUT / FF / BRAM36 / URAM / DSP |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join("\n")}
 
 ## Estimated resources (analytic model, docs/resource-estimates.md)

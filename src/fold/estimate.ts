@@ -229,6 +229,11 @@ export function thresholdCost(
   return { search, lut, lutram, bram18, ff };
 }
 
+/** Each PE's weight memory: NF · SF words of SIMD weights. */
+export function weightTable(shape: LayerShape, f: Folding): { depth: number; width: number } {
+  return { depth: (shape.mh / f.pe) * (shape.mw / f.simd), width: f.simd * shape.weightBits };
+}
+
 /** Cycles one input vector takes in the MVAU: SF · NF = (MW / SIMD) · (MH / PE). */
 export function vectorCycles(shape: LayerShape, f: Folding): number {
   return (shape.mw / f.simd) * (shape.mh / f.pe);
@@ -387,7 +392,8 @@ function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): 
   // A ReLU clamp with no quantizer: the sign bit zeroes each output bit (one LUT per bit).
   const clampLut = shape.clamp ? shape.outBits : 0;
   // The request the MVAU makes for each PE's weight memory (mvau.ts, weightStyle).
-  const weights = memoryCost("table", nf * sf, simd * w, options, {
+  const table = weightTable(shape, f);
+  const weights = memoryCost("table", table.depth, table.width, options, {
     choice: f.weightMemory ?? o.weightMemory,
     writable: o.runtimeWeights,
   });

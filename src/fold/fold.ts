@@ -4,6 +4,8 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { divisors } from "../core/divisors.js";
 import { LoomError } from "../core/errors.js";
+import { memoryStyle, placementProblem } from "../core/memory-style.js";
+import type { MultiplierStyle, WeightMemoryStyle } from "../lib/mvau/params.js";
 import { formatPath } from "../model/model-load.js";
 import { type Board, getBoard } from "./boards.js";
 import {
@@ -13,7 +15,9 @@ import {
   layerCycles,
   type ResourceEstimate,
   sumEstimates,
+  weightTable,
 } from "./estimate.js";
+import { type SelectOption, selectJoint } from "./fold-select.js";
 import type { LayerShape } from "./layer-shape.js";
 
 export type { Folding } from "./estimate.js";
@@ -31,6 +35,10 @@ export const foldingFileSchema = z.object({
       name: z.string().min(1),
       pe: z.number().int().positive(),
       simd: z.number().int().positive(),
+      /** This layer's weight memory; absent: the build's (`--weight-memory`, default auto). */
+      weightMemory: z.enum(["auto", "block", "distributed", "ultra"]).optional(),
+      /** This layer's multipliers; absent: the build's (`--multipliers`, default dsp). */
+      multipliers: z.enum(["dsp", "lut"]).optional(),
     }),
   ),
 });
@@ -43,6 +51,18 @@ export interface FoldResult {
   cycles: number;
   perLayer: ResourceEstimate[];
   total: ResourceEstimate;
+  /** What stops the next faster interval from fitting (board searches only; absent at the fastest). */
+  binding?: Binding;
+}
+
+/** The resource that keeps the board search from the next faster initiation interval. */
+export interface Binding {
+  /** "LUT", "FF", "BRAM36" (iCE40: "EBR"), "URAM", "DSP"; several joined by " + " when only together. */
+  resource: string;
+  /** The next faster interval some folding reaches, which no selection fits. */
+  nextInterval: number;
+  /** One line: what that interval would need of the resource against its cap. */
+  detail: string;
 }
 
 export interface FoldOptions {
@@ -93,11 +113,15 @@ export function formatFolding(shapes: readonly LayerShape[], foldings: readonly 
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** Matches a folding file to the model's layers by name and checks PE | MH and SIMD | MW (C for a conv). */
+/**
+ * Matches a folding file to the model's layers by name and checks PE | MH and SIMD | MW (C for a
+ * conv), and that a layer's weight memory can hold its weights (UltraRAM only with runtime weights).
+ */
 export function applyFolding(
   shapes: readonly LayerShape[],
   file: FoldingFile,
   source = "folding",
+  o: { runtimeWeights?: boolean } = {},
 ): Folding[] {
   const byName = new Map<string, FoldingFile["layers"][number] & { index: number }>();
   file.layers.forEach((l, i) => {
@@ -131,7 +155,21 @@ export function applyFolding(
         `${at}: simd ${entry.simd} does not divide ${what}; valid simd: ${divisors(s.simdSpan).join(", ")}`,
       );
     }
-    return { pe: entry.pe, simd: entry.simd };
+    const problem = placementProblem({
+      use: "table",
+      depth: 1,
+      width: 1,
+      choice: entry.weightMemory,
+      writable: o.runtimeWeights,
+    });
+    if (problem) throw new FoldingError(`${at}: weightMemory ${entry.weightMemory}: ${problem}`);
+    const { pe, simd, weightMemory, multipliers } = entry;
+    return {
+      pe,
+      simd,
+      ...(weightMemory && { weightMemory }),
+      ...(multipliers && { multipliers }),
+    };
   });
 }
 
@@ -149,9 +187,16 @@ export function foldingCandidates(shape: LayerShape): Folding[] {
   return divisors(shape.mh).flatMap((pe) => divisors(shape.simdSpan).map((simd) => ({ pe, simd })));
 }
 
-/** Scalar cost: each resource as a fraction of the reference board, summed. */
+/** Scalar cost: each resource as a fraction of the reference board, summed (over those it has). */
 function cost(e: ResourceEstimate, ref: Board): number {
-  return e.lut / ref.lut + e.ff / ref.ff + e.bram36 / ref.bram36 + (ref.dsp > 0 ? e.dsp / ref.dsp : 0);
+  const share = (used: number, capacity: number) => (capacity > 0 ? used / capacity : 0);
+  return (
+    share(e.lut, ref.lut) +
+    share(e.ff, ref.ff) +
+    share(e.bram36, ref.bram36) +
+    share(e.uram, ref.uram) +
+    share(e.dsp, ref.dsp)
+  );
 }
 
 /** Cheapest folding of one layer within a cycle budget, or null when even full parallelism is too slow. */
@@ -229,60 +274,234 @@ export function candidateIntervals(shapes: readonly LayerShape[]): number[] {
   return [...set].filter((ii) => ii >= fastest).sort((a, b) => a - b);
 }
 
-/** Which resources exceed the budget, as text ("" when it fits). */
-export function overBudget(total: ResourceEstimate, board: Board, utilisation: number): string {
-  const parts: string[] = [];
-  const check = (label: string, used: number, cap: number) => {
-    if (used > cap * utilisation) {
-      parts.push(
-        `${label} ${Math.ceil(used)} > ${Math.floor(cap * utilisation)} (${Math.round(utilisation * 100)}% of ${cap})`,
-      );
-    }
-  };
-  check("LUT", total.lut, board.lut);
-  check("FF", total.ff, board.ff);
-  if (board.ice40) check("EBR", total.bram18, board.ice40.ebr);
-  else check("BRAM36", total.bram36, board.bram36);
-  check("DSP", total.dsp, board.dsp);
-  return parts.join(", ");
+/** The resources every board search caps, in the order `usage` and `caps` list them. */
+function resourceNames(board: Board): string[] {
+  return ["LUT", "FF", board.ice40 ? "EBR" : "BRAM36", "URAM", "DSP"];
 }
 
-/** Mode (b): the smallest initiation interval whose cheapest folding fits the board budget. */
+/** What a layer or design uses of each capped resource (block RAM in EBRs on iCE40). */
+function usage(e: ResourceEstimate, board: Board): number[] {
+  return [e.lut, e.ff, board.ice40 ? e.bram18 : e.bram36, e.uram, e.dsp];
+}
+
+/** The board's capacity of each capped resource. */
+function capacities(board: Board): number[] {
+  return [board.lut, board.ff, board.ice40 ? board.ice40.ebr : board.bram36, board.uram, board.dsp];
+}
+
+/** Which resources exceed the budget, as text ("" when it fits). */
+export function overBudget(total: ResourceEstimate, board: Board, utilisation: number): string {
+  const names = resourceNames(board);
+  const used = usage(total, board);
+  return capacities(board)
+    .flatMap((cap, k) =>
+      used[k]! > cap * utilisation
+        ? [
+            `${names[k]} ${Math.ceil(used[k]!)} > ${Math.floor(cap * utilisation)} (${Math.round(utilisation * 100)}% of ${cap})`,
+          ]
+        : [],
+    )
+    .join(", ");
+}
+
+/** One way to build a layer in the board search. */
+interface LayerOption {
+  folding: Folding;
+  cycles: number;
+  estimate: ResourceEstimate;
+  /** Built in the build's styles (the memory policy's weight memory, the build's multipliers). */
+  buildStyles: boolean;
+}
+
+/**
+ * The weight memories the search may give a layer at a folding: the build's (`auto` lets the
+ * memory policy place it) and, unless the build fixes one, block RAM, LUT ROM/RAM and, for
+ * runtime-writable weights on a part that has it, UltraRAM. `undefined` is the build's choice.
+ */
+function weightMemoryChoices(
+  shape: LayerShape,
+  f: Folding,
+  board: Board,
+  e: EstimateOptions,
+): (WeightMemoryStyle | undefined)[] {
+  if (e.weightMemory && e.weightMemory !== "auto") return [undefined];
+  const placed = memoryStyle({ use: "table", ...weightTable(shape, f), writable: e.runtimeWeights });
+  const styles: WeightMemoryStyle[] = ["block", "distributed"];
+  if (e.runtimeWeights && board.uram > 0) styles.push("ultra");
+  return [undefined, ...styles.filter((s) => s !== placed)];
+}
+
+/** The multipliers the search may give a layer: the build's and, unless fixed, LUTs. */
+function multiplierChoices(shape: LayerShape, e: EstimateOptions): (MultiplierStyle | undefined)[] {
+  return e.multipliers || shape.xnor ? [undefined] : [undefined, "lut"];
+}
+
+/**
+ * Every option of every layer, estimated once: (PE, SIMD) × weight memory × multipliers, the
+ * build's styles first and, as mode (a) breaks ties, fewer cycles then wider SIMD first.
+ */
+function layerOptions(shapes: readonly LayerShape[], board: Board, e: EstimateOptions): LayerOption[][] {
+  return shapes.map((shape) => {
+    const options: LayerOption[] = [];
+    const foldings = foldingCandidates(shape)
+      .map((f) => ({ f, cycles: layerCycles(shape, f) }))
+      .sort((a, b) => a.cycles - b.cycles || b.f.simd - a.f.simd);
+    for (const { f, cycles } of foldings) {
+      for (const weightMemory of weightMemoryChoices(shape, f, board, e)) {
+        for (const multipliers of multiplierChoices(shape, e)) {
+          const folding: Folding = {
+            ...f,
+            ...(weightMemory && { weightMemory }),
+            ...(multipliers && { multipliers }),
+          };
+          const estimate = estimateLayer(shape, folding, e);
+          options.push({ folding, cycles, estimate, buildStyles: !weightMemory && !multipliers });
+        }
+      }
+    }
+    return options;
+  });
+}
+
+interface BoardSearch {
+  shapes: readonly LayerShape[];
+  board: Board;
+  options: LayerOption[][];
+  caps: number[];
+  ref: Board;
+  estimate?: EstimateOptions;
+}
+
+function boardSearch(shapes: readonly LayerShape[], board: Board, o: BoardFoldOptions): BoardSearch {
+  const u = o.utilisation ?? 0.7;
+  if (!(u > 0 && u <= 1)) throw new FoldingError(`utilisation must be in (0, 1], got ${u}`);
+  return {
+    shapes,
+    board,
+    options: layerOptions(shapes, board, o.estimate ?? {}),
+    caps: capacities(board).map((c) => c * u),
+    ref: o.reference ?? board,
+    estimate: o.estimate,
+  };
+}
+
+/** The selection problem at an interval: each layer's options that take at most `ii` cycles. */
+function optionsAt(
+  s: BoardSearch,
+  ii: number,
+  keep: (o: LayerOption) => boolean = () => true,
+): SelectOption<LayerOption>[][] {
+  return s.options.map((layer) =>
+    layer
+      .filter((o) => o.cycles <= ii && keep(o))
+      .map((o) => ({ item: o, use: usage(o.estimate, s.board), cost: cost(o.estimate, s.ref) })),
+  );
+}
+
+/**
+ * The cheapest options that fit every cap together at `ii`, or null. A selection in the build's
+ * styles is kept when one fits (block RAM for large weight tables, DSP products: LUT ROM costs
+ * routing the estimate does not see); otherwise the styles are chosen by cost too.
+ */
+function fitAt(s: BoardSearch, ii: number): FoldResult | null {
+  const sel =
+    selectJoint(
+      optionsAt(s, ii, (o) => o.buildStyles),
+      s.caps,
+    ) ?? selectJoint(optionsAt(s, ii), s.caps);
+  return sel
+    ? result(
+        s.shapes,
+        sel.picks.map((p) => p.folding),
+        { estimate: s.estimate },
+      )
+    : null;
+}
+
+/**
+ * Why the next faster interval does not fit: the resources whose cap alone, lifted, would let it
+ * fit (several only together when no single one does).
+ */
+function bindingAt(s: BoardSearch, ii: number): Binding {
+  const names = resourceNames(s.board);
+  const caps = capacities(s.board);
+  const layers = optionsAt(s, ii);
+  const least = s.caps.map((_, k) =>
+    layers.reduce((sum, l) => sum + Math.min(...l.map((o) => o.use[k]!)), 0),
+  );
+  const capText = (k: number) =>
+    caps[k]! > 0
+      ? `${Math.floor(s.caps[k]!).toLocaleString("en-US")} (${Math.round((s.caps[k]! / caps[k]!) * 100)}% of ${caps[k]!.toLocaleString("en-US")})`
+      : "0 (none on this board)";
+  const alone = s.caps.flatMap((cap, k) => (least[k]! > cap ? [k] : []));
+  if (alone.length > 0) {
+    return {
+      resource: alone.map((k) => names[k]).join(" + "),
+      nextInterval: ii,
+      detail: alone
+        .map(
+          (k) =>
+            `II ${ii} needs at least ${Math.ceil(least[k]!).toLocaleString("en-US")} ${names[k]} > ${capText(k)}`,
+        )
+        .join("; "),
+    };
+  }
+  // Otherwise the fewest caps that, lifted together, let it fit: one, else two.
+  const fitsLifting = (ks: number[]) =>
+    selectJoint(
+      layers,
+      s.caps.map((c, k) => (ks.includes(k) ? Number.POSITIVE_INFINITY : c)),
+    ) !== null;
+  const all = s.caps.map((_, k) => k);
+  const singles = all.filter((k) => fitsLifting([k])).map((k) => [k]);
+  const pairs = () => all.flatMap((a) => all.filter((b) => b > a && fitsLifting([a, b])).map((b) => [a, b]));
+  const sets = singles.length > 0 ? singles : pairs();
+  if (sets.length === 0) sets.push(all.filter((k) => caps[k]! > 0));
+  const resource = sets.map((ks) => ks.map((k) => names[k]).join(" + ")).join(" or ");
+  const lifted = [...new Set(sets.flat())];
+  return {
+    resource,
+    nextInterval: ii,
+    detail: `II ${ii} fits only with the cap on ${resource} lifted (caps: ${lifted.map((k) => `${names[k]} ${capText(k)}`).join(", ")})`,
+  };
+}
+
+/**
+ * Mode (b): the smallest initiation interval at which a selection of (PE, SIMD), weight memory
+ * and multipliers per layer fits every resource cap at once; then the cheapest such selection.
+ */
 export function foldForBoard(
   shapes: readonly LayerShape[],
   board: Board,
   o: BoardFoldOptions = {},
 ): FoldResult {
-  const u = o.utilisation ?? 0.7;
-  if (!(u > 0 && u <= 1)) throw new FoldingError(`utilisation must be in (0, 1], got ${u}`);
-  const opts = { ...o, reference: o.reference ?? board };
+  const s = boardSearch(shapes, board, o);
   const intervals = candidateIntervals(shapes);
-  let slowest: FoldResult | null = null;
-  for (const ii of intervals) {
-    const r = foldForCycles(shapes, ii, opts);
-    if (overBudget(r.total, board, u) === "") return r;
-    slowest = r;
+  for (const [j, ii] of intervals.entries()) {
+    const r = fitAt(s, ii);
+    if (r) return j === 0 ? r : { ...r, binding: bindingAt(s, intervals[j - 1]!) };
   }
+  const slowest = intervals.at(-1)!;
   throw new FoldingError(
-    `the model does not fit ${board.displayName} even fully folded (${slowest!.cycles} cycles per inference): ` +
-      `${overBudget(slowest!.total, board, u)}; choose a larger board or raise the utilisation cap`,
+    `the model does not fit ${board.displayName} even fully folded (${slowest} cycles per inference): ` +
+      `${bindingAt(s, slowest).detail}; choose a larger board or raise the utilisation cap`,
   );
 }
 
-/** Mode (a) with a board: as foldForCycles, but says which interval fits when the target does not. */
+/** Mode (a) with a board: the cheapest selection at the target that fits, or which interval does. */
 export function foldForCyclesOnBoard(
   shapes: readonly LayerShape[],
   targetCycles: number,
   board: Board,
   o: BoardFoldOptions = {},
 ): FoldResult {
-  const u = o.utilisation ?? 0.7;
-  const r = foldForCycles(shapes, targetCycles, { ...o, reference: o.reference ?? board });
-  const over = overBudget(r.total, board, u);
-  if (over === "") return r;
+  const s = boardSearch(shapes, board, o);
+  const r = foldForCycles(shapes, targetCycles, { ...o, reference: s.ref });
+  const fit = fitAt(s, targetCycles);
+  if (fit) return fit;
   const best = foldForBoard(shapes, board, o);
   throw new FoldingError(
-    `${targetCycles} cycles per inference does not fit ${board.displayName}: ${over}; ` +
+    `${targetCycles} cycles per inference does not fit ${board.displayName}: ${overBudget(r.total, board, o.utilisation ?? 0.7)}; ` +
       `the fastest folding that fits takes ${best.cycles} cycles per inference`,
   );
 }

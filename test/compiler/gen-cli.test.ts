@@ -7,6 +7,7 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { lintVerilog } from "../../sim/index.js";
 import { compileModel } from "../../src/compiler/generate.js";
+import { reportMarkdown } from "../../src/compiler/report.js";
 
 const loom = (args: string[]) => execa("node", ["bin/loom.js", ...args], { reject: false });
 const tiny = "test/fixtures/models/tiny-float.json";
@@ -83,6 +84,15 @@ describe("loom gen", () => {
     expect(compiled.report.initiationInterval).toBe(
       Math.max(...compiled.report.layers.map((l) => l.cyclesPerInference)),
     );
+    // The search puts fc0's weights in LUT ROM to pass block RAM (issue 18): II 128, bound by LUTs.
+    expect(compiled.report.initiationInterval).toBe(128);
+    expect(compiled.report.layers[0]!.weightMemory.style).toBe("distributed");
+    expect(compiled.report.binding).toMatchObject({ resource: "LUT", nextInterval: 64 });
+    const md = reportMarkdown(compiled.report);
+    expect(md).toMatch(
+      /\| binding resource \(what keeps the next faster II, 64, from fitting\) \| LUT: II 64 needs/,
+    );
+    expect(md).toMatch(/\| fc0 \|.*\(distributed\) \| dsp \|/);
   });
 });
 
