@@ -5,7 +5,7 @@
 // and backpressure, must give the golden model's results — the ROM build's, which compile-sim
 // checks the same way; and nothing may come out before the last weight line is in.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -26,7 +26,7 @@ import { matrixHeight, matrixWidth } from "../../src/nn/layer-geometry.js";
 import type { Model } from "../../src/nn/model-format.js";
 import { weightMatrix } from "../../src/nn/weights.js";
 import { networkArbitrary, type RandomNetwork, randomInputs } from "../support/random-network.js";
-import { hasNumpy, PYTHON } from "./driver-runners.js";
+import { hasCc, hasNumpy, PYTHON } from "./driver-runners.js";
 
 /**
  * Two or three layers of at least two lines each: one with lines wider than a 64-bit beat and not
@@ -177,4 +177,104 @@ describe("runtime-writable weights (--weights runtime)", () => {
     const firstValid = out.findIndex((o) => o.m_axis_tvalid === 1n);
     expect(firstValid).toBeGreaterThan(held + 400);
   }, 120_000);
+
+  // The PYNQ driver under a stand-in for pynq that records what each DMA channel is given.
+  it.skipIf(!hasNumpy)("driver.py streams each weight file through its layer's DMA before inference", () => {
+    const fake = mkdtempSync(join(tmpdir(), "loom-fakepynq-"));
+    writeFileSync(
+      join(fake, "pynq.py"),
+      `import numpy as np
+SENT = {}
+class Buffer(np.ndarray):
+    def flush(self): pass
+    def invalidate(self): pass
+    def freebuffer(self): pass
+def allocate(shape, dtype):
+    return np.zeros(shape, dtype=dtype).view(Buffer)
+class Channel:
+    def __init__(self, name): self.name = name
+    def transfer(self, buf): SENT.setdefault(self.name, []).append(bytes(np.asarray(buf)))
+    def wait(self): pass
+class Dma:
+    def __init__(self, name): self.sendchannel = Channel(name); self.recvchannel = Channel(name + ".recv")
+class Ctrl:
+    def __init__(self, build_id): self.build_id = build_id
+    def read(self, offset): return self.build_id
+    def write(self, offset, value): pass
+class Overlay:
+    BUILD_ID = 0
+    def __init__(self, bitfile, download=True):
+        self.accel = Ctrl(Overlay.BUILD_ID)
+        self.dma = Dma("dma")
+    def __getattr__(self, name):
+        if name.startswith("wdma_"): return Dma(name)
+        raise AttributeError(name)
+`,
+    );
+    const script = `import json, sys
+sys.path.insert(0, ${JSON.stringify(fake)})
+sys.path.insert(0, ${JSON.stringify(join(dir, "driver"))})
+import pynq, driver
+pynq.Overlay.BUILD_ID = driver.IO["buildId"]
+acc = driver.LoomAccelerator(download=False)
+sent = {k: [list(b) for b in v] for k, v in pynq.SENT.items()}
+acc.weights_loaded = False
+try:
+    acc.execute([[0] * driver.IO["input"]["elems"]], integer=True)
+    refused = False
+except RuntimeError as e:
+    refused = "load_weights" in str(e)
+print(json.dumps({"sent": sent, "refused": refused}))
+`;
+    const r = JSON.parse(execFileSync(PYTHON, ["-c", script], { encoding: "utf8" }));
+    expect(r.refused).toBe(true);
+    expect(r.sent).toEqual(
+      Object.fromEntries(streams.map((s) => [`wdma_${s.name}`, [[...fileBytes.get(s.name)!]]])),
+    );
+    rmSync(fake, { recursive: true, force: true });
+  });
+
+  it.skipIf(!hasCc)("the C driver reads the weight files (loom_npy_u8) and refuses other files", () => {
+    const work = mkdtempSync(join(tmpdir(), "loom-cnpy-"));
+    writeFileSync(
+      join(work, "main.c"),
+      `#include <stdio.h>
+#include <stdlib.h>
+#include "loom_driver.h"
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; i++) {
+    FILE* f = fopen(argv[i], "rb");
+    static uint8_t buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f), offset, count;
+    fclose(f);
+    if (loom_npy_u8(buf, n, &offset, &count) != 0) { printf("reject\\n"); continue; }
+    for (size_t k = 0; k < count; k++) printf(k ? " %u" : "%u", buf[offset + k]);
+    printf("\\n");
+  }
+  return 0;
+}
+`,
+    );
+    const files = streams.map((s) => join(dir, "driver", weightFileName(s)));
+    const bad = join(work, "bad.npy");
+    writeFileSync(bad, readFileSync(files[0]!).subarray(0, -1));
+    const exe = join(work, "npy");
+    const src = join(dir, "driver");
+    execFileSync("cc", [
+      "-std=c99",
+      "-Wall",
+      "-Werror",
+      "-I",
+      src,
+      "-o",
+      exe,
+      join(work, "main.c"),
+      join(src, "loom_pack.c"),
+    ]);
+    const lines = execFileSync(exe, [...files, bad], { encoding: "utf8" })
+      .trim()
+      .split("\n");
+    expect(lines).toEqual([...streams.map((s) => [...fileBytes.get(s.name)!].join(" ")), "reject"]);
+    rmSync(work, { recursive: true, force: true });
+  });
 });
