@@ -124,6 +124,37 @@ describe("runtime-writable weights (--weights runtime)", () => {
     expect([...system.files.keys()].filter((f) => /weights/.test(f) && f.endsWith(".hex"))).toEqual([]);
   });
 
+  it("the worked example of docs/deploy.md: INT4 rows [1, 2] and [3, -1] at PE = SIMD = 2 → 21 f3 00 00", () => {
+    const model: Model = {
+      format: "loom-qnn",
+      version: 1,
+      name: "example",
+      input: { shape: [2], datatype: "UINT2" },
+      layers: [
+        {
+          name: "fc0",
+          kind: "dense",
+          inFeatures: 2,
+          outFeatures: 2,
+          weightDatatype: "INT4",
+          weights: [
+            [1, 2],
+            [3, -1],
+          ],
+          activation: { kind: "none", bias: 0, scale: 1 },
+        },
+      ],
+      output: { argmax: false },
+    };
+    const c = compileModel(model, {
+      board: "zcu104",
+      folding: { layers: [{ name: "fc0", pe: 2, simd: 2 }] },
+      runtimeWeights: true,
+    });
+    const [s] = weightStreams(c.plan);
+    expect([...weightStreamBytes(c.plan, s!)]).toEqual([0x21, 0xf3, 0, 0]);
+  });
+
   it("weight files hold the documented layout (bit-addressed model), also as NumPy reads them", () => {
     for (const s of streams) {
       expect([...fileBytes.get(s.name)!], s.name).toEqual(bitModel(rt.streamlined, s));
