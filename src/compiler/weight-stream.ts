@@ -11,16 +11,12 @@
 // little-endian words, is the word list of FINN's `.dat` file for the same layer and folding.
 // The port carries the line in beats of at most WEIGHT_BEAT_MAX_BITS, low bits first; a width
 // converter in the accelerator gathers them back into lines.
-import { weightWords } from "../lib/mvau/layout.js";
+import { paddedLineBits, WEIGHT_BEAT_MAX_BITS, weightWords } from "../lib/mvau/layout.js";
 import { checkWeights } from "../lib/mvau/params.js";
 import { bytesToWord, wordToBytes } from "./driver/pack.js";
 import type { AcceleratorPlan, LayerPlan } from "./plan.js";
 
-/**
- * Widest weight-stream beat. The load runs once per bitstream (or weight set), so a narrow DMA
- * costs nothing that matters; 64 bits is the PS's narrowest HP port width on Zynq-7000.
- */
-export const WEIGHT_BEAT_MAX_BITS = 64;
+export { WEIGHT_BEAT_MAX_BITS };
 
 /** One layer's weight stream, as the hardware, the files and the drivers see it. */
 export interface WeightStream {
@@ -49,31 +45,25 @@ export function layerInstanceName(index: number, layer: LayerPlan): string {
   return `layer${index}_${layer.mvau.name ?? "mvau"}`;
 }
 
-function powerOfTwoAtLeast(bits: number): number {
-  let p = 32;
-  while (p < bits) p *= 2;
-  return p;
-}
-
 /** The weight streams of a plan: one per layer built with runtime-writable weights. */
 export function weightStreams(plan: AcceleratorPlan): WeightStream[] {
   return plan.layers.flatMap((layer, i) => {
     const load = layer.shape.weightLoad;
     if (!load) return [];
     const name = layerInstanceName(i, layer);
-    const paddedLineBits = powerOfTwoAtLeast(load.width);
-    const beatBits = Math.min(paddedLineBits, WEIGHT_BEAT_MAX_BITS);
+    const padded = paddedLineBits(load.width);
+    const beatBits = Math.min(padded, WEIGHT_BEAT_MAX_BITS);
     return [
       {
         layer: i,
         name,
         port: `s_axis_w_${name}`,
         lineBits: load.width,
-        paddedLineBits,
+        paddedLineBits: padded,
         lines: load.beats,
         beatBits,
-        beatsPerLine: paddedLineBits / beatBits,
-        bytes: (load.beats * paddedLineBits) / 8,
+        beatsPerLine: padded / beatBits,
+        bytes: (load.beats * padded) / 8,
       },
     ];
   });
