@@ -161,6 +161,21 @@ describe("runtime-writable weights (--weights runtime)", () => {
     expect([...weightStreamBytes(c.plan, s!)]).toEqual([0x21, 0xf3, 0, 0]);
   });
 
+  it("one bitstream serves every weight set: the build ID leaves runtime weights out", () => {
+    const withWeights = (weights: number[][], runtimeWeights: boolean) =>
+      deployableSystem(
+        compileModel(
+          { ...NET.model, layers: NET.model.layers.map((l, i) => (i === 0 ? { ...l, weights } : l)) },
+          { board: "zcu104", folding: NET.folding, runtimeWeights },
+        ),
+      ).systemIo.buildId;
+    const w = weightMatrix(NET.model.layers[0]!).map((row) => row.map(Number));
+    const other = w.map((row) => [...row].reverse());
+    expect(other).not.toEqual(w);
+    expect(withWeights(other, true)).toBe(withWeights(w, true));
+    expect(withWeights(other, false)).not.toBe(withWeights(w, false));
+  });
+
   it("weight files hold the documented layout (bit-addressed model), also as NumPy reads them", () => {
     for (const s of streams) {
       expect([...fileBytes.get(s.name)!], s.name).toEqual(bitModel(rt.streamlined, s));
