@@ -6,7 +6,7 @@
 // stream gets an MM2S-only AXI DMA of its own (`wdma_<layer>`), which the driver runs once to
 // fill the layer's weight memories. It is not run here (no Vivado); see
 // docs/deploy.md for what is checked without it.
-import type { Board } from "../nn/boards.js";
+import type { Board } from "../fold/boards.js";
 
 export interface VivadoScriptOptions {
   board: Board;

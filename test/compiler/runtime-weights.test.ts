@@ -21,10 +21,10 @@ import {
   weightStreams,
 } from "../../src/compiler/weight-stream.js";
 import { encode, parseDataType } from "../../src/core/datatypes.js";
-import { runGolden } from "../../src/nn/golden/index.js";
-import { matrixHeight, matrixWidth } from "../../src/nn/layer-geometry.js";
-import type { Model } from "../../src/nn/model-format.js";
-import { weightMatrix } from "../../src/nn/weights.js";
+import { runGolden } from "../../src/model/golden/index.js";
+import { matrixHeight, matrixWidth } from "../../src/model/layer-geometry.js";
+import type { Model } from "../../src/model/model-format.js";
+import { weightMatrix } from "../../src/model/weights.js";
 import { networkArbitrary, type RandomNetwork, randomInputs } from "../support/random-network.js";
 import { hasCc, hasNumpy, PYTHON } from "./driver-runners.js";
 
