@@ -34,6 +34,8 @@ export function reproductionPaths(
 export function writeReproduction(o: {
   model: string;
   board: string;
+  /** The build loads its weights at run time (`--weights runtime`). */
+  runtimeWeights?: boolean;
   split: string;
   dir?: string;
   inputs: readonly (readonly bigint[])[];
@@ -46,6 +48,6 @@ export function writeReproduction(o: {
   const inputs = o.images.map((i) => o.inputs[i]!.map(Number));
   writeFileAtomic(inputsPath, `${JSON.stringify({ inputs, images: o.images })}\n`);
   const args = ["loom", "sim", "--model", o.model, "--inputs", inputsPath, "--engine", "verilator"];
-  args.push("--board", o.board, "--vcd", paths.vcd);
+  args.push("--board", o.board, ...(o.runtimeWeights ? ["--weights", "runtime"] : []), "--vcd", paths.vcd);
   return { inputsPath, command: args.map(shellWord).join(" ") };
 }

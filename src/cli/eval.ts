@@ -21,6 +21,7 @@ import { confusionSvg, metricsTable } from "../train/report.js";
 import { classMetrics, classReport, folderCodes, idxCodes, scoreAny } from "./eval-any.js";
 import { reproductionPaths, writeReproduction } from "./eval-repro.js";
 import { imageFeed } from "./image-feed.js";
+import { weightsOption } from "./options.js";
 import { withProgress } from "./progress.js";
 import { runCommand, UserError } from "./user-error.js";
 
@@ -38,7 +39,13 @@ function inputsOf(s: Split): bigint[][] {
 }
 
 /** Scores (s1 − s0) and predictions of every image under the chosen engine. */
-async function score(model: Model, s: Split, engine: string, board: string): Promise<Scored> {
+async function score(
+  model: Model,
+  s: Split,
+  engine: string,
+  board: string,
+  runtimeWeights: boolean,
+): Promise<Scored> {
   if (engine === "golden") {
     const streamlined = model.layers.some((l) => l.activation.kind === "float")
       ? streamlineModel(model)
@@ -54,6 +61,7 @@ async function score(model: Model, s: Split, engine: string, board: string): Pro
   // and against the trained model's own integer inference.
   const compiled = compileModel(model, {
     board,
+    runtimeWeights,
     scores: true,
     log: (l) => process.stderr.write(`loom: ${l}\n`),
   });
@@ -107,6 +115,7 @@ async function evalAny(o: {
   split: string;
   engine: string;
   board: string;
+  weights: string;
   json?: boolean;
   reportDir?: string;
   quiet?: boolean;
@@ -120,7 +129,11 @@ async function evalAny(o: {
   const top = Math.max(...data.labels);
   if (top >= outputs)
     throw new UserError(`${data.what}: labels go up to ${top} but ${o.model} has ${outputs} outputs`);
-  const compiled = compileModel(source.model, { board: o.board, scores: true });
+  const compiled = compileModel(source.model, {
+    board: o.board,
+    runtimeWeights: o.weights === "runtime",
+    scores: true,
+  });
   const r = await scoreAny(source, compiled, data, o.engine, o.quiet === true);
   const m = classMetrics(data.labels, r.predictions, outputs);
   if (o.json) {
@@ -151,6 +164,7 @@ export function register(program: Command): void {
     .option("--split <name>", "train, val or test", "test")
     .option("--engine <name>", `${ENGINES.join(", ")} (integer = fast exact trainer inference)`, "golden")
     .option("--board <name>", "board whose accelerator the verilator engine simulates", "zcu104")
+    .addOption(weightsOption())
     .option("--json", "print {accuracy, sensitivity, specificity, auc, confusion, n} as JSON")
     .option("--report-dir <dir>", "also write a Markdown report and confusion-matrix SVG into this directory")
     .option("--force", "replace report files that already exist in --report-dir")
@@ -187,12 +201,13 @@ export function register(program: Command): void {
         const ds = loadDataset(o.data, { ...loadOptionsFor(model), splits: [o.split] });
         const split = ds.splits[o.split as "train" | "val" | "test"];
         if (!split) throw new UserError(`${o.data} has no ${o.split}/ split`);
-        const r = await score(model, split, o.engine, o.board);
+        const r = await score(model, split, o.engine, o.board, o.weights === "runtime");
         const m = binaryMetrics(split.y, r.predictions, r.diff);
         if (r.disagreeing && r.disagreeing.length > 0) {
           const repro = writeReproduction({
             model: o.model,
             board: o.board,
+            runtimeWeights: o.weights === "runtime",
             split: o.split,
             dir: o.reportDir,
             inputs: inputsOf(split),

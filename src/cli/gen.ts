@@ -4,7 +4,8 @@ import { type Command, Option } from "commander";
 import { compileModel, writeOutputs } from "../compiler/generate.js";
 import { loadModelSource } from "../compiler/model-source.js";
 import { checkOutDir } from "../io/output-dir.js";
-import { integerFrom, MAX_CLOCK_MHZ, numberIn } from "./options.js";
+import type { WeightMemoryStyle } from "../lib/mvau/params.js";
+import { integerFrom, MAX_CLOCK_MHZ, numberIn, weightsOption } from "./options.js";
 import { runCommand, UserError } from "./user-error.js";
 
 /** The shipped pneumonia classifier. */
@@ -46,8 +47,9 @@ export function register(program: Command): void {
     )
     .option(
       "--weight-memory <style>",
-      "auto | block | distributed: every layer's weights (default auto: the memory policy, or what the folding search chooses per layer to fit the board)",
+      "auto | block | distributed | ultra: every layer's weights (default auto: the memory policy, or what the folding search chooses per layer to fit the board; ultra = UltraRAM, needs --weights runtime)",
     )
+    .addOption(weightsOption())
     .option(
       "--multipliers <style>",
       "dsp | lut: every product in DSP slices or in LUTs (default: DSP, or LUTs where the folding search needs them to fit the board)",
@@ -70,6 +72,7 @@ export function register(program: Command): void {
         folding?: string;
         utilisation?: number;
         weightMemory?: string;
+        weights: "rom" | "runtime";
         multipliers?: string;
         dspPacking: boolean;
         scores?: boolean;
@@ -79,14 +82,14 @@ export function register(program: Command): void {
           const started = performance.now();
           if (!existsSync(opts.model)) throw new UserError(`model file ${opts.model} does not exist`);
           checkOutDir(opts.out, { force: opts.force });
-          if (opts.weightMemory === "ultra") {
+          if (opts.weightMemory === "ultra" && opts.weights !== "runtime") {
             throw new UserError(
-              "--weight-memory ultra needs runtime-writable weights, which the generated top level does not expose yet (UltraRAM cannot be initialised from the bitstream)",
+              "--weight-memory ultra needs --weights runtime (UltraRAM cannot be initialised from the bitstream)",
             );
           }
-          if (opts.weightMemory && !["auto", "block", "distributed"].includes(opts.weightMemory)) {
+          if (opts.weightMemory && !["auto", "block", "distributed", "ultra"].includes(opts.weightMemory)) {
             throw new UserError(
-              `--weight-memory must be auto, block or distributed, got "${opts.weightMemory}"`,
+              `--weight-memory must be auto, block, distributed or ultra, got "${opts.weightMemory}"`,
             );
           }
           if (opts.multipliers && !["dsp", "lut"].includes(opts.multipliers)) {
@@ -101,7 +104,8 @@ export function register(program: Command): void {
               cyclesPerInference: opts.cyclesPerInference,
               folding: opts.folding,
               utilisation: opts.utilisation,
-              weightMemory: opts.weightMemory as "auto" | "block" | "distributed" | undefined,
+              weightMemory: opts.weightMemory as WeightMemoryStyle | undefined,
+              runtimeWeights: opts.weights === "runtime",
               multipliers: opts.multipliers as "dsp" | "lut" | undefined,
               dspPacking: opts.dspPacking,
               scores: opts.scores,

@@ -10,6 +10,7 @@ import { refuseOverwrite } from "../io/write-file.js";
 import type { HostSpec } from "../onnx/host.js";
 import { FIXED_POINT_OPTION, parseFixedPoint } from "./gen.js";
 import { inputRows, type RawRow } from "./inputs-file.js";
+import { weightsOption } from "./options.js";
 import { simulateImages } from "./sim-images.js";
 import { chunkSimulator, openSink, type StreamOptions, simulateStreamed } from "./sim-stream.js";
 import { addTraceOptions, type TraceFlags, waveformRequest } from "./sim-trace.js";
@@ -77,6 +78,7 @@ interface SimFlags extends TraceFlags {
   engine: string;
   board: string;
   folding?: string;
+  weights: "rom" | "runtime";
   out?: string;
   inputFixedPoint: string;
   round?: boolean;
@@ -108,6 +110,7 @@ export function register(program: Command): void {
     .option("--engine <engine>", "golden | verilator | icarus", "verilator")
     .option("--board <name>", "board whose folding to use", "zcu104")
     .option("--folding <file>", "folding file")
+    .addOption(weightsOption())
     .option("--out <file>", "write the results here instead of stdout")
     .option("--quiet", "no progress on stderr")
     .option(...FIXED_POINT_OPTION)
@@ -132,7 +135,12 @@ export function register(program: Command): void {
       const source = loadModelSource(opts.model, { inputFixedPoint: parseFixedPoint(opts.inputFixedPoint) });
       if (opts.round && !source.host)
         throw new UserError("--round applies to ONNX models (their float inputs) only");
-      const compiled = compileModel(source.model, { board: opts.board, folding: opts.folding, scores: true });
+      const compiled = compileModel(source.model, {
+        board: opts.board,
+        folding: opts.folding,
+        runtimeWeights: opts.weights === "runtime",
+        scores: true,
+      });
       const engine = opts.engine as Engine;
       const simulate = chunkSimulator(compiled, source.host, engine, trace);
       // A waveform is one run from reset: keep every input in one chunk then.

@@ -1,6 +1,8 @@
 // The whole accelerator as one Loom module: AXI4-Stream in, one MVAU per layer (behind a
 // conv layer's padding and sliding window, before its max-pool) with FIFOs and width
-// converters between layers, an arg-max (label select) at the end, AXI4-Stream out.
+// converters between layers, an arg-max (label select) at the end, AXI4-Stream out. With
+// runtime-writable weights, one more AXI4-Stream input per layer fills its weight memories
+// (weight-stream.ts).
 import {
   AxiStream,
   connect,
@@ -8,6 +10,7 @@ import {
   input,
   instance,
   type ModuleDef,
+  named,
   output,
   type PortSpec,
   ports,
@@ -23,11 +26,14 @@ import {
   fork,
   fromAxis,
   queue,
+  type StreamEnd,
   type StreamPair,
+  StreamWidthConverter,
   toAxis,
   widthFor,
 } from "../lib/stream/index.js";
-import { type AcceleratorPlan, paddedWidth, verilogSafe } from "./plan.js";
+import { type AcceleratorPlan, paddedWidth } from "./plan.js";
+import { layerInstanceName, type WeightStream, weightStreams } from "./weight-stream.js";
 
 export interface AcceleratorIo {
   inputBits: number;
@@ -55,31 +61,42 @@ export const Accelerator = defineModule(
         if (l.fifoDepth > 0) counts[`debug_fifo${i}_count`] = output(UInt(widthFor(l.fifoDepth)));
       });
     }
+    const loads = weightStreams(plan);
+    const weightPorts = Object.fromEntries(loads.map((s) => [s.port, input(AxiStream(s.beatBits))]));
     const io = ports({
       s_axis: input(AxiStream(widths.inputBits)),
       m_axis: output(AxiStream(widths.outputBits)),
       ...(widths.scoresBits ? { m_axis_scores: output(AxiStream(widths.scoresBits)) } : {}),
+      ...weightPorts,
       ...counts,
     }) as { s_axis: AxisEnd; m_axis: AxisEnd; m_axis_scores?: AxisEnd } & Record<string, Signal>;
+    const portOf = (s: WeightStream) => (io as unknown as Record<string, AxisEnd>)[s.port]!;
 
     // The chain in data-flow order: input → [FIFO → width converter →] [padding → window →]
     // MVAU [→ max-pool] → … → arg-max.
     let stream = fromAxis("input", io.s_axis, plan.inputPerBeat * plan.inputType.bits);
-    const through = <P, C>(name: string, block: ModuleDef<P, StreamPair<Signal>, C>, params: P) => {
+    const through = <P, IO extends StreamPair<Signal>, C>(
+      name: string,
+      block: ModuleDef<P, IO, C>,
+      params: P,
+    ): IO => {
       const b = instance(name, block, params);
       connect(b.in, stream);
       stream = b.out;
+      return b;
     };
     plan.layers.forEach((layer, i) => {
       stream = queue(`fifo${i}`, stream, plan.links[i]!.fifoDepth, {
         onCount: plan.exposeFifoCounts ? (count) => io[`debug_fifo${i}_count`]!.set(count) : undefined,
       });
       stream = convertWidth(`dwc${i}`, stream, layer.shape.inWidth);
-      const name = `layer${i}_${verilogSafe(layer.name)}`;
+      const name = layerInstanceName(i, layer);
       const conv = layer.conv;
       if (conv?.padding) through(`${name}_padding`, Padding, conv.padding);
       if (conv) through(`${name}_window`, SlidingWindow, conv.window);
-      through(name, Mvau, layer.mvau);
+      const mvau = through(name, Mvau, layer.mvau);
+      const load = loads.find((s) => s.layer === i);
+      if (load) connect(mvau.weights!, weightLines(load, portOf(load)));
       if (conv?.pool) through(`${name}_pool`, MaxPool, conv.pool);
     });
 
@@ -98,3 +115,23 @@ export const Accelerator = defineModule(
     return io;
   },
 );
+
+/**
+ * A weight stream's port as the MVAU's `weights` stream of whole memory lines: the beats of a
+ * padded line gathered (low bits first) by a converter without an output register (the MVAU
+ * is always ready for a line), then the padding dropped.
+ */
+function weightLines(s: WeightStream, port: AxisEnd): StreamEnd<Signal> {
+  let beats = fromAxis(`${s.name}_wload`, port, s.beatBits);
+  if (s.beatsPerLine > 1) {
+    const gather = instance(`${s.name}_wgather`, StreamWidthConverter, {
+      inWidth: s.beatBits,
+      outWidth: s.paddedLineBits,
+      registered: false,
+    }) as { in: StreamEnd<Signal>; out: StreamEnd<Signal> };
+    connect(gather.in, beats);
+    beats = gather.out;
+  }
+  if (s.lineBits === beats.data.width) return beats;
+  return { ...beats, data: named(`${s.name}_wline`, beats.data.bits(s.lineBits - 1, 0)) };
+}

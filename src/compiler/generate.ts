@@ -31,6 +31,7 @@ import { type AcceleratorPlan, planAccelerator } from "./plan.js";
 import { type AcceleratorReport, buildReport, reportMarkdown } from "./report.js";
 import { dmaProblem, type SystemIo, systemIo, systemParams } from "./system.js";
 import { type VivadoScriptOptions, vivadoTcl } from "./vivado-tcl.js";
+import { weightFiles } from "./weight-files.js";
 
 export interface CompileOptions {
   board: string;
@@ -45,6 +46,12 @@ export interface CompileOptions {
   weightMemory?: WeightMemoryStyle;
   /** Products in DSP slices (default) or in LUTs, for every layer whose folding does not say. */
   multipliers?: MultiplierStyle;
+  /**
+   * Runtime-writable weights (`--weights runtime`, FINN's decoupled mode with a load stream):
+   * each layer's weight memories are filled by the host through a top-level AXI4-Stream port
+   * (weight-stream.ts) instead of from the bitstream, which lets them live in UltraRAM.
+   */
+  runtimeWeights?: boolean;
   /** Share DSP multipliers between PEs where products fit one together (default true). */
   dspPacking?: boolean;
   /** Also stream out the raw scores of the last layer. */
@@ -82,6 +89,10 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   const t = (label: string, since: number) => log(`${label} (${(performance.now() - since).toFixed(0)} ms)`);
   const board = getBoard(o.board);
   const clockMHz = o.clockMHz ?? board.defaultClockMHz;
+  if (o.runtimeWeights && board.ice40)
+    throw new ModelError(
+      `runtime-writable weights need a processor and a DMA to load them; ${board.name} has neither (use ROM weights)`,
+    );
 
   let since = performance.now();
   const model = readModel(modelOrPath);
@@ -100,13 +111,18 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   const packing = o.dspPacking === false || board.ice40 ? "none" : dspPorts;
   const shapes = layerShapes(streamlined, packing);
   // The folding costs the weight memories and multipliers the plan will ask for.
-  const estimate = { ...estimateOptionsFor(board), weightMemory: o.weightMemory, multipliers: o.multipliers };
+  const estimate = {
+    ...estimateOptionsFor(board),
+    weightMemory: o.weightMemory,
+    multipliers: o.multipliers,
+    runtimeWeights: o.runtimeWeights,
+  };
   // Only the foldings (with any styles the search chose) and, from a board search, the resource
   // that binds go on: the plan derives the initiation interval from the foldings.
   let foldings: Folding[];
   let binding: Binding | undefined;
   if (o.folding !== undefined) {
-    foldings = applyFolding(shapes, readFolding(o.folding));
+    foldings = applyFolding(shapes, readFolding(o.folding), "folding", { runtimeWeights: o.runtimeWeights });
   } else if (o.cyclesPerInference !== undefined || o.targetFps !== undefined) {
     const target = o.cyclesPerInference ?? fpsToCycles(o.targetFps!, clockMHz);
     ({ foldings } = foldForCyclesOnBoard(shapes, target, board, {
@@ -119,6 +135,7 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
       shapes,
       { layers: shapes.map((s, i) => ({ name: s.name, ...fromModel[i]! })) },
       "model",
+      { runtimeWeights: o.runtimeWeights },
     );
   } else {
     ({ foldings, binding } = foldForBoard(shapes, board, {
@@ -134,6 +151,7 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
     dspPacking: board.ice40 ? false : o.dspPacking,
     weightMemory: o.weightMemory,
     multipliers: o.multipliers,
+    runtimeWeights: o.runtimeWeights,
     scores: o.scores,
     exposeFifoCounts: o.exposeFifoCounts,
   });
@@ -187,16 +205,18 @@ export function vivadoOptions(c: Compiled): VivadoScriptOptions {
     memoryFiles: [...system.files.keys()].filter((f) => f.endsWith(".hex")).sort(),
     inputWidth: systemIo.inBits,
     outputWidth: systemIo.outBits,
+    weightStreams: systemIo.weightStreams,
   };
 }
 
 /**
  * The files of a `loom gen` directory: rtl/ (the system wrapper and the accelerator),
- * constraints/, vivado/, driver/ (on iCE40 boards: the accelerator and a pin file), report.{json,md},
+ * constraints/, vivado/, driver/ (with runtime weights: driver/runtime_weights/<layer>.npy, the
+ * bytes of each weight stream), on iCE40 boards the accelerator and a pin file; report.{json,md},
  * folding.json and the streamlined model.
  */
-export function outputFiles(c: Compiled): Map<string, string> {
-  const files = new Map<string, string>();
+export function outputFiles(c: Compiled): Map<string, string | Uint8Array> {
+  const files = new Map<string, string | Uint8Array>();
   if (c.board.ice40) {
     // No processor and no Vivado flow: `loom synth` builds the UART top, places, routes and packs it.
     for (const [name, text] of c.emitted.files) files.set(`rtl/${name}`, text);
@@ -207,6 +227,7 @@ export function outputFiles(c: Compiled): Map<string, string> {
     files.set(`constraints/${c.board.name}.xdc`, boardXdc(c.board, c.clockMHz));
     files.set("vivado/build.tcl", vivadoTcl(vivadoOptions(c)));
     for (const [name, text] of driverFiles(driverIo(c))) files.set(`driver/${name}`, text);
+    for (const [name, bytes] of weightFiles(c)) files.set(`driver/${name}`, bytes);
   }
   files.set("report.json", `${JSON.stringify(c.report, null, 2)}\n`);
   files.set("report.md", reportMarkdown(c.report));

@@ -5,6 +5,7 @@ import { argmax, runGolden } from "../model/golden/index.js";
 import type { Compiled } from "./generate.js";
 import { inputBeats, scoresFromBeats } from "./host.js";
 import { scoreBeatsPerImage } from "./plan.js";
+import { weightStreamBeats, weightStreamBytes, weightStreams } from "./weight-stream.js";
 
 export type Engine = "golden" | "verilator" | "icarus";
 
@@ -37,6 +38,12 @@ export interface SimulationOptions {
   readyPattern?: Pattern;
   /** Verilator: write a waveform of the run (a separately cached traced build). */
   trace?: WaveformOptions;
+  /**
+   * Runtime weights: the bytes sent into each weight stream, by stream name (default: the
+   * model's own, as `loom gen` writes them to driver/runtime_weights/). They are sent from the
+   * first cycle, beside the images, which wait in the accelerator until their layer is loaded.
+   */
+  weightBytes?: ReadonlyMap<string, Uint8Array>;
 }
 
 export interface WaveformOptions {
@@ -84,13 +91,24 @@ export async function simulateAccelerator(
       readyPattern: o.readyPattern,
     });
   const watch = c.emitted.topPorts.filter((p) => /^debug_fifo\d+_count$/.test(p.name)).map((p) => p.name);
+  const loads = weightStreams(c.plan).map((w) => ({
+    prefix: w.port,
+    beats: weightStreamBeats(w, o.weightBytes?.get(w.name) ?? weightStreamBytes(c.plan, w)),
+    validPattern: o.validPattern,
+  }));
+  const loadBeats = loads.reduce((n, l) => n + l.beats.length, 0);
   const r = await model.runStreams(
     {
-      inputs: [{ prefix: "s_axis", beats: inputBeats(c.plan, inputs), validPattern: o.validPattern }],
+      inputs: [
+        { prefix: "s_axis", beats: inputBeats(c.plan, inputs), validPattern: o.validPattern },
+        ...loads,
+      ],
       outputs,
       watch,
       // Enough for every image at the analytic rate, four times over for random stalls.
-      maxCycles: 100_000 + 4 * (inputs.length + 4) * (c.plan.initiationInterval + c.report.latencyCycles),
+      maxCycles:
+        100_000 +
+        4 * (loadBeats + (inputs.length + 4) * (c.plan.initiationInterval + c.report.latencyCycles)),
     },
     t ? { vcd: t.path, traceFromCycle: t.fromCycle, traceCycles: t.cycles } : {},
   );
@@ -106,12 +124,15 @@ export async function simulateAccelerator(
   const lastDone = times[times.length - 1]!;
   // One result shows the latency but no interval: then the interval is the plan's.
   const measured = inputs.length > 1;
+  // With runtime weights the first image waits for the load: its latency counts from the later
+  // of its first beat and the last weight beat.
+  const start = Math.max(r.inputCycles.s_axis![0]!, ...loads.map((l) => r.inputCycles[l.prefix]!.at(-1)!));
   return {
     outputs: scores,
     predictions: hasArgmax ? predictions : (scores ?? []).map(argmax),
     cyclesPerInference: measured ? (lastDone - firstDone) / (inputs.length - 1) : c.plan.initiationInterval,
     intervalSource: measured ? "measured" : "planned",
-    latencyCycles: firstDone - r.inputCycles.s_axis![0]!,
+    latencyCycles: firstDone - start,
     cycles: r.cycles,
     fifoPeaks:
       watch.length > 0 ? Object.fromEntries(watch.map((w) => [w, Number(r.watchMax[w] ?? 0n)])) : undefined,

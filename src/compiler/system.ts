@@ -1,10 +1,12 @@
 // The accelerator inside its system wrapper (src/lib/system): what the board design and the
-// host drivers see. The build ID is a hash of the whole plan (weights included), so a driver
-// generated for one build refuses to run against another bitstream.
+// host drivers see. The build ID is a hash of the whole plan — weights included, unless they are
+// loaded at run time and so not part of the bitstream — so a driver generated for one build
+// refuses to run against another bitstream.
 import { createHash } from "node:crypto";
 import { DMA_MAX_BITS, type SystemParams, systemStreamWidths } from "../lib/system/index.js";
 import { Accelerator, acceleratorIo } from "./accelerator.js";
 import { type AcceleratorPlan, scoreBeatsPerImage } from "./plan.js";
+import { type WeightStream, weightStreams } from "./weight-stream.js";
 
 export interface SystemIo {
   /** tdata widths of the system's (DMA-facing) streams. */
@@ -13,6 +15,8 @@ export interface SystemIo {
   inBeatsPerImage: number;
   outBeatsPerImage: number;
   buildId: number;
+  /** Runtime weight streams (empty for a build with weights in the bitstream). */
+  weightStreams: WeightStream[];
 }
 
 export function inputBeatsPerImage(plan: AcceleratorPlan): number {
@@ -25,7 +29,11 @@ export function outputBeatsPerImage(plan: AcceleratorPlan): number {
 }
 
 export function buildIdOf(plan: AcceleratorPlan): number {
-  const text = JSON.stringify(plan, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
+  const text = JSON.stringify(plan, function (k, v) {
+    // Runtime-loaded weights are data, not hardware: one bitstream serves every weight set.
+    if (k === "weights" && (this as { runtimeWeights?: boolean }).runtimeWeights) return undefined;
+    return typeof v === "bigint" ? `${v}n` : v;
+  });
   return Number.parseInt(createHash("sha256").update(text).digest("hex").slice(0, 8), 16);
 }
 
@@ -49,11 +57,18 @@ export function systemParams(plan: AcceleratorPlan): SystemParams<AcceleratorPla
     inBeatsPerImage: inputBeatsPerImage(plan),
     outBeatsPerImage: outputBeatsPerImage(plan),
     buildId: buildIdOf(plan),
+    extraInputs: weightStreams(plan).map((s) => ({ name: s.port, bits: s.beatBits })),
   };
 }
 
 export function systemIo(plan: AcceleratorPlan): SystemIo {
   const p = systemParams(plan);
   const { inBeatsPerImage, outBeatsPerImage, buildId } = p;
-  return { ...systemStreamWidths(p), inBeatsPerImage, outBeatsPerImage, buildId };
+  return {
+    ...systemStreamWidths(p),
+    inBeatsPerImage,
+    outBeatsPerImage,
+    buildId,
+    weightStreams: weightStreams(plan),
+  };
 }

@@ -2,7 +2,9 @@
 // package the system wrapper (accelerator + TLAST + AXI4-Lite control) as an IP, and build a
 // block design with the Zynq processing system, an AXI DMA feeding the AXI4-Stream ports (TLAST
 // ends each S2MM transfer) and the control port on the PS's master. The bitstream and hardware
-// handoff land in ../driver beside the PYNQ driver. It is not run here (no Vivado); see
+// handoff land in ../driver beside the PYNQ driver. With runtime weights, each layer's weight
+// stream gets an MM2S-only AXI DMA of its own (`wdma_<layer>`), which the driver runs once to
+// fill the layer's weight memories. It is not run here (no Vivado); see
 // docs/deploy.md for what is checked without it.
 import type { Board } from "../fold/boards.js";
 
@@ -17,6 +19,8 @@ export interface VivadoScriptOptions {
   /** tdata widths of the system's streams (DMA-legal). */
   inputWidth: number;
   outputWidth: number;
+  /** Runtime weight streams: port names and tdata widths (none for ROM weights). */
+  weightStreams?: readonly { name: string; port: string; beatBits: number }[];
 }
 
 /** Base name of the bitstream and hardware handoff copied next to the driver (PYNQ pairs them by name). */
@@ -27,7 +31,13 @@ function memoryWidth(streamBits: number): number {
   return Math.max(32, streamBits);
 }
 
+/** The block-design cell of a weight stream's DMA (the PYNQ driver finds it by this name). */
+export function weightDmaName(s: { name: string }): string {
+  return `wdma_${s.name}`;
+}
+
 export function vivadoTcl(o: VivadoScriptOptions): string {
+  const weights = o.weightStreams ?? [];
   const ps = o.board.family === "ultrascale+" ? "zynq_ultra_ps_e" : "processing_system7";
   const psName = o.board.family === "ultrascale+" ? "zynq_ultra_ps_e_0" : "processing_system7_0";
   const psClock = o.board.family === "ultrascale+" ? "pl_clk0" : "FCLK_CLK0";
@@ -61,7 +71,12 @@ ipx::infer_bus_interfaces xilinx.com:interface:aximm_rtl:1.0 $core
 ipx::associate_bus_interfaces -busif s_axis -clock ap_clk $core
 ipx::associate_bus_interfaces -busif m_axis -clock ap_clk $core
 ipx::associate_bus_interfaces -busif s_axi_control -clock ap_clk $core
-ipx::save_core $core
+${weights
+  .map(
+    (w) => `ipx::associate_bus_interfaces -busif ${w.port} -clock ap_clk $core
+`,
+  )
+  .join("")}ipx::save_core $core
 set_property ip_repo_paths [file join $here ip] [current_project]
 update_ip_catalog
 
@@ -83,7 +98,7 @@ apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Master /${psName
 apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Master /${psName}/${psMaster} Clk /${psName}/${psClock}] [get_bd_intf_pins accel/s_axi_control]
 apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Slave /${psName}/${psSlave} Clk /${psName}/${psClock}] [get_bd_intf_pins dma/M_AXI_MM2S]
 apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Slave /${psName}/${psSlave} Clk /${psName}/${psClock}] [get_bd_intf_pins dma/M_AXI_S2MM]
-assign_bd_address
+${weights.map((w) => weightDma(w, psName, psMaster, psSlave, psClock)).join("")}assign_bd_address
 validate_bd_design
 save_bd_design
 make_wrapper -files [get_files loom_bd.bd] -top
@@ -98,5 +113,26 @@ set driver [file join $here .. driver]
 file mkdir $driver
 file copy -force [file join $here project loom_${o.topName}.runs impl_1 loom_bd_wrapper.bit] [file join $driver ${OVERLAY_NAME}.bit]
 file copy -force [file join $here project loom_${o.topName}.gen sources_1 bd loom_bd hw_handoff loom_bd.hwh] [file join $driver ${OVERLAY_NAME}.hwh]
+`;
+}
+
+/** An MM2S-only AXI DMA (PG021: c_include_s2mm 0) feeding one weight stream. */
+function weightDma(
+  w: { name: string; port: string; beatBits: number },
+  psName: string,
+  psMaster: string,
+  psSlave: string,
+  psClock: string,
+): string {
+  const d = weightDmaName(w);
+  return `
+# Weight stream of ${w.name}: filled once by its own DMA before inference.
+create_bd_cell -type ip -vlnv xilinx.com:ip:axi_dma:* ${d}
+set_property -dict [list CONFIG.c_include_sg {0} CONFIG.c_sg_length_width {26} CONFIG.c_include_s2mm {0} \\
+  CONFIG.c_m_axis_mm2s_tdata_width {${w.beatBits}} CONFIG.c_m_axi_mm2s_data_width {${memoryWidth(w.beatBits)}} \\
+  CONFIG.c_mm2s_burst_size {16}] [get_bd_cells ${d}]
+connect_bd_intf_net [get_bd_intf_pins ${d}/M_AXIS_MM2S] [get_bd_intf_pins accel/${w.port}]
+apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Master /${psName}/${psMaster} Clk /${psName}/${psClock}] [get_bd_intf_pins ${d}/S_AXI_LITE]
+apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Slave /${psName}/${psSlave} Clk /${psName}/${psClock}] [get_bd_intf_pins ${d}/M_AXI_MM2S]
 `;
 }

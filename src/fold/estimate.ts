@@ -14,6 +14,7 @@ import {
   slidingWindowCycles,
   slidingWindowShape,
 } from "../lib/conv/window-shape.js";
+import { weightGatherBits } from "../lib/mvau/layout.js";
 import type { MultiplierStyle, WeightMemoryStyle } from "../lib/mvau/params.js";
 import { resolveSearch, searchStages } from "../lib/threshold/search.js";
 import type { LayerShape } from "./layer-shape.js";
@@ -409,9 +410,13 @@ function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): 
     packLut +
     pe * (treeLut + accLut + clampLut + weightMux + act.lut - act.lutram) +
     lutram;
+  // Runtime weights: the top level gathers each weight line from 64-bit beats (accelerator.ts);
+  // Yosys keeps exactly those bits (bench/weight-port.ts).
+  const gatherFf = o.runtimeWeights ? weightGatherBits(pe * simd * w) : 0;
   const ff =
     Math.ceil(FF_CALIBRATION * (CONTROL_FF + productFf + pe * (shape.accBits + shape.outBits) + simd * a)) +
-    pe * (act.ff + treeFf);
+    pe * (act.ff + treeFf) +
+    gatherFf;
   const bram18 = pe * (weights.bram18 + act.bram18) + inputBuffer.bram18;
   return { lut, ff, bram18, bram36: bram18 / 2, uram: pe * (weights.uram ?? 0), dsp: dspCount, lutram };
 }

@@ -1,14 +1,18 @@
 // Did each layer's weight memory land where the generator asked? The MVAU marks every
-// weight ROM with a `rom_style` attribute; Yosys's per-layer cell counts show whether block
-// RAM was inferred for the ones marked "block".
+// weight ROM with a `rom_style` attribute (runtime-writable weights: each RAM with `ram_style`);
+// Yosys's per-layer cell counts show whether block RAM was inferred for the ones marked
+// "block" (or "ultra").
 import { memoryStyle } from "../core/memory-style.js";
 import type { CellCounts } from "./yosys.js";
 
-/** ROMs marked `(* rom_style = "block" *)` and `"distributed"` in one Verilog module's text. */
+/**
+ * Tables marked `(* rom_style = "block" *)` and `"distributed"` in one MVAU module's text; its
+ * RAMs (`ram_style`) are runtime-writable weights and count alike, UltraRAM as block.
+ */
 export function romStyles(verilog: string): { block: number; distributed: number } {
   const count = (style: string) =>
-    (verilog.match(new RegExp(`rom_style\\s*=\\s*"${style}"`, "g")) ?? []).length;
-  return { block: count("block"), distributed: count("distributed") };
+    (verilog.match(new RegExp(`r[oa]m_style\\s*=\\s*"${style}"`, "g")) ?? []).length;
+  return { block: count("block") + count("ultra"), distributed: count("distributed") };
 }
 
 export interface WeightPlacement {

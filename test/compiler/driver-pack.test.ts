@@ -215,6 +215,7 @@ function ioWith(f: StreamFormat): DriverIo {
     input: { ...f, elems: f.elemsPerBeat * f.beatsPerImage, shape: [f.elemsPerBeat * f.beatsPerImage] },
     output: { ...f, kind: "scores", elems: f.elemsPerBeat * f.beatsPerImage },
     registers: CONTROL_REGISTERS,
+    weights: [],
   };
 }
 

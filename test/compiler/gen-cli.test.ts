@@ -156,4 +156,21 @@ describe("loom gen errors", () => {
     const r = await loom(["gen", "--board", "zcu104", "--model", "test/fixtures/onnx/README.md.onnx"]);
     expect(r.exitCode).toBe(1);
   });
+
+  it("--weights runtime writes one weight file per layer beside the driver; ultra needs it", async () => {
+    const out = mkdtempSync(join(tmpdir(), "loom-gen-rtw-"));
+    const r = await loom(["gen", "--board", "zcu104", "--model", tiny, "--out", out, "--weights", "runtime"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const layers = JSON.parse(readFileSync(join(out, "report.json"), "utf8")).layers.length;
+    expect(readdirSync(join(out, "driver", "runtime_weights"))).toHaveLength(layers);
+    expect(readFileSync(join(out, "vivado", "build.tcl"), "utf8")).toMatch(/wdma_layer0_\w+\/M_AXIS_MM2S/);
+    await expectError(
+      ["gen", "--board", "zcu104", "--model", tiny, "--weight-memory", "ultra"],
+      /--weight-memory ultra needs --weights runtime/,
+    );
+    await expectError(
+      ["gen", "--board", "icebreaker", "--model", tiny, "--weights", "runtime"],
+      /icebreaker has neither/,
+    );
+  });
 });

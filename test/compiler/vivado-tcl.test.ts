@@ -15,8 +15,8 @@ const STUBS = new URL("./vivado/stubs.tcl", import.meta.url).pathname;
 const hasTclsh = spawnSync("tclsh", [], { input: "exit 0\n" }).status === 0;
 const [net] = fc.sample(networkArbitrary(), { numRuns: 1, seed: 7 });
 
-function generate(board: string): { c: Compiled; dir: string } {
-  const c = compileModel(net!.model, { board, folding: net!.folding });
+function generate(board: string, runtimeWeights = false): { c: Compiled; dir: string } {
+  const c = compileModel(net!.model, { board, folding: net!.folding, runtimeWeights });
   return { c, dir: writeOutputs(c, mkdtempSync(join(tmpdir(), `loom-tcl-${board}-`))) };
 }
 
@@ -33,6 +33,9 @@ function check(c: Compiled, dir: string, edit: (tcl: string) => string = (t) => 
       `set ::expect(clockMHz) ${c.clockMHz}`,
       `set ::expect(inWidth) ${deployableSystem(c).systemIo.inBits}`,
       `set ::expect(outWidth) ${deployableSystem(c).systemIo.outBits}`,
+      `set ::expect(weights) {${deployableSystem(c)
+        .systemIo.weightStreams.map((w) => `${w.port} ${w.beatBits}`)
+        .join(" ")}}`,
       `source {${STUBS}}`,
       `source {${script}}`,
       "loom_check_final",
@@ -106,6 +109,49 @@ describe.skipIf(!hasTclsh)("vivado/build.tcl under Vivado command stubs (tclsh)"
     const rtl = join(dir, "rtl", `${top}.v`);
     writeFileSync(rtl, readFileSync(rtl, "utf8").replace(/^\s*output wire m_axis_tlast,?\n/m, ""));
     expect(check(c, dir).message).toMatch(/no TLAST/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe.skipIf(!hasTclsh)("build.tcl of a runtime-weights build (one MM2S DMA per weight stream)", () => {
+  it("passes, and fails on each deliberate mistake in the weight DMAs", () => {
+    const { c, dir } = generate("zcu104", true);
+    const streams = deployableSystem(c).systemIo.weightStreams;
+    expect(streams.length).toBe(c.plan.layers.length);
+    expect(check(c, dir)).toEqual({ status: 0, message: "build.tcl check: ok" });
+    const original = readFileSync(join(dir, "vivado", "build.tcl"), "utf8");
+    const w = streams[0]!;
+    const mistakes: Array<[string, (t: string) => string, RegExp]> = [
+      [
+        "weight DMA narrower than its stream",
+        (t) =>
+          t.replace(
+            `c_m_axis_mm2s_tdata_width {${w.beatBits}} CONFIG.c_m_axi_mm2s_data_width {${w.beatBits}}`,
+            `c_m_axis_mm2s_tdata_width {16} CONFIG.c_m_axi_mm2s_data_width {${w.beatBits}}`,
+          ),
+        /TDATA/,
+      ],
+      [
+        "a weight stream left without its DMA",
+        (t) =>
+          t
+            .split("\n")
+            .filter((l) => !l.includes(`accel/${w.port}]`))
+            .join("\n"),
+        new RegExp(`${w.port} is not connected`),
+      ],
+      [
+        "the unused S2MM channel left in",
+        (t) => t.replace("CONFIG.c_include_s2mm {0} ", ""),
+        /wdma_\w+\/(M_AXI_S2MM|S_AXIS_S2MM) is not connected/,
+      ],
+    ];
+    for (const [what, edit, message] of mistakes) {
+      writeFileSync(join(dir, "vivado", "build.tcl"), original);
+      const r = check(c, dir, edit);
+      expect(r.status, what).toBe(1);
+      expect(r.message, what).toMatch(message);
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -123,7 +123,7 @@ describe("the packed package installed into a fresh project", () => {
     for (const [name, text] of rtl) {
       // The header's source paths sit under node_modules/loom-hdl/ there (and shift where the
       // long parameter line is cut): compare the Verilog below the header.
-      expect(verilogBody(readFileSync(join(project, "out", name), "utf8"))).toBe(verilogBody(text));
+      expect(verilogBody(readFileSync(join(project, "out", name), "utf8"))).toBe(verilogBody(String(text)));
     }
   }, 120_000);
 });

@@ -96,6 +96,10 @@ describe("family and memory placement", () => {
     const verilog =
       '(* rom_style = "block" *) reg [127:0] weights_0 [0:127];\n(* rom_style = "block" *) reg [127:0] weights_1 [0:127];';
     expect(romStyles(verilog)).toEqual({ block: 2, distributed: 0 });
+    // Runtime-writable weights are RAMs: block RAM and UltraRAM both count as block memories.
+    const writable =
+      '(* ram_style = "block" *) reg [127:0] weights_0 [0:127];\n(* ram_style = "ultra" *) reg [127:0] weights_1 [0:127];\n(* rom_style = "distributed" *) reg [7:0] t [0:3];';
+    expect(romStyles(writable)).toEqual({ block: 2, distributed: 1 });
     const none = { bram18: 0, bram36: 0, uram: 0 };
     expect(
       checkWeightPlacement(

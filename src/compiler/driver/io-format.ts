@@ -6,6 +6,8 @@ import { CONTROL_REGISTERS, type ControlRegister } from "../../lib/system/index.
 import type { HostInput, HostOutput } from "../../onnx/host.js";
 import { type Compiled, deployableSystem } from "../generate.js";
 import { type StreamFormat as HostStream, hostInterface, modelHostSides } from "../host.js";
+import { weightDmaName } from "../vivado-tcl.js";
+import { weightFileName } from "../weight-files.js";
 
 /** One DMA stream as the packers (pack.ts, driver.py, loom_pack.c) read it. */
 export interface StreamFormat {
@@ -31,6 +33,21 @@ export interface DriverIo {
   dequantizer?: HostOutput;
   classes?: string[];
   registers: readonly ControlRegister[];
+  /** Runtime weight streams, loaded before inference (empty for weights in the bitstream). */
+  weights: WeightLoad[];
+}
+
+/** One layer's weight stream as a driver loads it: a file of bytes sent by a DMA of its own. */
+export interface WeightLoad {
+  /** `layer<i>_<name>`. */
+  name: string;
+  /** The accelerator's port, the block design's DMA cell, and the file under driver/. */
+  port: string;
+  dma: string;
+  file: string;
+  /** Bytes of one full load, and the stream's tdata width. */
+  bytes: number;
+  beatBits: number;
 }
 
 function dmaStream(s: HostStream): StreamFormat & { elems: number } {
@@ -60,5 +77,13 @@ export function driverIo(c: Compiled): DriverIo {
     dequantizer: hi.output.kind === "scores" ? hi.dequantizer : undefined,
     classes: model.output.classes,
     registers: CONTROL_REGISTERS,
+    weights: systemIo.weightStreams.map((w) => ({
+      name: w.name,
+      port: w.port,
+      dma: weightDmaName(w),
+      file: weightFileName(w),
+      bytes: w.bytes,
+      beatBits: w.beatBits,
+    })),
   };
 }

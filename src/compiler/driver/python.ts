@@ -259,10 +259,26 @@ def result(values):
     return np.array(rows)
 
 
-class LoomAccelerator:
-    """The overlay (${OVERLAY_NAME}.bit + ${OVERLAY_NAME}.hwh next to this file), its AXI DMA and control registers."""
+def read_weights(weight_dir=None):
+    """Runtime-weights builds: [(stream, uint8 bytes)] from the weight files (one .npy per layer,
+    the exact bytes its weight port takes), checked against this build's sizes."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = []
+    for w in IO["weights"]:
+        path = os.path.join(weight_dir, os.path.basename(w["file"])) if weight_dir else os.path.join(here, w["file"])
+        data = np.load(path)
+        if data.dtype != np.uint8 or data.ndim != 1 or data.size != w["bytes"]:
+            raise ValueError("%s: expected %d uint8 bytes for %s, got %s %s" % (path, w["bytes"], w["name"], data.dtype, data.shape))
+        out.append((w, data))
+    return out
 
-    def __init__(self, bitfile=None, batch_size=1, download=True):
+
+class LoomAccelerator:
+    """The overlay (${OVERLAY_NAME}.bit + ${OVERLAY_NAME}.hwh next to this file), its AXI DMA and control registers.
+    A runtime-weights build loads its weights (runtime_weight_dir, default runtime_weights/ here)
+    before anything else, as FINN's driver does."""
+
+    def __init__(self, bitfile=None, batch_size=1, download=True, runtime_weight_dir=None):
         from pynq import Overlay, allocate  # imported here so packing works without pynq
 
         here = os.path.dirname(os.path.abspath(__file__))
@@ -273,8 +289,25 @@ class LoomAccelerator:
         found = self.ctrl.read(REG["BUILD_ID"])
         if found != IO["buildId"]:
             raise RuntimeError("bitstream build ID 0x%08x is not this driver's 0x%08x" % (found, IO["buildId"]))
+        self.weights_loaded = not IO["weights"]
+        if IO["weights"]:
+            self.load_weights(runtime_weight_dir)
         self.batch_size = 0
         self.set_batch_size(batch_size)
+
+    def load_weights(self, weight_dir=None):
+        """Streams each layer's weight file into its weight port through the layer's own DMA.
+        The accelerator takes no image until every layer holds a full set; load between batches
+        (a load while images are in flight changes their weights part way)."""
+        for w, data in read_weights(weight_dir):
+            buf = self._allocate(shape=(data.size,), dtype=np.uint8)
+            np.copyto(buf, data)
+            buf.flush()
+            dma = getattr(self.overlay, w["dma"])
+            dma.sendchannel.transfer(buf)
+            dma.sendchannel.wait()
+            buf.freebuffer()
+        self.weights_loaded = True
 
     def set_batch_size(self, n):
         if n == self.batch_size:
@@ -297,6 +330,8 @@ class LoomAccelerator:
 
     def execute(self, x, integer=False):
         """Float inputs (or integer codes with integer=True) -> classes, or the scaled scores through the tail."""
+        if not self.weights_loaded:
+            raise RuntimeError("this build loads its weights at run time: call load_weights() first")
         codes = np.asarray(x) if integer else quantize(x)
         codes = codes.reshape(-1, IO["input"]["elems"])
         n = codes.shape[0]
@@ -326,9 +361,10 @@ def main():
     p.add_argument("--integer", action="store_true", help="inputs are integer codes, not floats")
     p.add_argument("--out", default="outputs.npy")
     p.add_argument("--bitfile", default=None)
+    p.add_argument("--weights", default=None, help="runtime-weights builds: the weight files' folder (default runtime_weights/ here)")
     a = p.parse_args()
     x = np.load(a.inputs)
-    acc = LoomAccelerator(a.bitfile)
+    acc = LoomAccelerator(a.bitfile, runtime_weight_dir=a.weights)
     y = acc.execute(x, integer=a.integer)
     np.save(a.out, y)
     print("%d images, %d cycles on the board (%.0f images/s at %g MHz)" % (

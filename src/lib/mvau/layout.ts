@@ -38,3 +38,22 @@ export function weightWords(
     return words;
   });
 }
+
+/**
+ * Widest beat of a runtime weight-load stream at the accelerator's top level. A load runs once
+ * per weight set, so a narrow DMA costs nothing that matters; 64 bits is the narrowest HP port
+ * width of a Zynq-7000 PS.
+ */
+export const WEIGHT_BEAT_MAX_BITS = 64;
+
+/** A weight-load line (PE · SIMD · W bits) padded as FINN pads a memory line: a power of two ≥ 32 bits. */
+export function paddedLineBits(lineBits: number): number {
+  let p = 32;
+  while (p < lineBits) p *= 2;
+  return p;
+}
+
+/** Flip-flops that gather a padded line from weight beats at the top level (none when one beat holds it). */
+export function weightGatherBits(lineBits: number): number {
+  return Math.max(0, paddedLineBits(lineBits) - WEIGHT_BEAT_MAX_BITS);
+}

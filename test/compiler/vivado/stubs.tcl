@@ -3,7 +3,8 @@
 # signature (cited per command), checks the objects it is given exist in a small model of the
 # project, IP and block design, and fails with one line and exit code 1 on the first problem.
 # State lives in ::vs_* globals (build.tcl's own variables are plain globals). The caller sets ::expect(part|top|inWidth|outWidth|family|clockMHz) and sources this file,
-# then build.tcl, then calls loom_check_final.
+# then build.tcl, then calls loom_check_final. ::expect(weights), when set, lists the runtime
+# weight streams as {port width ...}: each must be an IP interface fed by a DMA of that width.
 # Documents: UG835 (Vivado Design Suite Tcl Command Reference Guide), UG1118 (Creating and
 # Packaging Custom IP), UG994 (Designing IP Subsystems Using IP Integrator), PG021 (AXI DMA),
 # PG201 (Zynq UltraScale+ MPSoC Processing System), PG082 (Processing System 7).
@@ -227,8 +228,8 @@ proc create_bd_cell {args} {
       dict set ::vs_cells $name [list ps {}]
     }
     xilinx.com:ip:axi_dma:* {
-      # PG021: defaults c_include_sg 1, stream widths 32, memory-map widths 32.
-      set cfg [dict create c_include_sg 1 c_sg_length_width 14 c_m_axis_mm2s_tdata_width 32 c_s_axis_s2mm_tdata_width 32 \
+      # PG021: defaults c_include_sg 1, both channels included, stream widths 32, memory-map widths 32.
+      set cfg [dict create c_include_sg 1 c_include_mm2s 1 c_include_s2mm 1 c_sg_length_width 14 c_m_axis_mm2s_tdata_width 32 c_s_axis_s2mm_tdata_width 32 \
         c_m_axi_mm2s_data_width 32 c_m_axi_s2mm_data_width 32 c_mm2s_burst_size 16 c_s2mm_burst_size 16]
       dict set ::vs_cells $name [list dma $cfg]
       add_intf $name S_AXI_LITE aximm slave 32 0
@@ -262,7 +263,7 @@ proc cell_config {cell k v} {
     }
     dma {
       switch -- $p {
-        c_include_sg { if {$v ni {0 1}} { fail "axi_dma $p $v" } }
+        c_include_sg - c_include_mm2s - c_include_s2mm { if {$v ni {0 1}} { fail "axi_dma $p $v" } }
         c_sg_length_width { if {$v < 8 || $v > 26} { fail "axi_dma $p $v (PG021: 8..26)" } }
         c_m_axis_mm2s_tdata_width - c_s_axis_s2mm_tdata_width - c_m_axi_mm2s_data_width - c_m_axi_s2mm_data_width {
           if {$v ni $pow2} { fail "axi_dma $p $v (PG021: one of $pow2)" }
@@ -364,10 +365,13 @@ proc validate_bd_design {args} {
       set used [lindex [dict get $::vs_intfs $n] 4]
       if {$kind eq "ps"} continue
       if {$n eq "$c/M_AXI_SG" && [dict get $cfg c_include_sg] == 0} continue
+      if {$n in [list $c/M_AXI_S2MM $c/S_AXIS_S2MM] && [dict get $cfg c_include_s2mm] == 0} continue
+      if {$n in [list $c/M_AXI_MM2S $c/M_AXIS_MM2S] && [dict get $cfg c_include_mm2s] == 0} continue
       if {!$used} { fail "validate_bd_design: $n is not connected" }
     }
     if {$kind eq "dma"} {
-      foreach {s m} {c_m_axis_mm2s_tdata_width c_m_axi_mm2s_data_width c_s_axis_s2mm_tdata_width c_m_axi_s2mm_data_width} {
+      foreach {s m ch} {c_m_axis_mm2s_tdata_width c_m_axi_mm2s_data_width mm2s c_s_axis_s2mm_tdata_width c_m_axi_s2mm_data_width s2mm} {
+        if {[dict get $cfg c_include_$ch] == 0} continue
         if {[dict get $cfg $s] > [dict get $cfg $m]} { fail "validate_bd_design: $c $s [dict get $cfg $s] exceeds $m [dict get $cfg $m] (PG021: stream width ≤ memory-map width)" }
       }
     }
@@ -411,5 +415,14 @@ proc loom_check_final {} {
   lassign [dict get $::vs_intfs accel/s_axis] - - win
   lassign [dict get $::vs_intfs accel/m_axis] - - wout
   if {$win != $::expect(inWidth) || $wout != $::expect(outWidth)} { fail "accelerator streams $win/$wout bits, expected $::expect(inWidth)/$::expect(outWidth)" }
+  set weights [expr {[info exists ::expect(weights)] ? $::expect(weights) : {}}]
+  foreach {port width} $weights {
+    if {![dict exists $::vs_intfs accel/$port]} { fail "the IP has no weight stream $port" }
+    lassign [dict get $::vs_intfs accel/$port] - mode w - used
+    if {$mode ne "slave" || $w != $width} { fail "weight stream $port: $mode of $w bits, expected a slave of $width" }
+  }
+  dict for {n info} $::vs_intfs {
+    if {[regexp {^accel/(s_axis_w_\w+)$} $n - port] && [lsearch -exact $weights $port] < 0} { fail "unexpected weight stream $port" }
+  }
   puts "build.tcl check: ok"
 }
