@@ -8,6 +8,8 @@ import type { Engine } from "../compiler/simulate.js";
 import { SIZE_POLICIES, type SizePolicy } from "../data/preprocess.js";
 import { refuseOverwrite } from "../io/write-file.js";
 import type { HostSpec } from "../onnx/host.js";
+import { readOnnx } from "../onnx/read.js";
+import { type BoundaryTally, boundaryTally } from "./boundary-tally.js";
 import { FIXED_POINT_OPTION, parseFixedPoint } from "./gen.js";
 import { inputRows, type RawRow } from "./inputs-file.js";
 import { simulateImages } from "./sim-images.js";
@@ -44,6 +46,7 @@ function checkedCodes(
   host: HostSpec | undefined,
   inputLength: number,
   round: boolean | undefined,
+  boundary: BoundaryTally | undefined,
 ): { count: number; rows: () => Iterable<bigint[]> } {
   const codesOf = (row: RawRow, i: number): bigint[] => {
     if (host) return quantizeOnnxInputs(host, [row.map(Number)], { round })[0]!;
@@ -55,6 +58,7 @@ function checkedCodes(
   for (const row of inputRows(path)) {
     try {
       codesOf(row, count);
+      boundary?.check(row.map(Number), count);
     } catch (e) {
       if (host && e instanceof Error) e.message = e.message.replace(/^inputs\[0\]/, `inputs[${count}]`);
       throw e;
@@ -132,6 +136,8 @@ export function register(program: Command): void {
       const source = loadModelSource(opts.model, { inputFixedPoint: parseFixedPoint(opts.inputFixedPoint) });
       if (opts.round && !source.host)
         throw new UserError("--round applies to ONNX models (their float inputs) only");
+      // ONNX: inputs on which the float32 graph decides within rounding of a boundary are counted.
+      const boundary = source.host ? boundaryTally(readOnnx(opts.model)) : undefined;
       const compiled = compileModel(source.model, { board: opts.board, folding: opts.folding, scores: true });
       const engine = opts.engine as Engine;
       const simulate = chunkSimulator(compiled, source.host, engine, trace);
@@ -147,10 +153,11 @@ export function register(program: Command): void {
           json: opts.json === true,
           out: opts.out,
           saveInputs: opts.saveInputs,
+          boundary,
         });
         return;
       }
-      const inputs = checkedCodes(opts.inputs!, source.host, compiled.plan.inputLength, opts.round);
+      const inputs = checkedCodes(opts.inputs!, source.host, compiled.plan.inputLength, opts.round, boundary);
       const predictions: number[] = [];
       const sink = openSink(opts.out);
       try {
@@ -167,10 +174,15 @@ export function register(program: Command): void {
           },
           { ...stream, total: inputs.count },
         );
-        sink.write(`],"predictions":${JSON.stringify(predictions)},${JSON.stringify(timing).slice(1)}\n`);
+        const near = boundary ? `"boundary_inputs":${JSON.stringify(boundary.indices)},` : "";
+        sink.write(
+          `],"predictions":${JSON.stringify(predictions)},${near}${JSON.stringify(timing).slice(1)}\n`,
+        );
       } finally {
         sink.close();
       }
+      const line = boundary?.summary(inputs.count, "inputs");
+      if (line) process.stderr.write(`${line}\n`);
     }),
   );
 }

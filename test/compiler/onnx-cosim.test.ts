@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { compileModel } from "../../src/compiler/generate.js";
 import { loadModelSource } from "../../src/compiler/model-source.js";
 import { simulateOnnx } from "../../src/compiler/onnx-sim.js";
+import { layerInputDatatypes } from "../../src/nn/layer-types.js";
 import type { Model } from "../../src/nn/model-format.js";
 import { boundaryDecisions, runOnnx } from "../../src/onnx/executor.js";
 import type { OnnxGraph } from "../../src/onnx/graph.js";
@@ -161,13 +162,44 @@ describe("exporter patterns in Verilator against the ONNX executor", () => {
         tail: "none",
       },
     ],
+    [
+      "generated: 16-bit fixed-point input, Dense → Dense passing on INT20, then Clip(−3, 5 steps) as thresholds (opset 13)",
+      {
+        ...{ opset: 13, symbolicBatch: true, inShape: [1, 6], flatten: "reshape", seed: 1515 },
+        head: noHead,
+        inQuant: "none",
+        layers: [
+          layer(5, { act: "none" }),
+          layer(4, { gemm: true, act: "clip", clip: "both" }),
+          layer(3, {}),
+        ],
+        last: "affine",
+        tail: "Softmax",
+      },
+    ],
+    [
+      "generated: MultiThresholds with negative out_scale, out_bias off the grid and per-channel Mul (opset 11)",
+      {
+        ...{ opset: 11, symbolicBatch: false, inShape: [2, 3], flatten: "view", seed: 2727 },
+        head: { ...noHead, mul: true },
+        inQuant: "multithreshold",
+        oddGrids: true,
+        layers: [layer(5, { act: "multithreshold" }), layer(4, { perChannel: true }), layer(3, {})],
+        last: "affine",
+        tail: "TopK",
+      },
+    ],
   ];
   for (const [name, recipe] of recipes) {
     it(name, async () => {
       const built = buildRecipe(recipe);
       const { model, host } = importOnnx(built.bytes);
       const clamped = model.layers.filter((l) => l.activation.kind === "none" && l.activation.relu);
-      expect(clamped.length).toBe(recipe.layers.filter((l) => l.act === "relu").length);
+      const atZero = (l: LayerRecipe) => l.act === "relu" || (l.act === "clip" && l.clip === "min0");
+      expect(clamped.length).toBe(recipe.layers.filter(atZero).length);
+      if (recipe.inQuant === "none" && recipe.layers[0]!.act === "none")
+        expect(layerInputDatatypes(model)[1]).toEqual({ kind: "INT", bits: 20 });
+      if (recipe.oddGrids) expect(built.counts.oddGrids).toBe(2);
       const graph = readOnnx(built.bytes);
       const r = rng(recipe.seed);
       await cosim(
