@@ -58,7 +58,6 @@ function checkedCodes(
   for (const row of inputRows(path)) {
     try {
       codesOf(row, count);
-      boundary?.check(row.map(Number), count);
     } catch (e) {
       if (host && e instanceof Error) e.message = e.message.replace(/^inputs\[0\]/, `inputs[${count}]`);
       throw e;
@@ -69,7 +68,12 @@ function checkedCodes(
     count,
     rows: function* () {
       let i = 0;
-      for (const row of inputRows(path)) yield codesOf(row, i++);
+      for (const row of inputRows(path)) {
+        const codes = codesOf(row, i);
+        // Here rather than in the first pass: it runs the graph twice, under the progress line.
+        boundary?.check(row.map(Number), i++);
+        yield codes;
+      }
     },
   };
 }
@@ -84,6 +88,7 @@ interface SimFlags extends TraceFlags {
   out?: string;
   inputFixedPoint: string;
   round?: boolean;
+  boundaryCheck?: boolean;
   quiet?: boolean;
   json?: boolean;
   saveInputs?: string;
@@ -116,6 +121,10 @@ export function register(program: Command): void {
     .option("--quiet", "no progress on stderr")
     .option(...FIXED_POINT_OPTION)
     .option(
+      "--no-boundary-check",
+      "ONNX: do not count the inputs within float32 rounding of a decision boundary of the graph (it runs the graph twice per input)",
+    )
+    .option(
       "--round",
       "ONNX graph without its own input quantizer: round inputs onto its fixed-point grid (half to even, saturating) instead of refusing off-grid values",
     );
@@ -137,7 +146,8 @@ export function register(program: Command): void {
       if (opts.round && !source.host)
         throw new UserError("--round applies to ONNX models (their float inputs) only");
       // ONNX: inputs on which the float32 graph decides within rounding of a boundary are counted.
-      const boundary = source.host ? boundaryTally(readOnnx(opts.model)) : undefined;
+      const boundary =
+        source.host && opts.boundaryCheck !== false ? boundaryTally(readOnnx(opts.model)) : undefined;
       const compiled = compileModel(source.model, { board: opts.board, folding: opts.folding, scores: true });
       const engine = opts.engine as Engine;
       const simulate = chunkSimulator(compiled, source.host, engine, trace);

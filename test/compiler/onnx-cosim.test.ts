@@ -1,5 +1,6 @@
 // The real exported ONNX models, compiled to RTL and simulated in Verilator with random
 // bubbles and backpressure, against the independent ONNX executor on random valid inputs.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileModel } from "../../src/compiler/generate.js";
 import { loadModelSource } from "../../src/compiler/model-source.js";
@@ -12,7 +13,12 @@ import type { HostSpec } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { readOnnx } from "../../src/onnx/read.js";
 import { rng } from "../onnx/helpers/build.js";
-import { buildRecipe, type GraphRecipe, type LayerRecipe } from "../onnx/helpers/random-graph.js";
+import {
+  buildRecipe,
+  type GraphRecipe,
+  graphRecipe,
+  type LayerRecipe,
+} from "../onnx/helpers/random-graph.js";
 
 const dir = new URL("../fixtures/onnx/", import.meta.url).pathname;
 
@@ -207,6 +213,23 @@ describe("exporter patterns in Verilator against the ONNX executor", () => {
         host,
         graph,
         clearInputs(graph, 16, () => built.input(r)),
+      );
+    });
+  }
+
+  // Besides the chosen recipes above, graphs drawn at random by the whole-graph generator (the
+  // same arbitrary as test/onnx/graph-generator.test.ts, fixed seed) go through Verilator too.
+  for (const [k, recipe] of fc.sample(graphRecipe, { seed: 2026, numRuns: 2 }).entries()) {
+    it(`generated at random (#${k}: ${recipe.layers.map((l) => l.act).join(", ")} layers, ${recipe.tail} tail)`, async () => {
+      const built = buildRecipe(recipe);
+      const { model, host } = importOnnx(built.bytes);
+      const graph = readOnnx(built.bytes);
+      const r = rng(recipe.seed);
+      await cosim(
+        model,
+        host,
+        graph,
+        clearInputs(graph, 8, () => built.input(r)),
       );
     });
   }

@@ -92,5 +92,20 @@ describe("loom sim on ONNX graphs", () => {
     expect(r.stderr.trim()).toMatch(
       /^loom sim: 2 of 3 inputs \(inputs\[0\], inputs\[2\]\) lie within float32 rounding of a decision boundary/,
     );
+    // Skipped only when asked (it runs the graph twice per input).
+    const skipped = await loom([
+      "sim",
+      "--model",
+      model,
+      "--engine",
+      "golden",
+      "--quiet",
+      "--no-boundary-check",
+      "--inputs",
+      file,
+    ]);
+    expect(skipped.exitCode, skipped.stderr).toBe(0);
+    expect(JSON.parse(skipped.stdout).boundary_inputs).toBeUndefined();
+    expect(skipped.stderr).toBe("");
   });
 });
