@@ -14,6 +14,7 @@ import { importOnnx } from "../../src/onnx/import.js";
 import { readOnnx } from "../../src/onnx/read.js";
 import { rng } from "../onnx/helpers/build.js";
 import {
+  type BuiltGraph,
   buildRecipe,
   type GraphRecipe,
   graphRecipe,
@@ -196,42 +197,39 @@ describe("exporter patterns in Verilator against the ONNX executor", () => {
       },
     ],
   ];
+  /** A generated graph imported (`check` looks at it), then `count` clear inputs co-simulated. */
+  async function cosimRecipe(recipe: GraphRecipe, count: number, check?: (m: Model, b: BuiltGraph) => void) {
+    const built = buildRecipe(recipe);
+    const { model, host } = importOnnx(built.bytes);
+    check?.(model, built);
+    const graph = readOnnx(built.bytes);
+    const r = rng(recipe.seed);
+    await cosim(
+      model,
+      host,
+      graph,
+      clearInputs(graph, count, () => built.input(r)),
+    );
+  }
+
   for (const [name, recipe] of recipes) {
-    it(name, async () => {
-      const built = buildRecipe(recipe);
-      const { model, host } = importOnnx(built.bytes);
-      const clamped = model.layers.filter((l) => l.activation.kind === "none" && l.activation.relu);
-      const atZero = (l: LayerRecipe) => l.act === "relu" || (l.act === "clip" && l.clip === "min0");
-      expect(clamped.length).toBe(recipe.layers.filter(atZero).length);
-      if (recipe.inQuant === "none" && recipe.layers[0]!.act === "none")
-        expect(layerInputDatatypes(model)[1]).toEqual({ kind: "INT", bits: 20 });
-      if (recipe.oddGrids) expect(built.counts.oddGrids).toBe(2);
-      const graph = readOnnx(built.bytes);
-      const r = rng(recipe.seed);
-      await cosim(
-        model,
-        host,
-        graph,
-        clearInputs(graph, 16, () => built.input(r)),
-      );
-    });
+    it(name, () =>
+      cosimRecipe(recipe, 16, (model, built) => {
+        const clamped = model.layers.filter((l) => l.activation.kind === "none" && l.activation.relu);
+        const atZero = (l: LayerRecipe) => l.act === "relu" || (l.act === "clip" && l.clip === "min0");
+        expect(clamped.length).toBe(recipe.layers.filter(atZero).length);
+        if (recipe.inQuant === "none" && recipe.layers[0]!.act === "none")
+          expect(layerInputDatatypes(model)[1]).toEqual({ kind: "INT", bits: 20 });
+        if (recipe.oddGrids) expect(built.counts.oddGrids).toBe(2);
+      }),
+    );
   }
 
   // Besides the chosen recipes above, graphs drawn at random by the whole-graph generator (the
   // same arbitrary as test/onnx/graph-generator.test.ts, fixed seed) go through Verilator too.
   for (const [k, recipe] of fc.sample(graphRecipe, { seed: 2026, numRuns: 2 }).entries()) {
-    it(`generated at random (#${k}: ${recipe.layers.map((l) => l.act).join(", ")} layers, ${recipe.tail} tail)`, async () => {
-      const built = buildRecipe(recipe);
-      const { model, host } = importOnnx(built.bytes);
-      const graph = readOnnx(built.bytes);
-      const r = rng(recipe.seed);
-      await cosim(
-        model,
-        host,
-        graph,
-        clearInputs(graph, 8, () => built.input(r)),
-      );
-    });
+    const what = `${recipe.layers.map((l) => l.act).join(", ")} layers, ${recipe.tail} tail`;
+    it(`generated at random (#${k}: ${what})`, () => cosimRecipe(recipe, 8));
   }
 });
 
