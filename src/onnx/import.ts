@@ -5,7 +5,7 @@
 // Float work before the first layer and the final output scale stay on the host (host.ts).
 
 import { allows, type DataType, dataTypeName, parseDataType, smallestTypeFor } from "../core/datatypes.js";
-import { type DenseLayer, type Layer, type Model, modelSchema } from "../nn/model-format.js";
+import { type DenseLayer, type Layer, type Model, modelSchema } from "../model/model-format.js";
 import { attrInt, attrString } from "./attributes.js";
 import { type GraphPath, graphPath, type Segment } from "./chain.js";
 import type { ConvChain } from "./conv-chain.js";

@@ -2,7 +2,7 @@
 // against the reference executor: every one must import, and agree on random inputs.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { layerInputDatatypes } from "../../src/nn/layer-types.js";
+import { layerInputDatatypes } from "../../src/model/layer-types.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { readOnnx } from "../../src/onnx/read.js";
 import { rng } from "./helpers/build.js";
