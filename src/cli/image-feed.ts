@@ -15,6 +15,8 @@ export interface ImageFeed {
   classes: string[];
   /** Preprocessed pixels → the accelerator's input codes. */
   codes(pixels: Uint8Array): bigint[];
+  /** ONNX: preprocessed pixels → the float input the graph takes. */
+  graphInput?(pixels: Uint8Array): number[];
 }
 
 export function imageFeed(source: ModelSource, modelPath: string): ImageFeed {
@@ -28,14 +30,12 @@ export function imageFeed(source: ModelSource, modelPath: string): ImageFeed {
       );
     }
     const [height, width] = dims.slice(-2) as [number, number];
+    const graphInput = (px: Uint8Array) => Array.from(px, (p) => p / 255);
     return {
       preprocess: { width, height },
       classes: model.output.classes ?? [],
-      codes: (px) =>
-        quantizeInput(
-          host.input,
-          Array.from(px, (p) => p / 255),
-        ),
+      codes: (px) => quantizeInput(host.input, graphInput(px)),
+      graphInput,
     };
   }
   if (model.input.datatype !== "UINT8") {

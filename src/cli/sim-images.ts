@@ -5,6 +5,7 @@ import type { ModelSource } from "../compiler/model-source.js";
 import { checkImageFile } from "../data/decode.js";
 import { type ListedImage, listImages } from "../data/image-list.js";
 import { checkSizePolicy, preprocessImageFile, type SizePolicy } from "../data/preprocess.js";
+import type { BoundaryTally } from "./boundary-tally.js";
 import { imageFeed } from "./image-feed.js";
 import {
   type ChunkResult,
@@ -19,6 +20,8 @@ interface ImagesOptions extends Omit<StreamOptions, "total"> {
   out?: string;
   /** Also write the preprocessed input codes as a `--inputs` file here. */
   saveInputs?: string;
+  /** ONNX: counts the images on which the float32 graph decides within rounding of a boundary. */
+  boundary?: BoundaryTally;
 }
 
 interface Tally {
@@ -62,8 +65,12 @@ export async function simulateImages(
   const sink = openSink(o.out);
   const saved = o.saveInputs ? openSink(o.saveInputs) : undefined;
   let savedRows = 0;
+  let listed = 0;
   const codesOf = (img: ListedImage) => {
-    const codes = feed.codes(preprocessImageFile(img.path, feed.preprocess, policy));
+    const pixels = preprocessImageFile(img.path, feed.preprocess, policy);
+    const codes = feed.codes(pixels);
+    if (o.boundary && feed.graphInput) o.boundary.check(feed.graphInput(pixels), listed);
+    listed++;
     saved?.write(`${savedRows++ === 0 ? '{"inputs":[\n' : ",\n"}[${codes.join(",")}]`);
     return codes;
   };
@@ -105,6 +112,7 @@ export async function simulateImages(
         labelled: tally.labelled,
         correct: tally.correct,
         ...(tally.labelled > 0 ? { accuracy: tally.correct / tally.labelled } : {}),
+        ...(o.boundary ? { boundary_images: o.boundary.indices.map((i) => images[i]!.path) } : {}),
       };
       sink.write(`],"summary":${JSON.stringify(summary)},${JSON.stringify(timing).slice(1)}\n`);
     } else sink.write(`${summaryLines(tally, classes, timing).join("\n")}\n`);
@@ -113,4 +121,6 @@ export async function simulateImages(
     sink.close();
     saved?.close();
   }
+  const line = o.boundary?.summary(images.length, "images");
+  if (line) process.stderr.write(`${line}\n`);
 }

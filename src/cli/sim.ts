@@ -8,6 +8,8 @@ import type { Engine } from "../compiler/simulate.js";
 import { SIZE_POLICIES, type SizePolicy } from "../data/preprocess.js";
 import { refuseOverwrite } from "../io/write-file.js";
 import type { HostSpec } from "../onnx/host.js";
+import { readOnnx } from "../onnx/read.js";
+import { type BoundaryTally, boundaryTally } from "./boundary-tally.js";
 import { FIXED_POINT_OPTION, parseFixedPoint } from "./gen.js";
 import { inputRows, type RawRow } from "./inputs-file.js";
 import { weightsOption } from "./options.js";
@@ -45,6 +47,7 @@ function checkedCodes(
   host: HostSpec | undefined,
   inputLength: number,
   round: boolean | undefined,
+  boundary: BoundaryTally | undefined,
 ): { count: number; rows: () => Iterable<bigint[]> } {
   const codesOf = (row: RawRow, i: number): bigint[] => {
     if (host) return quantizeOnnxInputs(host, [row.map(Number)], { round })[0]!;
@@ -66,7 +69,12 @@ function checkedCodes(
     count,
     rows: function* () {
       let i = 0;
-      for (const row of inputRows(path)) yield codesOf(row, i++);
+      for (const row of inputRows(path)) {
+        const codes = codesOf(row, i);
+        // Here rather than in the first pass: it runs the graph twice, under the progress line.
+        boundary?.check(row.map(Number), i++);
+        yield codes;
+      }
     },
   };
 }
@@ -82,6 +90,7 @@ interface SimFlags extends TraceFlags {
   out?: string;
   inputFixedPoint: string;
   round?: boolean;
+  boundaryCheck?: boolean;
   quiet?: boolean;
   json?: boolean;
   saveInputs?: string;
@@ -115,6 +124,10 @@ export function register(program: Command): void {
     .option("--quiet", "no progress on stderr")
     .option(...FIXED_POINT_OPTION)
     .option(
+      "--no-boundary-check",
+      "ONNX: do not count the inputs within float32 rounding of a decision boundary of the graph (it runs the graph twice per input)",
+    )
+    .option(
       "--round",
       "ONNX graph without its own input quantizer: round inputs onto its fixed-point grid (half to even, saturating) instead of refusing off-grid values",
     );
@@ -135,6 +148,9 @@ export function register(program: Command): void {
       const source = loadModelSource(opts.model, { inputFixedPoint: parseFixedPoint(opts.inputFixedPoint) });
       if (opts.round && !source.host)
         throw new UserError("--round applies to ONNX models (their float inputs) only");
+      // ONNX: inputs on which the float32 graph decides within rounding of a boundary are counted.
+      const boundary =
+        source.host && opts.boundaryCheck !== false ? boundaryTally(readOnnx(opts.model)) : undefined;
       const compiled = compileModel(source.model, {
         board: opts.board,
         folding: opts.folding,
@@ -155,10 +171,11 @@ export function register(program: Command): void {
           json: opts.json === true,
           out: opts.out,
           saveInputs: opts.saveInputs,
+          boundary,
         });
         return;
       }
-      const inputs = checkedCodes(opts.inputs!, source.host, compiled.plan.inputLength, opts.round);
+      const inputs = checkedCodes(opts.inputs!, source.host, compiled.plan.inputLength, opts.round, boundary);
       const predictions: number[] = [];
       const sink = openSink(opts.out);
       try {
@@ -175,10 +192,15 @@ export function register(program: Command): void {
           },
           { ...stream, total: inputs.count },
         );
-        sink.write(`],"predictions":${JSON.stringify(predictions)},${JSON.stringify(timing).slice(1)}\n`);
+        const near = boundary ? `"boundary_inputs":${JSON.stringify(boundary.indices)},` : "";
+        sink.write(
+          `],"predictions":${JSON.stringify(predictions)},${near}${JSON.stringify(timing).slice(1)}\n`,
+        );
       } finally {
         sink.close();
       }
+      const line = boundary?.summary(inputs.count, "inputs");
+      if (line) process.stderr.write(`${line}\n`);
     }),
   );
 }

@@ -378,7 +378,10 @@ function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): 
   const multipliers = fields > 1 ? simd * groups : lanes;
   const packLut = fields > 1 ? simd * (pe - groups) * (packing.spacing + w) : 0;
   const productFf = fields > 1 ? simd * pe * packing.spacing : lanes * productBits;
-  const dspCount = dsp ? (fields > 1 ? multipliers : lanes * Math.ceil(w / 27) * Math.ceil(a / 18)) : 0;
+  // An unpacked product takes ⌈·/27⌉ × ⌈·/18⌉ DSP48 slices, the wider operand on the 27-bit
+  // port (a 20-bit layer input passed on without a quantizer times 8-bit weights: one slice).
+  const slices = Math.min(Math.ceil(w / 27) * Math.ceil(a / 18), Math.ceil(a / 27) * Math.ceil(w / 18));
+  const dspCount = dsp ? (fields > 1 ? multipliers : lanes * slices) : 0;
   // Adder tree of SIMD products per PE, growing by log2(SIMD) bits; then the accumulator.
   const treeLevels = Math.ceil(Math.log2(simd));
   const treeLut = (simd - 1) * (productBits + treeLevels);

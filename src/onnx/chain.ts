@@ -35,6 +35,14 @@ export interface GraphPath {
 
 export const LINEAR_OPS = new Set(["MatMul", "Gemm", "MVAU", "Conv"]);
 
+/** FINN's lowered convolution (streamlined and dataflow forms): refused with what to do instead. */
+const LOWERED_CONV_OPS = new Set([
+  "Im2Col",
+  "ConvolutionInputGenerator",
+  "ConvolutionInputGenerator_hls",
+  "ConvolutionInputGenerator_rtl",
+]);
+
 /**
  * Runs the graph once on a zero input of the declared shape: every tensor's shape is then known,
  * so the shape arithmetic exporters write (Shape → Gather → Unsqueeze → Concat → Reshape) folds
@@ -85,6 +93,12 @@ function checkDeclaredShapes(graph: OnnxGraph, values: Map<string, Tensor>): voi
 
 export function graphPath(graph: OnnxGraph): GraphPath {
   for (const node of graph.nodes) {
+    if (LOWERED_CONV_OPS.has(node.opType)) {
+      throw new OnnxError(
+        `${nodeLabel(node)}: op ${node.opType} (FINN's convolution lowered to Im2Col + MatMul) is not supported; ` +
+          "import the graph from before FINN's LowerConvsToMatMul, whose Conv nodes Loom imports as conv layers",
+      );
+    }
     if (!canonicalOp(node.opType)) {
       throw new OnnxError(`${nodeLabel(node)}: op ${node.opType} is not supported; ${supportedOpsText()}`);
     }

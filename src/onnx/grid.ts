@@ -90,13 +90,16 @@ export function quantizerGrid(node: OnnxNode, consts: (Tensor | undefined)[], C:
         bipolar: true,
       };
     case "MultiThreshold":
-      return {
-        alpha: Array(C).fill(attrFloat(node, "out_scale", 1)),
-        beta: Array(C).fill(attrFloat(node, "out_bias", 0)),
-        min: 0,
-        max: need(1).dims[1]!,
-        bipolar: false,
-      };
+      return positiveGrid(
+        {
+          alpha: Array(C).fill(attrFloat(node, "out_scale", 1)),
+          beta: Array(C).fill(attrFloat(node, "out_bias", 0)),
+          min: 0,
+          max: need(1).dims[1]!,
+          bipolar: false,
+        },
+        node,
+      );
     case "Thresholding":
     case "MVAU": {
       const { scale, bias } = finnActivationScaleBias(node);
@@ -128,12 +131,32 @@ export function applyAffine(g: Grid, node: OnnxNode, c: Tensor, dynamicFirst: bo
   else if (op === "Div" && dynamicFirst)
     [alpha, beta] = [alpha.map((a, i) => a / k[i]!), beta.map((b, i) => b / k[i]!)];
   else throw new OnnxError(`${nodeLabel(node)}: ${op} with the quantized value as divisor is not supported`);
-  if (alpha.some((a) => !(a > 0))) {
+  return positiveGrid({ ...g, alpha, beta }, node);
+}
+
+/**
+ * The same set of values with a positive step on every channel: α·k + β for k in [min, max] is
+ * (−α)·(min + max − k) + β + α·(min + max), so a negative step (a MultiThreshold's negative
+ * out_scale, a Mul by a negative constant after a quantizer) reverses that channel's codes. The
+ * threshold fit sees the reversed codes fall with the accumulator and negates the weight row.
+ */
+export function positiveGrid(g: Grid, node: OnnxNode): Grid {
+  const bad = g.alpha.find((a) => !(a !== 0 && Number.isFinite(a)));
+  if (bad !== undefined)
     throw new OnnxError(
-      `${nodeLabel(node)}: the quantized value's scale becomes ${alpha.find((a) => !(a > 0))} (must stay positive)`,
+      `${nodeLabel(node)}: the quantized value's scale becomes ${bad} (its output is constant or not finite)`,
     );
-  }
-  return { ...g, alpha, beta };
+  if (g.alpha.every((a) => a > 0)) return g;
+  if (g.min === undefined || g.max === undefined)
+    throw new OnnxError(
+      `${nodeLabel(node)}: a negative scale on a quantizer with no declared range is not supported`,
+    );
+  const ends = g.min + g.max;
+  return {
+    ...g,
+    alpha: g.alpha.map((a) => Math.abs(a)),
+    beta: g.beta.map((b, c) => (g.alpha[c]! < 0 ? b + g.alpha[c]! * ends : b)),
+  };
 }
 
 /**

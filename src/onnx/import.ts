@@ -4,9 +4,7 @@
 // fitThresholds, so the integer model reproduces the chain on every accumulator in range.
 // Float work before the first layer and the final output scale stay on the host (host.ts).
 
-import { passedOnRange } from "../core/accumulator.js";
 import { allows, type DataType, dataTypeName, parseDataType, smallestTypeFor } from "../core/datatypes.js";
-import { MAX_BITS as MVAU_MAX_INPUT_BITS } from "../lib/mvau/params.js";
 import { type DenseLayer, type Layer, type Model, modelSchema } from "../model/model-format.js";
 import { attrInt, attrString } from "./attributes.js";
 import { type GraphPath, graphPath, type Segment } from "./chain.js";
@@ -17,10 +15,11 @@ import { inputShape } from "./executor.js";
 import { annotatedDatatype, nodeLabel, type OnnxGraph, type OnnxNode } from "./graph.js";
 import { type CodeMap, codeOf, type Grid, normalizeGrid, QUANTIZER_OPS } from "./grid.js";
 import { type HostInput, type HostOutput, type HostSpec, hostStep } from "./host.js";
+import { layerInput } from "./layer-input.js";
 import { fitLayerThresholds } from "./layer-thresholds.js";
 import { canonicalOp } from "./op-names.js";
-import { mvauIsPopcount } from "./ops.js";
 import { padValue } from "./ops-conv.js";
+import { hiddenClampAt, passedOn } from "./pass-on.js";
 import { readOnnx } from "./read.js";
 import {
   affineOfSteps,
@@ -29,7 +28,6 @@ import {
   outputGrid,
   quantInputAffine,
   runSteps,
-  SHAPE_OPS,
   type Step,
 } from "./steps.js";
 import { f32, type Tensor } from "./tensor.js";
@@ -287,28 +285,6 @@ interface LayerResult {
   argmaxExact: boolean;
 }
 
-/** The value entering the chain for accumulator acc on channel c: v = S_c·acc + K_c. */
-function linearMap(node: OnnxNode, scales: number[], inMap: CodeMap, mw: number) {
-  const isMvau = canonicalOp(node.opType) === "MVAU";
-  const sameAll = (xs: number[], v: number) => xs.every((x) => x === v);
-  if (isMvau && mvauIsPopcount(node)) {
-    const xnor = attrInt(node, "binaryXnorMode", 0) === 1;
-    const ok = inMap.bipolar && sameAll(inMap.step, xnor ? 0.5 : 1) && sameAll(inMap.offset, xnor ? 0.5 : 0);
-    if (!ok) throw new OnnxError(`${nodeLabel(node)}: an XNOR layer needs ${xnor ? "0/1" : "±1"} inputs`);
-    // FINN compares these layers' thresholds with popcount = (±1 sum + MW) / 2.
-    return { S: scales.map(() => 0.5), K: scales.map(() => mw / 2), exactDouble: true };
-  }
-  const step = inMap.step[0]!;
-  if (!sameAll(inMap.step, step) || !sameAll(inMap.offset, 0)) {
-    throw new OnnxError(
-      `${nodeLabel(node)}: its input is quantized per channel or with a non-integer offset ` +
-        `(step ${inMap.step.slice(0, 4)}, offset ${inMap.offset.slice(0, 4)}); a layer input needs one scale and zero offset`,
-    );
-  }
-  // MVAUs compute exact integers (no float32 rounding); MatMul/Gemm are float32.
-  return { S: scales.map((s) => step * s), K: scales.map(() => 0), exactDouble: isMvau };
-}
-
 function convertLayer(
   node: OnnxNode,
   steps: Step[],
@@ -318,13 +294,13 @@ function convertLayer(
   last: boolean,
   binaryConsumer: boolean,
 ): LayerResult {
-  const { S, K, exactDouble } = linearMap(node, w.scale, inMap, w.mw);
+  const { S, K, exactDouble, codes: inputCodes } = layerInput(node, w, inMap);
   const C = w.mh;
-  const grid = outputGrid(steps, C);
+  let grid = outputGrid(steps, C);
   // Accumulator range of each row over the input codes.
   const lo: bigint[] = [];
   const hi: bigint[] = [];
-  for (const row of w.codes) {
+  for (const row of inputCodes) {
     let a = 0n;
     let b = 0n;
     for (const wv of row) {
@@ -339,7 +315,7 @@ function convertLayer(
     const v = Number(acc) * S[c]! + K[c]!;
     return exactDouble ? v : f32(v);
   };
-  const codes = w.codes.map((r) => [...r]);
+  const codes = inputCodes.map((r) => [...r]);
   const finish = (activation: Layer["activation"]): Layer =>
     ({
       ...frame,
@@ -348,12 +324,31 @@ function convertLayer(
       activation,
     }) as Layer;
 
-  if (!grid) {
-    const relu = last ? -1 : hiddenReluAt(steps);
-    const { a, b } = affineOfSteps(relu < 0 ? steps : steps.slice(0, relu), C);
+  let clampGuess: ((c: number, m: number, falling: boolean) => number | undefined) | undefined;
+  if (!grid && !last) {
+    const clampAt = hiddenClampAt(steps);
+    const { a, b } = affineOfSteps(clampAt < 0 ? steps : steps.slice(0, clampAt), C);
     const A = a.map((v, c) => v * S[c]!);
     const B = a.map((v, c) => v * K[c]! + b[c]!);
-    if (!last) return unquantizedHidden(node, finish, A, B, lo, hi, relu >= 0);
+    const pass = passedOn(node, A, B, lo, hi, clampAt < 0 ? [] : steps.slice(clampAt));
+    if (pass.kind === "clamp") {
+      grid = pass.grid;
+      // The clamped integer n' reaches m once acc + bias ≥ m: exact, so the fit confirms it at once.
+      clampGuess = (c, m, falling) => (falling ? undefined : m - pass.bias[c]!);
+    } else {
+      const { step, bias, relu, min, max } = pass;
+      return {
+        layer: finish({ kind: "none", bias: compactInt(bias), scale: [step], ...(relu ? { relu } : {}) }),
+        outMap: { step: [step], offset: [0], min: Number(min), max: Number(max), bipolar: false },
+        host: { scale: [step], offset: [0], from: "none" },
+        argmaxExact: true,
+      };
+    }
+  }
+  if (!grid) {
+    const { a, b } = affineOfSteps(steps, C);
+    const A = a.map((v, c) => v * S[c]!);
+    const B = a.map((v, c) => v * K[c]! + b[c]!);
     for (let c = 0; c < C; c++) {
       if (A[c]! < 0) {
         codes[c] = codes[c]!.map((x) => -x);
@@ -407,7 +402,7 @@ function convertLayer(
       maxCode,
       outputsAt,
       codeOf: codeOfOutput,
-      guess: map.bipolar ? undefined : quantThresholdGuess(steps, grid, map, S, K),
+      guess: map.bipolar ? undefined : (clampGuess ?? quantThresholdGuess(steps, grid, map, S, K)),
     },
     (c, err) => new OnnxError(`${nodeLabel(node)} channel ${c}: ${err.message}`),
   );
@@ -440,25 +435,6 @@ function convertLayer(
 }
 
 /**
- * Where a Relu with no quantizer after it ends a hidden layer's chain (−1: none). It becomes the
- * MVAU's clamp at zero, so only layout ops may follow it before the next layer.
- */
-function hiddenReluAt(steps: Step[]): number {
-  const at = steps.findIndex((s) => s.kind === "node" && canonicalOp(s.node.opType) === "Relu");
-  if (at < 0) return -1;
-  const after = steps
-    .slice(at + 1)
-    .find((s) => !(s.kind === "node" && SHAPE_OPS.has(canonicalOp(s.node.opType)!)));
-  if (after) {
-    throw new OnnxError(
-      `${nodeLabel(after.node)}: ${after.node.opType} after a Relu with no quantizer between layers is not supported ` +
-        "(the Relu becomes a clamp at zero on the exact integer; only layout ops may follow it, or add a quantizer)",
-    );
-  }
-  return at;
-}
-
-/**
  * Closed-form threshold estimate of an affine chain into a Quant: the Quant's input is
  * w = A·acc + B in code units, and its code reaches Q once round(w) ≥ Q, i.e. w ≥ Q − δ with δ = ½
  * (round to nearest), 0 (floor) or 1 (ceil). The hardware code m is the Quant's code plus a
@@ -478,53 +454,6 @@ function quantThresholdGuess(steps: Step[], grid: Grid, map: CodeMap, S: number[
     const Q = m - shift[c]!;
     if (!(slope > 0) || !Number.isFinite(B[c]!) || Number.isNaN(Q)) return undefined;
     return Math.ceil((Q - delta(Q) - B[c]!) / slope);
-  };
-}
-
-/**
- * A layer whose output feeds the next layer with no quantizer between (QKeras Dense → Dense,
- * FINN's noActivation MVAU): the value A·acc + B is passed on as the exact integer acc + bias,
- * which needs one positive scale A for all channels and B a whole number of steps A. A Relu
- * between (`relu`) clamps that integer at zero: Relu(A·(acc + bias)) = A·max(acc + bias, 0).
- */
-function unquantizedHidden(
-  node: OnnxNode,
-  finish: (activation: Layer["activation"]) => Layer,
-  A: number[],
-  B: number[],
-  lo: bigint[],
-  hi: bigint[],
-  relu: boolean,
-): LayerResult {
-  const step = A[0]!;
-  if (!(step > 0) || A.some((v) => v !== step)) {
-    throw new OnnxError(
-      `${nodeLabel(node)}: its output feeds the next layer without a quantizer, so it must lie on one integer grid, ` +
-        `but its scale per channel is ${compact(A).slice(0, 4).join(", ")} (needs one positive scale; add a quantizer)`,
-    );
-  }
-  const bias = B.map((v) => Math.round(v / step));
-  const off = B.findIndex((v, c) => Math.abs(v / step - bias[c]!) > 1e-9 * Math.max(1, Math.abs(bias[c]!)));
-  if (off >= 0) {
-    throw new OnnxError(
-      `${nodeLabel(node)}: its output feeds the next layer without a quantizer, but the bias of channel ${off} ` +
-        `(${B[off]}) is not a whole number of accumulator steps (${step}); quantize the bias or add a quantizer`,
-    );
-  }
-  const rows = lo.map((l, c) => ({ lo: l, hi: hi[c]! }));
-  const { lo: min, hi: max } = passedOnRange(rows, bias.map(BigInt), relu);
-  const type = smallestTypeFor(min, max);
-  if (type.bits > MVAU_MAX_INPUT_BITS) {
-    throw new OnnxError(
-      `${nodeLabel(node)}: its output feeds the next layer without a quantizer and spans ${min}..${max} ` +
-        `(${dataTypeName(type)}), wider than the ${MVAU_MAX_INPUT_BITS} bits a layer input can have; add a quantizer (or narrow a fixed-point input: --input-fixed-point)`,
-    );
-  }
-  return {
-    layer: finish({ kind: "none", bias: compactInt(bias), scale: [step], ...(relu ? { relu } : {}) }),
-    outMap: { step: [step], offset: [0], min: Number(min), max: Number(max), bipolar: false },
-    host: { scale: [step], offset: [0], from: "none" },
-    argmaxExact: true,
   };
 }
 

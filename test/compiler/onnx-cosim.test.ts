@@ -1,9 +1,11 @@
 // The real exported ONNX models, compiled to RTL and simulated in Verilator with random
 // bubbles and backpressure, against the independent ONNX executor on random valid inputs.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileModel } from "../../src/compiler/generate.js";
 import { loadModelSource } from "../../src/compiler/model-source.js";
 import { simulateOnnx } from "../../src/compiler/onnx-sim.js";
+import { layerInputDatatypes } from "../../src/model/layer-types.js";
 import type { Model } from "../../src/model/model-format.js";
 import { boundaryDecisions, runOnnx } from "../../src/onnx/executor.js";
 import type { OnnxGraph } from "../../src/onnx/graph.js";
@@ -11,7 +13,13 @@ import type { HostSpec } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { readOnnx } from "../../src/onnx/read.js";
 import { rng } from "../onnx/helpers/build.js";
-import { buildRecipe, type GraphRecipe, type LayerRecipe } from "../onnx/helpers/random-graph.js";
+import {
+  type BuiltGraph,
+  buildRecipe,
+  type GraphRecipe,
+  graphRecipe,
+  type LayerRecipe,
+} from "../onnx/helpers/random-graph.js";
 
 const dir = new URL("../fixtures/onnx/", import.meta.url).pathname;
 
@@ -161,22 +169,67 @@ describe("exporter patterns in Verilator against the ONNX executor", () => {
         tail: "none",
       },
     ],
+    [
+      "generated: 16-bit fixed-point input, Dense → Dense passing on INT20, then Clip(−3, 5 steps) as thresholds (opset 13)",
+      {
+        ...{ opset: 13, symbolicBatch: true, inShape: [1, 6], flatten: "reshape", seed: 1515 },
+        head: noHead,
+        inQuant: "none",
+        layers: [
+          layer(5, { act: "none" }),
+          layer(4, { gemm: true, act: "clip", clip: "both" }),
+          layer(3, {}),
+        ],
+        last: "affine",
+        tail: "Softmax",
+      },
+    ],
+    [
+      "generated: MultiThresholds with negative out_scale, out_bias off the grid and per-channel Mul (opset 11)",
+      {
+        ...{ opset: 11, symbolicBatch: false, inShape: [2, 3], flatten: "view", seed: 2727 },
+        head: { ...noHead, mul: true },
+        inQuant: "multithreshold",
+        oddGrids: true,
+        layers: [layer(5, { act: "multithreshold" }), layer(4, { perChannel: true }), layer(3, {})],
+        last: "affine",
+        tail: "TopK",
+      },
+    ],
   ];
+  /** A generated graph imported (`check` looks at it), then `count` clear inputs co-simulated. */
+  async function cosimRecipe(recipe: GraphRecipe, count: number, check?: (m: Model, b: BuiltGraph) => void) {
+    const built = buildRecipe(recipe);
+    const { model, host } = importOnnx(built.bytes);
+    check?.(model, built);
+    const graph = readOnnx(built.bytes);
+    const r = rng(recipe.seed);
+    await cosim(
+      model,
+      host,
+      graph,
+      clearInputs(graph, count, () => built.input(r)),
+    );
+  }
+
   for (const [name, recipe] of recipes) {
-    it(name, async () => {
-      const built = buildRecipe(recipe);
-      const { model, host } = importOnnx(built.bytes);
-      const clamped = model.layers.filter((l) => l.activation.kind === "none" && l.activation.relu);
-      expect(clamped.length).toBe(recipe.layers.filter((l) => l.act === "relu").length);
-      const graph = readOnnx(built.bytes);
-      const r = rng(recipe.seed);
-      await cosim(
-        model,
-        host,
-        graph,
-        clearInputs(graph, 16, () => built.input(r)),
-      );
-    });
+    it(name, () =>
+      cosimRecipe(recipe, 16, (model, built) => {
+        const clamped = model.layers.filter((l) => l.activation.kind === "none" && l.activation.relu);
+        const atZero = (l: LayerRecipe) => l.act === "relu" || (l.act === "clip" && l.clip === "min0");
+        expect(clamped.length).toBe(recipe.layers.filter(atZero).length);
+        if (recipe.inQuant === "none" && recipe.layers[0]!.act === "none")
+          expect(layerInputDatatypes(model)[1]).toEqual({ kind: "INT", bits: 20 });
+        if (recipe.oddGrids) expect(built.counts.oddGrids).toBe(2);
+      }),
+    );
+  }
+
+  // Besides the chosen recipes above, graphs drawn at random by the whole-graph generator (the
+  // same arbitrary as test/onnx/graph-generator.test.ts, fixed seed) go through Verilator too.
+  for (const [k, recipe] of fc.sample(graphRecipe, { seed: 2026, numRuns: 2 }).entries()) {
+    const what = `${recipe.layers.map((l) => l.act).join(", ")} layers, ${recipe.tail} tail`;
+    it(`generated at random (#${k}: ${what})`, () => cosimRecipe(recipe, 8));
   }
 });
 

@@ -8,8 +8,9 @@ import { layerInputDatatypes } from "../../src/model/layer-types.js";
 import { quantizeInput } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { ModelProto, TensorDataType } from "../../src/onnx/onnx-schema.js";
-import { decodeTensor } from "../../src/onnx/read.js";
+import { decodeTensor, readOnnx } from "../../src/onnx/read.js";
 import { buildModel } from "./helpers/build.js";
+import { expectSameOutputs } from "./helpers/compare.js";
 
 // protobufjs messages are untyped.
 type Msg = any;
@@ -131,6 +132,29 @@ describe("unsupported graphs are refused with the node, op and reason", () => {
     );
   });
 
+  it("FINN's lowered convolution (Im2Col + MatMul), with what to import instead", () => {
+    const bytes = buildModel({
+      nodes: [
+        {
+          op: "Im2Col",
+          name: "Im2Col_0",
+          domain: "qonnx.custom_op.general",
+          inputs: ["global_in"],
+          output: "cols",
+          attrs: { stride: [1, 1], kernel_size: [3, 3], input_shape: "(1, 6, 6, 1)" },
+        },
+        { op: "MatMul", name: "MatMul_0", inputs: ["cols", "w"], output: "global_out" },
+      ],
+      inits: { w: { dims: [9, 2], data: Array(18).fill(1) } },
+      input: { name: "global_in", dims: [1, 6, 6, 1] },
+      output: { name: "global_out", dims: [1, 4, 4, 2] },
+      producer: "FINN",
+    });
+    expect(() => importOnnx(bytes)).toThrow(
+      /^ONNX model: node "Im2Col_0" \(Im2Col\): op Im2Col \(FINN's convolution lowered to Im2Col \+ MatMul\) is not supported; import the graph from before FINN's LowerConvsToMatMul[^\n]*$/,
+    );
+  });
+
   it("Softmax before the last layer", () => {
     const bytes = buildModel({
       nodes: [
@@ -168,7 +192,16 @@ describe("unsupported graphs are refused with the node, op and reason", () => {
   });
 
   describe("a linear layer feeding the next without a quantizer", () => {
-    const twoLayers = (o: { scale: number[]; bias: number; inputBits?: number; relu?: boolean }) =>
+    const twoLayers = (o: {
+      scale: number[];
+      bias: number;
+      inputBits?: number;
+      relu?: boolean;
+      /** Clip bounds after the bias (opset 13 inputs; undefined max: none). */
+      clip?: [number, number?];
+      /** A MultiThreshold then a per-channel Mul after the bias, instead of passing it on. */
+      mtMul?: number[];
+    }) =>
       buildModel({
         nodes: [
           {
@@ -186,8 +219,31 @@ describe("unsupported graphs are refused with the node, op and reason", () => {
             attrs: { signed: 1, narrow: 0, rounding_mode: "ROUND" },
           },
           { op: "MatMul", inputs: ["xq", "w1q"], output: "h0", name: "dense1" },
-          { op: "Add", inputs: ["h0", "bias"], output: o.relu ? "hb" : "h" },
+          { op: "Add", inputs: ["h0", "bias"], output: o.relu || o.clip || o.mtMul ? "hb" : "h" },
           ...(o.relu ? [{ op: "Relu", inputs: ["hb"], output: "h", name: "relu1" }] : []),
+          ...(o.clip
+            ? [
+                {
+                  op: "Clip",
+                  inputs: ["hb", "lo", ...(o.clip[1] === undefined ? [] : ["hi"])],
+                  output: "h",
+                  name: "clip1",
+                },
+              ]
+            : []),
+          ...(o.mtMul
+            ? [
+                {
+                  op: "MultiThreshold",
+                  domain: "qonnx.custom_op.general",
+                  inputs: ["hb", "t"],
+                  output: "m",
+                  name: "mt1",
+                  attrs: { out_scale: { float: 0.5 }, out_bias: { float: 0.25 } },
+                },
+                { op: "Mul", inputs: ["m", "pc"], output: "h", name: "mul1" },
+              ]
+            : []),
           { op: "MatMul", inputs: ["h", "w2"], output: "y", name: "dense2" },
         ],
         inits: {
@@ -199,6 +255,10 @@ describe("unsupported graphs are refused with the node, op and reason", () => {
           b_w: { dims: [], data: [4] },
           bias: { dims: [2], data: [o.bias, 0] },
           w2: { dims: [2, 1], data: [1, 2] },
+          lo: { dims: [], data: [o.clip?.[0] ?? 0] },
+          hi: { dims: [], data: [o.clip?.[1] ?? 0] },
+          t: { dims: [1, 3], data: [-1, 0, 1] },
+          pc: { dims: [2], data: o.mtMul ?? [1, 1] },
         },
         input: { name: "x", dims: [1, 2] },
         output: { name: "y", dims: [1, 1] },
@@ -216,6 +276,42 @@ describe("unsupported graphs are refused with the node, op and reason", () => {
       expect(layerInputDatatypes(model)[1]).toEqual({ kind: "UINT", bits: 5 });
     });
 
+    it("through a Clip: min 0 alone is the ReLU clamp, binding bounds on the grid are thresholds", () => {
+      const relu = importOnnx(twoLayers({ scale: [0.25], bias: 0.375, clip: [0] })).model;
+      expect(relu.layers[0]!.activation).toMatchObject({ kind: "none", bias: [3, 0], relu: true });
+      // Steps of 0.125: Clip(−0.25, 0.5) is the integer clamped to −2..4.
+      const clamp = importOnnx(twoLayers({ scale: [0.25], bias: 0.375, clip: [-0.25, 0.5] })).model;
+      expect(clamp.layers[0]!.activation).toMatchObject({
+        kind: "thresholds",
+        outDatatype: "INT4",
+        outBias: -2,
+      });
+    });
+
+    it("is refused when a Clip bound that binds lies off the value's grid", () => {
+      expect(() => importOnnx(twoLayers({ scale: [0.25], bias: 0.375, clip: [0.1] }))).toThrow(
+        /node "clip1" \(Clip\): .*its lower bound 0\.1\d* is not on the grid of that value \(steps of 0\.125\)/,
+      );
+    });
+
+    it("folds a MultiThreshold's out_bias and per-channel scales into the next layer, unless incommensurate", () => {
+      const bytes = twoLayers({ scale: [0.25], bias: 0, mtMul: [1, -2] });
+      const { model, host } = importOnnx(bytes);
+      // Steps 0.5 and 1 (the −2 reverses channel 1's codes): the next layer's weights 1, 2 become 1, 4.
+      expect(model.layers[1]!.weights).toEqual([[1, 4]]);
+      const graph = readOnnx(bytes);
+      for (const x of [
+        [-4, 3.5],
+        [0.5, -1],
+        [2, 2],
+        [-1.5, 0],
+      ])
+        expect(expectSameOutputs(graph, model, host, x)).toBe("checked");
+      expect(() => importOnnx(twoLayers({ scale: [0.25], bias: 0, mtMul: [1, Math.SQRT2] }))).toThrow(
+        /node "dense2" \(MatMul\): its input is quantized per channel with steps 0\.5, 0\.707\d*, which are not small integer multiples of one step/,
+      );
+    });
+
     it("is refused when its scale differs between channels", () => {
       expect(() => importOnnx(twoLayers({ scale: [0.25, 0.5], bias: 0 }))).toThrow(
         /node "dense1" \(MatMul\): its output feeds the next layer without a quantizer, so it must lie on one integer grid/,
@@ -229,8 +325,12 @@ describe("unsupported graphs are refused with the node, op and reason", () => {
     });
 
     it("is refused when its range is wider than a layer input", () => {
-      expect(() => importOnnx(twoLayers({ scale: [0.25], bias: 0, inputBits: 16 }))).toThrow(
-        /node "dense1" \(MatMul\): .*spans -\d+\.\.\d+ \(INT\d+\), wider than the 16 bits a layer input can have/,
+      // 16-bit inputs (INT17 passed on) are fine; 32-bit inputs pass on INT33.
+      expect(
+        importOnnx(twoLayers({ scale: [0.25], bias: 0, inputBits: 16 })).model.layers[0]!.activation.kind,
+      ).toBe("none");
+      expect(() => importOnnx(twoLayers({ scale: [0.25], bias: 0, inputBits: 32 }))).toThrow(
+        /node "dense1" \(MatMul\): .*spans -\d+\.\.\d+ \(INT33\), wider than the 32 bits a layer input can have/,
       );
     });
   });

@@ -114,18 +114,26 @@ export interface MvauShape {
   weightLoad?: { width: number; beats: number };
 }
 
-const SUPPORTED_INPUTS = "UINT1..UINT16, INT2..INT16, BINARY or BIPOLAR";
-const SUPPORTED_WEIGHTS = "UINT1..UINT16, INT2..INT16, BINARY or BIPOLAR";
-/** Widest input or weight operand an MVAU takes (also the limit for values passed between layers). */
-export const MAX_BITS = 16;
+/**
+ * Widest input operand an MVAU takes, and so the widest value passed between layers without a
+ * quantizer (FINN's MVAU with no activation, QKeras Dense → Dense). Nothing in the datapath is
+ * sized for 16: the products are exact multiplications of any width (a DSP slice takes an 18-bit
+ * operand; a wider input costs more slices or stays in LUTs, see dsp-packing.ts and the
+ * estimate), so the limit is the widest integer the host streams per element.
+ */
+export const MAX_INPUT_BITS = 32;
+/** Widest weight operand (quantized weights are 1–8 bits in practice). */
+export const MAX_WEIGHT_BITS = 16;
+
+const supported = (bits: number) => `UINT1..UINT${bits}, INT2..INT${bits}, BINARY or BIPOLAR`;
 
 function fail(detail: string): never {
   throw new ElaborationError(detail);
 }
 
-export function checkElementType(role: string, dt: DataType, supported: string): void {
-  const ok = dt.kind === "BIPOLAR" || dt.kind === "BINARY" || (dt.bits >= 1 && dt.bits <= MAX_BITS);
-  if (!ok) fail(`${role} datatype ${dataTypeName(dt)} is not supported; use ${supported}`);
+export function checkElementType(role: string, dt: DataType, maxBits: number): void {
+  const ok = dt.kind === "BIPOLAR" || dt.kind === "BINARY" || (dt.bits >= 1 && dt.bits <= maxBits);
+  if (!ok) fail(`${role} datatype ${dataTypeName(dt)} is not supported; use ${supported(maxBits)}`);
 }
 
 /** Weights as bigints, checked against the shape and the weight datatype. */
@@ -180,8 +188,8 @@ export function mvauShape(
 ): MvauShape {
   checkFold("SIMD", p.simd, "MW", p.mw);
   checkFold("PE", p.pe, "MH", p.mh);
-  checkElementType("input", p.inputType, SUPPORTED_INPUTS);
-  checkElementType("weight", p.weightType, SUPPORTED_WEIGHTS);
+  checkElementType("input", p.inputType, MAX_INPUT_BITS);
+  checkElementType("weight", p.weightType, MAX_WEIGHT_BITS);
   const problem = placementProblem({
     use: "table",
     depth: 1,

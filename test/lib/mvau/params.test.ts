@@ -28,8 +28,11 @@ describe("MVAU parameters", () => {
   });
 
   it("rejects unsupported datatypes and misshapen weights", () => {
-    expect(() => mvauShape({ ...base, inputType: UINT(20) })).toThrow(
-      "input datatype UINT20 is not supported; use UINT1..UINT16",
+    expect(() => mvauShape({ ...base, inputType: UINT(33) })).toThrow(
+      "input datatype UINT33 is not supported; use UINT1..UINT32",
+    );
+    expect(() => mvauShape({ ...base, weightType: INT(17) })).toThrow(
+      "weight datatype INT17 is not supported; use UINT1..UINT16",
     );
     expect(() => elaborate(Mvau, { ...base, weights: base.weights.slice(1) })).toThrow(
       "weights have 5 rows; MH=6 rows",

@@ -2,7 +2,7 @@
 // single float input and output. Only what the tests need; the schema is Loom's own.
 import { AttributeType, ModelProto, TensorDataType } from "../../../src/onnx/onnx-schema.js";
 
-export type Attr = number | string | number[] | { float: number };
+export type Attr = number | string | number[] | { float: number } | { tensor: InitSpec };
 
 export interface NodeSpec {
   op: string;
@@ -25,6 +25,8 @@ export interface InitSpec {
 function attribute(name: string, v: Attr) {
   if (typeof v === "string") return { name, type: AttributeType.STRING, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) return { name, type: AttributeType.INTS, ints: v };
+  if (typeof v === "object" && "tensor" in v)
+    return { name, type: AttributeType.TENSOR, t: tensor(name, v.tensor) };
   if (typeof v === "object") return { name, type: AttributeType.FLOAT, f: v.float };
   return { name, type: AttributeType.INT, i: v };
 }

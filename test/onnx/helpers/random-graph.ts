@@ -3,8 +3,10 @@
 // Flatten; symbolic or fixed batch; float host ops and an input Quant / MultiThreshold or no
 // input quantizer; MatMul or Gemm with per-tensor or per-channel weight scales; BatchNorm on
 // [N,C] or on [N,C,1] between Unsqueeze and Squeeze; Relu+Quant or FINN-style MultiThreshold on
-// float values, or no quantizer (with or without a Relu) between layers; an affine or quantized last layer with Softmax/LogSoftmax/TopK/ArgMax or no tail;
-// opsets 9–19 with the attribute-or-input forms of each. Scales are powers of two and inputs lie
+// float values (with standard grids, or out_scale/out_bias and per-channel Muls that fold into the
+// next layer), or no quantizer (with or without a Relu or Clip) between layers, also after a
+// 16-bit fixed-point input (passed on wider than 16 bits); an affine or quantized last layer with
+// Softmax/LogSoftmax/TopK/ArgMax or no tail; opsets 9–19 with the attribute-or-input forms of each. Scales are powers of two and inputs lie
 // on a power-of-two grid, so float32 and exact arithmetic agree (no boundary inputs).
 import fc from "fast-check";
 import { type Attr, buildModel, type InitSpec, type NodeSpec, rng } from "./build.js";
@@ -20,9 +22,11 @@ export interface LayerRecipe {
   bn: "none" | "nc" | "nc1";
   /**
    * "none": no quantizer before the next layer (the exact acc + bias is passed on); "relu": the
-   * same through a Relu (clamped at zero).
+   * same through a Relu (clamped at zero); "clip": through a Clip (`clip` says which bounds).
    */
-  act: "quant" | "multithreshold" | "none" | "relu";
+  act: "quant" | "multithreshold" | "none" | "relu" | "clip";
+  /** Clip(min 0) with no maximum, Clip(0, k steps) (ReLU6-like), or Clip(−k, k′ steps). */
+  clip?: "min0" | "relu6" | "both";
 }
 
 export interface GraphRecipe {
@@ -36,6 +40,11 @@ export interface GraphRecipe {
   last: "affine" | "quant";
   /** An affine last layer ending in Relu (runs on the host). */
   outRelu?: boolean;
+  /**
+   * MultiThresholds with out_scale/out_bias off the standard grid (negative scale, bias not a
+   * whole number of steps) and a per-channel Mul after hidden ones: folded into the next layer.
+   */
+  oddGrids?: boolean;
   tail: "none" | "Softmax" | "LogSoftmax" | "TopK" | "ArgMax";
   seed: number;
 }
@@ -46,7 +55,8 @@ const layerArb: fc.Arbitrary<LayerRecipe> = fc.record({
   bias: fc.boolean(),
   perChannel: fc.boolean(),
   bn: fc.constantFrom("none", "nc", "nc1"),
-  act: fc.constantFrom("quant", "multithreshold", "none", "relu"),
+  act: fc.constantFrom("quant", "multithreshold", "none", "relu", "clip"),
+  clip: fc.constantFrom("min0", "relu6", "both"),
 });
 
 export const graphRecipe: fc.Arbitrary<GraphRecipe> = fc.record({
@@ -59,6 +69,7 @@ export const graphRecipe: fc.Arbitrary<GraphRecipe> = fc.record({
   layers: fc.array(layerArb, { minLength: 1, maxLength: 3 }),
   last: fc.constantFrom("affine", "quant"),
   outRelu: fc.boolean(),
+  oddGrids: fc.boolean(),
   tail: fc.constantFrom("none", "Softmax", "LogSoftmax", "TopK", "ArgMax"),
   seed: fc.integer({ min: 1, max: 1e6 }),
 }) as fc.Arbitrary<GraphRecipe>;
@@ -68,10 +79,13 @@ export interface BuiltGraph {
   inputLength: number;
   /** Draws one valid input (on the grid the graph's input quantizer or fixed-point format takes). */
   input: (r: () => number) => number[];
+  /** Clips between layers and MultiThresholds on odd grids the graph holds (for coverage counts). */
+  counts: { clips: number; oddGrids: number };
 }
 
 export function buildRecipe(g: GraphRecipe): BuiltGraph {
   const r = rng(g.seed);
+  const counts = { clips: 0, oddGrids: 0 };
   const nodes: NodeSpec[] = [];
   const inits: Record<string, InitSpec> = {};
   let k = 0;
@@ -115,27 +129,38 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
         ? add("Clip", [x, scalar(-3), scalar(3)])
         : add("Clip", [x], { min: { float: -3 }, max: { float: 3 } });
   if (g.inQuant === "quant") x = quant(x, scalar(0.125), 6, 1);
+  const passesOn = (l: LayerRecipe | undefined) =>
+    l !== undefined && ["none", "relu", "clip"].includes(l.act);
+  // An odd grid folds into the next layer's constant, which a value passed on cannot take.
+  const inOdd =
+    g.oddGrids === true && g.inQuant === "multithreshold" && !(g.layers.length > 1 && passesOn(g.layers[0]));
   if (g.inQuant === "multithreshold")
     x = add(
       "MultiThreshold",
       [x, init({ dims: [1, 3], data: [-0.5, 0, 0.5] })],
-      { out_dtype: "UINT2" },
+      inOdd
+        ? { out_dtype: "UINT2", out_scale: { float: -0.5 }, out_bias: { float: 0.25 } }
+        : { out_dtype: "UINT2" },
       FINN,
     );
 
   let width = I;
   // Step of the values entering the next layer (the grid its accumulator lives on).
-  let inStep = g.inQuant === "quant" ? 0.125 : g.inQuant === "multithreshold" ? 1 : 2 ** -10;
+  let inStep = g.inQuant === "quant" ? 0.125 : g.inQuant === "multithreshold" ? (inOdd ? 0.5 : 1) : 2 ** -10;
+  let oddBefore = inOdd;
+  if (inOdd) counts.oddGrids++;
   g.layers.forEach((spec, i) => {
     const last = i === g.layers.length - 1;
-    // Without a quantizer the next layer needs one integer grid: one scale, no batch-norm.
-    // A 16-bit fixed-point input makes any unquantized hidden value wider than a layer input.
+    // Without a quantizer the next layer needs one integer grid: one scale, no batch-norm, and
+    // an input on a grid without offset.
     const l =
-      (spec.act === "none" || spec.act === "relu") && !last
-        ? g.inQuant === "none"
+      passesOn(spec) && !last
+        ? oddBefore
           ? { ...spec, act: "quant" as const }
           : { ...spec, perChannel: false, bn: "none" as const }
         : spec;
+    const oddHere = g.oddGrids === true && l.act === "multithreshold" && !last && !passesOn(g.layers[i + 1]);
+    if (oddHere) counts.oddGrids++;
     const O = l.out;
     const scales = Array.from({ length: O }, (_, c) => (l.perChannel ? 2 ** -(c % 3) : 0.25));
     const codes = Array.from({ length: width * O }, () => Math.floor(r() * 7) - 3);
@@ -150,7 +175,7 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
     });
     const wq = quant(w, s, 3, 1, 1);
     // An unquantized hidden output needs a bias on its accumulator grid (inStep · 0.25).
-    const passOn = l.act === "none" || l.act === "relu";
+    const passOn = passesOn(l);
     const biasStep = passOn && !last ? inStep * 0.25 : 1 / 8;
     const bias = Array.from({ length: O }, () => (Math.floor(r() * 9) - 4) * biasStep);
     if (l.gemm) x = add("Gemm", l.bias ? [x, wq, init({ dims: [O], data: bias })] : [x, wq], { transB: 1 });
@@ -181,16 +206,43 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
       // passed on unquantized
     } else if (l.act === "relu") {
       x = add("Relu", [x]);
+    } else if (l.act === "clip") {
+      // Bounds a few steps of the passed-on grid (inStep · 0.25) from 0, so they bind.
+      const unit = inStep * 0.25;
+      counts.clips++;
+      const [lo, hi] =
+        (l.clip ?? "min0") === "min0"
+          ? [0, undefined]
+          : l.clip === "relu6"
+            ? [0, 6 * unit]
+            : [-3 * unit, 5 * unit];
+      if (g.opset >= 11) x = add("Clip", hi === undefined ? [x, scalar(lo)] : [x, scalar(lo), scalar(hi)]);
+      else
+        x = add(
+          "Clip",
+          [x],
+          hi === undefined ? { min: { float: lo } } : { min: { float: lo }, max: { float: hi } },
+        );
     } else if (l.act === "quant") {
       x = quant(add("Relu", [x]), scalar(0.25), 2 + (i % 2), 0);
     } else {
       const t = Array.from({ length: O }, () =>
         [r() * 2 - 1.5, r() - 0.2, r() * 2 + 0.5].sort((p, q) => p - q),
       );
-      x = add("MultiThreshold", [x, init({ dims: [O, 3], data: t.flat() })], { out_dtype: "UINT2" }, FINN);
+      const attrs: Record<string, Attr> = oddHere
+        ? { out_dtype: "UINT2", out_scale: { float: 1.5 }, out_bias: { float: -0.75 } }
+        : { out_dtype: "UINT2" };
+      x = add("MultiThreshold", [x, init({ dims: [O, 3], data: t.flat() })], attrs, FINN);
+      // Per-channel steps in ratios 1 : 2 : 1/2 (and a sign): the next layer's weights take them.
+      if (oddHere)
+        x = add("Mul", [
+          x,
+          init({ dims: [O], data: Array.from({ length: O }, (_, c) => [1, -2, 0.5][c % 3]!) }),
+        ]);
     }
     width = O;
     inStep = passOn ? inStep * 0.25 : l.act === "quant" ? 0.25 : 1;
+    oddBefore = oddHere;
   });
 
   let outDims: (number | string)[] = [g.symbolicBatch ? "batch" : 1, width];
@@ -237,6 +289,7 @@ export function buildRecipe(g: GraphRecipe): BuiltGraph {
   return {
     bytes,
     inputLength: I,
+    counts,
     input: (rr) => Array.from({ length: I }, () => Math.round((rr() * 8 - 4) / step) * step),
   };
 }
