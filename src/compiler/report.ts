@@ -6,6 +6,7 @@ import { type Board, estimateOptionsFor } from "../nn/boards.js";
 import { estimateLayer, type ResourceEstimate, sumEstimates } from "../nn/estimate.js";
 import type { LayerShape } from "../nn/layer-shape.js";
 import type { AcceleratorPlan } from "./plan.js";
+import { REPORT_SVG } from "./report-chart.js";
 
 export interface AcceleratorReport {
   model: string;
@@ -144,6 +145,8 @@ export function reportMarkdown(r: AcceleratorReport): string {
 | latency (first input beat to last output beat of one image; no stalls, estimated) | ${r.latencyCycles} cycles = ${r.latencyMicroseconds.toFixed(2)} µs |
 | input stream | ${r.streams.inputBits}-bit tdata, ${r.streams.inputBeatsPerImage} beats per image |
 | output stream | ${r.streams.outputBits}-bit tdata: the class index |
+
+![Cycles per layer against the initiation interval, and resources per layer against the board (estimate; Yosys after loom synth)](${REPORT_SVG})
 
 ## Layers
 
