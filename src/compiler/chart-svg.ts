@@ -37,7 +37,8 @@ const ROW = 20;
 /** Characters of a row name that fit left of the bars at 12 px. */
 const LABEL_CHARS = 24;
 const BAR = 12;
-const HALF_BAR = 7;
+/** Each of a row's two bars (estimate, Yosys), tall enough for its 9 px note. */
+const HALF_BAR = 10;
 const COLOURS = {
   estimate: "#4e79a7",
   measured: "#f28e2b",
@@ -119,7 +120,7 @@ class Panel {
         height,
         fill: COLOURS[kind as keyof typeof COLOURS],
       }),
-      text(this.x(length) + 4, y + height - 2, note, { "font-size": 10 }),
+      text(this.x(length) + 4, y + height - 1.5, note, { "font-size": height < BAR ? 9 : 10 }),
     );
   }
   /** Axis with five ticks below the rows, labelled by `tickText`, and its title. */
@@ -194,7 +195,7 @@ function resourcePanel(r: ResourcePanel, y: number): Panel {
         h,
         note(row.measured),
       );
-    p.y += both ? ROW + 2 : ROW;
+    p.y += both ? 2 * HALF_BAR + 6 : ROW;
   }
   p.limit("capacity", 100, top, `board: ${fmt(r.capacity)}`);
   p.axis(`% of ${r.resource}`, (v) => `${fmt(v)}%`);
