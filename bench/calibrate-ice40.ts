@@ -1,7 +1,7 @@
 // Per-layer iCE40 resources beside the layer estimate the folding search uses: Yosys
 // `synth_ice40 -dsp` with the hierarchy kept, each layer's MVAU module read on its own (as
 // `loom synth` does for Xilinx). Calibrates the estimate's iCE40 terms
-// (docs/resource-estimates.md, "iCE40"); test/nn/estimate-ice40.test.ts keeps the estimate at
+// (docs/resource-estimates.md, "iCE40"); test/fold/estimate-ice40.test.ts keeps the estimate at
 // or above the stored rows.
 // Run: npx tsx bench/calibrate-ice40.ts [--model M.onnx --folding F.json|JSON] [--configs 0,1]
 //        [--write test/fixtures/yosys-ice40-calibration.json]

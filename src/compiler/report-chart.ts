@@ -3,8 +3,8 @@
 // board. `loom gen` writes it; `loom synth` rewrites it when it adds its section.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { getBoard } from "../nn/boards.js";
-import type { ResourceEstimate } from "../nn/estimate.js";
+import { getBoard } from "../fold/boards.js";
+import type { ResourceEstimate } from "../fold/estimate.js";
 import { lutsOccupied } from "../synth/accelerator.js";
 import type { CellCounts } from "../synth/yosys.js";
 import { type Chart, type ChartRow, chartSvg, type ResourcePanel } from "./chart-svg.js";

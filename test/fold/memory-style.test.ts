@@ -9,13 +9,13 @@ import { divisors } from "../../src/core/divisors.js";
 import { memoryPlacement } from "../../src/core/memory-style.js";
 import { elaborate } from "../../src/dsl/index.js";
 import type { ModuleIR } from "../../src/dsl/ir.js";
+import { estimateOptionsFor, getBoard } from "../../src/fold/boards.js";
+import { blocksAsYosys, bram18For, estimateLayer, memoryCost } from "../../src/fold/estimate.js";
+import { ICE40_EBR_SHAPES } from "../../src/fold/ice40-boards.js";
+import { layerShapes } from "../../src/fold/layer-shape.js";
 import { Mvau } from "../../src/lib/mvau/mvau.js";
 import type { WeightMemoryStyle } from "../../src/lib/mvau/params.js";
-import { estimateOptionsFor, getBoard } from "../../src/nn/boards.js";
-import { blocksAsYosys, bram18For, estimateLayer, memoryCost } from "../../src/nn/estimate.js";
-import { ICE40_EBR_SHAPES } from "../../src/nn/ice40-boards.js";
-import { layerShapes } from "../../src/nn/layer-shape.js";
-import type { Model } from "../../src/nn/model-format.js";
+import type { Model } from "../../src/model/model-format.js";
 import { forIce40 } from "../../src/synth/ice40.js";
 
 /** Every memory of a module tree with its style. */
