@@ -144,7 +144,7 @@ export interface CalibrationRow {
 }
 
 /** fc0 of a two-layer network with `c`'s layer, compiled exactly as `loom gen` would. */
-export function compileConfig(c: CalibrationConfig) {
+export function compileConfig(c: CalibrationConfig, board = "zcu104") {
   const model = mlpModel({
     name: "cal",
     sizes: [c.mw, c.mh, 2],
@@ -156,7 +156,7 @@ export function compileConfig(c: CalibrationConfig) {
       { pe: 1, simd: 1 },
     ],
   });
-  return compileModel(model, { board: "zcu104" });
+  return compileModel(model, { board });
 }
 
 export async function calibrate(c: CalibrationConfig): Promise<CalibrationRow> {

@@ -29,6 +29,7 @@ import { boardPcf, boardXdc } from "./constraints.js";
 import { driverFiles, driverIo } from "./driver/index.js";
 import { type AcceleratorPlan, planAccelerator } from "./plan.js";
 import { type AcceleratorReport, buildReport, reportMarkdown } from "./report.js";
+import { REPORT_SVG, reportSvg } from "./report-chart.js";
 import { dmaProblem, type SystemIo, systemIo, systemParams } from "./system.js";
 import { type VivadoScriptOptions, vivadoTcl } from "./vivado-tcl.js";
 import { weightFiles } from "./weight-files.js";
@@ -212,7 +213,7 @@ export function vivadoOptions(c: Compiled): VivadoScriptOptions {
 /**
  * The files of a `loom gen` directory: rtl/ (the system wrapper and the accelerator),
  * constraints/, vivado/, driver/ (with runtime weights: driver/runtime_weights/<layer>.npy, the
- * bytes of each weight stream), on iCE40 boards the accelerator and a pin file; report.{json,md},
+ * bytes of each weight stream), on iCE40 boards the accelerator and a pin file; report.{json,md,svg},
  * folding.json and the streamlined model.
  */
 export function outputFiles(c: Compiled): Map<string, string | Uint8Array> {
@@ -231,6 +232,7 @@ export function outputFiles(c: Compiled): Map<string, string | Uint8Array> {
   }
   files.set("report.json", `${JSON.stringify(c.report, null, 2)}\n`);
   files.set("report.md", reportMarkdown(c.report));
+  files.set(REPORT_SVG, reportSvg(c.report));
   files.set("folding.json", c.foldingJson);
   files.set("model.streamlined.json", formatModelJson(c.streamlined));
   return files;

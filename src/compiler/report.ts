@@ -7,6 +7,7 @@ import type { Binding } from "../fold/fold.js";
 import type { LayerShape } from "../fold/layer-shape.js";
 import { weightStyle } from "../lib/mvau/mvau.js";
 import type { AcceleratorPlan } from "./plan.js";
+import { REPORT_SVG } from "./report-chart.js";
 
 export interface AcceleratorReport {
   model: string;
@@ -153,6 +154,9 @@ export function reportMarkdown(r: AcceleratorReport): string {
 | input stream | ${r.streams.inputBits}-bit tdata, ${r.streams.inputBeatsPerImage} beats per image |
 | output stream | ${r.streams.outputBits}-bit tdata: the class index |
 ${r.binding ? `| binding resource (what keeps the next faster II, ${r.binding.nextInterval}, from fitting) | ${r.binding.resource}: ${r.binding.detail} |\n` : ""}
+
+![Cycles per layer against the initiation interval, and resources per layer against the board (estimate; Yosys after loom synth)](${REPORT_SVG})
+
 ## Layers
 
 | layer | operation | MW | MH | PE | SIMD | datatypes | accumulator | cycles per image | weights per PE (depth × bits × PEs) | multipliers | FIFO before | est. LUT / FF / BRAM36 / URAM / DSP |

@@ -38,6 +38,28 @@ export interface MemoryRequest {
   writable?: boolean;
 }
 
+/**
+ * What the part offers the memories synthesis places itself (the unpinned ones). Xilinx parts
+ * have LUT RAM; iCE40 has none, and Yosys would spend a whole 4 Kib EBR on, say, a 128 × 2
+ * input buffer, of which a UP5K has only 30.
+ */
+export interface MemoryTarget {
+  /** False on parts without LUT RAM (iCE40): see `withoutLutRam`. */
+  lutRam: boolean;
+}
+
+/** On a part without LUT RAM, an unpinned memory of at most this many bits is built from logic. */
+export const LOGIC_MEMORY_MAX_BITS = 1024;
+
+/**
+ * Where an unpinned memory goes on a part without LUT RAM: logic up to LOGIC_MEMORY_MAX_BITS
+ * (the iCE40 flow pins it so, `forIce40`), block RAM above (where Yosys puts it: a 16 × 196
+ * input buffer took 13 EBRs, docs/performance.md).
+ */
+export function withoutLutRam(bits: number): MemoryStyle {
+  return bits <= LOGIC_MEMORY_MAX_BITS ? "distributed" : "block";
+}
+
 export interface MemoryPlacement {
   style: MemoryStyle;
   /** True: the generator asks for `style` explicitly. False: synthesis chooses (`style` is the
@@ -70,8 +92,18 @@ export function placementProblem(req: MemoryRequest): string | undefined {
     : `UltraRAM holds only runtime-writable weight tables, not a ${req.use}`;
 }
 
-/** The style of one memory, for the generator that builds it and the estimate that costs it. */
-export function memoryPlacement(req: MemoryRequest): MemoryPlacement {
+/**
+ * The style of one memory, for the generator that builds it and the estimate that costs it.
+ * With a `target`, an unpinned memory gets the style synthesis gives it on that part.
+ */
+export function memoryPlacement(req: MemoryRequest, target?: MemoryTarget): MemoryPlacement {
+  const placement = requestedPlacement(req);
+  if (target && !target.lutRam && !placement.pinned)
+    return { style: withoutLutRam(req.depth * req.width), pinned: false };
+  return placement;
+}
+
+function requestedPlacement(req: MemoryRequest): MemoryPlacement {
   const { use, depth, width } = req;
   const problem = placementProblem(req);
   if (problem) throw new Error(problem);

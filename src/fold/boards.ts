@@ -110,10 +110,27 @@ export function dspPortsOf(board: Board): DspPorts {
   return board.family === "ultrascale+" ? DSP48E2 : DSP48E1;
 }
 
-/** How the resource estimate models the board's memories (iCE40: 4 Kib EBRs, no LUT RAM). */
+/**
+ * How the resource estimate models the board. iCE40: 4 Kib EBRs, no LUT RAM, LUT4 logic and
+ * Yosys's SB_MAC16 rule (`synth_ice40 -dsp` maps a product to a DSP only when both operands have
+ * at least 2 bits and the product at least 11), calibrated against `synth_ice40`
+ * (bench/calibrate-ice40.ts, docs/resource-estimates.md).
+ */
 export function estimateOptionsFor(board: Board): EstimateOptions {
-  return board.ice40 ? { blockRamShapes: ICE40_EBR_SHAPES, lutMemoryDepth: 8 } : {};
+  return board.ice40 ? ICE40_ESTIMATE : {};
 }
+
+const ICE40_ESTIMATE: EstimateOptions = {
+  blockRamShapes: ICE40_EBR_SHAPES,
+  blockRamAsYosys: true,
+  lutMemoryDepth: 8,
+  lutRam: false,
+  dspMinBits: 2,
+  dspMinProductBits: 11,
+  adderRowProducts: true,
+  controlLut: 370,
+  logicLutScale: 1,
+};
 
 /** Looks a board up by name (case-insensitive; "Ultra96-V2" also works). */
 export function getBoard(name: string): Board {

@@ -49,6 +49,11 @@ export interface EstimateOptions {
   /** Block RAM primitive's aspect ratios (depth × width); `bram18` counts these. Default: Xilinx BRAM18. */
   blockRamShapes?: ReadonlyArray<readonly [number, number]>;
   /**
+   * Pick the block RAM shape as Yosys's `memory_libmap` does (`blocksAsYosys`) rather than the
+   * one with the fewest blocks. True on iCE40, where the EBR count is what the search binds on.
+   */
+  blockRamAsYosys?: boolean;
+  /**
    * Words of one bit a LUT holds as memory: 64 in a Xilinx LUT6 (LUT RAM). iCE40 has no LUT RAM:
    * a LUT4 is a 16 × 1 ROM and a 2:1 multiplexer tree joins them, about 8 words per LUT4.
    */
@@ -59,6 +64,26 @@ export interface EstimateOptions {
   multipliers?: MultiplierStyle;
   /** Weights written at run time through a load port (`--weights runtime`); default false. */
   runtimeWeights?: boolean;
+  /**
+   * The part has LUT RAM (default true). Without it (iCE40) memories synthesis places itself go
+   * to logic when small and block RAM when not (`withoutLutRam`, the one memory policy).
+   */
+  lutRam?: boolean;
+  /**
+   * Logic LUTs per LUT the formulas count (they were fitted to Yosys's Xilinx LUT6 mapping):
+   * 1 on Xilinx; more on iCE40, where a LUT4 holds less of an adder, comparator or multiplexer
+   * (bench/calibrate-ice40.ts). Memory LUTs (`lutram`) are not scaled.
+   */
+  logicLutScale?: number;
+  /** Fixed per-layer control logic in LUTs (fold counters, handshakes, valid chain); default 150. */
+  controlLut?: number;
+  /**
+   * Products in LUTs whose narrower operand has 3 or more bits cost an adder row per bit (as LUT
+   * multipliers do) and a LUT per partial-product bit, rather than w·a LUTs. True on iCE40: a
+   * LUT4 holds an output bit of a 2 × 2 product, but a 4 × 4 one takes about 40 LUT4s there
+   * (bench/calibrate-ice40.ts).
+   */
+  adderRowProducts?: boolean;
 }
 
 /** BRAM18 aspect ratios (depth × width), simple dual port. */
@@ -75,10 +100,15 @@ const DEFAULTS: Required<EstimateOptions> = {
   dspMinBits: 2,
   dspMinProductBits: 8,
   blockRamShapes: BRAM18_SHAPES,
+  blockRamAsYosys: false,
   lutMemoryDepth: 64,
   weightMemory: "auto",
   multipliers: "dsp",
   runtimeWeights: false,
+  lutRam: true,
+  logicLutScale: 1,
+  controlLut: 150,
+  adderRowProducts: false,
 };
 
 /**
@@ -88,13 +118,14 @@ const DEFAULTS: Required<EstimateOptions> = {
  */
 const FF_CALIBRATION = 2.2;
 
-/** Fixed per-layer control logic (fold counters, stream handshakes, the pipeline valid chain). */
-const CONTROL_LUT = 150;
+/** Fixed per-layer control registers (fold counters, stream handshakes, the pipeline valid chain). */
 const CONTROL_FF = 150;
 
 export interface MemoryCost {
-  /** LUTs used as memory (LUT RAM/ROM). */
+  /** LUTs used as memory (LUT RAM/ROM; without LUT RAM, a buffer's read multiplexer). */
   lut: number;
+  /** Flip-flops holding a written memory built from logic (parts without LUT RAM). */
+  ff?: number;
   /** LUTs selecting among stacked block RAMs. */
   mux: number;
   bram18: number;
@@ -121,20 +152,31 @@ export function memoryCost(
 ): MemoryCost {
   if (depth === 0 || width === 0) return NO_MEMORY;
   const o = { ...DEFAULTS, ...options };
-  switch (memoryPlacement({ use, depth, width, ...request }).style) {
+  switch (memoryPlacement({ use, depth, width, ...request }, { lutRam: o.lutRam }).style) {
     case "block":
       return {
         ...NO_MEMORY,
         mux: blockMuxLut(depth, width),
-        bram18: bram18For(depth, width, o.blockRamShapes),
+        bram18: o.blockRamAsYosys
+          ? blocksAsYosys(depth, width, o.blockRamShapes)
+          : bram18For(depth, width, o.blockRamShapes),
       };
     case "ultra":
       return { ...NO_MEMORY, uram: Math.ceil(depth / URAM_DEPTH) * Math.ceil(width / URAM_WIDTH) };
     default:
+      if (!o.lutRam && use !== "table") return logicRam(depth, width);
       return request.writable
         ? writableLutRam(depth, width, o.lutMemoryDepth)
         : { ...NO_MEMORY, lut: Math.ceil(depth / o.lutMemoryDepth) * width };
   }
+}
+
+/**
+ * A written memory (buffer, FIFO) on a part without LUT RAM: a flip-flop per bit and, per bit, a
+ * depth-to-1 read multiplexer of about depth/2 LUT4s (iCE40, where Yosys builds it from logic).
+ */
+function logicRam(depth: number, width: number): MemoryCost {
+  return { ...NO_MEMORY, lut: Math.ceil(depth / 2) * width, ff: depth * width };
 }
 
 /**
@@ -156,6 +198,26 @@ function writableLutRam(depth: number, width: number, lutDepth: number): MemoryC
  */
 export function blockMuxLut(depth: number, width: number): number {
   return depth > 1024 ? width * Math.ceil(Math.log2(depth / 1024) / 2) : 0;
+}
+
+/**
+ * Blocks for a depth × width memory in the shape Yosys's `memory_libmap` picks for a one-port
+ * ROM or buffer: the lowest cost of 64 per block plus ½ per bit of the multiplexer that joins
+ * stacked banks ((banks − 1) · width), where a shape of D words × W bits needs ⌈depth/D⌉ banks
+ * and ⌈banks · width / W⌉ blocks (banks share blocks). So a 6272 × 16 table takes 26 EBRs as
+ * 512 × 8 (13 banks), not 25 as 256 × 16 (25 banks): measured with synth_ice40.
+ */
+export function blocksAsYosys(
+  depth: number,
+  width: number,
+  shapes: ReadonlyArray<readonly [number, number]>,
+): number {
+  const options = shapes.map(([d, w]) => {
+    const banks = Math.ceil(depth / d);
+    const blocks = Math.ceil((banks * width) / w);
+    return { blocks, cost: 64 * blocks + 0.5 * (banks - 1) * width };
+  });
+  return options.reduce((best, o) => (o.cost < best.cost ? o : best)).blocks;
 }
 
 /** Block RAMs (BRAM18s by default) for a depth × width memory in its best aspect ratio. */
@@ -299,7 +361,7 @@ export function convBlocksEstimate(
     const mem = memoryCost("buffer", s.depth, s.beatWidth, options);
     total.lut += 170 + s.beatWidth + mem.lut + mem.mux;
     total.lutram += mem.lut;
-    total.ff += 80 + 3 * s.beatWidth;
+    total.ff += 80 + 3 * s.beatWidth + (mem.ff ?? 0);
     total.bram18 += mem.bram18;
     return s.beatWidth;
   };
@@ -340,7 +402,9 @@ export function estimateLayer(
   options: EstimateOptions = {},
 ): ResourceEstimate {
   const mvau = estimateMvau(shape, f, options);
-  return shape.conv ? sumEstimates([mvau, convBlocksEstimate(shape, f, options)]) : mvau;
+  const e = shape.conv ? sumEstimates([mvau, convBlocksEstimate(shape, f, options)]) : mvau;
+  const scale = options.logicLutScale ?? DEFAULTS.logicLutScale;
+  return scale === 1 ? e : { ...e, lut: e.lutram + Math.ceil(scale * (e.lut - e.lutram)) };
 }
 
 function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): ResourceEstimate {
@@ -360,7 +424,10 @@ function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): 
   // LUT multipliers (`lutProduct`): one adder row per bit of the narrower operand, each as wide
   // as the other operand plus a sign bit and a carry, plus the row selects (Yosys: 78–90 LUTs
   // per INT8 × INT8 product, bench/mvau-styles.ts; charged 88).
-  const lutMultipliers = (f.multipliers ?? o.multipliers) === "lut";
+  // On iCE40 (`adderRowProducts`) a product with both operands of 3 or more bits is built the
+  // same way, and each partial-product bit takes a LUT4 of its own besides (min·max more).
+  const rowProduct = o.adderRowProducts && Math.min(w, a) >= 3;
+  const lutMultipliers = (f.multipliers ?? o.multipliers) === "lut" || rowProduct;
   const multLut = shape.xnor
     ? 1
     : dsp
@@ -368,7 +435,7 @@ function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): 
       : oneBit
         ? Math.max(w, a)
         : lutMultipliers
-          ? Math.min(w, a) * (Math.max(w, a) + 3)
+          ? Math.min(w, a) * (Math.max(w, a) + 3) + (rowProduct ? w * a : 0)
           : w * a;
   // PEs share a DSP multiplier in groups of `fields` when packing applies (dsp-packing.ts): one
   // DSP per group and lane, plus the logic that forms the packed weight and splits the product.
@@ -407,7 +474,7 @@ function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): 
   const inputBuffer = nf > 1 ? memoryCost("buffer", 2 * sf, simd * a, options) : NO_MEMORY;
   const lutram = pe * (weights.lut + act.lutram) + inputBuffer.lut;
   const lut =
-    CONTROL_LUT +
+    o.controlLut +
     inputBuffer.mux +
     multipliers * multLut +
     packLut +
@@ -419,7 +486,8 @@ function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): 
   const ff =
     Math.ceil(FF_CALIBRATION * (CONTROL_FF + productFf + pe * (shape.accBits + shape.outBits) + simd * a)) +
     pe * (act.ff + treeFf) +
-    gatherFf;
+    gatherFf +
+    (inputBuffer.ff ?? 0);
   const bram18 = pe * (weights.bram18 + act.bram18) + inputBuffer.bram18;
   return { lut, ff, bram18, bram36: bram18 / 2, uram: pe * (weights.uram ?? 0), dsp: dspCount, lutram };
 }

@@ -2,19 +2,16 @@
 // place-and-route (@yowasp/nextpnr-ice40) and icepack. Unlike the Xilinx path this is real
 // timing: nextpnr's static timing analysis of the placed and routed design gives the clock's
 // maximum frequency, and icepack the bitstream a board boots from.
+import { withoutLutRam } from "../core/memory-style.js";
 import type { Ice40Part } from "../fold/ice40-boards.js";
 import { parseStat } from "./stat.js";
 import { forYosys, outputText, runYosysScript, type SynthInput, yosysFiles } from "./yosys.js";
 
-/** Memories without a style of at most this many bits stay in logic on iCE40 (an EBR holds 4 Kib). */
-export const ICE40_SMALL_MEMORY_BITS = 1024;
-
 /**
  * iCE40 has no LUT RAM: a memory the generator marks `ram_style = "distributed"` (not block
  * RAM) is built from logic cells, which Yosys calls "logic" (it finds no other mapping). A
- * memory left to the tool ("auto", no attribute) of at most ICE40_SMALL_MEMORY_BITS goes to
- * logic too: Yosys would spend a whole 4 Kib EBR on, say, a 128 × 2 input buffer, and a UP5K
- * has only 30 of them.
+ * memory left to the tool (no attribute) goes where the one memory policy says for a part
+ * without LUT RAM (`withoutLutRam`): logic when small, else left to Yosys (block RAM).
  */
 export function forIce40(verilog: string): string {
   return forYosys(verilog)
@@ -22,7 +19,7 @@ export function forIce40(verilog: string): string {
     .replace(
       /^(\s*)reg \[(\d+):0\] (\w+) \[0:(\d+)\];/gm,
       (line, indent: string, msb: string, name: string, last: string) =>
-        (Number(msb) + 1) * (Number(last) + 1) <= ICE40_SMALL_MEMORY_BITS
+        withoutLutRam((Number(msb) + 1) * (Number(last) + 1)) === "distributed"
           ? `${indent}(* ram_style = "logic" *) reg [${msb}:0] ${name} [0:${last}];`
           : line,
     );

@@ -1,6 +1,7 @@
 // The `synth` section of report.json and report.md.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { rewriteReportSvg } from "../compiler/report-chart.js";
 import { lutsOccupied, type SynthSection } from "./accelerator.js";
 import { DEPTH_BUDGET_250MHZ, type ModuleDepth } from "./logic-depth.js";
 import type { CellCounts } from "./yosys.js";
@@ -75,6 +76,8 @@ export function addReportSection(
   const next = cut >= 0 ? md.indexOf("\n## ", cut + heading.length) : -1;
   const tail = next >= 0 ? `\n${md.slice(next + 1)}` : "";
   writeFileSync(mdPath, `${head}${markdown}${tail}`);
+  // The picture follows report.json: its Yosys bars come from the section just added.
+  rewriteReportSvg(dir);
 }
 
 /** Adds (or replaces) the `synth` section of DIR/report.json and DIR/report.md. */

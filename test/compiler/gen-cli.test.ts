@@ -27,6 +27,7 @@ describe("loom gen", () => {
       "model.streamlined.json",
       "report.json",
       "report.md",
+      "report.svg",
       "rtl",
       "vivado",
     ]);

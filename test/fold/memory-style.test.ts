@@ -9,12 +9,14 @@ import { divisors } from "../../src/core/divisors.js";
 import { memoryPlacement } from "../../src/core/memory-style.js";
 import { elaborate } from "../../src/dsl/index.js";
 import type { ModuleIR } from "../../src/dsl/ir.js";
-import { getBoard } from "../../src/fold/boards.js";
-import { bram18For, estimateLayer, memoryCost } from "../../src/fold/estimate.js";
+import { estimateOptionsFor, getBoard } from "../../src/fold/boards.js";
+import { blocksAsYosys, bram18For, estimateLayer, memoryCost } from "../../src/fold/estimate.js";
+import { ICE40_EBR_SHAPES } from "../../src/fold/ice40-boards.js";
 import { layerShapes } from "../../src/fold/layer-shape.js";
 import { Mvau } from "../../src/lib/mvau/mvau.js";
 import type { WeightMemoryStyle } from "../../src/lib/mvau/params.js";
 import type { Model } from "../../src/model/model-format.js";
+import { forIce40 } from "../../src/synth/ice40.js";
 
 /** Every memory of a module tree with its style. */
 function memories(m: ModuleIR): { name: string; depth: number; width: number; style: string }[] {
@@ -185,5 +187,35 @@ describe("memory style: one policy for the estimate and the hardware", () => {
   it("answers the issue's example alike in the estimate and the policy (128 × 48: LUT ROM)", () => {
     expect(memoryPlacement({ use: "table", depth: 128, width: 48 }).style).toBe("distributed");
     expect(memoryCost("table", 128, 48).bram18).toBe(0);
+  });
+
+  it("on a part without LUT RAM, places unpinned memories as the iCE40 flow builds them", () => {
+    const ice40 = { lutRam: false };
+    // Input buffers are unpinned below 4 Kib: logic up to 1 Kib, block RAM (Yosys's choice) above.
+    expect(memoryPlacement({ use: "buffer", depth: 16, width: 64 }, ice40).style).toBe("distributed");
+    expect(memoryPlacement({ use: "buffer", depth: 16, width: 196 }, ice40)).toEqual({
+      style: "block",
+      pinned: false,
+    });
+    expect(memoryPlacement({ use: "buffer", depth: 16, width: 196 }).style).toBe("distributed");
+    // Pinned memories keep their style.
+    expect(memoryPlacement({ use: "table", depth: 64, width: 64 }, ice40).style).toBe("distributed");
+    // forIce40 pins to logic exactly the unpinned memories the policy puts in logic.
+    const v =
+      '  reg [63:0] small [0:15];\n  reg [195:0] wide [0:15];\n  (* ram_style = "block" *) reg [1:0] t [0:15];\n';
+    expect(forIce40(v)).toBe(
+      '  (* ram_style = "logic" *) reg [63:0] small [0:15];\n  reg [195:0] wide [0:15];\n  (* ram_style = "block" *) reg [1:0] t [0:15];\n',
+    );
+    const est = estimateOptionsFor(getBoard("icebreaker"));
+    expect(memoryCost("buffer", 16, 196, est)).toMatchObject({ bram18: 13, lut: 0 });
+    expect(memoryCost("buffer", 16, 64, est)).toMatchObject({ bram18: 0, lut: 8 * 64, ff: 16 * 64 });
+  });
+
+  it("counts EBRs in the shape Yosys's memory_libmap picks (synth_ice40 measured)", () => {
+    const shapes = ICE40_EBR_SHAPES;
+    expect(blocksAsYosys(6272, 16, shapes)).toBe(26); // 13 banks of 512 × 8; the fewest would be 25
+    expect(bram18For(6272, 16, shapes)).toBe(25);
+    expect(blocksAsYosys(256, 196, shapes)).toBe(13); // 256 × 16, one bank
+    expect(blocksAsYosys(4096, 2, shapes)).toBe(2);
   });
 });

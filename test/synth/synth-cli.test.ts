@@ -8,8 +8,11 @@ import { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mlpModel } from "../../bench/mlp-model.js";
 import { register } from "../../src/cli/synth.js";
+import { lutsOccupied } from "../../src/synth/accelerator.js";
 import { readGenDir } from "../../src/synth/gen-dir.js";
 import { writeSynthSection } from "../../src/synth/section.js";
+import type { CellCounts } from "../../src/synth/yosys.js";
+import { allElements, parseXml } from "../support/xml.js";
 
 async function loomSynth(args: string[]): Promise<{ stderr: string; stdout: string; code: number }> {
   const err: string[] = [];
@@ -81,6 +84,12 @@ describe("loom synth", () => {
     expect(md).toMatch(/## Synthesis \(/);
     expect(md).toMatch(/\| fc0 \(MVAU\) \| \d+ \| \d+ \|.* \| \d+ \/ \d+ \|$/m);
     expect(md).toContain("## Layers"); // gen's report is kept
+    // report.svg now draws Yosys's per-layer LUTs (as loom synth counts them) beside the estimate.
+    const svg = parseXml(readFileSync(join(out, "report.svg"), "utf8"));
+    const measured = allElements(svg).filter((e) => e.attrs.class === "bar measured");
+    expect(measured.slice(0, 2).map((b) => Number(b.attrs["data-value"]))).toEqual(
+      s.layers.map((l: { cells: CellCounts }) => lutsOccupied(l.cells)),
+    );
 
     // Writing the section again (as `loom synth --dir` does) replaces it rather than appending.
     writeSynthSection(out, s);
