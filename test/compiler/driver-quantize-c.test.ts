@@ -21,7 +21,14 @@ import {
 } from "../../src/compiler/driver/index.js";
 import { modelHostSides } from "../../src/compiler/host.js";
 import { CONTROL_REGISTERS } from "../../src/lib/system/index.js";
-import { type HostInput, type HostStep, quantizeInput, stepShapes } from "../../src/onnx/host.js";
+import {
+  type HostInput,
+  type HostOutput,
+  type HostStep,
+  hostOutputs,
+  quantizeInput,
+  stepShapes,
+} from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { hasCc } from "./driver-runners.js";
 
@@ -143,6 +150,19 @@ const step = (
   output: 0,
 });
 const f32 = Math.fround;
+
+/** A signed 8-bit fixed-point input grid with 4 integer bits. */
+const FIXED: HostInput = {
+  shape: [1, 2, 3],
+  steps: [],
+  step: [0.0625],
+  offset: [0],
+  min: -128,
+  max: 127,
+  bipolar: false,
+  mode: "fixed-point",
+  fixedPoint: { bits: 8, intBits: 4 },
+};
 
 describe.skipIf(!hasCc)("the C driver's float input quantizer", () => {
   it("quantizes exported models' inputs as the host quantizer does, ties included", () => {
@@ -286,17 +306,7 @@ describe.skipIf(!hasCc)("the C driver's float input quantizer", () => {
   });
 
   it("takes fixed-point inputs only on the grid, or rounds them half to even and saturates with --round", () => {
-    const q: HostInput = {
-      shape: [1, 2, 3],
-      steps: [step("Transpose", ["x"], { perm: [0, 2, 1] })],
-      step: [0.0625],
-      offset: [0],
-      min: -128,
-      max: 127,
-      bipolar: false,
-      mode: "fixed-point",
-      fixedPoint: { bits: 8, intBits: 4 },
-    };
+    const q: HostInput = { ...FIXED, steps: [step("Transpose", ["x"], { perm: [0, 2, 1] })] };
     const onGrid = (k: number) => (k - 128) * 0.0625;
     const samples: Sample[] = [];
     for (let k = 0; k < 20; k++) {
@@ -310,7 +320,7 @@ describe.skipIf(!hasCc)("the C driver's float input quantizer", () => {
     expect(accepted).toBe(20 + 20 * 3);
   });
 
-  it("builds the whole generated C driver (loom_driver.c with --float) without a warning", () => {
+  it("builds the whole generated C driver (loom_driver.c with --float, --scaled) without a warning", () => {
     const { model } = importOnnx(
       new URL("../fixtures/onnx/finn_tfc_w2a2_debug.onnx", import.meta.url).pathname,
     );
@@ -327,7 +337,82 @@ describe.skipIf(!hasCc)("the C driver's float input quantizer", () => {
     );
     const usage = spawnSync(join(dir, "loom_driver"), ["--float"], { encoding: "utf8" });
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toMatch(/usage: .* \[--float \[--round\]\] CTRL DMA UDMABUF/);
+    expect(usage.stderr).toMatch(/usage: .* \[--float \[--round\]\] \[--scaled\] CTRL DMA UDMABUF/);
+  });
+
+  it("scales integer scores into the graph's outputs as hostOutputs does (per channel, conv order)", () => {
+    const harness = `#include <stdio.h>
+#include "loom_driver.h"
+int main(void) {
+  int64_t s[LOOM_OUTPUT_ELEMS];
+  double v[LOOM_OUTPUT_ELEMS];
+  for (;;) {
+    for (int i = 0; i < LOOM_OUTPUT_ELEMS; i++) if (scanf("%lld", (long long*)&s[i]) != 1) return 0;
+    if (loom_scale_output(s, 1, v) != 0) return 1;
+    for (int i = 0; i < LOOM_OUTPUT_ELEMS; i++) printf(i ? " %.17g" : "%.17g", v[i]);
+    printf("\\n");
+  }
+}
+`;
+    const dequantizers: HostOutput[] = [
+      { scale: [0.0371], offset: [0], from: "none", tail: [] },
+      // Two channels, NHWC on the stream, the graph's NCHW order, and a tail C leaves alone.
+      {
+        scale: [0.5, 0.037],
+        offset: [0.25, -1.5],
+        order: [0, 2, 4, 1, 3, 5],
+        from: "thresholds",
+        tail: [step("Softmax", ["x"])],
+      },
+    ];
+    for (const d of dequantizers) {
+      const f = { datatype: "INT24", bits: 24, elemsPerBeat: 1, beatsPerImage: 6, beatBytes: 4 };
+      const io: DriverIo = {
+        ...ioFor({ ...FIXED, shape: [1, 6], steps: [] }, 6),
+        output: { ...f, elems: 6, kind: "scores" },
+        dequantizer: d,
+      };
+      const dir = mkdtempSync(join(tmpdir(), "loom-cdq-"));
+      writeFileSync(join(dir, "loom_driver.h"), cHeader(io));
+      writeFileSync(join(dir, "loom_quantize.c"), C_QUANTIZE);
+      writeFileSync(join(dir, "main.c"), harness);
+      execFileSync(
+        "cc",
+        [
+          "-std=c99",
+          "-Wall",
+          "-Wextra",
+          "-Werror",
+          "-O2",
+          "-ffp-contract=off",
+          "-o",
+          "dq",
+          "main.c",
+          "loom_quantize.c",
+          "-lm",
+        ],
+        { cwd: dir },
+      );
+      const scores = fc.sample(
+        fc.array(fc.integer({ min: -(2 ** 23), max: 2 ** 23 - 1 }), { minLength: 6, maxLength: 6 }),
+        { numRuns: 50, seed: 3 },
+      );
+      const out = execFileSync(join(dir, "dq"), {
+        input: scores.map((r) => r.join(" ")).join("\n"),
+        encoding: "utf8",
+      });
+      expect(
+        out
+          .trim()
+          .split("\n")
+          .map((l) => l.split(" ").map(Number)),
+      ).toEqual(scores.map((r) => hostOutputs(d, r)));
+      expect(cHeader(io)).toMatch(
+        d.tail.length
+          ? /LOOM_HAS_DEQUANTIZER 1 \/\* not applied here: Softmax \*\//
+          : /LOOM_HAS_DEQUANTIZER 1\n/,
+      );
+    }
   });
 
   it("leaves a model whose steps C does not implement with integer codes, and says which step", () => {
