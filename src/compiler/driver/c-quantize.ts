@@ -7,7 +7,7 @@
 // (HostOutput: scale, offset, a conv output's order) turns integer scores into the graph's floats
 // as hostOutputs does; the graph's tail ops (Softmax, TopK, …) are left to the caller.
 
-import { quantCodeRange } from "../../nn/layer-types.js";
+import { quantCodeRange } from "../../model/layer-types.js";
 import type { HostInput, HostOutput, HostStep } from "../../onnx/host.js";
 import { stepShapes } from "../../onnx/host.js";
 import { thresholdChannelAxis } from "../../onnx/ops.js";
