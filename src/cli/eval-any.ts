@@ -16,6 +16,8 @@ export interface LabelledCodes {
   /** What was evaluated, for the report's first line. */
   what: string;
   codes: bigint[][];
+  /** Image i's input as `loom sim --inputs` takes it (for a reproduction of a disagreement). */
+  inputOf: (image: number) => number[];
   labels: number[];
   classes: string[];
 }
@@ -24,13 +26,17 @@ export interface LabelledCodes {
 export function idxCodes(imagesPath: string, labelsPath: string, feed: ImageFeed): LabelledCodes {
   const set = loadMnist(imagesPath, labelsPath);
   const { rows: height, cols: width } = set.images;
-  const codes = Array.from({ length: set.images.count }, (_, i) =>
-    feed.codes(
-      preprocessPixels({ width, height, pixels: set.image(i) }, feed.preprocess, `${imagesPath}[${i}]`),
-    ),
-  );
+  const pixels = (i: number) =>
+    preprocessPixels({ width, height, pixels: set.image(i) }, feed.preprocess, `${imagesPath}[${i}]`);
+  const codes = Array.from({ length: set.images.count }, (_, i) => feed.codes(pixels(i)));
   const classes = feed.classes.length > 0 ? feed.classes : Array.from({ length: 10 }, (_, d) => String(d));
-  return { what: imagesPath, codes, labels: Array.from(set.labels), classes };
+  return {
+    what: imagesPath,
+    codes,
+    inputOf: (i) => feed.inputs(pixels(i)),
+    labels: Array.from(set.labels),
+    classes,
+  };
 }
 
 /** One split of an image folder, resized to the graph's input ({split}/{CLASS}/ as for Loom models). */
@@ -42,14 +48,21 @@ export function folderCodes(dir: string, split: string, feed: ImageFeed): Labell
   });
   const s = ds.splits[split as "train" | "val" | "test"];
   if (!s) throw new UserError(`${dir} has no ${split}/ split`);
-  const codes = Array.from({ length: s.n }, (_, i) => feed.codes(s.x.subarray(i * s.dim, (i + 1) * s.dim)));
-  return { what: `${dir} ${split}`, codes, labels: Array.from(s.y), classes: ds.classes };
+  const pixels = (i: number) => s.x.subarray(i * s.dim, (i + 1) * s.dim);
+  const codes = Array.from({ length: s.n }, (_, i) => feed.codes(pixels(i)));
+  return {
+    what: `${dir} ${split}`,
+    codes,
+    inputOf: (i) => feed.inputs(pixels(i)),
+    labels: Array.from(s.y),
+    classes: ds.classes,
+  };
 }
 
 export interface AnyScore {
   predictions: number[];
-  /** Verilator: images where the hardware and the golden model disagree. */
-  disagreements?: number;
+  /** Verilator: the images where the hardware and the golden model disagree. */
+  disagreeing?: number[];
 }
 
 /** Predictions under the engine; the verilator engine is checked against the golden model. */
@@ -80,7 +93,7 @@ export async function scoreAny(
   const predictions = await run(engine as Engine);
   if (engine !== "verilator") return { predictions };
   const golden = await run("golden");
-  return { predictions, disagreements: predictions.filter((p, i) => p !== golden[i]).length };
+  return { predictions, disagreeing: predictions.flatMap((p, i) => (p !== golden[i] ? [i] : [])) };
 }
 
 export interface ClassMetrics {

@@ -19,7 +19,7 @@ import { binaryMetrics } from "../train/metrics.js";
 import { loadOptionsFor } from "../train/model-input.js";
 import { confusionSvg, metricsTable } from "../train/report.js";
 import { classMetrics, classReport, folderCodes, idxCodes, scoreAny } from "./eval-any.js";
-import { reproductionPaths, writeReproduction } from "./eval-repro.js";
+import { reportDisagreements, reproductionPaths } from "./eval-repro.js";
 import { imageFeed } from "./image-feed.js";
 import { weightsOption } from "./options.js";
 import { withProgress } from "./progress.js";
@@ -135,10 +135,21 @@ async function evalAny(o: {
     scores: true,
   });
   const r = await scoreAny(source, compiled, data, o.engine, o.quiet === true);
+  if (r.disagreeing && r.disagreeing.length > 0) {
+    const split = o.data ? o.split : "idx";
+    reportDisagreements({
+      model: o.model,
+      board: o.board,
+      split,
+      inputOf: data.inputOf,
+      images: r.disagreeing,
+    });
+  }
   const m = classMetrics(data.labels, r.predictions, outputs);
   if (o.json) {
     const { accuracy, confusion, n } = m;
-    process.stdout.write(`${JSON.stringify({ accuracy, confusion, n, disagreements: r.disagreements })}\n`);
+    const disagreements = r.disagreeing?.length;
+    process.stdout.write(`${JSON.stringify({ accuracy, confusion, n, disagreements })}\n`);
     return;
   }
   const classes = Array.from({ length: outputs }, (_, c) => data.classes[c] ?? String(c));
@@ -147,7 +158,7 @@ async function evalAny(o: {
       `${o.model} on ${data.what} (${m.n} images, engine ${o.engine})`,
       m,
       classes,
-      r.disagreements,
+      r.disagreeing?.length,
     ),
   );
 }
@@ -204,18 +215,16 @@ export function register(program: Command): void {
         const r = await score(model, split, o.engine, o.board, o.weights === "runtime");
         const m = binaryMetrics(split.y, r.predictions, r.diff);
         if (r.disagreeing && r.disagreeing.length > 0) {
-          const repro = writeReproduction({
+          const inputs = inputsOf(split);
+          reportDisagreements({
             model: o.model,
             board: o.board,
             runtimeWeights: o.weights === "runtime",
             split: o.split,
             dir: o.reportDir,
-            inputs: inputsOf(split),
+            inputOf: (i) => inputs[i]!,
             images: r.disagreeing,
           });
-          process.stderr.write(
-            `loom: the hardware disagrees on ${r.disagreeing.length} image(s); their inputs are in ${repro.inputsPath}\nloom: replay them with a waveform: ${repro.command}\n`,
-          );
         }
         const disagreements = r.disagreeing?.length;
         if (o.reportDir) writeEvalReport(o, m, ds.classes);

@@ -13,6 +13,8 @@ export interface ImageFeed {
   preprocess: Preprocess;
   /** Class names (the model's, or none for a graph that records none). */
   classes: string[];
+  /** Preprocessed pixels → the model's input as `loom sim --inputs` takes it (codes, or an ONNX graph's floats). */
+  inputs(pixels: Uint8Array): number[];
   /** Preprocessed pixels → the accelerator's input codes. */
   codes(pixels: Uint8Array): bigint[];
   /** ONNX: preprocessed pixels → the float input the graph takes. */
@@ -34,6 +36,7 @@ export function imageFeed(source: ModelSource, modelPath: string): ImageFeed {
     return {
       preprocess: { width, height },
       classes: model.output.classes ?? [],
+      inputs: graphInput,
       codes: (px) => quantizeInput(host.input, graphInput(px)),
       graphInput,
     };
@@ -45,6 +48,7 @@ export function imageFeed(source: ModelSource, modelPath: string): ImageFeed {
   return {
     preprocess: { width: o.width, height: o.height, crop: o.crop, frame: o.frame, normalize: o.normalize },
     classes: model.output.classes ?? [],
+    inputs: (px) => Array.from(px),
     codes: (px) => Array.from(px, BigInt),
   };
 }

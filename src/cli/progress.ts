@@ -12,7 +12,7 @@ export interface ProgressOptions {
   /** Defaults to process.stderr and its isTTY. */
   write?: (text: string) => void;
   tty?: boolean;
-  /** Plain-line period off a terminal (default 10 s); the terminal line redraws every 100 ms. */
+  /** Plain-line period off a terminal (default: LOOM_PROGRESS_SECONDS, else 10 s); the terminal line redraws every 100 ms. */
   intervalMs?: number;
   /** Milliseconds clock, for tests. */
   now?: () => number;
@@ -21,6 +21,8 @@ export interface ProgressOptions {
 export interface Progress {
   /** Work done so far (out of `total`). */
   update(done: number): void;
+  /** What the step is doing now ("3.40 ABC pass: module fc0 (3 of 23)"), shown after the counts and elapsed time. */
+  status(text: string): void;
   /** Writes a "loom: " message line without garbling the terminal's progress line. */
   log(line: string): void;
   /** Ends the step with a final line ("done in 12.3 s", or the given note). */
@@ -56,31 +58,49 @@ export function epochEta(epoch: number, epochs: number, secondsSoFar: number): s
 
 const SPINNER = ["|", "/", "-", "\\"];
 
+/** The period of plain progress lines off a terminal: LOOM_PROGRESS_SECONDS (for CI logs), else 10 s. */
+function plainIntervalMs(): number {
+  const s = Number(process.env.LOOM_PROGRESS_SECONDS);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 10_000;
+}
+
+function fitLine(line: string): string {
+  const columns = process.stderr.columns || 80;
+  return line.length < columns ? line : `${line.slice(0, columns - 2)}…`;
+}
+
 export function startProgress(label: string, o: ProgressOptions = {}): Progress {
-  if (o.quiet) return { update() {}, log() {}, stop() {} };
+  if (o.quiet) return { update() {}, status() {}, log() {}, stop() {} };
   const write = o.write ?? ((t: string) => process.stderr.write(t));
   const tty = o.tty ?? Boolean(process.stderr.isTTY);
   const now = o.now ?? (() => performance.now());
+  const interval = o.intervalMs ?? plainIntervalMs();
   const started = now();
   let done = 0;
+  let detail = "";
   let frame = 0;
   let lastLine = started;
   const elapsed = () => (now() - started) / 1000;
-  const status = () => progressStatus(done, elapsed(), o);
+  // Elapsed time first: a long detail is what a narrow terminal cuts off.
+  const status = () => `${progressStatus(done, elapsed(), o)}${detail === "" ? "" : `; ${detail}`}`;
   const draw = () => {
-    if (tty) write(`\r\x1b[2K${SPINNER[frame++ % SPINNER.length]} ${label}: ${status()}`);
-    else if (now() - lastLine >= (o.intervalMs ?? 10_000)) {
+    // A terminal line must not wrap, or the next redraw would clear only its last row.
+    if (tty) write(`\r\x1b[2K${fitLine(`${SPINNER[frame++ % SPINNER.length]} ${label}: ${status()}`)}`);
+    else if (now() - lastLine >= interval) {
       lastLine = now();
       write(`loom: ${label}: ${status()}\n`);
     }
   };
   if (!tty) write(`loom: ${label}…\n`);
-  const timer = setInterval(draw, tty ? 100 : Math.min(o.intervalMs ?? 10_000, 1000));
+  const timer = setInterval(draw, tty ? 100 : Math.min(interval, 1000));
   timer.unref();
   return {
     update(n) {
       done = n;
       draw();
+    },
+    status(text) {
+      detail = text;
     },
     log(line) {
       write(`${tty ? "\r\x1b[2K" : ""}loom: ${line}\n`);

@@ -21,6 +21,8 @@ interface SynthOpts {
   dir?: string;
   out?: string;
   folding?: string;
+  quiet?: boolean;
+  json?: boolean;
 }
 
 export function register(program: Command): void {
@@ -37,17 +39,26 @@ export function register(program: Command): void {
     .option("--dir <dir>", "an existing `loom gen` output directory")
     .option("--out <dir>", "where report.json/report.md go (default: --dir, or out/ with --model)")
     .option("--folding <file>", "with --model: use this folding (the folding.json shape gen writes)")
+    .option("--quiet", "no progress on stderr (warnings are still shown)")
+    .option("--json", "print the synthesis section of report.json on stdout instead of the directory")
     .action((opts: SynthOpts) => runCommand(() => synthCommand(opts)));
 }
 
-const log = (line: string) => process.stderr.write(`loom: ${line}\n`);
+const say = (line: string) => process.stderr.write(`loom: ${line}\n`);
+const silent = () => {};
+
+/** stdout: the report section as JSON with --json, else the output directory. */
+function printResult(dir: string, section: unknown, json: boolean | undefined): void {
+  process.stdout.write(json ? `${JSON.stringify(section, null, 2)}\n` : `${dir}\n`);
+}
 
 export async function synthCommand(opts: SynthOpts): Promise<void> {
   if (opts.model && opts.dir) throw new UserError("give either --model or --dir, not both");
   if (opts.folding && opts.dir)
     throw new UserError("--folding applies to --model; a --dir was already folded");
   const board = getBoard(opts.board);
-  if (board.ice40) return ice40Command(opts);
+  const log = opts.quiet ? silent : say;
+  if (board.ice40) return ice40Command(opts, log);
   let dir: string;
   let input: ReturnType<typeof readGenDir>;
   if (opts.dir) {
@@ -58,38 +69,44 @@ export async function synthCommand(opts: SynthOpts): Promise<void> {
       throw new UserError((e as Error).message);
     }
     if (input.board && input.board !== board.name) {
-      log(`note: ${opts.dir} was generated for ${input.board}; reporting against ${board.name}`);
+      say(`note: ${opts.dir} was generated for ${input.board}; reporting against ${board.name}`);
     }
     dir = opts.out ?? opts.dir;
     // With a different --out, copy the generated files first so the source directory stays untouched.
     if (opts.out) cpSync(opts.dir, opts.out, { recursive: true });
   } else {
-    const compiled = compileGiven(opts);
+    const compiled = compileGiven(opts, log);
     dir = writeOutputs(compiled, opts.out ?? "out");
     input = synthInputOf(compiled);
   }
-  const progress = startProgress("Yosys synthesis");
-  const section = await synthAccelerator(input, board, { log: progress.log }).finally(() => progress.stop());
+  const progress = startProgress("Yosys synthesis", { quiet: opts.quiet });
+  const section = await synthAccelerator(input, board, {
+    log: progress.log,
+    onStatus: progress.status,
+  }).finally(() => progress.stop());
   writeSynthSection(dir, section);
-  for (const w of section.warnings) log(`warning: ${w}`);
+  for (const w of section.warnings) say(`warning: ${w}`);
   log(`total: ${formatCells(section.total)}; ${section.fits ? "fits" : "does NOT fit"} ${board.displayName}`);
-  process.stdout.write(`${dir}\n`);
+  printResult(dir, section, opts.json);
 }
 
 /** Compiles --model (or the default model) for --board, with --folding when given. */
-function compileGiven(opts: SynthOpts) {
+function compileGiven(opts: SynthOpts, log: (line: string) => void) {
   const model = opts.model ?? DEFAULT_MODEL;
   if (!existsSync(model)) throw new UserError(`model file ${model} does not exist`);
   return compileModel(loadModelSource(model).model, { board: opts.board, folding: opts.folding, log });
 }
 
 /** iCE40 boards: the accelerator behind its UART bridge, placed and routed, with a bitstream. */
-async function ice40Command(opts: SynthOpts): Promise<void> {
+async function ice40Command(opts: SynthOpts, log: (line: string) => void): Promise<void> {
   if (opts.dir)
     throw new UserError(`for ${opts.board} give --model: the UART top is built from the compiled model`);
-  const compiled = compileGiven(opts);
+  const compiled = compileGiven(opts, log);
   const dir = writeOutputs(compiled, opts.out ?? "out");
-  const s = await buildIce40(compiled, dir, { log });
+  const progress = startProgress("iCE40 synthesis, place and route", { quiet: opts.quiet });
+  const s = await buildIce40(compiled, dir, { log: progress.log, onStatus: progress.status }).finally(() =>
+    progress.stop(),
+  );
   const fmax = s.fmaxMHz === undefined ? "no clock" : `Fmax ${s.fmaxMHz.toFixed(2)} MHz`;
   const lc = s.utilisation.ICESTORM_LC;
   const ebr = s.utilisation.ICESTORM_RAM;
@@ -97,5 +114,5 @@ async function ice40Command(opts: SynthOpts): Promise<void> {
     `${fmax} (board clock ${s.targetMHz} MHz ${s.meetsTarget ? "met" : "NOT met"}); ` +
       `${lc?.used}/${lc?.available} logic cells, ${ebr?.used}/${ebr?.available} EBR; bitstream ${s.bitstream}`,
   );
-  process.stdout.write(`${dir}\n`);
+  printResult(dir, s, opts.json);
 }

@@ -111,6 +111,17 @@ function runSteps(steps: HostStep[], t: Tensor): Tensor {
   return steps.reduce((x, s, i) => runStep(s, x, i), t);
 }
 
+/** The shape each step takes and the one it gives (run on zeros): `steps.length + 1` shapes. */
+export function stepShapes(steps: HostStep[], shape: number[]): number[][] {
+  const shapes = [[...shape]];
+  let t: Tensor = { dims: [...shape], data: new Float64Array(size(shape)) };
+  steps.forEach((s, i) => {
+    t = runStep(s, t, i);
+    shapes.push([...t.dims]);
+  });
+  return shapes;
+}
+
 export interface QuantizeOptions {
   /** Fixed-point and integer inputs: round off-grid values to the nearest code and saturate. */
   round?: boolean;

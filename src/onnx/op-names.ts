@@ -87,8 +87,12 @@ const ALIASES: Record<string, string> = {
   DebugMarker: "PassThrough",
 };
 
+const CANONICAL = new Set(Object.values(ALIASES));
+
 /** The canonical op of an op_type, or undefined when Loom does not support it. */
 export function canonicalOp(opType: string): string | undefined {
+  // Canonical names too (PassThrough): the host steps of io.json carry them (canonicalSteps).
+  if (CANONICAL.has(opType)) return opType;
   if (!(SUPPORTED_OPS as readonly string[]).includes(opType)) return undefined;
   return ALIASES[opType] ?? opType;
 }

@@ -105,19 +105,24 @@ export function multiThreshold(
   return { dims: [...x.dims], data: out };
 }
 
+/** A MultiThreshold node's channel axis on data of shape `dims`. */
+export function thresholdChannelAxis(node: OnnxNode, dims: readonly number[]): number {
+  const layout = attrString(node, "data_layout", dims.length === 4 ? "NCHW" : "NC");
+  // 2-D data is (batch, channels); otherwise the layout string names the channel axis.
+  const axis = dims.length === 2 ? 1 : layout.length === dims.length ? layout.indexOf("C") : 1;
+  if (axis < 0) throw new OnnxError(`${nodeLabel(node)}: data_layout "${layout}" has no C axis`);
+  return axis;
+}
+
 const multiThresholdOp: OpFn = (node, inputs) => {
   const x = need(node, inputs, 0);
-  const layout = attrString(node, "data_layout", x.dims.length === 4 ? "NCHW" : "NC");
-  // 2-D data is (batch, channels); otherwise the layout string names the channel axis.
-  const axis = x.dims.length === 2 ? 1 : layout.length === x.dims.length ? layout.indexOf("C") : 1;
-  if (axis < 0) throw new OnnxError(`${nodeLabel(node)}: data_layout "${layout}" has no C axis`);
   return multiThreshold(
     node,
     x,
     need(node, inputs, 1),
     attrFloat(node, "out_scale", 1),
     attrFloat(node, "out_bias", 0),
-    axis,
+    thresholdChannelAxis(node, x.dims),
   );
 };
 

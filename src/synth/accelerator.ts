@@ -72,7 +72,7 @@ export function lutsOccupied(c: CellCounts): number {
 export async function synthAccelerator(
   input: SynthInput & { layers: readonly SynthLayer[] },
   board: Board,
-  o: { log?: (line: string) => void } = {},
+  o: { log?: (line: string) => void; onStatus?: (status: string) => void } = {},
 ): Promise<SynthSection> {
   const log = o.log ?? (() => {});
   const family = familyForBoard(board);
@@ -80,7 +80,7 @@ export async function synthAccelerator(
   log(
     `synth_xilinx -family ${family} on ${input.top} (${input.verilogFiles.length} modules); this can take minutes`,
   );
-  const { stat, depths } = await runSynthStat(input, { family, depth: true });
+  const { stat, depths } = await runSynthStat(input, { family, depth: true, onStatus: o.onStatus });
   const depthOf = (module: string) => (depths ? hierarchicalDepth(depths, stat.modules, module) : undefined);
   const seconds = (performance.now() - started) / 1000;
   log(`synthesised in ${seconds.toFixed(1)} s`);

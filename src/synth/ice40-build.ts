@@ -84,7 +84,7 @@ ${[
 export async function buildIce40(
   compiled: Compiled,
   dir: string,
-  o: { baud?: number; log?: (line: string) => void } = {},
+  o: { baud?: number; log?: (line: string) => void; onStatus?: (status: string) => void } = {},
 ): Promise<Ice40Section> {
   const log = o.log ?? (() => {});
   const board = compiled.board;
@@ -99,7 +99,7 @@ export async function buildIce40(
   const r = await runIce40Flow(
     { files: emitted.files, verilogFiles: emitted.verilogFiles, top: emitted.topName },
     part,
-    { pcf, clockMHz: compiled.clockMHz, netlist: true },
+    { pcf, clockMHz: compiled.clockMHz, netlist: true, onStatus: o.onStatus },
   );
   const bin = `${emitted.topName}.bin`;
   // ice40/ is a directory of its own that Loom writes whole (staged, with its manifest).

@@ -1,11 +1,19 @@
-// The open iCE40 flow, all in-process from WebAssembly: Yosys `synth_ice40`, nextpnr-ice40
+// The open iCE40 flow, all from WebAssembly (in worker threads, yowasp-worker.ts): Yosys `synth_ice40`, nextpnr-ice40
 // place-and-route (@yowasp/nextpnr-ice40) and icepack. Unlike the Xilinx path this is real
 // timing: nextpnr's static timing analysis of the placed and routed design gives the clock's
 // maximum frequency, and icepack the bitstream a board boots from.
 import { withoutLutRam } from "../core/memory-style.js";
 import type { Ice40Part } from "../fold/ice40-boards.js";
 import { parseStat } from "./stat.js";
-import { forYosys, outputText, runYosysScript, type SynthInput, yosysFiles } from "./yosys.js";
+import {
+  failureSummary,
+  forYosys,
+  outputText,
+  runYosysScript,
+  type SynthInput,
+  yosysFiles,
+} from "./yosys.js";
+import { runTool, type Tree } from "./yowasp-worker.js";
 
 /**
  * iCE40 has no LUT RAM: a memory the generator marks `ram_style = "distributed"` (not block
@@ -34,6 +42,8 @@ export interface Ice40Options {
   netlist?: boolean;
   /** Placement seed (default nextpnr's). */
   seed?: number;
+  /** Told which tool runs, and in Yosys the pass and module (yosys-progress.ts). */
+  onStatus?: (status: string) => void;
 }
 
 export interface Ice40Utilisation {
@@ -87,27 +97,13 @@ export function parseNextpnrReport(text: string): {
   return { fmaxMHz, utilisation };
 }
 
-type Tree = Record<string, unknown>;
-
-/** Runs one nextpnr-ice40 or icepack command; a failure throws with the tail of its log. */
-async function runTool(
-  name: string,
-  command: (args: string[], files: Tree, o: object) => unknown,
-  args: string[],
-  files: Tree,
-): Promise<{ out: Tree; log: string }> {
-  const chunks: Uint8Array[] = [];
-  const sink = (b: Uint8Array | null) => {
-    if (b) chunks.push(b);
-  };
+/** Runs one nextpnr-ice40 or icepack command; a failure throws with its error lines. */
+async function runIce40Tool(command: string, name: string, args: string[], files: Tree) {
   try {
-    const out = (await command(args, files, { stdout: sink, stderr: sink })) as Tree;
-    return { out, log: Buffer.concat(chunks).toString("utf8") };
+    const { out, output } = await runTool({ pkg: "@yowasp/nextpnr-ice40", command, args, files });
+    return { out, log: output };
   } catch (e) {
-    const lines = Buffer.concat(chunks).toString("utf8").trim().split("\n");
-    const errors = lines.filter((l) => /^ERROR|error:/i.test(l));
-    const tail = (errors.length > 0 ? errors : lines.slice(-3)).join(" | ");
-    throw new Error(`${name} failed: ${tail || (e as Error).message}`);
+    throw new Error(`${name} failed: ${failureSummary(e)}`);
   }
 }
 
@@ -127,13 +123,13 @@ export async function runIce40Flow(
     `${read}; synth_ice40${dsp} -top ${input.top} -json top.json; tee -q -o stat.json stat -json -top ${input.top}${netlist}`,
     files,
     input.top,
+    { onStatus: o.onStatus && ((s) => o.onStatus!(`synth_ice40 ${s}`)), modules: input.verilogFiles.length },
   );
   const synthSeconds = seconds(since);
   const stat = parseStat(outputText(synth.out, "stat.json") ?? "");
   const json = outputText(synth.out, "top.json");
   if (json === undefined) throw new Error(`Yosys wrote no netlist for ${input.top}`);
 
-  const { runNextpnrIce40, runIcepack } = await import("@yowasp/nextpnr-ice40");
   since = performance.now();
   const pnrFiles: Tree = { "top.json": json };
   const args = [`--${part.device}`, "--package", part.package, "--json", "top.json"];
@@ -143,14 +139,18 @@ export async function runIce40Flow(
   }
   if (o.seed !== undefined) args.push("--seed", String(o.seed));
   args.push("--freq", String(o.clockMHz), "--asc", "top.asc", "--report", "report.json");
-  const pnr = await runTool("nextpnr-ice40", runNextpnrIce40 as never, args, pnrFiles);
+  o.onStatus?.("nextpnr-ice40 placing and routing");
+  const pnr = await runIce40Tool("runNextpnrIce40", "nextpnr-ice40", args, pnrFiles);
   const pnrSeconds = seconds(since);
   const report = parseNextpnrReport(outputText(pnr.out, "report.json") ?? "");
 
   since = performance.now();
   const asc = outputText(pnr.out, "top.asc");
   if (asc === undefined) throw new Error("nextpnr-ice40 wrote no .asc");
-  const pack = await runTool("icepack", runIcepack as never, ["top.asc", "top.bin"], { "top.asc": asc });
+  o.onStatus?.("icepack");
+  const pack = await runIce40Tool("runIcepack", "icepack", ["top.asc", "top.bin"], {
+    "top.asc": asc,
+  });
   const bin = pack.out["top.bin"];
   if (!(bin instanceof Uint8Array)) throw new Error("icepack wrote no bitstream");
   const fmaxes = Object.values(report.fmaxMHz);

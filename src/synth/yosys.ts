@@ -1,10 +1,12 @@
-// Resource estimates from Yosys's `synth_xilinx`, run in-process from the WebAssembly build
-// (@yowasp/yosys), so no vendor tool or native Yosys is needed. The numbers are Yosys's
+// Resource estimates from Yosys's `synth_xilinx`, run from the WebAssembly build (@yowasp/yosys)
+// in a worker thread, so no vendor tool or native Yosys is needed. The numbers are Yosys's
 // technology mapping, not Vivado's, but they show what a block maps to (block RAM or LUT RAM,
 // how many LUTs of control logic) and catch a memory that failed to infer.
 import type { EmittedDesign } from "../rtl/emit.js";
 import { type ModuleDepth, netlistDepths } from "./logic-depth.js";
 import { hierarchicalCells, parseStat, type YosysStat } from "./stat.js";
+import { YOSYS_HEADER_ARGS, YosysProgress } from "./yosys-progress.js";
+import { runTool, ToolFailure } from "./yowasp-worker.js";
 
 /** `xcup`: UltraScale+ (ZCU104, ZCU102, Ultra96); `xc7`: 7-series (PYNQ-Z1/Z2). */
 export type XilinxFamily = "xcup" | "xc7";
@@ -29,12 +31,14 @@ export interface CellCounts {
 
 export interface SynthOptions {
   family?: XilinxFamily;
-  /** Keep the log (Yosys's stdout) in the result; default false. */
+  /** Keep the log (Yosys's section headers, warnings and errors) in the result; default false. */
   keepLog?: boolean;
   /** Flatten the hierarchy before synthesis (`synth_xilinx -flatten`); default false. */
   flatten?: boolean;
   /** Also measure each module's logic depth from the netlist (logic-depth.ts); default false. */
   depth?: boolean;
+  /** Told what Yosys is doing as it goes (the pass, and the module in per-module passes). */
+  onStatus?: (status: string) => void;
 }
 
 export interface SynthResult {
@@ -107,27 +111,40 @@ export function outputText(out: Record<string, unknown>, name: string): string |
 }
 
 /**
- * Runs one Yosys script in-process and returns the files it left (with the log). A failure
- * throws with the last lines of Yosys's output, which name the problem.
+ * Runs one Yosys script (in a worker thread, yowasp-worker.ts) and returns the files it left with
+ * its output: the section headers of `-v 3`, warnings and errors. `onStatus` is told the current
+ * pass and module as Yosys reaches them (yosys-progress.ts). A failure throws with Yosys's error
+ * lines, which name the problem.
  */
 export async function runYosysScript(
   script: string,
   files: Record<string, string>,
   what: string,
+  o: { onStatus?: (status: string) => void; modules?: number } = {},
 ): Promise<{ out: Record<string, unknown>; log: string }> {
-  const { runYosys } = await import("@yowasp/yosys");
-  const chunks: Uint8Array[] = [];
+  const follow = new YosysProgress(o.modules);
+  const onLine = o.onStatus && ((line: string) => follow.line(line) && o.onStatus!(follow.status));
   try {
-    const out = (await runYosys(["-q", "-p", script], files, {
-      stdout: (b) => b && chunks.push(b),
-      stderr: (b) => b && chunks.push(b),
-    })) as Record<string, unknown>;
-    return { out, log: Buffer.concat(chunks).toString("utf8") };
+    const { out, output } = await runTool({
+      pkg: "@yowasp/yosys",
+      command: "runYosys",
+      args: [...YOSYS_HEADER_ARGS, "-p", script],
+      files,
+      onLine,
+    });
+    return { out, log: output };
   } catch (e) {
-    const text = Buffer.concat(chunks).toString("utf8").trim();
-    const tail = text.split("\n").slice(-5).join(" | ");
-    throw new Error(`Yosys failed on ${what}: ${tail || (e as Error).message}`);
+    throw new Error(`Yosys failed on ${what}: ${failureSummary(e)}`);
   }
+}
+
+/** The error lines a failed tool wrote (or its last lines, or the error itself), on one line. */
+export function failureSummary(e: unknown): string {
+  const output = e instanceof ToolFailure ? e.output : "";
+  const lines = output.trim().split("\n");
+  const errors = lines.filter((l) => /^ERROR|error:/i.test(l));
+  const tail = (errors.length > 0 ? errors : lines.slice(-3)).join(" | ");
+  return tail || (e as Error).message;
 }
 
 /**
@@ -143,7 +160,10 @@ export async function runSynthStat(
   const flatten = options.flatten ? " -flatten" : "";
   const json = options.depth ? "; write_json netlist.json" : "";
   const script = `${read}; synth_xilinx -family ${family} -top ${input.top} -noiopad${flatten}; tee -q -o stat.json stat -json -top ${input.top}${json}`;
-  const { out, log } = await runYosysScript(script, files, input.top);
+  const { out, log } = await runYosysScript(script, files, input.top, {
+    onStatus: options.onStatus,
+    modules: input.verilogFiles.length,
+  });
   const text = outputText(out, "stat.json");
   if (text === undefined) throw new Error(`Yosys wrote no statistics for ${input.top}: ${log.slice(0, 500)}`);
   const netlist = options.depth ? outputText(out, "netlist.json") : undefined;

@@ -61,6 +61,21 @@ describe("progress", () => {
     expect(quiet.out).toEqual([]);
   });
 
+  it("shows what the step is doing after the elapsed time, and cuts a terminal line to fit", () => {
+    const plain = fakeRun({ tty: false });
+    plain.p.status("3.40 ABC pass: module fc0 (3 of 23)");
+    plain.at(10_000, 100);
+    expect(plain.out[1]).toBe(
+      "loom: eval: 100/1000 images, 10/s, 10.0 s elapsed, ETA 1m 30s; 3.40 ABC pass: module fc0 (3 of 23)\n",
+    );
+    const tty = fakeRun({ tty: true });
+    tty.p.status("x".repeat(500));
+    tty.at(2_000, 10);
+    const line = tty.out[0]!.replace("\r\x1b[2K", "");
+    expect(line.length).toBeLessThan(process.stderr.columns || 80);
+    expect(line).toMatch(/^\| eval: 10\/1000 images, 5\.00\/s, 2\.0 s elapsed, ETA 3m 18s; x+…$/);
+  });
+
   it("formats durations and the status without a total", () => {
     expect(formatSeconds(4.24)).toBe("4.2 s");
     expect(formatSeconds(75)).toBe("1m 15s");

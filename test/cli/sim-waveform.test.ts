@@ -104,7 +104,7 @@ describe("loom sim --vcd", () => {
       board: "zcu104",
       split: "test",
       dir: join(dir, "report"),
-      inputs: inputs.map((v) => v.map(BigInt)),
+      inputOf: (i) => inputs[i]!.map(BigInt),
       images: [2, 0],
     });
     const words = repro.command.split(" ");

@@ -44,6 +44,7 @@ describe("loom gen", () => {
       "loom_driver.c",
       "loom_driver.h",
       "loom_pack.c",
+      "loom_quantize.c",
     ]);
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
     const folding = JSON.parse(readFileSync(join(out, "folding.json"), "utf8"));

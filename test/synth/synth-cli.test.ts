@@ -1,5 +1,6 @@
 // `loom synth` end to end on one small design (one Yosys run, ~30–50 s): the report gets a
-// `synth` section with per-layer counts, xc7 is used for a Zynq-7000 board, and bad input gives
+// `synth` section with per-layer counts, xc7 is used for a Zynq-7000 board, progress ticks on
+// stderr during the Yosys run while --json keeps stdout to the section, and bad input gives
 // one-line errors.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,12 +57,24 @@ describe("loom synth", () => {
     });
     writeFileSync(model, JSON.stringify(m));
     const out = join(dir, "out");
-    const r = await loomSynth(["--board", "pynq-z2", "--model", model, "--out", out]);
+    // Off a terminal (as here), a progress line every half second for this test.
+    process.env.LOOM_PROGRESS_SECONDS = "0.5";
+    const r = await loomSynth(["--board", "pynq-z2", "--model", model, "--out", out, "--json"]).finally(
+      () => delete process.env.LOOM_PROGRESS_SECONDS,
+    );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe(out);
     expect(r.stderr).toMatch(/synth_xilinx -family xc7/);
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
     const s = report.synth;
+    // --json: stdout is the synth section and nothing else; the progress went to stderr, ticking
+    // while Yosys ran (in its worker thread) with the pass it was in.
+    expect(JSON.parse(r.stdout)).toEqual(s);
+    const ticks = r.stderr.split("\n").filter((l) => /^loom: Yosys synthesis: [\d.]+ s elapsed; /.test(l));
+    expect(ticks.length, r.stderr).toBeGreaterThanOrEqual(3);
+    expect(
+      ticks.some((l) => /elapsed; \d+\.\d+ [A-Z_]+ pass/.test(l)),
+      r.stderr,
+    ).toBe(true);
     expect(s.family).toBe("xc7");
     expect(s.layers.map((l: { name: string }) => l.name)).toEqual(["fc0", "fc1"]);
     for (const l of s.layers) {

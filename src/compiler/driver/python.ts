@@ -241,7 +241,9 @@ def scale_output(values):
     if s is None:
         return values
     v = np.asarray(values, dtype=np.float64)
-    return np.resize(np.asarray(s["scale"]), v.shape[-1]) * v + np.resize(np.asarray(s["offset"]), v.shape[-1])
+    scaled = np.resize(np.asarray(s["scale"]), v.shape[-1]) * v + np.resize(np.asarray(s["offset"]), v.shape[-1])
+    # A conv output streams NHWC: order[i] is the stream element of the graph's element i.
+    return scaled[..., s["order"]] if s.get("order") else scaled
 
 
 def result(values):
