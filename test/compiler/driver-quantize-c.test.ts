@@ -80,6 +80,7 @@ function ioFor(q: HostInput, elems: number): DriverIo {
     name: "t",
     topName: "t_system",
     buildId: 1,
+    weights: [],
     clockMHz: 100,
     input,
     output: { ...input, kind: "scores" },
