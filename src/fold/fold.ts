@@ -18,6 +18,7 @@ import {
   weightTable,
 } from "./estimate.js";
 import { type SelectOption, selectJoint } from "./fold-select.js";
+import { ICE40_CELLS_PER_FF } from "./ice40-boards.js";
 import type { LayerShape } from "./layer-shape.js";
 
 export type { Folding } from "./estimate.js";
@@ -276,12 +277,17 @@ export function candidateIntervals(shapes: readonly LayerShape[]): number[] {
 
 /** The resources every board search caps, in the order `usage` and `caps` list them. */
 function resourceNames(board: Board): string[] {
-  return ["LUT", "FF", board.ice40 ? "EBR" : "BRAM36", "URAM", "DSP"];
+  return [board.ice40 ? "logic cells" : "LUT", "FF", board.ice40 ? "EBR" : "BRAM36", "URAM", "DSP"];
 }
 
-/** What a layer or design uses of each capped resource (block RAM in EBRs on iCE40). */
+/**
+ * What a layer or design uses of each capped resource (block RAM in EBRs on iCE40). On iCE40 a
+ * logic cell holds one LUT4 and one flip-flop, and not every flip-flop shares a cell with a LUT:
+ * the first cap is logic cells, LUTs plus a share of the flip-flops (`ICE40_CELLS_PER_FF`).
+ */
 function usage(e: ResourceEstimate, board: Board): number[] {
-  return [e.lut, e.ff, board.ice40 ? e.bram18 : e.bram36, e.uram, e.dsp];
+  const cells = board.ice40 ? e.lut + ICE40_CELLS_PER_FF * e.ff : e.lut;
+  return [cells, e.ff, board.ice40 ? e.bram18 : e.bram36, e.uram, e.dsp];
 }
 
 /** The board's capacity of each capped resource. */
