@@ -218,7 +218,8 @@ export function planAccelerator(
       activation: mvauActivation(layer, xnor),
       weightMemory: foldings[i]!.weightMemory ?? o.weightMemory,
       multipliers: foldings[i]!.multipliers ?? o.multipliers,
-      runtimeWeights: o.runtimeWeights,
+      // Absent unless true, so a ROM build's plan (and its build ID) is the same however asked.
+      ...(o.runtimeWeights ? { runtimeWeights: true } : {}),
       dspPorts: o.dspPorts,
       dspPacking: o.dspPacking,
     };

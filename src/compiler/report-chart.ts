@@ -1,47 +1,33 @@
 // report.svg: the picture of report.json — cycles per layer against the initiation interval, and
 // each resource per layer (estimate, and Yosys's count once `loom synth` has run) against the
 // board. `loom gen` writes it; `loom synth` rewrites it when it adds its section.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { getBoard } from "../fold/boards.js";
 import type { ResourceEstimate } from "../fold/estimate.js";
-import { lutsOccupied } from "../synth/accelerator.js";
-import type { CellCounts } from "../synth/yosys.js";
 import { type Chart, type ChartRow, chartSvg, type ResourcePanel } from "./chart-svg.js";
 import type { AcceleratorReport } from "./report.js";
 
 export const REPORT_SVG = "report.svg";
 
-/** report.json after `loom synth`: the gen report plus the `synth` (Xilinx) or `ice40` section. */
-export type SynthesisedReport = AcceleratorReport & {
-  synth?: { layers: Array<{ name: string; cells: CellCounts }>; other: CellCounts; total: CellCounts };
-  ice40?: { cells: Record<string, number> };
-};
+export type Resource = "lut" | "ff" | "bram" | "uram" | "dsp";
+export type Counts = Record<Resource, number>;
 
-type Resource = "lut" | "ff" | "bram" | "uram" | "dsp";
-type Counts = Record<Resource, number>;
-
-/** LUTs as `loom synth` counts them: logic LUTs, LUT RAM (by primitive size) and SRLs. */
-function xilinxCounts(c: CellCounts): Counts {
-  return { lut: lutsOccupied(c), ff: c.ff, bram: c.bram36 + c.bram18 / 2, uram: c.uram, dsp: c.dsp };
-}
-
-function ice40Counts(cells: Record<string, number>): Counts {
-  const sum = (re: RegExp) => Object.entries(cells).reduce((s, [t, n]) => s + (re.test(t) ? n : 0), 0);
-  return {
-    lut: sum(/^SB_LUT4$/),
-    ff: sum(/^SB_DFF/),
-    bram: sum(/^SB_RAM40_4K/),
-    uram: 0,
-    dsp: sum(/^SB_MAC16$/),
-  };
+/**
+ * What `loom synth` measured, already counted per resource (src/synth/report-svg.ts converts
+ * Yosys's cells): per layer on Xilinx, and the design's total.
+ */
+export interface MeasuredCounts {
+  by: string;
+  layers?: ReadonlyMap<string, Counts>;
+  /** Everything outside the layers (FIFOs, converters, arg-max). */
+  other?: Counts;
+  total: Counts;
 }
 
 /**
  * The chart of a report. On iCE40 boards block RAM is counted in EBRs (the estimate's bram18
  * there), elsewhere in BRAM36.
  */
-export function reportChart(r: SynthesisedReport): Chart {
+export function reportChart(r: AcceleratorReport, measured?: MeasuredCounts): Chart {
   const ice40 = isIce40(r.board.name);
   const est = (e: ResourceEstimate): Counts => ({
     lut: e.lut,
@@ -50,15 +36,14 @@ export function reportChart(r: SynthesisedReport): Chart {
     uram: e.uram,
     dsp: e.dsp,
   });
-  const synthLayers = new Map(r.synth?.layers.map((l) => [l.name, xilinxCounts(l.cells)]));
   const rows: Array<{ label: string; estimate?: Counts; measured?: Counts }> = [
-    ...r.layers.map((l) => ({ label: l.name, estimate: est(l.estimate), measured: synthLayers.get(l.name) })),
-    ...(r.synth ? [{ label: "FIFOs, converters, arg-max", measured: xilinxCounts(r.synth.other) }] : []),
-    {
-      label: "total",
-      estimate: est(r.estimate),
-      measured: r.synth ? xilinxCounts(r.synth.total) : r.ice40 ? ice40Counts(r.ice40.cells) : undefined,
-    },
+    ...r.layers.map((l) => ({
+      label: l.name,
+      estimate: est(l.estimate),
+      measured: measured?.layers?.get(l.name),
+    })),
+    ...(measured?.other ? [{ label: "FIFOs, converters, arg-max", measured: measured.other }] : []),
+    { label: "total", estimate: est(r.estimate), measured: measured?.total },
   ];
   const cap = r.capacity;
   const resources: Array<[Resource, string, number]> = [
@@ -85,7 +70,7 @@ export function reportChart(r: SynthesisedReport): Chart {
     title: `${r.top}: ${r.model} on ${r.board.name} (${r.board.part})`,
     cycles: r.layers.map((l) => ({ label: l.name, cycles: l.cyclesPerInference })),
     ii: r.initiationInterval,
-    measuredBy: r.synth ? "Yosys synth_xilinx" : r.ice40 ? "Yosys synth_ice40 (whole design)" : undefined,
+    measuredBy: measured?.by,
     panels,
   };
 }
@@ -98,15 +83,6 @@ function isIce40(boardName: string): boolean {
   }
 }
 
-/** Rewrites DIR/report.svg from DIR/report.json (after `loom synth` added its section). */
-export function rewriteReportSvg(dir: string): void {
-  const path = join(dir, "report.json");
-  if (!existsSync(path)) return;
-  const report = JSON.parse(readFileSync(path, "utf8")) as SynthesisedReport;
-  if (!Array.isArray(report.layers)) return;
-  writeFileSync(join(dir, REPORT_SVG), chartSvg(reportChart(report)));
-}
-
-export function reportSvg(r: SynthesisedReport): string {
-  return chartSvg(reportChart(r));
+export function reportSvg(r: AcceleratorReport, measured?: MeasuredCounts): string {
+  return chartSvg(reportChart(r, measured));
 }

@@ -1,9 +1,9 @@
 // The `synth` section of report.json and report.md.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { rewriteReportSvg } from "../compiler/report-chart.js";
 import { lutsOccupied, type SynthSection } from "./accelerator.js";
 import { DEPTH_BUDGET_250MHZ, type ModuleDepth } from "./logic-depth.js";
+import { rewriteReportSvg } from "./report-svg.js";
 import type { CellCounts } from "./yosys.js";
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "n/a");

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { mlpModel } from "../../bench/mlp-model.js";
 import { niceCeiling } from "../../src/compiler/chart-svg.js";
 import { compileModel, writeOutputs } from "../../src/compiler/generate.js";
-import { reportSvg, type SynthesisedReport } from "../../src/compiler/report-chart.js";
+import { reportSvg } from "../../src/compiler/report-chart.js";
+import { type SynthesisedReport, synthesisedReportSvg } from "../../src/synth/report-svg.js";
 import { addReportSection } from "../../src/synth/section.js";
 import { classifyCells } from "../../src/synth/yosys.js";
 import { allElements, parseXml, type XmlElement } from "../support/xml.js";
@@ -119,7 +120,7 @@ describe("report.svg", () => {
         total: cells(65),
       },
     };
-    const svg = parseXml(reportSvg(report));
+    const svg = parseXml(synthesisedReportSvg(report));
     const measured = bars(svg, "measured");
     const rows = c.report.layers.length + 2;
     expect(measured).toHaveLength(4 * rows);
