@@ -2,7 +2,7 @@
 // (synth_ice40 + nextpnr-ice40 on an HX8K, I/Os placed freely) for the blocks of
 // bench/finn-blocks.ts: does the depth proxy track measured Fmax? One JSON line per block, then
 // a Markdown table. Run: npx tsx bench/block-timing.ts [--only 0,1,...]
-import { getBoard } from "../src/nn/boards.js";
+import { getBoard } from "../src/fold/boards.js";
 import { runIce40Flow } from "../src/synth/ice40.js";
 import { runSynthStat } from "../src/synth/yosys.js";
 import { BLOCKS } from "./finn-blocks.js";

@@ -1,10 +1,10 @@
-// The conv layer's estimate (src/nn/estimate.ts: MVAU + padding + window + max-pool) against
+// The conv layer's estimate (src/fold/estimate.ts: MVAU + padding + window + max-pool) against
 // Yosys synth_xilinx (UltraScale+) on small conv networks compiled exactly as `loom gen` builds
 // them: the whole accelerator core is synthesised and compared with the report's total (the
 // dense tail is PE 1, SIMD 1 and small). Prints one JSON line per configuration.
 // Run: npx tsx bench/calibrate-conv-estimate.ts
 import { compileModel } from "../src/compiler/generate.js";
-import type { Model } from "../src/nn/model-format.js";
+import type { Model } from "../src/model/model-format.js";
 import { hierarchicalCells } from "../src/synth/stat.js";
 import { classifyCells, runSynthStat } from "../src/synth/yosys.js";
 

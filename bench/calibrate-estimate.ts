@@ -1,11 +1,11 @@
-// Calibration of the analytic layer estimate (src/nn/estimate.ts) against Yosys synth_xilinx
+// Calibration of the analytic layer estimate (src/fold/estimate.ts) against Yosys synth_xilinx
 // (UltraScale+) on a handful of MVAU configurations. Each layer is compiled inside a small
 // network (so it is exactly the MVAU the compiler emits) and its MVAU module is synthesised on
 // its own. Prints one JSON line per configuration, then a Markdown table.
 // Run: npx tsx bench/calibrate-estimate.ts [--only INDEX,...] [--write FILE]
 //      npx tsx bench/calibrate-estimate.ts --table FILE   (stored Yosys rows vs today's estimate)
 // --write merges the measured rows (by configuration name) into FILE, normally
-// test/fixtures/yosys-calibration.json, which test/nn/estimate-calibration.test.ts checks the
+// test/fixtures/yosys-calibration.json, which test/fold/estimate-calibration.test.ts checks the
 // estimate against: re-run it after changing the MVAU or the estimate.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { compileModel } from "../src/compiler/generate.js";

@@ -6,7 +6,7 @@ import { Accelerator } from "../src/compiler/accelerator.js";
 import { compileModel } from "../src/compiler/generate.js";
 import { simulateAccelerator } from "../src/compiler/simulate.js";
 import { elaborate } from "../src/dsl/index.js";
-import type { Layer, Model } from "../src/nn/model-format.js";
+import type { Layer, Model } from "../src/model/model-format.js";
 import { emitVerilog } from "../src/rtl/emit.js";
 
 let s = 2;

@@ -5,8 +5,8 @@
 // Run: npx tsx bench/conv-flagship-shape.ts [--no-sim]
 import { compileModel } from "../src/compiler/generate.js";
 import { simulateAccelerator } from "../src/compiler/simulate.js";
-import { runGolden } from "../src/nn/golden/index.js";
-import type { Layer, Model } from "../src/nn/model-format.js";
+import { runGolden } from "../src/model/golden/index.js";
+import type { Layer, Model } from "../src/model/model-format.js";
 
 let seed = 1;
 const draw = (lo: number, hi: number) => {

@@ -4,11 +4,11 @@
 // batch-norm statistics are random (seeded), so the numbers are about speed only.
 // Run: npx tsx bench/int-infer-cnn.ts [images]
 
-import { runGolden } from "../src/nn/golden/run-golden.js";
-import { inspectModel } from "../src/nn/inference-cost.js";
-import type { Layer, Model } from "../src/nn/model-format.js";
-import { parseModel } from "../src/nn/model-load.js";
-import { streamlineModel } from "../src/nn/streamline.js";
+import { inspectModel } from "../src/fold/inference-cost.js";
+import { runGolden } from "../src/model/golden/run-golden.js";
+import type { Layer, Model } from "../src/model/model-format.js";
+import { parseModel } from "../src/model/model-load.js";
+import { streamlineModel } from "../src/streamline/streamline.js";
 import { inferInteger } from "../src/train/int-infer.js";
 
 let seed = 12345;

@@ -2,7 +2,7 @@
 // model format: FINN's TFC topology (784-64-64-64-10) in its w1a1 and w2a2 forms, and small
 // networks for quick synthesis tests.
 import { type DataType, dataTypeName, maxValue, minValue, parseDataType } from "../src/core/datatypes.js";
-import type { Model } from "../src/nn/model-format.js";
+import type { Model } from "../src/model/model-format.js";
 import { lcg } from "./mvau-config.js";
 
 export interface MlpSpec {

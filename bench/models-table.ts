@@ -3,7 +3,7 @@
 // Run: npx tsx bench/models-table.ts
 import { readdirSync } from "node:fs";
 import { compileModel } from "../src/compiler/generate.js";
-import { loadModel } from "../src/nn/model-load.js";
+import { loadModel } from "../src/model/model-load.js";
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const rows: string[] = [];

@@ -5,10 +5,10 @@
 // (256 words × 64 bits per PE), INT8 × INT8, 15 thresholds per channel, so each style
 // synthesises in minutes in WebAssembly. Run: npx tsx bench/mvau-styles.ts [variant index]
 import { elaborate } from "../src/dsl/index.js";
+import { estimateLayer } from "../src/fold/estimate.js";
+import type { LayerShape } from "../src/fold/layer-shape.js";
 import { dspPacking } from "../src/lib/mvau/dsp-packing.js";
 import { Mvau, type MvauParams, mvauShape } from "../src/lib/mvau/index.js";
-import { estimateLayer } from "../src/nn/estimate.js";
-import type { LayerShape } from "../src/nn/layer-shape.js";
 import { emitVerilog } from "../src/rtl/emit.js";
 import { lutsOccupied } from "../src/synth/accelerator.js";
 import { formatCells, synthXilinx } from "../src/synth/yosys.js";

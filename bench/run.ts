@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { compileModel } from "../src/compiler/generate.js";
 import { simulateAccelerator } from "../src/compiler/simulate.js";
 import { maxValue, minValue } from "../src/core/datatypes.js";
-import { getBoard } from "../src/nn/boards.js";
+import { getBoard } from "../src/fold/boards.js";
 import { lutsOccupied, synthAccelerator } from "../src/synth/accelerator.js";
 import { synthInputOf } from "../src/synth/compiled.js";
 import { describeMachine } from "./machine.js";

@@ -7,8 +7,8 @@
 // Usage: npx tsx bench/seed-ensemble.ts DATA MODEL.json...   (all with the same preprocessing)
 import { loadDataset, type Split } from "../src/data/load.js";
 import { NO_PER_IMAGE_STEPS, perImageStepsOf } from "../src/data/per-image.js";
-import type { Model } from "../src/nn/model-format.js";
-import { loadModel } from "../src/nn/model-load.js";
+import type { Model } from "../src/model/model-format.js";
+import { loadModel } from "../src/model/model-load.js";
 import { chooseMargin } from "../src/train/decide.js";
 import { inferInteger } from "../src/train/int-infer.js";
 import { type BinaryMetrics, binaryMetrics } from "../src/train/metrics.js";

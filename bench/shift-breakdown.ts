@@ -3,7 +3,7 @@
 // Usage: npx tsx bench/shift-breakdown.ts MODEL.json [DATA]   (DATA: ../shared/data/chest_xray)
 import { loadDataset } from "../src/data/load.js";
 import { NO_PER_IMAGE_STEPS, perImageStepsOf } from "../src/data/per-image.js";
-import { loadModel } from "../src/nn/model-load.js";
+import { loadModel } from "../src/model/model-load.js";
 import { loadOptionsFor } from "../src/train/model-input.js";
 import { perShiftMetrics, worstShift } from "../src/train/shift-report.js";
 import { withShifts } from "../src/train/shift-suite.js";

@@ -4,7 +4,7 @@
 // Run: npx tsx bench/write-constraints.ts
 import { writeFileSync } from "node:fs";
 import { boardPcf, boardXdc } from "../src/compiler/constraints.js";
-import { BOARDS } from "../src/nn/boards.js";
+import { BOARDS } from "../src/fold/boards.js";
 
 for (const b of BOARDS) {
   if (b.ice40) writeFileSync(`constraints/${b.name}.pcf`, boardPcf(b));

@@ -26,8 +26,8 @@ export { Argmax, type ArgmaxParams, argmaxIndexWidth } from "./lib/labelselect/a
 export * from "./lib/mvau/index.js";
 export * from "./lib/stream/index.js";
 export * from "./lib/threshold/index.js";
-export { type GoldenResult, runGolden } from "./nn/golden/index.js";
-export type { DenseLayer, Model } from "./nn/model-format.js";
-export { loadModel } from "./nn/model-load.js";
+export { type GoldenResult, runGolden } from "./model/golden/index.js";
+export type { DenseLayer, Model } from "./model/model-format.js";
+export { loadModel } from "./model/model-load.js";
 export { type ImportOptions, type ImportResult, importOnnx, SUPPORTED_OPS } from "./onnx/import.js";
 export { type EmittedDesign, emitVerilog, type TopPort } from "./rtl/emit.js";

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { loadModelSource } from "../compiler/model-source.js";
-import { inspectModel, type LayerCost, type ModelCost } from "../nn/inference-cost.js";
+import { inspectModel, type LayerCost, type ModelCost } from "../fold/inference-cost.js";
 import { FIXED_POINT_OPTION, parseFixedPoint } from "./gen.js";
 import { runCommand, UserError } from "./user-error.js";
 

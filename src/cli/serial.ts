@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { compileModel } from "../compiler/generate.js";
 import { loadModelSource } from "../compiler/model-source.js";
 import { classesFromReply, serialReplyBytes, serialRequest } from "../compiler/serial-host.js";
-import { getBoard } from "../nn/boards.js";
+import { getBoard } from "../fold/boards.js";
 import { DEFAULT_BAUD } from "../synth/ice40-build.js";
 import { readInputs } from "./sim.js";
 import { runCommand, UserError } from "./user-error.js";

@@ -4,7 +4,7 @@ import { cpSync, existsSync } from "node:fs";
 import type { Command } from "commander";
 import { compileModel, writeOutputs } from "../compiler/generate.js";
 import { loadModelSource } from "../compiler/model-source.js";
-import { getBoard } from "../nn/boards.js";
+import { getBoard } from "../fold/boards.js";
 import { synthAccelerator } from "../synth/accelerator.js";
 import { synthInputOf } from "../synth/compiled.js";
 import { readGenDir } from "../synth/gen-dir.js";

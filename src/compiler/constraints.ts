@@ -1,7 +1,7 @@
 // Board constraints. On the Zynq boards the accelerator talks to the processor through AXI
 // DMA, so no pins are placed: the PL clock is the only timing constraint. The iCE40 boards
 // have no processor: their pin file places the serial top's clock, UART and reset.
-import type { Board } from "../nn/boards.js";
+import type { Board } from "../fold/boards.js";
 import { SERIAL_PORTS } from "./serial-top.js";
 
 export function clockPeriodNs(clockMHz: number): number {

@@ -2,10 +2,7 @@
 // accelerator plan → elaborated design → Verilog, constraints, Vivado script and report.
 
 import { elaborate } from "../dsl/index.js";
-import { writeOutputDir } from "../io/output-dir.js";
-import type { MultiplierStyle, WeightMemoryStyle } from "../lib/mvau/params.js";
-import { type SystemParams, SystemWrapper } from "../lib/system/index.js";
-import { type Board, dspPortsOf, estimateOptionsFor, getBoard } from "../nn/boards.js";
+import { type Board, dspPortsOf, estimateOptionsFor, getBoard } from "../fold/boards.js";
 import {
   applyFolding,
   type Folding,
@@ -14,15 +11,18 @@ import {
   formatFolding,
   fpsToCycles,
   readFolding,
-} from "../nn/fold.js";
-import { inputSize, outputSize } from "../nn/layer-geometry.js";
-import { layerShapes } from "../nn/layer-shape.js";
-import { ModelError } from "../nn/model-error.js";
-import type { Model } from "../nn/model-format.js";
-import { loadModel } from "../nn/model-load.js";
-import { formatModelJson } from "../nn/model-save.js";
-import { streamlineModel } from "../nn/streamline.js";
+} from "../fold/fold.js";
+import { layerShapes } from "../fold/layer-shape.js";
+import { writeOutputDir } from "../io/output-dir.js";
+import type { MultiplierStyle, WeightMemoryStyle } from "../lib/mvau/params.js";
+import { type SystemParams, SystemWrapper } from "../lib/system/index.js";
+import { inputSize, outputSize } from "../model/layer-geometry.js";
+import { ModelError } from "../model/model-error.js";
+import type { Model } from "../model/model-format.js";
+import { loadModel } from "../model/model-load.js";
+import { formatModelJson } from "../model/model-save.js";
 import { type EmittedDesign, emitVerilog } from "../rtl/emit.js";
+import { streamlineModel } from "../streamline/streamline.js";
 import { Accelerator, acceleratorIo } from "./accelerator.js";
 import { boardPcf, boardXdc } from "./constraints.js";
 import { driverFiles, driverIo } from "./driver/index.js";

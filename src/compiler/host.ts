@@ -5,7 +5,7 @@
 
 import { type DataType, dataTypeName, decode, encode } from "../core/datatypes.js";
 import { argmaxIndexWidth } from "../lib/labelselect/argmax.js";
-import type { Model } from "../nn/model-format.js";
+import type { Model } from "../model/model-format.js";
 import type { HostInput, HostOutput, HostSpec } from "../onnx/host.js";
 import { canonicalOp } from "../onnx/op-names.js";
 import { acceleratorIo } from "./accelerator.js";

@@ -1,8 +1,8 @@
 // Where a model comes from: Loom's JSON format, or an ONNX/QONNX file through the importer
 // (which also returns the host-side input quantizer and output scale).
 
-import type { Model } from "../nn/model-format.js";
-import { loadModel } from "../nn/model-load.js";
+import type { Model } from "../model/model-format.js";
+import { loadModel } from "../model/model-load.js";
 import type { HostSpec } from "../onnx/host.js";
 import { importOnnx } from "../onnx/import.js";
 

@@ -5,6 +5,9 @@
 import { isXnorLayer, thresholdSumToPopcount } from "../core/accumulator.js";
 import { type DataType, parseDataType } from "../core/datatypes.js";
 import { divisors } from "../core/divisors.js";
+import { convWindows, layerCycles } from "../fold/estimate.js";
+import type { Folding } from "../fold/fold.js";
+import { type LayerShape, layerShapes } from "../fold/layer-shape.js";
 import type { MaxPoolParams } from "../lib/conv/max-pool.js";
 import type { PaddingParams } from "../lib/conv/padding.js";
 import type { SlidingWindowParams } from "../lib/conv/window-shape.js";
@@ -17,8 +20,6 @@ import {
   mvauShape,
   type WeightMemoryStyle,
 } from "../lib/mvau/params.js";
-import { convWindows, layerCycles } from "../nn/estimate.js";
-import type { Folding } from "../nn/fold.js";
 import {
   hasPadding,
   inputSize,
@@ -26,12 +27,11 @@ import {
   matrixWidth,
   outputSize,
   zeroCode,
-} from "../nn/layer-geometry.js";
-import { type LayerShape, layerShapes } from "../nn/layer-shape.js";
-import { layerInputDatatypes } from "../nn/layer-types.js";
-import { ModelError } from "../nn/model-error.js";
-import type { ConvLayer, Layer, Model } from "../nn/model-format.js";
-import { channelValue, thresholdRow, toBigInt, weightMatrix } from "../nn/weights.js";
+} from "../model/layer-geometry.js";
+import { layerInputDatatypes } from "../model/layer-types.js";
+import { ModelError } from "../model/model-error.js";
+import type { ConvLayer, Layer, Model } from "../model/model-format.js";
+import { channelValue, thresholdRow, toBigInt, weightMatrix } from "../model/weights.js";
 import { linkFifoDepth } from "./fifo-sizing.js";
 
 export interface LayerPlan {

@@ -1,10 +1,10 @@
 // report.json and report.md: what was built, how fast it runs and what it should cost.
 
 import { dataTypeName } from "../core/datatypes.js";
+import { type Board, estimateOptionsFor } from "../fold/boards.js";
+import { estimateLayer, type ResourceEstimate, sumEstimates } from "../fold/estimate.js";
+import type { LayerShape } from "../fold/layer-shape.js";
 import { weightStyle } from "../lib/mvau/mvau.js";
-import { type Board, estimateOptionsFor } from "../nn/boards.js";
-import { estimateLayer, type ResourceEstimate, sumEstimates } from "../nn/estimate.js";
-import type { LayerShape } from "../nn/layer-shape.js";
 import type { AcceleratorPlan } from "./plan.js";
 
 export interface AcceleratorReport {

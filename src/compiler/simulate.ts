@@ -1,7 +1,7 @@
 // Runs input vectors through a compiled accelerator: in the golden model, or in Verilator or
 // Icarus with the generated RTL, and reports scores, predictions and the measured rate.
 import { buildIcarus, buildVerilator, type Pattern, type TraceFormat } from "../../sim/index.js";
-import { argmax, runGolden } from "../nn/golden/index.js";
+import { argmax, runGolden } from "../model/golden/index.js";
 import type { Compiled } from "./generate.js";
 import { inputBeats, scoresFromBeats } from "./host.js";
 import { scoreBeatsPerImage } from "./plan.js";

@@ -4,7 +4,7 @@
 // ends each S2MM transfer) and the control port on the PS's master. The bitstream and hardware
 // handoff land in ../driver beside the PYNQ driver. It is not run here (no Vivado); see
 // docs/deploy.md for what is checked without it.
-import type { Board } from "../nn/boards.js";
+import type { Board } from "../fold/boards.js";
 
 export interface VivadoScriptOptions {
   board: Board;

@@ -6,7 +6,7 @@
 // index tensor: each element holds the Loom (NHWC) position of the value the graph has there.
 // The next layer reads its input order from that tensor (a dense layer permutes its weight
 // columns; a conv needs plain NCHW), and the last layer's host output is reordered by it.
-import type { Padding2d } from "../nn/golden/conv.js";
+import type { Padding2d } from "../core/window.js";
 import { attrFloat, attrInts, attrString } from "./attributes.js";
 import type { PathNode, Segment } from "./chain.js";
 import { OnnxError } from "./errors.js";

@@ -2,7 +2,7 @@
 // fused pool), and how a layer's input order follows from the layer before it: a conv reads
 // plain NCHW (which Loom streams as NHWC), a dense layer after a conv gets its weight columns
 // permuted from the graph's flattening order to Loom's NHWC order.
-import type { ConvLayer } from "../nn/model-format.js";
+import type { ConvLayer } from "../model/model-format.js";
 import { attrInt, attrInts } from "./attributes.js";
 import type { GraphPath, Segment } from "./chain.js";
 import { type ConvChain, convChain, isNchw } from "./conv-chain.js";

@@ -2,7 +2,7 @@
 // code an integer in [min, max] (or ±1 for bipolar). Affine ops after the quantizer (FINN's
 // "MultiThreshold then Add −1") move the grid; normalizeGrid then picks the integer code the
 // hardware passes on, and the step and offset that turn it back into the graph's value.
-import { quantCodeRange } from "../nn/layer-types.js";
+import { quantCodeRange } from "../model/layer-types.js";
 import { attrFloat, attrInt, attrString } from "./attributes.js";
 import { OnnxError } from "./errors.js";
 import { nodeLabel, type OnnxNode } from "./graph.js";

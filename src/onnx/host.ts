@@ -3,7 +3,7 @@
 // tail (integer scores or codes → the graph's float values → its post-processing, such as
 // Softmax or TopK). src/compiler/host.ts adds the bit packing of the streams.
 
-import { roundHalfEven } from "../nn/golden/rounding.js";
+import { roundHalfEven } from "../model/golden/rounding.js";
 import type { PathNode } from "./chain.js";
 import { OnnxError } from "./errors.js";
 import { checkFinite } from "./executor.js";

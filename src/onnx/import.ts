@@ -7,7 +7,7 @@
 import { passedOnRange } from "../core/accumulator.js";
 import { allows, type DataType, dataTypeName, parseDataType, smallestTypeFor } from "../core/datatypes.js";
 import { MAX_BITS as MVAU_MAX_INPUT_BITS } from "../lib/mvau/params.js";
-import { type DenseLayer, type Layer, type Model, modelSchema } from "../nn/model-format.js";
+import { type DenseLayer, type Layer, type Model, modelSchema } from "../model/model-format.js";
 import { attrInt, attrString } from "./attributes.js";
 import { type GraphPath, graphPath, type Segment } from "./chain.js";
 import type { ConvChain } from "./conv-chain.js";

@@ -5,7 +5,7 @@
 // and fitThresholds confirms every threshold against these exact evaluations: the work grows with
 // the number of thresholds, not with the accumulator range, and the result is the search's own.
 import { checkActivationLevels } from "../core/datatypes.js";
-import { fitThresholds } from "../nn/monotone-thresholds.js";
+import { fitThresholds } from "../streamline/monotone-thresholds.js";
 
 export interface LayerChain {
   lo: bigint[];

@@ -1,7 +1,7 @@
 // Scalar arithmetic of QONNX's quantizers (qonnx custom_op/general: intquant, trunc), as its
 // numpy code computes it on float32 tensors: every step rounded to float32.
-import { roundHalfEven } from "../nn/golden/rounding.js";
-import { quantCodeRange } from "../nn/layer-types.js";
+import { roundHalfEven } from "../model/golden/rounding.js";
+import { quantCodeRange } from "../model/layer-types.js";
 import { OnnxError } from "./errors.js";
 import { f32 } from "./tensor.js";
 

@@ -3,7 +3,7 @@
 // possibly transposed. The quantizer's scale is traced through the same ops to find each
 // output channel's weight scale; code = weight / scale must then be an integer.
 import { bitsFor } from "../core/bits.js";
-import { quantCodeRange } from "../nn/layer-types.js";
+import { quantCodeRange } from "../model/layer-types.js";
 import { attrInt, attrString } from "./attributes.js";
 import { OnnxError } from "./errors.js";
 import { annotatedDatatype, nodeLabel, type OnnxGraph, type OnnxNode } from "./graph.js";

@@ -1,7 +1,7 @@
 // Synthesis of a whole generated accelerator: one `synth_xilinx` run with the hierarchy kept,
 // then each layer's MVAU module (with its submodules) and the total are read from Yosys's
 // per-module statistics and set against the board's capacity.
-import type { Board } from "../nn/boards.js";
+import type { Board } from "../fold/boards.js";
 import { familyForBoard } from "./family.js";
 import { hierarchicalDepth, type ModuleDepth } from "./logic-depth.js";
 import { checkWeightPlacement, romStyles, type WeightPlacement } from "./memory-check.js";

@@ -1,5 +1,5 @@
 // Which `synth_xilinx -family` a board's part belongs to.
-import type { Board } from "../nn/boards.js";
+import type { Board } from "../fold/boards.js";
 import type { XilinxFamily } from "./yosys.js";
 
 /** UltraScale+ parts (Zynq UltraScale+ MPSoC) → `xcup`; 7-series (Zynq-7000) → `xc7`. */

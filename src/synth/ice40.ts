@@ -2,7 +2,7 @@
 // place-and-route (@yowasp/nextpnr-ice40) and icepack. Unlike the Xilinx path this is real
 // timing: nextpnr's static timing analysis of the placed and routed design gives the clock's
 // maximum frequency, and icepack the bitstream a board boots from.
-import type { Ice40Part } from "../nn/ice40-boards.js";
+import type { Ice40Part } from "../fold/ice40-boards.js";
 import { parseStat } from "./stat.js";
 import { forYosys, outputText, runYosysScript, type SynthInput, yosysFiles } from "./yosys.js";
 

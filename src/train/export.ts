@@ -6,7 +6,7 @@
 
 import { type Crop, isNoCrop } from "../data/crop.js";
 import type { Normalization } from "../data/normalize.js";
-import type { DenseLayer, FloatActivation, Layer, Model, NoActivation } from "../nn/model-format.js";
+import type { DenseLayer, FloatActivation, Layer, Model, NoActivation } from "../model/model-format.js";
 import type { QuantMlp } from "./mlp.js";
 import { biasCodes, type QuantizedWeights } from "./quant.js";
 

@@ -8,14 +8,14 @@
 
 import { rowAccumulatorRange } from "../core/accumulator.js";
 import type { DataType } from "../core/datatypes.js";
-import { channelActivation } from "../nn/golden/activation.js";
-import { argmax } from "../nn/golden/argmax.js";
-import { applyLayer, eachVector } from "../nn/golden/layer-vectors.js";
-import { mvauGolden } from "../nn/golden/mvau.js";
-import { inputSize, matrixHeight, matrixWidth, zeroCode } from "../nn/layer-geometry.js";
-import { layerInputDatatypes, weightDatatype } from "../nn/layer-types.js";
-import type { Layer, Model } from "../nn/model-format.js";
-import { channelValue, weightMatrix } from "../nn/weights.js";
+import { channelActivation } from "../model/golden/activation.js";
+import { argmax } from "../model/golden/argmax.js";
+import { applyLayer, eachVector } from "../model/golden/layer-vectors.js";
+import { mvauGolden } from "../model/golden/mvau.js";
+import { inputSize, matrixHeight, matrixWidth, zeroCode } from "../model/layer-geometry.js";
+import { layerInputDatatypes, weightDatatype } from "../model/layer-types.js";
+import type { Layer, Model } from "../model/model-format.js";
+import { channelValue, weightMatrix } from "../model/weights.js";
 
 export interface IntegerResult {
   /** n rows of last-layer integer scores (acc + bias). */

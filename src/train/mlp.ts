@@ -5,7 +5,7 @@
 // file: acc·scale + bias → ReLU → code = clamp(roundHalfEven(y / qscale), 0, 2^abits − 1).
 
 import type { Rng } from "../core/rng.js";
-import { roundHalfEven } from "../nn/golden/rounding.js";
+import { roundHalfEven } from "../model/golden/rounding.js";
 import { matmulDyTX, matmulDyW, matmulXWt } from "./gemm.js";
 import { activationCode, quantizeWeights } from "./quant.js";
 

@@ -3,7 +3,7 @@
 // and the per-shift reports see the model's own validation set.
 import type { LoadOptions } from "../data/load.js";
 import type { Normalization } from "../data/normalize.js";
-import type { Model } from "../nn/model-format.js";
+import type { Model } from "../model/model-format.js";
 
 export function loadOptionsFor(model: Model): LoadOptions {
   const shape = model.input.shape;

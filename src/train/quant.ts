@@ -1,7 +1,7 @@
 // Quantizers shared by the fake-quant training pass and the exporter, so that the codes the
 // network trained with are exactly the codes written to the model file.
 
-import { roundHalfEven } from "../nn/golden/rounding.js";
+import { roundHalfEven } from "../model/golden/rounding.js";
 
 /**
  * Clip (in units of the row's RMS) that minimizes quantization MSE of a Gaussian for a narrow
@@ -73,7 +73,7 @@ export function quantizeWeights(
 
 /**
  * Unsigned activation code of a pre-activation z (ReLU folded in): clamp(round(z/qs), 0, 2^b−1),
- * the training graph's form of the golden float activation (src/nn/golden/float-activation.ts)
+ * the training graph's form of the golden float activation (src/model/golden/float-activation.ts)
  * for an unsigned, non-narrow ROUND quantizer, which is what the exporter writes.
  */
 export function activationCode(z: number, qs: number, levels: number): number {

@@ -8,9 +8,9 @@ import { type LoadedDataset, loadDataset, type Split, type ValStrategy } from ".
 import type { Normalization } from "../data/normalize.js";
 import { perImageStepsOf } from "../data/per-image.js";
 import { writeFileAtomic } from "../io/write-file.js";
-import { argmax, runGolden } from "../nn/golden/index.js";
-import type { Model } from "../nn/model-format.js";
-import { streamlineModel } from "../nn/streamline.js";
+import { argmax, runGolden } from "../model/golden/index.js";
+import type { Model } from "../model/model-format.js";
+import { streamlineModel } from "../streamline/streamline.js";
 import type { AugmentOptions } from "./augment.js";
 import { chooseMargin } from "./decide.js";
 import { type ExportOptions, exportModel } from "./export.js";

@@ -3,7 +3,7 @@
 // the criterion of protocol 5 (docs/training.md). A pooled number hides a shortcut that only
 // one shift exposes; the worst copy does not.
 import type { Split } from "../data/load.js";
-import type { Model } from "../nn/model-format.js";
+import type { Model } from "../model/model-format.js";
 import { type IntegerResult, inferInteger } from "./int-infer.js";
 import { type BinaryMetrics, binaryMetrics } from "./metrics.js";
 import { ACQUISITION_SHIFTS, type ImageShift } from "./shift-suite.js";

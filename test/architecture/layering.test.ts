@@ -88,8 +88,8 @@ describe("layering", () => {
     const planted = [
       { from: "src/lib/mvau/a.ts", to: "src/lib/threshold/b.ts" },
       { from: "src/lib/threshold/b.ts", to: "src/lib/mvau/c.ts" },
-      { from: "src/nn/golden/d.ts", to: "src/nn/e.ts" },
-      { from: "src/nn/e.ts", to: "src/nn/golden/d.ts" },
+      { from: "src/model/golden/d.ts", to: "src/nn/e.ts" },
+      { from: "src/nn/e.ts", to: "src/model/golden/d.ts" },
     ];
     expect(cycles(folderGraph(planted))).toEqual(["src/lib/mvau → src/lib/threshold → src/lib/mvau"]);
   });

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/load.js";
-import { runGolden } from "../../src/nn/golden/index.js";
-import { loadModel } from "../../src/nn/model-load.js";
-import { streamlineModel } from "../../src/nn/streamline.js";
+import { runGolden } from "../../src/model/golden/index.js";
+import { loadModel } from "../../src/model/model-load.js";
+import { streamlineModel } from "../../src/streamline/streamline.js";
 import { loadOptionsFor } from "../../src/train/model-input.js";
 import { isOneLineError, runLoom } from "../support/run-cli.js";
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { writeReproduction } from "../../src/cli/eval-repro.js";
 import { compileModel } from "../../src/compiler/generate.js";
 import { scoresFromBeats } from "../../src/compiler/host.js";
-import { runGolden } from "../../src/nn/golden/index.js";
+import { runGolden } from "../../src/model/golden/index.js";
 import { runLoom } from "../support/run-cli.js";
 
 const tiny = "test/fixtures/models/tiny-float.json";

@@ -9,8 +9,8 @@ import { lintVerilog } from "../../sim/index.js";
 import { compileModel } from "../../src/compiler/generate.js";
 import { simulateAccelerator } from "../../src/compiler/simulate.js";
 import { parseDataType } from "../../src/core/datatypes.js";
-import { runGolden } from "../../src/nn/golden/index.js";
-import { matrixHeight, matrixWidth } from "../../src/nn/layer-geometry.js";
+import { runGolden } from "../../src/model/golden/index.js";
+import { matrixHeight, matrixWidth } from "../../src/model/layer-geometry.js";
 import { networkArbitrary, randomInputs } from "../support/random-network.js";
 
 const NETWORKS = fc.sample(networkArbitrary(), { numRuns: 6, seed: 424242 });

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { boardPcf, boardXdc, clockPeriodNs } from "../../src/compiler/constraints.js";
-import { BOARDS } from "../../src/nn/boards.js";
+import { BOARDS } from "../../src/fold/boards.js";
 
 describe("constraints/", () => {
   it("holds one XDC per Xilinx board and one pin file per iCE40 board, equal to the generator's output", () => {

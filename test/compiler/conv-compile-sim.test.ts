@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { compileModel } from "../../src/compiler/generate.js";
 import { simulateAccelerator } from "../../src/compiler/simulate.js";
 import { parseDataType } from "../../src/core/datatypes.js";
-import { runGolden } from "../../src/nn/golden/index.js";
+import { runGolden } from "../../src/model/golden/index.js";
 import { convNetworkArbitrary } from "../support/random-conv-accelerator.js";
 import { randomInputs } from "../support/random-network.js";
 

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { loadModelSource } from "../../src/compiler/model-source.js";
-import { inspectModel } from "../../src/nn/inference-cost.js";
+import { inspectModel } from "../../src/fold/inference-cost.js";
 
 const loom = (args: string[]) => execa("node", ["bin/loom.js", ...args], { reject: false });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { compileModel } from "../../src/compiler/generate.js";
 import { loadModelSource } from "../../src/compiler/model-source.js";
 import { simulateOnnx } from "../../src/compiler/onnx-sim.js";
-import type { Model } from "../../src/nn/model-format.js";
+import type { Model } from "../../src/model/model-format.js";
 import { boundaryDecisions, runOnnx } from "../../src/onnx/executor.js";
 import type { OnnxGraph } from "../../src/onnx/graph.js";
 import type { HostSpec } from "../../src/onnx/host.js";

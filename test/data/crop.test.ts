@@ -7,7 +7,7 @@ import { CropError, cropImage, cropMargins, parseCrop } from "../../src/data/cro
 import { decodeImageFile } from "../../src/data/decode.js";
 import { loadDataset } from "../../src/data/load.js";
 import { resizeArea } from "../../src/data/resize.js";
-import { parseModel } from "../../src/nn/model-load.js";
+import { parseModel } from "../../src/model/model-load.js";
 
 const FIXTURE = join(import.meta.dirname, "../fixtures/chest_xray");
 const tmp = mkdtempSync(join(tmpdir(), "loom-crop-"));

@@ -8,7 +8,7 @@ import { FrameError, frameBox, frameImage, massExtent } from "../../src/data/fra
 import { loadDataset } from "../../src/data/load.js";
 import { normalizeImage } from "../../src/data/normalize.js";
 import { resizeArea } from "../../src/data/resize.js";
-import { parseModel } from "../../src/nn/model-load.js";
+import { parseModel } from "../../src/model/model-load.js";
 
 const FIXTURE = join(import.meta.dirname, "../fixtures/chest_xray");
 const tmp = mkdtempSync(join(tmpdir(), "loom-frame-"));

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { loadModel } from "../../src/nn/model-load.js";
+import { loadModel } from "../../src/model/model-load.js";
 import { runLoom } from "../support/run-cli.js";
 import { checkCase, expectGoldenMatchesFloat, Tally } from "./outcome.js";
 

@@ -3,9 +3,9 @@
 // unchanged (tree hash). Accepted: exit code 0 (then the caller checks the build's golden model).
 import { join } from "node:path";
 import { expect } from "vitest";
-import { runFloatModel, runGolden } from "../../src/nn/golden/index.js";
-import type { Model } from "../../src/nn/model-format.js";
-import { loadModel } from "../../src/nn/model-load.js";
+import { runFloatModel, runGolden } from "../../src/model/golden/index.js";
+import type { Model } from "../../src/model/model-format.js";
+import { loadModel } from "../../src/model/model-load.js";
 import { type CliResult, isOneLineError } from "../support/run-cli.js";
 import { treeHash } from "../support/tree-hash.js";
 

@@ -5,9 +5,9 @@
 // Refusals name the node and the reason.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runGoldenLayers } from "../../src/nn/golden/run-golden.js";
-import type { ConvLayer } from "../../src/nn/model-format.js";
-import { parseModel } from "../../src/nn/model-load.js";
+import { runGoldenLayers } from "../../src/model/golden/run-golden.js";
+import type { ConvLayer } from "../../src/model/model-format.js";
+import { parseModel } from "../../src/model/model-load.js";
 import { quantizeInput } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { readOnnx } from "../../src/onnx/read.js";

@@ -1,6 +1,6 @@
 // Op semantics of the reference executor on hand-computed values (QONNX / ONNX docs).
 import { describe, expect, it } from "vitest";
-import { roundHalfEven } from "../../src/nn/golden/rounding.js";
+import { roundHalfEven } from "../../src/model/golden/rounding.js";
 import type { OnnxNode } from "../../src/onnx/graph.js";
 import { runNode } from "../../src/onnx/ops.js";
 import type { Tensor } from "../../src/onnx/tensor.js";

@@ -5,7 +5,7 @@
 // onnxruntime-web (an independent runtime) on the same graphs with Quant written in standard ops.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseModel } from "../../src/nn/model-load.js";
+import { parseModel } from "../../src/model/model-load.js";
 import { quantizeInput } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { readOnnx } from "../../src/onnx/read.js";

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { compileModel } from "../../src/compiler/generate.js";
 import { hostInterface, inputBeats, packVector } from "../../src/compiler/host.js";
 import { parseDataType } from "../../src/core/datatypes.js";
-import { runGolden } from "../../src/nn/golden/index.js";
+import { runGolden } from "../../src/model/golden/index.js";
 import { runOnnx } from "../../src/onnx/executor.js";
 import { hostResult, quantizeInput } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";

@@ -2,7 +2,7 @@
 // (golden) must reproduce the executor on random inputs.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseModel } from "../../src/nn/model-load.js";
+import { parseModel } from "../../src/model/model-load.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { readOnnx } from "../../src/onnx/read.js";
 import { type Attr, buildModel, type InitSpec, type NodeSpec, rng } from "./helpers/build.js";

@@ -3,7 +3,7 @@
 // rising and falling channels, with float32 rounding, ReLU and saturation.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { roundHalfEven } from "../../src/nn/golden/rounding.js";
+import { roundHalfEven } from "../../src/model/golden/rounding.js";
 import { fitLayerThresholds, type LayerChain } from "../../src/onnx/layer-thresholds.js";
 import { f32 } from "../../src/onnx/tensor.js";
 

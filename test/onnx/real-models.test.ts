@@ -1,7 +1,7 @@
 // The four real exported models: each imports, loads as a valid Loom model, and on random valid
 // inputs Loom's integer model (golden) reproduces the reference executor.
 import { describe, expect, it } from "vitest";
-import { parseModel } from "../../src/nn/model-load.js";
+import { parseModel } from "../../src/model/model-load.js";
 import { quantizeInput } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { readOnnx } from "../../src/onnx/read.js";

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { layerInputDatatypes } from "../../src/nn/layer-types.js";
+import { layerInputDatatypes } from "../../src/model/layer-types.js";
 import { quantizeInput } from "../../src/onnx/host.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { ModelProto, TensorDataType } from "../../src/onnx/onnx-schema.js";

@@ -7,8 +7,8 @@
 import fc from "fast-check";
 import { type DataType, dataTypeName, maxValue, minValue } from "../../src/core/datatypes.js";
 import { divisors } from "../../src/core/divisors.js";
-import { windowCount } from "../../src/nn/golden/conv.js";
-import type { Activation, Layer, Model } from "../../src/nn/model-format.js";
+import { windowCount } from "../../src/core/window.js";
+import type { Activation, Layer, Model } from "../../src/model/model-format.js";
 import type { RandomNetwork } from "./random-network.js";
 
 export type RandomConvNetwork = RandomNetwork;

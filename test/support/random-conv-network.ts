@@ -6,10 +6,10 @@
 import fc from "fast-check";
 import { rowAccumulatorRange } from "../../src/core/accumulator.js";
 import { type DataType, dataTypeName, maxValue, minValue } from "../../src/core/datatypes.js";
-import { windowCount } from "../../src/nn/golden/conv.js";
-import { activationOutputDatatype, layerOutputDatatype } from "../../src/nn/layer-types.js";
-import type { Activation, FloatActivation, Layer, MaxPool, Model } from "../../src/nn/model-format.js";
-import { floatActivationArb } from "../nn/arbitraries.js";
+import { windowCount } from "../../src/core/window.js";
+import { activationOutputDatatype, layerOutputDatatype } from "../../src/model/layer-types.js";
+import type { Activation, FloatActivation, Layer, MaxPool, Model } from "../../src/model/model-format.js";
+import { floatActivationArb } from "../model/arbitraries.js";
 
 const INPUT_TYPES: DataType[] = [
   { kind: "UINT", bits: 8 },

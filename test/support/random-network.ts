@@ -4,8 +4,8 @@
 import fc from "fast-check";
 import { type DataType, dataTypeName, maxValue, minValue } from "../../src/core/datatypes.js";
 import { divisors } from "../../src/core/divisors.js";
-import { inputSize } from "../../src/nn/layer-geometry.js";
-import type { Model } from "../../src/nn/model-format.js";
+import { inputSize } from "../../src/model/layer-geometry.js";
+import type { Model } from "../../src/model/model-format.js";
 
 export interface RandomNetwork {
   model: Model;

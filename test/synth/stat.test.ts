@@ -1,7 +1,7 @@
 // Parsing Yosys `stat -json`, hierarchical cell totals, cell classification, family choice and
 // the weight-placement check: pure functions, no Yosys run.
 import { describe, expect, it } from "vitest";
-import { getBoard } from "../../src/nn/boards.js";
+import { getBoard } from "../../src/fold/boards.js";
 import { layerModule, lutsOccupied } from "../../src/synth/accelerator.js";
 import { familyForBoard } from "../../src/synth/family.js";
 import { checkWeightPlacement, romStyles } from "../../src/synth/memory-check.js";

@@ -6,7 +6,7 @@ import { Command } from "commander";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { register as registerEval } from "../../src/cli/eval.js";
 import { register as registerTrain } from "../../src/cli/train.js";
-import { loadModel } from "../../src/nn/model-load.js";
+import { loadModel } from "../../src/model/model-load.js";
 
 const FIXTURE = join(import.meta.dirname, "../fixtures/chest_xray");
 const tmp = mkdtempSync(join(tmpdir(), "loom-cli-"));

@@ -2,9 +2,9 @@
 // and the trainer's integer inference agree exactly, and the training graph (float32) computes
 // the same activation codes and classes except at rounding ties.
 import { describe, expect, it } from "vitest";
-import { runFloatModel, runGolden } from "../../src/nn/golden/index.js";
-import { parseModel } from "../../src/nn/model-load.js";
-import { streamlineModel } from "../../src/nn/streamline.js";
+import { runFloatModel, runGolden } from "../../src/model/golden/index.js";
+import { parseModel } from "../../src/model/model-load.js";
+import { streamlineModel } from "../../src/streamline/streamline.js";
 import { QuantRelu } from "../../src/train/cnn/activation.js";
 import { parseArch } from "../../src/train/cnn/arch.js";
 import { checkExportable, exportCnn } from "../../src/train/cnn/export.js";

@@ -5,12 +5,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDataType } from "../../src/core/datatypes.js";
-import { runFloatModel, runGolden } from "../../src/nn/golden/index.js";
-import { matrixWidth } from "../../src/nn/layer-geometry.js";
-import type { Model } from "../../src/nn/model-format.js";
-import { parseModel } from "../../src/nn/model-load.js";
+import { runFloatModel, runGolden } from "../../src/model/golden/index.js";
+import { matrixWidth } from "../../src/model/layer-geometry.js";
+import type { Model } from "../../src/model/model-format.js";
+import { parseModel } from "../../src/model/model-load.js";
 import { inferInteger } from "../../src/train/int-infer.js";
-import { floatModelArb, inputsArb } from "../nn/arbitraries.js";
+import { floatModelArb, inputsArb } from "../model/arbitraries.js";
 import { networkArbitrary } from "../support/random-network.js";
 
 function inferAll(model: Model, inputs: readonly (readonly bigint[])[]) {

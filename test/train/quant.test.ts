@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { roundHalfEven } from "../../src/nn/golden/rounding.js";
+import { roundHalfEven } from "../../src/model/golden/rounding.js";
 import { activationCode, quantizeWeights, weightQmax } from "../../src/train/quant.js";
 
 describe("roundHalfEven", () => {

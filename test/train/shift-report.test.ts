@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/load.js";
 import { NO_PER_IMAGE_STEPS } from "../../src/data/per-image.js";
-import { loadModel } from "../../src/nn/model-load.js";
+import { loadModel } from "../../src/model/model-load.js";
 import { measure } from "../../src/train/run.js";
 import { perShiftMetrics, worstShift } from "../../src/train/shift-report.js";
 import { ACQUISITION_SHIFTS, withShifts } from "../../src/train/shift-suite.js";

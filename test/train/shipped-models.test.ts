@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/load.js";
-import { argmax, runFloatModel, runGoldenLayers } from "../../src/nn/golden/index.js";
-import { loadModel } from "../../src/nn/model-load.js";
-import { streamlineModel } from "../../src/nn/streamline.js";
+import { argmax, runFloatModel, runGoldenLayers } from "../../src/model/golden/index.js";
+import { loadModel } from "../../src/model/model-load.js";
+import { streamlineModel } from "../../src/streamline/streamline.js";
 import { inferInteger } from "../../src/train/int-infer.js";
 import { loadOptionsFor } from "../../src/train/model-input.js";
 

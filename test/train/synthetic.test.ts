@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.js";
 import type { Split } from "../../src/data/load.js";
-import { runGolden } from "../../src/nn/golden/index.js";
-import { parseModel } from "../../src/nn/model-load.js";
-import { streamlineModel } from "../../src/nn/streamline.js";
+import { runGolden } from "../../src/model/golden/index.js";
+import { parseModel } from "../../src/model/model-load.js";
+import { streamlineModel } from "../../src/streamline/streamline.js";
 import { exportModel } from "../../src/train/export.js";
 import { inferInteger } from "../../src/train/int-infer.js";
 import { trainMlp } from "../../src/train/trainer.js";

@@ -3,6 +3,8 @@
 // runs unchanged with MW = KH·KW·C, MH = OC and the weight matrix row o = output channel o in
 // that order; its cycles are OH·OW·(KH·KW·C / SIMD)·(OC / PE) per image. The window unit and
 // the MVAU share SIMD (one beat is SIMD channels of one window position).
+
+import type { Padding2d } from "../../core/window.js";
 import {
   connect,
   defineModule,
@@ -15,7 +17,6 @@ import {
   UInt,
   type Value,
 } from "../../dsl/index.js";
-import type { Padding2d } from "../../nn/golden/conv.js";
 import { Mvau, type MvauParams, mvauShape } from "../mvau/index.js";
 import type { StreamEnd } from "../stream/stream-types.js";
 import { Padding, paddingShape } from "./padding.js";

@@ -9,6 +9,7 @@
 // the result, so neither `valid`/`data` nor `ready` passes through combinationally.
 
 import { allows, type DataType, dataTypeName } from "../../core/datatypes.js";
+import type { Padding2d } from "../../core/window.js";
 import {
   connect,
   defineModule,
@@ -25,7 +26,6 @@ import {
   UInt,
   type Value,
 } from "../../dsl/index.js";
-import type { Padding2d } from "../../nn/golden/conv.js";
 import { counter, step } from "../counters.js";
 import { packElements } from "../mvau/layout.js";
 import { SkidBuffer } from "../stream/skid-buffer.js";

@@ -1,8 +1,8 @@
 // Shapes of the sliding-window unit, computed without building hardware: output size, the
 // line buffer, and the constant jumps of the window's first beat (see sliding-window.ts).
 import { memoryPlacement } from "../../core/memory-style.js";
+import { windowCount } from "../../core/window.js";
 import { ElaborationError } from "../../dsl/index.js";
-import { windowCount } from "../../nn/golden/conv.js";
 
 export interface SlidingWindowParams {
   /** Optional module-name prefix. */

@@ -1,5 +1,5 @@
 // How a multi-threshold is evaluated in hardware, decided without building any: shared by the
-// generators (pipeline depth, structure) and the resource estimate (src/nn/estimate.ts).
+// generators (pipeline depth, structure) and the resource estimate (src/fold/estimate.ts).
 //
 // `parallel`: one register stage comparing the value with all N thresholds of its channel at
 // once, then the count of ones (N comparators; per-channel thresholds in one ROM word of N·w

@@ -2,7 +2,7 @@
 // (per-channel weights in hidden layers, one per-tensor scale in the last so that class scores
 // share a grid; bias snapped to the accumulator grid of input scale × weight scale).
 
-import { roundHalfEven } from "../../nn/golden/rounding.js";
+import { roundHalfEven } from "../../model/golden/rounding.js";
 import { dequant } from "../mlp.js";
 import { quantizeWeights } from "../quant.js";
 import type { Shape } from "./geometry.js";

@@ -6,7 +6,7 @@
 // a max-pool can only be fused into the conv layer right before it: such specs are refused.
 
 import { LoomError } from "../../core/errors.js";
-import type { ConvLayer, Layer, Model } from "../../nn/model-format.js";
+import type { ConvLayer, Layer, Model } from "../../model/model-format.js";
 import {
   denseLayer,
   type ExportOptions,

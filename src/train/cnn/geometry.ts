@@ -1,7 +1,7 @@
 // Output sizes and zero padding of sliding-window layers for the trainer, from the golden
 // model's definitions. "same" follows TensorFlow: out = ceil(in / stride), and when the total
 // padding is odd the extra row or column goes at the bottom or right (asymmetric at stride 2).
-import { samePadding, windowCount } from "../../nn/golden/conv.js";
+import { samePadding, windowCount } from "../../core/window.js";
 
 export type Padding = "valid" | "same" | number;
 

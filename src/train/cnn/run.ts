@@ -6,7 +6,7 @@
 
 import { Rng } from "../../core/rng.js";
 import type { Split } from "../../data/load.js";
-import { argmax } from "../../nn/golden/argmax.js";
+import { argmax } from "../../model/golden/argmax.js";
 import { type CommonRunOptions, exportAndReport, loadTrainingData, type RunResult } from "../run.js";
 import { forwardSplit, INPUT_SCALE } from "../trainer.js";
 import { describeLayer, type LayerSpec } from "./arch.js";

@@ -2,8 +2,9 @@
 // i of a beat in bits [(i+1)·bits − 1 : i·bits] (FINN's packing, packElements).
 import fc from "fast-check";
 import { type DataType, maxValue, minValue } from "../../../src/core/datatypes.js";
+import type { Padding2d } from "../../../src/core/window.js";
 import { packElements } from "../../../src/lib/mvau/layout.js";
-import type { Image, Padding2d } from "../../../src/nn/golden/conv.js";
+import type { Image } from "../../../src/model/golden/conv.js";
 
 /** Consecutive groups of `simd` values, each packed into one beat. */
 export function toBeats(values: readonly bigint[], simd: number, dt: DataType): bigint[] {

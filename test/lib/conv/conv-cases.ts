@@ -6,8 +6,8 @@ import { divisors } from "../../../src/core/divisors.js";
 import type { ConvLayerParams } from "../../../src/lib/conv/index.js";
 import { convLayerParts } from "../../../src/lib/conv/index.js";
 import { mvauShape } from "../../../src/lib/mvau/index.js";
-import { convGolden, type Image } from "../../../src/nn/golden/conv.js";
-import { multiThreshold } from "../../../src/nn/golden/index.js";
+import { convGolden, type Image } from "../../../src/model/golden/conv.js";
+import { multiThreshold } from "../../../src/model/golden/index.js";
 import { imageArb, paddingArb, toBeats } from "./beats.js";
 
 export interface ConvCase {

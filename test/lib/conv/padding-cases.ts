@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { maxValue, minValue } from "../../../src/core/datatypes.js";
 import { divisors } from "../../../src/core/divisors.js";
 import type { PaddingParams } from "../../../src/lib/conv/index.js";
-import { type Image, padImage } from "../../../src/nn/golden/conv.js";
+import { type Image, padImage } from "../../../src/model/golden/conv.js";
 import { dataTypeArb, imageArb, paddingArb, toBeats } from "./beats.js";
 
 export interface PaddingCase {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import type { DataType } from "../../../src/core/datatypes.js";
 import { divisors } from "../../../src/core/divisors.js";
 import type { MaxPoolParams } from "../../../src/lib/conv/index.js";
-import { type Image, maxPoolGolden } from "../../../src/nn/golden/conv.js";
+import { type Image, maxPoolGolden } from "../../../src/model/golden/conv.js";
 import { dataTypeArb, imageArb, toBeats } from "./beats.js";
 
 export interface PoolCase {

@@ -4,7 +4,7 @@
 import { clampAtZero } from "../../../src/core/accumulator.js";
 import type { DataType } from "../../../src/core/datatypes.js";
 import type { MvauParams } from "../../../src/lib/mvau/index.js";
-import { multiThreshold, mvauGolden } from "../../../src/nn/golden/index.js";
+import { multiThreshold, mvauGolden } from "../../../src/model/golden/index.js";
 
 /** Bit pattern of one value: two's complement in `bits`, BIPOLAR −1 → 0, +1 → 1. */
 export function bitsOf(v: bigint, dt: DataType): bigint {

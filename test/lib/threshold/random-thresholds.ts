@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import type { DataType } from "../../../src/core/datatypes.js";
 import type { ThresholdingParams } from "../../../src/lib/threshold/index.js";
-import { multiThreshold } from "../../../src/nn/golden/index.js";
+import { multiThreshold } from "../../../src/model/golden/index.js";
 import { anyValueOf, BIPOLAR, hi, INT, lo, UINT } from "../mvau/random-layer.js";
 import { pack } from "../mvau/reference.js";
 

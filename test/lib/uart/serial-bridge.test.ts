@@ -11,7 +11,7 @@ import { parseDataType } from "../../../src/core/datatypes.js";
 import { elaborate } from "../../../src/dsl/index.js";
 import { Simulator } from "../../../src/interp/simulator.js";
 import { clocksPerBit } from "../../../src/lib/uart/index.js";
-import { runGolden } from "../../../src/nn/golden/index.js";
+import { runGolden } from "../../../src/model/golden/index.js";
 import { networkArbitrary, randomInputs } from "../../support/random-network.js";
 import { UartLineReceiver, uartWaveform } from "../../support/uart-line.js";
 

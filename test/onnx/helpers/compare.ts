@@ -1,8 +1,8 @@
 // Runs an imported model the two ways a test compares: the reference executor on the ONNX graph
 // (float), and the host quantizer + Loom's integer golden model + host output scale.
 import { expect } from "vitest";
-import { argmax, runGolden } from "../../../src/nn/golden/index.js";
-import type { Model } from "../../../src/nn/model-format.js";
+import { argmax, runGolden } from "../../../src/model/golden/index.js";
+import type { Model } from "../../../src/model/model-format.js";
 import { boundaryDecisions, runOnnx } from "../../../src/onnx/executor.js";
 import type { OnnxGraph } from "../../../src/onnx/graph.js";
 import { type HostSpec, hostResult, quantizeInput } from "../../../src/onnx/host.js";

@@ -4,13 +4,23 @@
 // values where the float chain lands exactly on a rounding tie.
 import { rowAccumulatorRange } from "../core/accumulator.js";
 import { allows, type DataType, dataTypeName, parseDataType } from "../core/datatypes.js";
-import { channelFloatParams, channelSlopeSign, floatActivationCode } from "./golden/float-activation.js";
-import { matrixHeight } from "./layer-geometry.js";
-import { layerInputDatatypes, quantCodeRange, quantDatatype } from "./layer-types.js";
-import { ModelError } from "./model-error.js";
-import type { FloatActivation, Layer, Model, NoActivation, ThresholdActivation } from "./model-format.js";
+import {
+  channelFloatParams,
+  channelSlopeSign,
+  floatActivationCode,
+} from "../model/golden/float-activation.js";
+import { matrixHeight } from "../model/layer-geometry.js";
+import { layerInputDatatypes, quantCodeRange, quantDatatype } from "../model/layer-types.js";
+import { ModelError } from "../model/model-error.js";
+import type {
+  FloatActivation,
+  Layer,
+  Model,
+  NoActivation,
+  ThresholdActivation,
+} from "../model/model-format.js";
+import { channelValue, toBigInt, toJsonInteger, weightMatrix } from "../model/weights.js";
 import { fitThresholds } from "./monotone-thresholds.js";
-import { channelValue, toBigInt, toJsonInteger, weightMatrix } from "./weights.js";
 
 /** Returns a new model with only "thresholds" and "none" activations; the input model is not changed. */
 export function streamlineModel(model: Model): Model {

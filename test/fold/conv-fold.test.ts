@@ -7,13 +7,13 @@ import { linkFifoDepth } from "../../src/compiler/fifo-sizing.js";
 import { compileModel, outputFiles } from "../../src/compiler/generate.js";
 import { inputElementsPerBeat, planAccelerator, scoreBeatsPerImage } from "../../src/compiler/plan.js";
 import { divisors } from "../../src/core/divisors.js";
+import { getBoard } from "../../src/fold/boards.js";
+import { layerCycles } from "../../src/fold/estimate.js";
+import { applyFolding, foldForBoard, foldForCycles, foldingCandidates } from "../../src/fold/fold.js";
+import { layerShapes } from "../../src/fold/layer-shape.js";
 import { maxPoolShape } from "../../src/lib/conv/max-pool.js";
 import { slidingWindowCycles } from "../../src/lib/conv/window-shape.js";
-import { getBoard } from "../../src/nn/boards.js";
-import { layerCycles } from "../../src/nn/estimate.js";
-import { applyFolding, foldForBoard, foldForCycles, foldingCandidates } from "../../src/nn/fold.js";
-import { layerShapes } from "../../src/nn/layer-shape.js";
-import type { Model } from "../../src/nn/model-format.js";
+import type { Model } from "../../src/model/model-format.js";
 
 /** 10×10×4 → conv 3×3 same (16) → max-pool 2×2 → dense 400 → 3. */
 function smallCnn(): Model {

@@ -1,15 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DataType } from "../../../src/core/datatypes.js";
-import { argmax } from "../../../src/nn/golden/argmax.js";
-import { floatActivationCode } from "../../../src/nn/golden/float-activation.js";
-import { runFloatModel } from "../../../src/nn/golden/float-model.js";
-import { multiThreshold } from "../../../src/nn/golden/multithreshold.js";
-import { mvauGolden, xnorSum } from "../../../src/nn/golden/mvau.js";
-import { roundHalfEven } from "../../../src/nn/golden/rounding.js";
-import { runGolden } from "../../../src/nn/golden/run-golden.js";
-import type { FloatActivation } from "../../../src/nn/model-format.js";
-import { loadModel, ModelError } from "../../../src/nn/model-load.js";
+import { argmax } from "../../../src/model/golden/argmax.js";
+import { floatActivationCode } from "../../../src/model/golden/float-activation.js";
+import { runFloatModel } from "../../../src/model/golden/float-model.js";
+import { multiThreshold } from "../../../src/model/golden/multithreshold.js";
+import { mvauGolden, xnorSum } from "../../../src/model/golden/mvau.js";
+import { roundHalfEven } from "../../../src/model/golden/rounding.js";
+import { runGolden } from "../../../src/model/golden/run-golden.js";
+import type { FloatActivation } from "../../../src/model/model-format.js";
+import { loadModel, ModelError } from "../../../src/model/model-load.js";
 import { valueArb } from "../arbitraries.js";
 
 const BIP: DataType = { kind: "BIPOLAR", bits: 1 };

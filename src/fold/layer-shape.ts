@@ -1,10 +1,16 @@
 // The numbers folding and resource estimation need from each layer, and nothing else.
 import { bitsFor } from "../core/bits.js";
 import { DSP48E2, type DspPacking, type DspPorts, dspPacking, NO_PACKING } from "../lib/mvau/dsp-packing.js";
-import { layerAccumulator } from "./layer-accumulator.js";
-import { convGeometry, hasPadding, matrixHeight, matrixWidth, vectorsPerImage } from "./layer-geometry.js";
-import { activationOutputDatatype, layerInputDatatypes, quantCodeRange } from "./layer-types.js";
-import type { Layer, Model } from "./model-format.js";
+import { layerAccumulator } from "../model/layer-accumulator.js";
+import {
+  convGeometry,
+  hasPadding,
+  matrixHeight,
+  matrixWidth,
+  vectorsPerImage,
+} from "../model/layer-geometry.js";
+import { activationOutputDatatype, layerInputDatatypes, quantCodeRange } from "../model/layer-types.js";
+import type { Layer, Model } from "../model/model-format.js";
 
 export interface LayerShape {
   name: string;

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadModel, ModelError } from "../../src/nn/model-load.js";
-import { formatModelJson } from "../../src/nn/model-save.js";
+import { loadModel, ModelError } from "../../src/model/model-load.js";
+import { formatModelJson } from "../../src/model/model-save.js";
 
 const fixture = (name: string) => new URL(`../fixtures/models/${name}`, import.meta.url).pathname;
 

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { divisors } from "../core/divisors.js";
 import { LoomError } from "../core/errors.js";
+import { formatPath } from "../model/model-load.js";
 import { type Board, getBoard } from "./boards.js";
 import {
   type EstimateOptions,
@@ -14,7 +15,6 @@ import {
   sumEstimates,
 } from "./estimate.js";
 import type { LayerShape } from "./layer-shape.js";
-import { formatPath } from "./model-load.js";
 
 export type { Folding } from "./estimate.js";
 

@@ -5,8 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { planAccelerator } from "../../src/compiler/plan.js";
-import { layerAccumulator } from "../../src/nn/layer-accumulator.js";
-import { layerShapes } from "../../src/nn/layer-shape.js";
+import { layerShapes } from "../../src/fold/layer-shape.js";
+import { layerAccumulator } from "../../src/model/layer-accumulator.js";
 import { networkArbitrary } from "../support/random-network.js";
 
 describe("one accumulator per layer", () => {

@@ -5,15 +5,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type DataType, maxValue, minValue } from "../../../src/core/datatypes.js";
-import { channelActivation } from "../../../src/nn/golden/activation.js";
-import { runFloatModel } from "../../../src/nn/golden/float-model.js";
-import { runGolden, runGoldenLayers } from "../../../src/nn/golden/run-golden.js";
-import { matrixHeight } from "../../../src/nn/layer-geometry.js";
-import { layerInputDatatypes } from "../../../src/nn/layer-types.js";
-import type { Layer, Model } from "../../../src/nn/model-format.js";
-import { parseModel } from "../../../src/nn/model-load.js";
-import { streamlineModel } from "../../../src/nn/streamline.js";
-import { channelValue } from "../../../src/nn/weights.js";
+import { channelActivation } from "../../../src/model/golden/activation.js";
+import { runFloatModel } from "../../../src/model/golden/float-model.js";
+import { runGolden, runGoldenLayers } from "../../../src/model/golden/run-golden.js";
+import { matrixHeight } from "../../../src/model/layer-geometry.js";
+import { layerInputDatatypes } from "../../../src/model/layer-types.js";
+import type { Layer, Model } from "../../../src/model/model-format.js";
+import { parseModel } from "../../../src/model/model-load.js";
+import { channelValue } from "../../../src/model/weights.js";
+import { streamlineModel } from "../../../src/streamline/streamline.js";
 import { inferInteger } from "../../../src/train/int-infer.js";
 import { convNetworkArb } from "../../support/random-conv-network.js";
 

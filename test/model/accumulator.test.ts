@@ -11,9 +11,9 @@ import {
   worstCaseAccumulatorRange,
 } from "../../src/core/accumulator.js";
 import { type DataType, dataTypeName } from "../../src/core/datatypes.js";
-import { layerAccumulator } from "../../src/nn/layer-accumulator.js";
-import { layerInputDatatypes, quantCodeRange, quantDatatype } from "../../src/nn/layer-types.js";
-import { loadModel } from "../../src/nn/model-load.js";
+import { layerAccumulator } from "../../src/model/layer-accumulator.js";
+import { layerInputDatatypes, quantCodeRange, quantDatatype } from "../../src/model/layer-types.js";
+import { loadModel } from "../../src/model/model-load.js";
 import { dataTypeArb, valueArb } from "./arbitraries.js";
 
 const U8: DataType = { kind: "UINT", bits: 8 };

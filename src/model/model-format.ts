@@ -100,7 +100,7 @@ const pair = z.tuple([z.number().int().positive(), z.number().int().positive()])
  * A 2-D convolution (group 1) on an NHWC feature map, as FINN builds it: [padding →] sliding
  * window → MVAU → [max-pool]. The MVAU sees one KH·KW·C window per output pixel, so `weights`
  * is its matrix: OC rows of KH·KW·C integers in (kh, kw, c) order (ONNX OIHW transposed to
- * O·H·W·I). Padding inserts the code that represents 0.0 (src/nn/layer-geometry.ts).
+ * O·H·W·I). Padding inserts the code that represents 0.0 (src/model/layer-geometry.ts).
  */
 export const convLayerSchema = z.strictObject({
   name: z.string().min(1),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BOARDS, BoardError, getBoard } from "../../src/nn/boards.js";
+import { BOARDS, BoardError, getBoard } from "../../src/fold/boards.js";
 
 describe("boards", () => {
   it("has the semantics table", () => {

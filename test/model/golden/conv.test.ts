@@ -4,15 +4,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type DataType, maxValue, minValue } from "../../../src/core/datatypes.js";
+import { type Padding2d, samePadding } from "../../../src/core/window.js";
 import {
   avgPoolGolden,
   convGolden,
   globalAvgPoolGolden,
   type Image,
   maxPoolGolden,
-  type Padding2d,
-  samePadding,
-} from "../../../src/nn/golden/conv.js";
+} from "../../../src/model/golden/conv.js";
 import { dataTypeArb, imageArb, paddingArb } from "../../lib/conv/beats.js";
 
 /** NCHW tensor: t[c][y][x]. */

@@ -4,7 +4,7 @@
 // conv to one KH·KW·C window per output pixel (NHWC, FINN's order).
 
 import type { DataType } from "../core/datatypes.js";
-import { type Padding2d, windowCount } from "./golden/conv.js";
+import { type Padding2d, windowCount } from "../core/window.js";
 import type { ConvLayer, Layer, Model } from "./model-format.js";
 
 /** [height, width, channels]; a dense layer's vector is [1, 1, features]. */

@@ -1,7 +1,7 @@
 // The loader's conv checks: each inconsistency is one clear line naming the field.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadModel, ModelError } from "../../src/nn/model-load.js";
+import { loadModel, ModelError } from "../../src/model/model-load.js";
 
 /** 6x5x2 UINT4 → conv 3x3 (padding 1) to 4 channels + 2x2 max-pool → conv 2x2 to 3 → dense to 2. */
 function base(): any {

@@ -9,12 +9,12 @@ import { divisors } from "../../src/core/divisors.js";
 import { memoryPlacement } from "../../src/core/memory-style.js";
 import { elaborate } from "../../src/dsl/index.js";
 import type { ModuleIR } from "../../src/dsl/ir.js";
+import { getBoard } from "../../src/fold/boards.js";
+import { bram18For, estimateLayer, memoryCost } from "../../src/fold/estimate.js";
+import { layerShapes } from "../../src/fold/layer-shape.js";
 import { Mvau } from "../../src/lib/mvau/mvau.js";
 import type { WeightMemoryStyle } from "../../src/lib/mvau/params.js";
-import { getBoard } from "../../src/nn/boards.js";
-import { bram18For, estimateLayer, memoryCost } from "../../src/nn/estimate.js";
-import { layerShapes } from "../../src/nn/layer-shape.js";
-import type { Model } from "../../src/nn/model-format.js";
+import type { Model } from "../../src/model/model-format.js";
 
 /** Every memory of a module tree with its style. */
 function memories(m: ModuleIR): { name: string; depth: number; width: number; style: string }[] {

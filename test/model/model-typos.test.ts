@@ -2,8 +2,8 @@
 // allowed one, never silently dropped (which changed the network's outputs).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { closestName } from "../../src/nn/closest-name.js";
-import { loadModel } from "../../src/nn/model-load.js";
+import { closestName } from "../../src/model/closest-name.js";
+import { loadModel } from "../../src/model/model-load.js";
 
 const tiny = () => JSON.parse(readFileSync("test/fixtures/models/tiny-float.json", "utf8"));
 

@@ -6,12 +6,12 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MAX_ACTIVATION_BITS } from "../../src/core/datatypes.js";
-import { runFloatModel, runGoldenLayers } from "../../src/nn/golden/index.js";
-import { loadModel } from "../../src/nn/model-load.js";
-import { fitThresholds } from "../../src/nn/monotone-thresholds.js";
-import { streamlineModel } from "../../src/nn/streamline.js";
+import { runFloatModel, runGoldenLayers } from "../../src/model/golden/index.js";
+import { loadModel } from "../../src/model/model-load.js";
 import { importOnnx } from "../../src/onnx/import.js";
 import { ModelProto } from "../../src/onnx/onnx-schema.js";
+import { fitThresholds } from "../../src/streamline/monotone-thresholds.js";
+import { streamlineModel } from "../../src/streamline/streamline.js";
 
 const FIXTURE = "test/fixtures/onnx/qkeras_qdense_0.onnx";
 

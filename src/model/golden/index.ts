@@ -8,12 +8,7 @@ export {
   type Image,
   im2col,
   maxPoolGolden,
-  NO_PADDING,
-  type Padding2d,
   padImage,
-  samePadding,
-  type Window2d,
-  windowCount,
 } from "./conv.js";
 export {
   type ChannelFloatParams,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { getBoard } from "../../src/nn/boards.js";
-import { estimateLayer, layerCycles, memoryCost } from "../../src/nn/estimate.js";
+import { getBoard } from "../../src/fold/boards.js";
+import { estimateLayer, layerCycles, memoryCost } from "../../src/fold/estimate.js";
 import {
   applyFolding,
   candidateIntervals,
@@ -13,9 +13,9 @@ import {
   formatFolding,
   fpsToCycles,
   readFolding,
-} from "../../src/nn/fold.js";
-import { type LayerShape, layerShapes } from "../../src/nn/layer-shape.js";
-import { loadModel } from "../../src/nn/model-load.js";
+} from "../../src/fold/fold.js";
+import { type LayerShape, layerShapes } from "../../src/fold/layer-shape.js";
+import { loadModel } from "../../src/model/model-load.js";
 
 /** finn-examples tfc-w1a1: 784-64-64-64-10, binary weights and activations. */
 const tfc: LayerShape[] = [

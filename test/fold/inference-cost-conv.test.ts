@@ -4,8 +4,8 @@
 // the hand-made fixture, and the `loom inspect` table's feature-map column.
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { inspectModel } from "../../src/nn/inference-cost.js";
-import { loadModel } from "../../src/nn/model-load.js";
+import { inspectModel } from "../../src/fold/inference-cost.js";
+import { loadModel } from "../../src/model/model-load.js";
 
 const path = new URL("../fixtures/models/tiny-conv.json", import.meta.url).pathname;
 

@@ -3,7 +3,7 @@
 // `inference_cost` reports (op_mac_<in>_<weight>, mem_w_<weight>, mem_o_<out>, total_*), so a
 // FINN user can compare the two numbers side by side (docs/inspect.md).
 import { type DataType, dataTypeName, isSigned } from "../core/datatypes.js";
-import { layerAccumulator } from "./layer-accumulator.js";
+import { layerAccumulator } from "../model/layer-accumulator.js";
 import {
   convGeometry,
   inputShape,
@@ -12,10 +12,10 @@ import {
   outputShape,
   outputSize,
   vectorsPerImage,
-} from "./layer-geometry.js";
+} from "../model/layer-geometry.js";
+import { activationOutputDatatype, layerInputDatatypes, weightDatatype } from "../model/layer-types.js";
+import type { ConvLayer, Model } from "../model/model-format.js";
 import { layerShapes } from "./layer-shape.js";
-import { activationOutputDatatype, layerInputDatatypes, weightDatatype } from "./layer-types.js";
-import type { ConvLayer, Model } from "./model-format.js";
 
 export interface LayerCost {
   name: string;
@@ -53,7 +53,7 @@ export interface LayerCost {
   nonzeroMacs: number;
   /** MW · MH · weight bits. */
   weightBits: number;
-  /** Accumulator datatype in hardware, as wide as the compiler builds it (src/nn/layer-shape.ts). */
+  /** Accumulator datatype in hardware, as wide as the compiler builds it (src/fold/layer-shape.ts). */
   accumulatorType: string;
   accumulatorBits: number;
   /** Thresholds per channel (0 for a raw output) and how many channels hold their own row. */

@@ -2,17 +2,17 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isXnorLayer, rowAccumulatorRange } from "../../src/core/accumulator.js";
 import { parseDataType } from "../../src/core/datatypes.js";
-import { floatActivationCode } from "../../src/nn/golden/float-activation.js";
-import { runFloatModel } from "../../src/nn/golden/float-model.js";
-import { multiThreshold } from "../../src/nn/golden/multithreshold.js";
-import { runGolden, runGoldenLayers } from "../../src/nn/golden/run-golden.js";
-import { matrixHeight, matrixWidth } from "../../src/nn/layer-geometry.js";
-import { layerInputDatatypes } from "../../src/nn/layer-types.js";
-import type { FloatActivation, Model } from "../../src/nn/model-format.js";
-import { loadModel, ModelError, parseModel } from "../../src/nn/model-load.js";
-import { streamlineModel } from "../../src/nn/streamline.js";
-import { channelValue, thresholdRow, weightMatrix } from "../../src/nn/weights.js";
-import { floatModelArb, inputsArb } from "./arbitraries.js";
+import { floatActivationCode } from "../../src/model/golden/float-activation.js";
+import { runFloatModel } from "../../src/model/golden/float-model.js";
+import { multiThreshold } from "../../src/model/golden/multithreshold.js";
+import { runGolden, runGoldenLayers } from "../../src/model/golden/run-golden.js";
+import { matrixHeight, matrixWidth } from "../../src/model/layer-geometry.js";
+import { layerInputDatatypes } from "../../src/model/layer-types.js";
+import type { FloatActivation, Model } from "../../src/model/model-format.js";
+import { loadModel, ModelError, parseModel } from "../../src/model/model-load.js";
+import { channelValue, thresholdRow, weightMatrix } from "../../src/model/weights.js";
+import { streamlineModel } from "../../src/streamline/streamline.js";
+import { floatModelArb, inputsArb } from "../model/arbitraries.js";
 
 /** Checks streamlined vs float on the given inputs: every layer's codes and the prediction. */
 function expectSameOutputs(model: Model, inputs: bigint[][]): void {
