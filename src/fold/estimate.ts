@@ -14,6 +14,7 @@ import {
   slidingWindowCycles,
   slidingWindowShape,
 } from "../lib/conv/window-shape.js";
+import { NO_PACKING } from "../lib/mvau/dsp-packing.js";
 import { weightGatherBits } from "../lib/mvau/layout.js";
 import type { MultiplierStyle, WeightMemoryStyle } from "../lib/mvau/params.js";
 import { resolveSearch, searchStages } from "../lib/threshold/search.js";
@@ -439,12 +440,14 @@ function estimateMvau(shape: LayerShape, f: Folding, options: EstimateOptions): 
           : w * a;
   // PEs share a DSP multiplier in groups of `fields` when packing applies (dsp-packing.ts): one
   // DSP per group and lane, plus the logic that forms the packed weight and splits the product.
-  const packing = shape.dspPacking && dsp && pe >= 2 ? shape.dspPacking : { fields: 1, spacing: 0 };
+  // Overlapping fields add, per field above the first, the canary gates and the carry's
+  // subtraction (c bits each). Registers: each multiplier's wide product and canaries.
+  const packing = shape.dspPacking && dsp && pe >= 2 ? shape.dspPacking : NO_PACKING;
   const fields = Math.min(packing.fields, pe);
   const groups = Math.ceil(pe / fields);
   const multipliers = fields > 1 ? simd * groups : lanes;
-  const packLut = fields > 1 ? simd * (pe - groups) * (packing.spacing + w) : 0;
-  const productFf = fields > 1 ? simd * pe * packing.spacing : lanes * productBits;
+  const packLut = fields > 1 ? simd * (pe - groups) * (packing.spacing + w + 2 * packing.canaryBits) : 0;
+  const productFf = fields > 1 ? simd * groups * packing.registerBits : lanes * productBits;
   // An unpacked product takes ⌈·/27⌉ × ⌈·/18⌉ DSP48 slices, the wider operand on the 27-bit
   // port (a 20-bit layer input passed on without a quantizer times 8-bit weights: one slice).
   const slices = Math.min(Math.ceil(w / 27) * Math.ceil(a / 18), Math.ceil(a / 27) * Math.ceil(w / 18));

@@ -1,6 +1,6 @@
 // The numbers folding and resource estimation need from each layer, and nothing else.
 import { bitsFor } from "../core/bits.js";
-import { DSP48E2, type DspPorts, dspPacking, NO_PACKING } from "../lib/mvau/dsp-packing.js";
+import { DSP48E2, type DspPacking, type DspPorts, dspPacking, NO_PACKING } from "../lib/mvau/dsp-packing.js";
 import { layerAccumulator } from "../model/layer-accumulator.js";
 import {
   convGeometry,
@@ -40,7 +40,7 @@ export interface LayerShape {
    * Products of different PEs that share one DSP multiplier, and the bit spacing of their
    * fields (src/lib/mvau/dsp-packing.ts); absent = 1, no sharing.
    */
-  dspPacking?: { fields: number; spacing: number };
+  dspPacking?: DspPacking;
 }
 
 /** Sizes of a conv layer's padding, window and pool (all from layer-geometry.ts). */

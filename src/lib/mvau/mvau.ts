@@ -166,6 +166,7 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
           `product_${first}to${first + group.length - 1}_${i}`,
           elementValue(x, p.inputType),
           ws.map((w) => elementValue(w, p.weightType)),
+          p.inputType,
           p.weightType,
           packing,
         );

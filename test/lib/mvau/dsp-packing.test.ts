@@ -16,34 +16,52 @@ import {
 } from "../../../src/dsl/index.js";
 import { Simulator } from "../../../src/interp/simulator.js";
 import { elementValue } from "../../../src/lib/mvau/dot-product.js";
-import { DSP48E1, dspPacking, packedProducts } from "../../../src/lib/mvau/dsp-packing.js";
+import {
+  DSP48E1,
+  DSP48E2,
+  type DspPorts,
+  dspPacking,
+  packedProducts,
+} from "../../../src/lib/mvau/dsp-packing.js";
 import { Mvau, type MvauParams, mvauShape } from "../../../src/lib/mvau/index.js";
 import { emitVerilog } from "../../../src/rtl/emit.js";
 import { expectedBeats, inputBeats } from "./reference.js";
-import { driveStreams } from "./stream-driver.js";
+import { driveStreams, rng } from "./stream-driver.js";
+import { checkInVerilator } from "./verilator-run.js";
 
 interface Case {
   inputType: DataType;
   weightType: DataType;
   fields: number;
+  ports: DspPorts;
 }
+
+/** Wide enough for any field's value (a product of at most 8 × 8 bits plus its carry). */
+const FIELD_PORT_BITS = 24;
 
 const PackedTop = defineModule(
   (c: Case) =>
-    `PackedTop_${c.inputType.kind}${c.inputType.bits}_${c.weightType.kind}${c.weightType.bits}_${c.fields}`,
+    `PackedTop_${c.inputType.kind}${c.inputType.bits}_${c.weightType.kind}${c.weightType.bits}_${c.fields}_${c.ports.wide}`,
   (c: Case) => {
-    const packing = dspPacking(c.inputType, c.weightType);
+    const packing = dspPacking(c.inputType, c.weightType, c.ports);
     const spec: Record<string, ReturnType<typeof input> | ReturnType<typeof output>> = {
       x: input(UInt(c.inputType.bits)),
     };
     for (let j = 0; j < c.fields; j++) {
       spec[`w${j}`] = input(UInt(c.weightType.bits));
-      spec[`p${j}`] = output(SInt(packing.spacing + 1));
+      spec[`p${j}`] = output(SInt(FIELD_PORT_BITS));
     }
     const io = ports(spec) as unknown as Record<string, Signal>;
     const ws = Array.from({ length: c.fields }, (_, j) => elementValue(io[`w${j}`]!, c.weightType));
-    const values = packedProducts("product", elementValue(io.x!, c.inputType), ws, c.weightType, packing);
-    values.forEach((v, j) => io[`p${j}`]!.set(v.pad(packing.spacing + 1)));
+    const values = packedProducts(
+      "product",
+      elementValue(io.x!, c.inputType),
+      ws,
+      c.inputType,
+      c.weightType,
+      packing,
+    );
+    values.forEach((v, j) => io[`p${j}`]!.set(v.pad(FIELD_PORT_BITS)));
     return io;
   },
 );
@@ -61,17 +79,33 @@ const edgyValue = (t: DataType) =>
   );
 
 describe("DSP packing", () => {
-  it("packs 8-bit × 8-bit in pairs and narrow products three to a DSP48E2", () => {
-    expect(dspPacking(dt("UINT", 8), dt("INT", 8))).toEqual({ fields: 2, spacing: 17 });
-    expect(dspPacking(dt("INT", 8), dt("INT", 8))).toEqual({ fields: 2, spacing: 17 });
-    expect(dspPacking(dt("UINT", 4), dt("INT", 4)).fields).toBe(3);
-    expect(dspPacking(dt("UINT", 8), dt("INT", 2)).fields).toBe(3);
+  it("packs 8-bit × 8-bit in pairs and 4-bit × 4-bit four to a DSP48E2, as FINN does", () => {
+    const guarded8 = { fields: 2, spacing: 17, canaryBits: 0, weightBits: 26, registerBits: 34 };
+    expect(dspPacking(dt("UINT", 8), dt("INT", 8))).toEqual(guarded8);
+    expect(dspPacking(dt("INT", 8), dt("INT", 8))).toEqual(guarded8);
+    // Four fields 7 bits apart (a product needs 8): one canary bit per field recovers the carry.
+    // P holds 3 · 7 bits and the top field's 8; three canary bits beside it.
+    expect(dspPacking(dt("UINT", 4), dt("INT", 4))).toEqual({
+      fields: 4,
+      spacing: 7,
+      canaryBits: 1,
+      weightBits: 26,
+      registerBits: 21 + 8 + 3,
+    });
+    expect(dspPacking(dt("INT", 4), dt("INT", 4)).fields).toBe(4);
+    expect(dspPacking(dt("UINT", 8), dt("INT", 2)).fields).toBe(3); // guarded: 2 canary bits cost LUTs
     // Not a multiplication, or a product that synthesis keeps in LUTs: nothing to share.
     expect(dspPacking({ kind: "BIPOLAR", bits: 1 }, dt("INT", 8)).fields).toBe(1);
     expect(dspPacking(dt("UINT", 2), dt("INT", 2)).fields).toBe(1);
-    // A 7-series DSP48E1 multiplies 25 × 18: two 8 × 8-bit products need 26 bits.
-    expect(dspPacking(dt("UINT", 8), dt("INT", 8), DSP48E1).fields).toBe(1);
-    expect(dspPacking(dt("UINT", 4), dt("INT", 4), DSP48E1).fields).toBe(3);
+    // A 7-series DSP48E1 multiplies 25 × 18: two guarded 8 × 8-bit fields need 26 bits, two
+    // overlapping ones 16 bits apart fit in 25.
+    expect(dspPacking(dt("UINT", 8), dt("INT", 8), DSP48E1)).toMatchObject({
+      fields: 2,
+      spacing: 16,
+      canaryBits: 1,
+      weightBits: 25,
+    });
+    expect(dspPacking(dt("UINT", 4), dt("INT", 4), DSP48E1)).toMatchObject({ fields: 3, canaryBits: 0 });
   });
 
   it("packs for the board's DSP slice in the compiler, and the estimate counts it", () => {
@@ -87,26 +121,58 @@ describe("DSP packing", () => {
       const multipliers = [...c.emitted.files.values()].join("\n").split(" * ").length - 1;
       return { ports: c.plan.layers[0]!.mvau.dspPorts, dsp: c.report.layers[0]!.estimate.dsp, multipliers };
     };
-    // fc0 and fc1 each have 16 lanes × 2 PEs: packing saves one multiplier per lane and layer.
+    // fc0 and fc1 each have 16 lanes × 2 PEs: packing saves one multiplier per lane and layer,
+    // on a DSP48E2 (guarded fields) and on a DSP48E1 (overlapping fields).
     const packed = dsp("zcu104");
     const e1 = dsp("pynq-z2");
     const off = dsp("zcu104", false);
     expect(packed).toMatchObject({ ports: { wide: 27, narrow: 18 }, dsp: 16 });
-    expect(e1).toMatchObject({ ports: DSP48E1, dsp: 32 });
+    expect(e1).toMatchObject({ ports: DSP48E1, dsp: 16 });
     expect(off.dsp).toBe(32);
     expect(off.multipliers - packed.multipliers).toBe(32);
-    expect(e1.multipliers).toBe(off.multipliers);
+    expect(e1.multipliers).toBe(packed.multipliers);
+  });
+
+  /** Steps the packed multiplier through (x, weights) and checks every field against x·w. */
+  const checkFields = (c: Case, steps: { x: bigint; w: bigint[] }[]) => {
+    const sim = new Simulator(elaborate(PackedTop, c));
+    for (const { x, w } of steps) {
+      sim.poke("x", encode(c.inputType, x));
+      w.forEach((wv, j) => sim.poke(`w${j}`, encode(c.weightType, wv)));
+      sim.step();
+      w.forEach((wv, j) => {
+        const got = BigInt.asIntN(FIELD_PORT_BITS, sim.peek(`p${j}`));
+        expect(got, `x=${x} w${j}=${wv}`).toBe(x * wv);
+      });
+    }
+  };
+
+  it("recovers all four 4-bit products for every input and weight", () => {
+    for (const ports of [DSP48E2])
+      for (const inputType of [dt("UINT", 4), dt("INT", 4)]) {
+        const weightType = dt("INT", 4);
+        const c = { inputType, weightType, ports, fields: 4 };
+        expect(dspPacking(inputType, weightType, ports).fields).toBe(4);
+        const value = (t: DataType, code: number) => minValue(t) + BigInt(code);
+        // Every (x, w) pair in every field, each field a different weight at each step.
+        const steps = Array.from({ length: 256 }, (_, t) => ({
+          x: value(inputType, t >> 4),
+          w: [0, 1, 2, 3].map((j) => value(weightType, ((t & 15) + 5 * j) % 16)),
+        }));
+        checkFields(c, steps);
+      }
   });
 
   it("recovers every product exactly from one multiplication", () => {
     const caseArb = fc
-      .tuple(typeArb, typeArb)
-      .filter(([x, w]) => dspPacking(x, w).fields > 1)
-      .chain(([inputType, weightType]) =>
+      .tuple(typeArb, typeArb, fc.constantFrom(DSP48E2, DSP48E1))
+      .filter(([x, w, ports]) => dspPacking(x, w, ports).fields > 1)
+      .chain(([inputType, weightType, ports]) =>
         fc.record({
           inputType: fc.constant(inputType),
           weightType: fc.constant(weightType),
-          fields: fc.integer({ min: 2, max: dspPacking(inputType, weightType).fields }),
+          ports: fc.constant(ports),
+          fields: fc.integer({ min: 2, max: dspPacking(inputType, weightType, ports).fields }),
         }),
       );
     fc.assert(
@@ -121,19 +187,11 @@ describe("DSP packing", () => {
             }),
           }),
         ),
-        ({ c, x, w }) => {
-          const sim = new Simulator(elaborate(PackedTop, c));
-          x.forEach((xv, t) => {
-            sim.poke("x", encode(c.inputType, xv));
-            w[t]!.forEach((wv, j) => sim.poke(`w${j}`, encode(c.weightType, wv)));
-            sim.step();
-            const width = dspPacking(c.inputType, c.weightType).spacing + 1;
-            w[t]!.forEach((wv, j) => {
-              const got = BigInt.asIntN(width, sim.peek(`p${j}`));
-              expect(got, `x=${xv} w${j}=${wv}`).toBe(xv * wv);
-            });
-          });
-        },
+        ({ c, x, w }) =>
+          checkFields(
+            c,
+            x.map((xv, t) => ({ x: xv, w: w[t]! })),
+          ),
       ),
       { numRuns: 150 },
     );
@@ -173,6 +231,58 @@ describe("DSP packing", () => {
         seed: 11,
       });
       expect(run.outputs).toEqual(expected);
+    }
+  });
+
+  it("packs four 4-bit PEs per multiplier in the MVAU: golden outputs in the interpreter and Verilator under backpressure", async () => {
+    // PE = 6: one group of four fields and one of two. Weights and inputs are drawn half the
+    // time from the range ends (−8, 7, 0 for weights; 0, 15 for UINT4 inputs), where a wrong
+    // carry between fields would show.
+    const random = rng(4242);
+    const pick = (t: DataType) => {
+      const r = random();
+      if (r < 0.5) {
+        const edges = [minValue(t), maxValue(t), 0n];
+        return edges[Math.floor(r * 6)]!;
+      }
+      return minValue(t) + BigInt(Math.floor(random() * Number(maxValue(t) - minValue(t) + 1n)));
+    };
+    const weightType = dt("INT", 4);
+    for (const inputType of [dt("UINT", 4), dt("INT", 4)]) {
+      const p: MvauParams = {
+        mw: 16,
+        mh: 12,
+        simd: 4,
+        pe: 6,
+        inputType,
+        weightType,
+        weights: Array.from({ length: 12 }, () => Array.from({ length: 16 }, () => pick(weightType))),
+        activation: { kind: "none" },
+      };
+      const vectors = Array.from({ length: 6 }, () => Array.from({ length: 16 }, () => pick(inputType)));
+      const design = elaborate(Mvau, p);
+      const multipliers = [...emitVerilog(design).files.values()].join("\n").split(" * ").length - 1;
+      expect(multipliers).toBe(4 * 2);
+      const expected = vectors.flatMap((v) => expectedBeats(p, v, mvauShape(p).outType));
+      const run = driveStreams(design, inputBeats(p, vectors), expected.length, {
+        validProbability: 0.6,
+        readyProbability: 0.5,
+        seed: 5,
+      });
+      expect(run.violations).toEqual([]);
+      expect(run.outputs).toEqual(expected);
+      // One Verilator build (the UINT4 × INT4 layer, FINN's case): full rate and two stall patterns.
+      if (inputType.kind === "UINT")
+        await checkInVerilator(
+          design,
+          inputBeats(p, vectors),
+          expected,
+          [
+            [0.5, 1],
+            [0.7, 0.4],
+          ],
+          17,
+        );
     }
   });
 });
