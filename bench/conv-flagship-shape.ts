@@ -69,7 +69,7 @@ const t0 = performance.now();
 const c = compileModel(flagshipShape(), { board: "zcu104", scores: true, exposeFifoCounts: true });
 const e = c.report.estimate;
 console.log(
-  `compiled in ${((performance.now() - t0) / 1000).toFixed(1)} s: II ${c.report.initiationInterval} cycles, ${c.report.throughputPerSecond} images/s at ${c.clockMHz} MHz; ` +
+  `compiled in ${((performance.now() - t0) / 1000).toFixed(1)} s: II ${c.report.initiationInterval} cycles, latency ${c.report.latencyCycles} cycles, ${c.report.throughputPerSecond} images/s at ${c.clockMHz} MHz; ` +
     `est. ${e.lut} LUT, ${e.ff} FF, ${e.bram36} BRAM36, ${e.dsp} DSP; folding ${c.plan.layers.map((l) => `PE ${l.folding.pe}/SIMD ${l.folding.simd}`).join(", ")}; FIFOs ${c.plan.links.map((l) => l.fifoDepth).join(", ")}`,
 );
 if (!process.argv.includes("--no-sim")) {

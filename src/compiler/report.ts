@@ -6,6 +6,7 @@ import { estimateLayer, type ResourceEstimate, sumEstimates } from "../fold/esti
 import type { Binding } from "../fold/fold.js";
 import type { LayerShape } from "../fold/layer-shape.js";
 import { weightStyle } from "../lib/mvau/mvau.js";
+import { firstImageLatency } from "./latency.js";
 import type { AcceleratorPlan } from "./plan.js";
 import { REPORT_SVG } from "./report-chart.js";
 
@@ -16,8 +17,8 @@ export interface AcceleratorReport {
   /** Initiation interval: cycles between successive images at steady state. */
   initiationInterval: number;
   /**
-   * Latency: cycles from an image's first input beat to its last output beat (the class index),
-   * with no stalls (from the blocks' latencies).
+   * Latency: cycles from the first image's first input beat to its result (the class index, or
+   * the last layer's last output beat), with no stalls: the beat-level model of latency.ts.
    */
   latencyCycles: number;
   throughputPerSecond: number;
@@ -68,9 +69,7 @@ export function buildReport(
     ),
   );
   const total = sumEstimates(perLayer);
-  // Each layer passes one image in `cycles` (one vector for a dense layer, the whole feature map
-  // through the window for a conv) plus its MVAU's pipeline latency.
-  const latencyCycles = plan.layers.reduce((s, l) => s + l.shape.latency + l.cycles, 0);
+  const latencyCycles = firstImageLatency(plan);
   return {
     model: modelName,
     board: { name: board.name, part: board.part, clockMHz },
@@ -150,7 +149,7 @@ export function reportMarkdown(r: AcceleratorReport): string {
 |---|---|
 | initiation interval (II: cycles between successive images at steady state) | ${r.initiationInterval} cycles per inference |
 | throughput at ${r.board.clockMHz} MHz | ${r.throughputPerSecond.toLocaleString("en-US")} inferences/s |
-| latency (first input beat to last output beat of one image; no stalls, estimated) | ${r.latencyCycles} cycles = ${r.latencyMicroseconds.toFixed(2)} µs |
+| latency (first image: first input beat to its result; no stalls) | ${r.latencyCycles} cycles = ${r.latencyMicroseconds.toFixed(2)} µs |
 | input stream | ${r.streams.inputBits}-bit tdata, ${r.streams.inputBeatsPerImage} beats per image |
 | output stream | ${r.streams.outputBits}-bit tdata: the class index |
 ${r.binding ? `| binding resource (what keeps the next faster II, ${r.binding.nextInterval}, from fitting) | ${r.binding.resource}: ${r.binding.detail} |\n` : ""}

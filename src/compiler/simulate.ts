@@ -23,7 +23,7 @@ export interface SimulationResult {
   /**
    * Latency: cycles from the first image's first input beat to its result (the class index, or
    * its last score beat). Measured by the RTL engines; the golden engine gives the report's
-   * no-stall estimate.
+   * no-stall model (latency.ts), which equals the measurement without stalls.
    */
   latencyCycles: number;
   /** Total cycles from the end of reset to the last result (RTL engines). */

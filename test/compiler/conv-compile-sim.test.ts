@@ -3,7 +3,8 @@
 // dense tails, various datatypes and foldings) are compiled and co-simulated in Verilator under
 // random input bubbles and output backpressure; every score and class must equal the golden
 // model's, and without stalls the measured interval must be the plan's within a few percent
-// (the plan takes the slowest block; docs/compiler.md says where it is a bound).
+// (the plan takes the slowest block; docs/compiler.md says where it is a bound), and the first
+// image's latency exactly the report's.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -50,6 +51,8 @@ describe("compiled random conv networks in Verilator", () => {
       expect(free.outputs).toEqual(golden.scores);
       const planned = compiled.report.initiationInterval;
       expect(Math.abs(free.cyclesPerInference - planned)).toBeLessThanOrEqual(0.05 * planned);
+      // The report's latency model (src/compiler/latency.ts) is exact without stalls.
+      expect(free.latencyCycles).toBe(compiled.report.latencyCycles);
       for (const [port, peak] of Object.entries(free.fifoPeaks ?? {})) {
         const depth = compiled.plan.links[Number(port.match(/\d+/)![0])]!.fifoDepth;
         expect(peak).toBeLessThanOrEqual(depth);

@@ -72,5 +72,8 @@ describe("styles chosen by the board search, in Verilator", () => {
     });
     expect(sim.predictions).toEqual(golden.predictions);
     expect(sim.outputs).toEqual(golden.scores);
+    // Block RAM weights and LUT multipliers keep the report's latency exact (same build, no stalls).
+    const free = await simulateAccelerator(compiled, inputs, "verilator");
+    expect(free.latencyCycles).toBe(compiled.report.latencyCycles);
   });
 });
