@@ -1,12 +1,13 @@
-// Synthesis of a whole generated accelerator: one `synth_xilinx` run with the hierarchy kept,
-// then each layer's MVAU module (with its submodules) and the total are read from Yosys's
-// per-module statistics and set against the board's capacity.
+// Synthesis of a whole generated accelerator: `synth_xilinx` with the hierarchy kept, one run per
+// layer plus one for the rest (split.ts), then each layer's MVAU module (with its submodules) and
+// the total are read from Yosys's per-module statistics and set against the board's capacity.
 import type { Board } from "../fold/boards.js";
 import { familyForBoard } from "./family.js";
 import { hierarchicalDepth, type ModuleDepth } from "./logic-depth.js";
 import { checkWeightPlacement, romStyles, type WeightPlacement } from "./memory-check.js";
+import { runSplitSynth, splitPieces } from "./split.js";
 import { hierarchicalCells, instanceCounts } from "./stat.js";
-import { type CellCounts, classifyCells, runSynthStat, type SynthInput, type XilinxFamily } from "./yosys.js";
+import { type CellCounts, classifyCells, type SynthInput, type XilinxFamily } from "./yosys.js";
 
 /** What the synthesis report needs to know of each layer (from the plan or report.json). */
 export interface SynthLayer {
@@ -72,16 +73,23 @@ export function lutsOccupied(c: CellCounts): number {
 export async function synthAccelerator(
   input: SynthInput & { layers: readonly SynthLayer[] },
   board: Board,
-  o: { log?: (line: string) => void; onStatus?: (status: string) => void } = {},
+  o: { log?: (line: string) => void; onStatus?: (status: string) => void; parallel?: number } = {},
 ): Promise<SynthSection> {
   const log = o.log ?? (() => {});
   const family = familyForBoard(board);
   const started = performance.now();
+  const modules = input.verilogFiles.map((f) => f.replace(/\.v$/, ""));
+  const layerModules = input.layers.flatMap((l) => layerModule(modules, l.name) ?? []);
+  const pieces = splitPieces(input, layerModules);
   log(
-    `synth_xilinx -family ${family} on ${input.top} (${input.verilogFiles.length} modules); this can take minutes`,
+    `synth_xilinx -family ${family} on ${input.top} (${input.verilogFiles.length} modules, ${pieces.length} runs: one per layer and one for the rest); this can take minutes`,
   );
-  const { stat, depths } = await runSynthStat(input, { family, depth: true, onStatus: o.onStatus });
-  const depthOf = (module: string) => (depths ? hierarchicalDepth(depths, stat.modules, module) : undefined);
+  const { stat, depths } = await runSplitSynth(input, pieces, {
+    family,
+    parallel: o.parallel,
+    onStatus: o.onStatus,
+  });
+  const depthOf = (module: string) => hierarchicalDepth(depths, stat.modules, module);
   const seconds = (performance.now() - started) / 1000;
   log(`synthesised in ${seconds.toFixed(1)} s`);
   const files = input.files instanceof Map ? input.files : new Map(Object.entries(input.files));
@@ -124,7 +132,7 @@ export async function synthAccelerator(
     warnings.push(`the design does not fit ${board.displayName}: ${over.join(", ")}`);
   }
   return {
-    tool: "Yosys synth_xilinx (@yowasp/yosys, out of context, hierarchy kept)",
+    tool: "Yosys synth_xilinx (@yowasp/yosys, out of context, hierarchy kept, one run per layer)",
     family,
     board: { name: board.name, part: board.part },
     top: input.top,

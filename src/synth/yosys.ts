@@ -120,7 +120,7 @@ export async function runYosysScript(
   script: string,
   files: Record<string, string>,
   what: string,
-  o: { onStatus?: (status: string) => void; modules?: number } = {},
+  o: { onStatus?: (status: string) => void; modules?: number; lane?: number } = {},
 ): Promise<{ out: Record<string, unknown>; log: string }> {
   const follow = new YosysProgress(o.modules);
   const onLine = o.onStatus && ((line: string) => follow.line(line) && o.onStatus!(follow.status));
@@ -131,6 +131,7 @@ export async function runYosysScript(
       args: [...YOSYS_HEADER_ARGS, "-p", script],
       files,
       onLine,
+      lane: o.lane,
     });
     return { out, log: output };
   } catch (e) {

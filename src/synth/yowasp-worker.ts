@@ -1,8 +1,9 @@
 // Runs a YoWASP tool (Yosys, nextpnr, icepack) in a worker thread. The tools are WebAssembly that
 // runs synchronously once started, so in the main thread a synthesis of many minutes would block
 // the event loop: no progress timer could tick. In a worker the main thread stays free, and the
-// tool's output arrives line by line as it is written. One worker per tool package is kept (idle
-// workers do not keep the process alive) so the 30 MB Yosys WebAssembly is compiled once.
+// tool's output arrives line by line as it is written. One worker per tool package and lane is kept
+// (idle workers do not keep the process alive) so the 30 MB Yosys WebAssembly is compiled once
+// per lane; lanes let independent runs (split.ts) use several cores.
 import { createRequire } from "node:module";
 import { StringDecoder } from "node:string_decoder";
 import { pathToFileURL } from "node:url";
@@ -17,6 +18,8 @@ export interface ToolRun {
   command: string;
   args: string[];
   files: Tree;
+  /** Runs with the same lane (default 0) go one after another in one worker; other lanes run beside them. */
+  lane?: number;
   /** Called with each line the tool writes (stdout and stderr), as it writes it. */
   onLine?: (line: string) => void;
 }
@@ -55,22 +58,23 @@ interface Idle {
 
 const workers = new Map<string, Idle>();
 
-function workerFor(pkg: string): Idle {
-  let w = workers.get(pkg);
+function workerFor(pkg: string, key: string): Idle {
+  let w = workers.get(key);
   if (!w) {
     const url = pathToFileURL(createRequire(import.meta.url).resolve(pkg)).href;
     const worker = new Worker(WORKER, { eval: true, workerData: { url } });
     worker.unref();
     w = { worker, queue: Promise.resolve() };
-    workers.set(pkg, w);
+    workers.set(key, w);
   }
   return w;
 }
 
-/** Runs one tool command in its package's worker; jobs for the same package run one after another. */
+/** Runs one tool command in its package's worker for the lane; jobs of one lane run one after another. */
 export function runTool(run: ToolRun): Promise<{ out: Tree; output: string }> {
-  const w = workerFor(run.pkg);
-  const job = w.queue.then(() => runJob(w.worker, run, () => workers.delete(run.pkg)));
+  const key = `${run.pkg}#${run.lane ?? 0}`;
+  const w = workerFor(run.pkg, key);
+  const job = w.queue.then(() => runJob(w.worker, run, () => workers.delete(key)));
   w.queue = job.catch(() => undefined);
   return job;
 }

@@ -7,12 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { mlpModel } from "../../bench/mlp-model.js";
 import { register } from "../../src/cli/synth.js";
 import { lutsOccupied } from "../../src/synth/accelerator.js";
 import { readGenDir } from "../../src/synth/gen-dir.js";
 import { writeSynthSection } from "../../src/synth/section.js";
 import type { CellCounts } from "../../src/synth/yosys.js";
+import { smallSynthMlp } from "../support/small-synth-mlp.js";
 import { allElements, parseXml } from "../support/xml.js";
 
 async function loomSynth(args: string[]): Promise<{ stderr: string; stdout: string; code: number }> {
@@ -44,17 +44,7 @@ describe("loom synth", () => {
   }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "loom-synth-"));
     const model = join(dir, "small.json");
-    const m = mlpModel({
-      name: "small",
-      sizes: [8, 4, 2],
-      input: "UINT2",
-      weights: "INT2",
-      activations: "UINT2",
-      folding: [
-        { pe: 2, simd: 4 },
-        { pe: 1, simd: 4 },
-      ],
-    });
+    const m = smallSynthMlp("small");
     writeFileSync(model, JSON.stringify(m));
     const out = join(dir, "out");
     // Off a terminal (as here), a progress line every half second for this test.
