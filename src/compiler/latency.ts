@@ -22,6 +22,7 @@
 import { type PaddingParams, paddingShape } from "../lib/conv/padding.js";
 import { WINDOW_QUEUE_DEPTH } from "../lib/conv/sliding-window.js";
 import { type SlidingWindowParams, slidingWindowShape } from "../lib/conv/window-shape.js";
+import { argmaxPipelineStages } from "../lib/labelselect/argmax.js";
 import type { MvauShape } from "../lib/mvau/params.js";
 import { fifoLatency, resolveFifoStyle } from "../lib/stream/fifo.js";
 import { SKID_BUFFER_LATENCY } from "../lib/stream/skid-buffer.js";
@@ -116,7 +117,7 @@ function chain(plan: AcceleratorPlan): Array<{ name: string; schedule: Schedule 
       });
     width = layer.shape.outWidth;
   });
-  if (plan.argmax) blocks.push({ name: "argmax", schedule: argmax });
+  if (plan.argmax) blocks.push({ name: "argmax", schedule: argmax(argmaxPipelineStages(plan.argmax)) });
   return blocks;
 }
 
@@ -318,8 +319,10 @@ function mvau(shape: MvauShape): Schedule {
   };
 }
 
-/** The arg-max: its result register is loaded with the vector's last score beat. */
-const argmax: Schedule = (offered) => ({
-  accepted: offered,
-  offers: Float64Array.of(offered[offered.length - 1]! + 1),
-});
+/** The arg-max: its result register is loaded with the vector's last score beat, out of its comparison tree's stages. */
+const argmax =
+  (stages: number): Schedule =>
+  (offered) => ({
+    accepted: offered,
+    offers: Float64Array.of(offered[offered.length - 1]! + 1 + stages),
+  });
