@@ -7,8 +7,9 @@
 //        [--write test/fixtures/yosys-ice40-calibration.json]
 //      npx tsx bench/calibrate-ice40.ts --table test/fixtures/yosys-ice40-calibration.json
 //        (the stored Yosys rows against today's estimate, no synthesis)
-// --configs: fc0 of bench/calibrate-estimate.ts's CONFIGS; otherwise the model at the folding
-// (the search's own without --folding).
+// --configs: fc0 of bench/calibrate-estimate.ts's CONFIGS; --dsp-configs: fc0 of DSP_CONFIGS
+// below (small layers whose products go to SB_MAC16s); otherwise the model at the folding (the
+// search's own without --folding).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { type Compiled, compileModel } from "../src/compiler/generate.js";
 import { loadModelSource } from "../src/compiler/model-source.js";
@@ -19,6 +20,34 @@ import { outputText, runYosysScript, yosysFiles } from "../src/synth/yosys.js";
 import { type CalibrationConfig, CONFIGS, compileConfig } from "./calibrate-estimate.js";
 
 const BOARD = "icebreaker";
+
+/**
+ * Small layers for the SB_MAC16 count: 8-bit products summed by an adder tree of registered
+ * products (the pattern Yosys 0.55's ice40_dsp miscompiled, `keepDspProducts`), and UINT2 × INT8,
+ * whose 2 + 8 bits are 3 × 8 as multiplied (an 11-bit product: a DSP).
+ */
+export const DSP_CONFIGS: CalibrationConfig[] = [
+  {
+    name: "w8a8 16×8 PE2 SIMD2 (adder tree)",
+    mw: 16,
+    mh: 8,
+    pe: 2,
+    simd: 2,
+    input: "UINT8",
+    weights: "INT8",
+    activations: "UINT2",
+  },
+  {
+    name: "UINT2 × INT8 16×8 PE4 SIMD1",
+    mw: 16,
+    mh: 8,
+    pe: 4,
+    simd: 1,
+    input: "UINT2",
+    weights: "INT8",
+    activations: "UINT2",
+  },
+];
 
 /** What was synthesised: a calibration configuration's fc0, or a model at a folding. */
 export type Ice40Source = { config: CalibrationConfig } | { model: string; folding?: string };
@@ -96,10 +125,13 @@ if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes("--
     return i > 0 ? process.argv[i + 1] : undefined;
   };
   const configs = arg("configs");
+  const dspConfigs = arg("dsp-configs");
   const sources: Ice40Source[] =
     configs !== undefined
       ? configs.split(",").map((i) => ({ config: CONFIGS[Number(i)]! }))
-      : [{ model: arg("model") ?? "test/fixtures/onnx/finn_tfc_w2a2_debug.onnx", folding: arg("folding") }];
+      : dspConfigs !== undefined
+        ? dspConfigs.split(",").map((i) => ({ config: DSP_CONFIGS[Number(i)]! }))
+        : [{ model: arg("model") ?? "test/fixtures/onnx/finn_tfc_w2a2_debug.onnx", folding: arg("folding") }];
   const file = arg("write");
   for (const source of sources) {
     const rows = await measure(source);

@@ -112,13 +112,16 @@ export function dspPortsOf(board: Board): DspPorts {
 
 /**
  * How the resource estimate models the board. iCE40: 4 Kib EBRs, no LUT RAM, LUT4 logic and
- * Yosys's SB_MAC16 rule (`synth_ice40 -dsp` maps a product to a DSP only when both operands have
- * at least 2 bits and the product at least 11), calibrated against `synth_ice40`
+ * Yosys's SB_MAC16 rule (`synth_ice40 -dsp` maps a multiply to one SB_MAC16 when both operands,
+ * as multiplied, have at least 2 bits and the product at least 11), calibrated against `synth_ice40`
  * (bench/calibrate-ice40.ts, docs/resource-estimates.md).
  */
 export function estimateOptionsFor(board: Board): EstimateOptions {
   return board.ice40 ? ICE40_ESTIMATE : {};
 }
+
+/** `synth_ice40 -dsp` maps a product to an SB_MAC16 only from this many result bits (mul2dsp's DSP_Y_MINWIDTH). */
+export const ICE40_DSP_MIN_PRODUCT_BITS = 11;
 
 const ICE40_ESTIMATE: EstimateOptions = {
   blockRamShapes: ICE40_EBR_SHAPES,
@@ -126,7 +129,8 @@ const ICE40_ESTIMATE: EstimateOptions = {
   lutMemoryDepth: 8,
   lutRam: false,
   dspMinBits: 2,
-  dspMinProductBits: 11,
+  dspMinProductBits: ICE40_DSP_MIN_PRODUCT_BITS,
+  dspOnMultiplyBits: true,
   adderRowProducts: true,
   controlLut: 370,
   logicLutScale: 1,

@@ -47,6 +47,12 @@ export interface EstimateOptions {
   dspMinBits?: number;
   /** A product this wide or wider goes to a DSP slice (Yosys maps a 4 × 4-bit product there). Default 8. */
   dspMinProductBits?: number;
+  /**
+   * Apply the two rules above to the multiply's operand widths as synthesis sees them (an
+   * unsigned side of a signed product one bit wider: `LayerShape.multiplyBits`) rather than
+   * the datatypes' bits. True on iCE40, where \`synth_ice40 -dsp\` was measured on them.
+   */
+  dspOnMultiplyBits?: boolean;
   /** Block RAM primitive's aspect ratios (depth × width); `bram18` counts these. Default: Xilinx BRAM18. */
   blockRamShapes?: ReadonlyArray<readonly [number, number]>;
   /**
@@ -100,6 +106,7 @@ const BRAM18_SHAPES: ReadonlyArray<readonly [number, number]> = [
 const DEFAULTS: Required<EstimateOptions> = {
   dspMinBits: 2,
   dspMinProductBits: 8,
+  dspOnMultiplyBits: false,
   blockRamShapes: BRAM18_SHAPES,
   blockRamAsYosys: false,
   lutMemoryDepth: 64,
@@ -387,12 +394,16 @@ export function usesDsp(
   multipliers?: MultiplierStyle,
 ): boolean {
   const { dspMinBits, dspMinProductBits } = { ...DEFAULTS, ...options };
+  const [a, w] =
+    options.dspOnMultiplyBits && shape.multiplyBits
+      ? shape.multiplyBits
+      : [shape.inputBits, shape.weightBits];
   return (
     (multipliers ?? options.multipliers) !== "lut" &&
     !shape.xnor &&
-    shape.weightBits >= dspMinBits &&
-    shape.inputBits >= dspMinBits &&
-    shape.weightBits + shape.inputBits >= dspMinProductBits
+    w >= dspMinBits &&
+    a >= dspMinBits &&
+    w + a >= dspMinProductBits
   );
 }
 

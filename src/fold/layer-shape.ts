@@ -1,5 +1,6 @@
 // The numbers folding and resource estimation need from each layer, and nothing else.
 import { bitsFor } from "../core/bits.js";
+import { multiplyOperandBits } from "../lib/mvau/dot-product.js";
 import { DSP48E2, type DspPacking, type DspPorts, dspPacking, NO_PACKING } from "../lib/mvau/dsp-packing.js";
 import { layerAccumulator } from "../model/layer-accumulator.js";
 import {
@@ -25,6 +26,8 @@ export interface LayerShape {
   conv?: ConvBlocks;
   inputBits: number;
   weightBits: number;
+  /** Operand widths of each lane's multiply as synthesis sees it (`multiplyOperandBits`); absent with no multiply. */
+  multiplyBits?: readonly [number, number];
   /** Accumulator width in hardware (popcount width for XNOR layers). */
   accBits: number;
   outBits: number;
@@ -112,6 +115,7 @@ export function layerShapes(model: Model, dspPorts: DspPorts | "none" = DSP48E2)
       ...(layer.kind === "conv" ? { conv: convBlocks(layer) } : {}),
       inputBits: inTypes[i]!.bits,
       weightBits: accInfo.wDt.bits,
+      ...withMultiplyBits(multiplyOperandBits(inTypes[i]!, accInfo.wDt)),
       accBits,
       outBits: out ? out.bits : accBits,
       xnor: accInfo.xnor,
@@ -121,4 +125,8 @@ export function layerShapes(model: Model, dspPorts: DspPorts | "none" = DSP48E2)
       dspPacking: dspPorts === "none" ? NO_PACKING : dspPacking(inTypes[i]!, accInfo.wDt, dspPorts),
     };
   });
+}
+
+function withMultiplyBits(bits: [number, number] | undefined): { multiplyBits?: [number, number] } {
+  return bits ? { multiplyBits: bits } : {};
 }

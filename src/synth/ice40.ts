@@ -3,6 +3,7 @@
 // timing: nextpnr's static timing analysis of the placed and routed design gives the clock's
 // maximum frequency, and icepack the bitstream a board boots from.
 import { withoutLutRam } from "../core/memory-style.js";
+import { ICE40_DSP_MIN_PRODUCT_BITS } from "../fold/boards.js";
 import type { Ice40Part } from "../fold/ice40-boards.js";
 import { parseStat } from "./stat.js";
 import {
@@ -22,7 +23,7 @@ import { runTool, type Tree } from "./yowasp-worker.js";
  * without LUT RAM (`withoutLutRam`): logic when small, else left to Yosys (block RAM).
  */
 export function forIce40(verilog: string): string {
-  return forYosys(verilog)
+  return keepDspProducts(forYosys(verilog))
     .replace(/ram_style\s*=\s*"distributed"/g, 'ram_style = "logic"')
     .replace(
       /^(\s*)reg \[(\d+):0\] (\w+) \[0:(\d+)\];/gm,
@@ -31,6 +32,25 @@ export function forIce40(verilog: string): string {
           ? `${indent}(* ram_style = "logic" *) reg [${msb}:0] ${name} [0:${last}];`
           : line,
     );
+}
+
+/**
+ * Yosys 0.55's `ice40_dsp` miscompiles the MVAU's adder tree: for \`s <= p0 + p1\` over two
+ * registered products it packs one product, the adder and p0's register into one SB_MAC16 and
+ * leaves its C/D input (p0) undefined, so the other product is lost (the netlist computes x,
+ * the board p1 alone; docs/resource-estimates.md, "iCE40"). A `keep` on the product registers
+ * that go to a DSP (at least `ICE40_DSP_MIN_PRODUCT_BITS` wide, the SB_MAC16 rule) stops that
+ * packing: each product gets its SB_MAC16 and the sum is right. Narrower products stay in logic,
+ * where `keep` would only stop Yosys trimming their registers.
+ */
+export function keepDspProducts(verilog: string): string {
+  return verilog.replace(
+    /^(\s*)reg (signed )?\[(\d+):0\] (product_\w+);/gm,
+    (line, indent: string, signed: string | undefined, msb: string, name: string) =>
+      Number(msb) + 1 >= ICE40_DSP_MIN_PRODUCT_BITS
+        ? `${indent}(* keep *) reg ${signed ?? ""}[${msb}:0] ${name};`
+        : line,
+  );
 }
 
 export interface Ice40Options {

@@ -27,6 +27,19 @@ export function productsSigned(inDt: DataType, wDt: DataType): boolean {
   return inDt.kind === "INT" || wDt.kind === "INT" || inDt.kind === "BIPOLAR" || wDt.kind === "BIPOLAR";
 }
 
+/**
+ * Widths of the two operands of the multiply `product` builds (a ±1 side is a select, not a
+ * multiply: undefined): UINT × UINT as they are; otherwise both signed, so an unsigned side
+ * gains a zero sign bit (\`toSInt\`). Synthesis sees these widths, not the datatypes' bits:
+ * UINT2 × INT8 is a 3 × 8-bit signed multiply with an 11-bit product.
+ */
+export function multiplyOperandBits(inDt: DataType, wDt: DataType): [number, number] | undefined {
+  if (inDt.kind === "BIPOLAR" || wDt.kind === "BIPOLAR") return undefined;
+  if (inDt.kind !== "INT" && wDt.kind !== "INT") return [inDt.bits, wDt.bits];
+  const signedBits = (dt: DataType) => (dt.kind === "INT" ? dt.bits : dt.bits + 1);
+  return [signedBits(inDt), signedBits(wDt)];
+}
+
 /** x·w for one lane: XNOR for ±1 × ±1, a sign select when one side is ±1, a multiply otherwise. */
 export function product(x: Expr, w: Expr, inDt: DataType, wDt: DataType): Expr {
   if (inDt.kind === "BIPOLAR" && wDt.kind === "BIPOLAR") return x.xor(w).not();

@@ -4,6 +4,7 @@
 // and the class indices read back off the transmit line equal the golden model's.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { UartLineReceiver, uartWaveform } from "../../../sim/uart-line.js";
 import { compileModel } from "../../../src/compiler/generate.js";
 import { classesFromReply, serialReplyBytes, serialRequest } from "../../../src/compiler/serial-host.js";
 import { nonZeroResets, SerialTop } from "../../../src/compiler/serial-top.js";
@@ -13,7 +14,6 @@ import { Simulator } from "../../../src/interp/simulator.js";
 import { clocksPerBit } from "../../../src/lib/uart/index.js";
 import { runGolden } from "../../../src/model/golden/index.js";
 import { networkArbitrary, randomInputs } from "../../support/random-network.js";
-import { UartLineReceiver, uartWaveform } from "../../support/uart-line.js";
 
 describe("UART serial top", () => {
   it("answers images sent bit by bit with the golden model's classes (interpreter)", () => {
