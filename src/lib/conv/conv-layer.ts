@@ -77,11 +77,10 @@ export function convLayerParts(p: ConvLayerParams) {
     channels: p.channels,
     kernel: p.kernel,
     stride: p.stride,
-    simd: fold.simd,
     elementBits: p.inputType.bits,
     depth: p.windowDepth,
     memory: p.windowMemory,
-    ...(fold.parallel ? { parallel: true } : {}),
+    ...fold,
   };
   const { height, width, channels, kernel, stride, padValue, windowDepth, windowMemory, ...rest } = p;
   const mvau: MvauParams = {

@@ -39,8 +39,8 @@ import {
 } from "../../dsl/index.js";
 import { counter, step } from "../counters.js";
 import { CreditQueue } from "../stream/credit-queue.js";
-import { SlidingWindow, WINDOW_QUEUE_DEPTH } from "./sliding-window.js";
-import { type SlidingWindowParams, slidingWindowShape } from "./window-shape.js";
+import { SlidingWindow } from "./sliding-window.js";
+import { type SlidingWindowParams, slidingWindowShape, WINDOW_QUEUE_DEPTH } from "./window-shape.js";
 
 function moduleName(p: SlidingWindowParams): string {
   const [kh, kw] = p.kernel;

@@ -4,6 +4,9 @@ import { memoryPlacement } from "../../core/memory-style.js";
 import { windowCount } from "../../core/window.js";
 import { ElaborationError } from "../../dsl/index.js";
 
+/** Queue slots covering one credit round trip (issue, memory read, queue register). */
+export const WINDOW_QUEUE_DEPTH = 3;
+
 export interface SlidingWindowParams {
   /** Optional module-name prefix. */
   name?: string;
@@ -165,6 +168,28 @@ export function slidingWindowCycles(p: SlidingWindowParams): number {
 }
 
 /**
+ * Cycles per image of a parallel window whose consumer takes `perWindow` cycles for each window
+ * (the MVAU's NF = OC/PE at SF = 1), steady state. The window passes one pixel per cycle; a
+ * pixel that ends a window waits for a slot in its 3-beat queue. When the consumer is the slower
+ * (perWindow ≥ SW), it works OH·OW·perWindow cycles and idles only in the runs of pixels that
+ * end no window and outlast the work queued (3 windows): between output rows, SH·W − (OW − 1)·SW
+ * − 1 pixels (KW − 1 at stride 1), and between images the tail of one and the first KH − 1 rows
+ * and KW − 1 pixels of the next. Never below the H·W input pixels.
+ */
+export function parallelWindowCycles(p: SlidingWindowParams, perWindow: number): number {
+  const s = slidingWindowShape({ ...p, parallel: true });
+  if (perWindow < p.stride[1]) return s.inBeats;
+  const [kh, kw] = p.kernel;
+  const [sh, sw] = p.stride;
+  const queued = WINDOW_QUEUE_DEPTH * perWindow;
+  const rowGap = sh * p.width - (s.outWidth - 1) * sw - 1;
+  const lastEnd = ((s.outHeight - 1) * sh + kh - 1) * p.width + (s.outWidth - 1) * sw + kw - 1;
+  const imageGap = (kh - 1) * p.width + kw - 1 + (s.inBeats - 1 - lastEnd);
+  const idle = (s.outHeight - 1) * Math.max(0, rowGap - queued) + Math.max(0, imageGap - queued);
+  return Math.max(s.inBeats, s.outBeats * perWindow + idle);
+}
+
+/**
  * Line-buffer words the compiler gives a window inside a pipeline: the default, and at strides
  * above 1 one more input row (W·CF). With only the default, a strided window (a max-pool with
  * kernel ≠ stride, a stride-2 convolution) holds its producer back while it reads a window, and
@@ -199,9 +224,9 @@ export function convWindowFolding(
   kernel: readonly [number, number],
   channels: number,
   simd: number,
-): { simd: number; parallel: boolean } {
+): { simd: number; parallel?: true } {
   const parallel = simd === parallelWindowSimd(kernel, channels) && kernel[0] * kernel[1] > 1;
-  return parallel ? { simd: channels, parallel } : { simd, parallel };
+  return parallel ? { simd: channels, parallel } : { simd };
 }
 
 /** The MVAU SIMD that asks a conv layer for the parallel window: the whole KH·KW·C window. */
