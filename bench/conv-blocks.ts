@@ -10,9 +10,9 @@ import {
   type MaxPoolParams,
   Padding,
   type PaddingParams,
-  SlidingWindow,
   type SlidingWindowParams,
   slidingWindowShape,
+  windowBlock,
 } from "../src/lib/conv/index.js";
 import { emitVerilog } from "../src/rtl/emit.js";
 import { interpStreams } from "../test/lib/stream/interp-streams.js";
@@ -47,8 +47,16 @@ function bench(name: string, design: () => DesignIR, beats: ConvBench["beats"]):
   return { name, finn: "", design, build: () => emitVerilog(design()), beats };
 }
 
-/** A 3×3 window on a square image of `side` (already padded). */
-function window(name: string, side: number, channels: number, stride: number, simd: number, bits: number) {
+/** A 3×3 window on a square image of `side` (already padded); `parallel`: whole windows per beat. */
+function window(
+  name: string,
+  side: number,
+  channels: number,
+  stride: number,
+  simd: number,
+  bits: number,
+  parallel = false,
+) {
   const p: SlidingWindowParams = {
     height: side,
     width: side,
@@ -57,13 +65,14 @@ function window(name: string, side: number, channels: number, stride: number, si
     stride: [stride, stride],
     simd,
     elementBits: bits,
+    ...(parallel ? { parallel: true } : {}),
   };
   const b = bench(
     name,
-    () => elaborate(SlidingWindow, p),
+    () => elaborate(windowBlock(p), p),
     () => slidingWindowShape(p),
   );
-  return { ...b, finnModel: () => finnWindowModel(p) };
+  return parallel ? b : { ...b, finnModel: () => finnWindowModel(p) };
 }
 
 const pool: MaxPoolParams = {
@@ -90,6 +99,9 @@ export const CONV_BLOCKS: ConvBench[] = [
   window("window 34×34×16, 3×3, SIMD 16, 4-bit (pneumonia CNN conv 2, padded)", 34, 16, 1, 16, 4),
   window("window 32×32×64, 3×3, SIMD 32, 2-bit (CNV-w2a2-like)", 32, 64, 1, 32, 2),
   window("window 65×65×8, 3×3 stride 2, SIMD 8, 4-bit", 65, 8, 2, 8, 4),
+  window("parallel window 64×64×1, 3×3, 8-bit (pneumonia CNN conv 1)", 64, 1, 1, 1, 8, true),
+  window("parallel window 34×34×16, 3×3, 4-bit", 34, 16, 1, 16, 4, true),
+  window("parallel window 65×65×8, 3×3 stride 2, 4-bit", 65, 8, 2, 8, 4, true),
   bench(
     "max-pool 64×64×16, 2×2 stride 2, SIMD 16, UINT4",
     () => elaborate(MaxPool, pool),

@@ -17,7 +17,7 @@ import {
   type Signal,
   UInt,
 } from "../dsl/index.js";
-import { MaxPool, Padding, SlidingWindow } from "../lib/conv/index.js";
+import { MaxPool, Padding, windowBlock } from "../lib/conv/index.js";
 import { Argmax, argmaxIndexWidth } from "../lib/labelselect/argmax.js";
 import { Mvau } from "../lib/mvau/index.js";
 import {
@@ -89,11 +89,11 @@ export const Accelerator = defineModule(
       stream = queue(`fifo${i}`, stream, plan.links[i]!.fifoDepth, {
         onCount: plan.exposeFifoCounts ? (count) => io[`debug_fifo${i}_count`]!.set(count) : undefined,
       });
-      stream = convertWidth(`dwc${i}`, stream, layer.shape.inWidth);
+      stream = convertWidth(`dwc${i}`, stream, layer.inWidth);
       const name = layerInstanceName(i, layer);
       const conv = layer.conv;
       if (conv?.padding) through(`${name}_padding`, Padding, conv.padding);
-      if (conv) through(`${name}_window`, SlidingWindow, conv.window);
+      if (conv) through(`${name}_window`, windowBlock(conv.window), conv.window);
       const mvau = through(name, Mvau, layer.mvau);
       const load = loads.find((s) => s.layer === i);
       if (load) connect(mvau.weights!, weightLines(load, portOf(load)));

@@ -20,8 +20,11 @@
 // end-to-end number with Verilator (docs/compiler.md, "latency").
 
 import { type PaddingParams, paddingShape } from "../lib/conv/padding.js";
-import { WINDOW_QUEUE_DEPTH } from "../lib/conv/sliding-window.js";
-import { type SlidingWindowParams, slidingWindowShape } from "../lib/conv/window-shape.js";
+import {
+  type SlidingWindowParams,
+  slidingWindowShape,
+  WINDOW_QUEUE_DEPTH,
+} from "../lib/conv/window-shape.js";
 import { argmaxPipelineStages } from "../lib/labelselect/argmax.js";
 import type { MvauShape } from "../lib/mvau/params.js";
 import { fifoLatency, resolveFifoStyle } from "../lib/stream/fifo.js";
@@ -104,11 +107,15 @@ function chain(plan: AcceleratorPlan): Array<{ name: string; schedule: Schedule 
     const name = layerInstanceName(i, layer);
     const depth = plan.links[i]!.fifoDepth;
     if (depth > 0) blocks.push({ name: `fifo${i}`, schedule: fifo(depth, width) });
-    if (width !== layer.shape.inWidth)
-      blocks.push({ name: `dwc${i}`, schedule: widthConverter(width, layer.shape.inWidth) });
+    if (width !== layer.inWidth)
+      blocks.push({ name: `dwc${i}`, schedule: widthConverter(width, layer.inWidth) });
     const conv = layer.conv;
     if (conv?.padding) blocks.push({ name: `${name}_padding`, schedule: padding(conv.padding) });
-    if (conv) blocks.push({ name: `${name}_window`, schedule: slidingWindow(conv.window) });
+    if (conv)
+      blocks.push({
+        name: `${name}_window`,
+        schedule: conv.window.parallel ? parallelWindow(conv.window) : slidingWindow(conv.window),
+      });
     blocks.push({ name, schedule: mvau(layer.shape) });
     if (conv?.pool)
       blocks.push({
@@ -262,6 +269,37 @@ function windowSchedule(
 
 function slidingWindow(p: SlidingWindowParams): Schedule {
   return (offered, taken) => windowSchedule(p, offered, (k, offers) => takenAt(taken, offers, k));
+}
+
+/**
+ * The parallel window (parallel-window.ts): one pixel per cycle; a pixel that ends a window is
+ * taken only with a free slot in the output queue, and its window is offered from the queue
+ * `WINDOW_READ_LATENCY` cycles later (the column register, then the queue's slot).
+ */
+function parallelWindow(p: SlidingWindowParams): Schedule {
+  const [kh, kw] = p.kernel;
+  const [sh, sw] = p.stride;
+  const endsWindow = (y: number, x: number) =>
+    y >= kh - 1 && x >= kw - 1 && (y - kh + 1) % sh === 0 && (x - kw + 1) % sw === 0;
+  return (offered, taken) => {
+    const s = slidingWindowShape({ ...p, parallel: true });
+    const accepted = new Float64Array(offered.length);
+    const offers = new Float64Array(s.outHeight * s.outWidth);
+    const takenBeats = new Float64Array(offers.length);
+    let last = -Infinity;
+    let k = 0;
+    for (let g = 0; g < offered.length; g++) {
+      const ends = endsWindow(Math.floor(g / p.width) % p.height, g % p.width);
+      const credit = ends && k >= WINDOW_QUEUE_DEPTH ? takenBeats[k - WINDOW_QUEUE_DEPTH]! + 1 : -Infinity;
+      last = Math.max(offered[g]!, last + 1, credit);
+      accepted[g] = last;
+      if (!ends) continue;
+      offers[k] = Math.max(last + WINDOW_READ_LATENCY, k > 0 ? takenBeats[k - 1]! + 1 : -Infinity);
+      takenBeats[k] = takenAt(taken, offers, k);
+      k++;
+    }
+    return { accepted, offers };
+  };
 }
 
 /**

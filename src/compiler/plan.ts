@@ -7,10 +7,10 @@ import { type DataType, parseDataType } from "../core/datatypes.js";
 import { divisors } from "../core/divisors.js";
 import { convWindows, layerCycles } from "../fold/estimate.js";
 import type { Folding } from "../fold/fold.js";
-import { type LayerShape, layerShapes } from "../fold/layer-shape.js";
+import { type LayerShape, layerShapes, simdChoices } from "../fold/layer-shape.js";
 import type { MaxPoolParams } from "../lib/conv/max-pool.js";
 import type { PaddingParams } from "../lib/conv/padding.js";
-import type { SlidingWindowParams } from "../lib/conv/window-shape.js";
+import { type SlidingWindowParams, slidingWindowShape } from "../lib/conv/window-shape.js";
 import type { ArgmaxParams } from "../lib/labelselect/argmax.js";
 import type { DspPorts } from "../lib/mvau/dsp-packing.js";
 import {
@@ -44,6 +44,8 @@ export interface LayerPlan {
   cycles: number;
   /** A conv layer's blocks around the MVAU: [padding →] sliding window → MVAU [→ max-pool]. */
   conv?: ConvBlocksPlan;
+  /** Bits per beat the layer takes in: the MVAU's SIMD values, or a conv window's input beat. */
+  inWidth: number;
 }
 
 export interface ConvBlocksPlan {
@@ -173,7 +175,7 @@ function convBlocksPlan(
         height,
         width,
         channels,
-        simd: mvau.simd,
+        simd: windows.window.simd,
         dataType: mvau.inputType,
         padding: layer.padding,
         // model-load refuses padding where the datatype has no code for 0.0.
@@ -223,18 +225,21 @@ export function planAccelerator(
       dspPorts: o.dspPorts,
       dspPacking: o.dspPacking,
     };
-    if (layer.kind === "conv" && layer.inShape[2] % folding.simd !== 0)
+    if (layer.kind === "conv" && !simdChoices(shapes[i]!).includes(folding.simd))
       throw new ModelError(
-        `layer ${layer.name}: SIMD ${folding.simd} does not divide the ${layer.inShape[2]} input channels`,
+        `layer ${layer.name}: SIMD ${folding.simd} neither divides the ${layer.inShape[2]} input channels nor is the parallel window's ${shapes[i]!.mw}`,
       );
+    const shape = mvauShape(mvau);
+    const conv = layer.kind === "conv" ? convBlocksPlan(model, i, layer, shapes[i]!, mvau) : undefined;
     return {
       name: layer.name,
       folding,
       mvau,
-      shape: mvauShape(mvau),
+      shape,
       inputType,
       cycles: layerCycles(shapes[i]!, folding),
-      ...(layer.kind === "conv" ? { conv: convBlocksPlan(model, i, layer, shapes[i]!, mvau) } : {}),
+      ...(conv ? { conv } : {}),
+      inWidth: conv ? slidingWindowShape(conv.window).beatWidth : shape.inWidth,
     };
   });
   const first = layers[0]!;
@@ -251,7 +256,7 @@ export function planAccelerator(
     return {
       from: i - 1,
       fromWidth,
-      toWidth: l.shape.inWidth,
+      toWidth: l.inWidth,
       fifoDepth: o.fifoDepths?.[i] ?? linkFifoDepth(i === 0 ? undefined : fromWidth, l.conv?.window),
     };
   });

@@ -127,7 +127,7 @@ const pair = (p: readonly [number, number]) => `${p[0]}x${p[1]}`;
 function operationText(l: AcceleratorPlan["layers"][number]): string {
   const c = l.conv;
   if (!c) return "dense";
-  const conv = `conv ${pair(c.window.kernel)} s${pair(c.window.stride)}${c.padding ? " (padded)" : ""}`;
+  const conv = `conv ${pair(c.window.kernel)} s${pair(c.window.stride)}${c.padding ? " (padded)" : ""}${c.window.parallel ? ", parallel window" : ""}`;
   return c.pool ? `${conv} → max-pool ${pair(c.pool.kernel)} s${pair(c.pool.stride)}` : conv;
 }
 

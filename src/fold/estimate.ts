@@ -9,8 +9,11 @@ import {
   URAM_WIDTH,
 } from "../core/memory-style.js";
 import {
+  convWindowFolding,
+  parallelWindowCycles,
   pipelineWindowDepth,
   type SlidingWindowParams,
+  type SlidingWindowShape,
   slidingWindowCycles,
   slidingWindowShape,
 } from "../lib/conv/window-shape.js";
@@ -312,7 +315,7 @@ export function vectorCycles(shape: LayerShape, f: Folding): number {
 
 /**
  * The sliding windows of a conv layer at a folding: the convolution's (SIMD channels of the
- * padded input per beat) and the max-pool's (PE channels of the activation's output per beat,
+ * padded input per beat, or at SIMD = KH·KW·C the parallel window, convWindowFolding) and the max-pool's (PE channels of the activation's output per beat,
  * as the MVAU emits them), with the line-buffer depth the compiler builds (pipelineWindowDepth).
  * The plan builds these very windows.
  */
@@ -328,8 +331,8 @@ export function convWindows(
     channels: c.inShape[2],
     kernel: c.kernel,
     stride: c.stride,
-    simd: f.simd,
     elementBits: shape.inputBits,
+    ...convWindowFolding(c.kernel, c.inShape[2], f.simd),
   };
   const pool = c.pool ? { ...c.pool, channels: shape.mh, simd: f.pe, elementBits: shape.outBits } : undefined;
   const deepened = (p: SlidingWindowParams) => ({ ...p, depth: pipelineWindowDepth(p) });
@@ -340,19 +343,24 @@ export function convWindows(
  * Cycles per image of a layer at full rate: the MVAU's vectors · SF · NF (OH·OW·(KH·KW·C/SIMD)·(OC/PE)
  * for a conv), or a conv layer's window or max-pool when one of them is slower (each passes one
  * beat per cycle; slidingWindowCycles). The padding unit's beats are the window's input beats.
+ * A parallel window and its MVAU pace each other (parallelWindowCycles).
  */
 export function layerCycles(shape: LayerShape, f: Folding): number {
   const mvau = shape.vectors * vectorCycles(shape, f);
   const w = convWindows(shape, f);
   if (!w) return mvau;
-  return Math.max(mvau, slidingWindowCycles(w.window), w.pool ? slidingWindowCycles(w.pool) : 0);
+  const window = w.window.parallel
+    ? parallelWindowCycles(w.window, vectorCycles(shape, f))
+    : slidingWindowCycles(w.window);
+  return Math.max(mvau, window, w.pool ? slidingWindowCycles(w.pool) : 0);
 }
 
 /**
  * Resources of a conv layer's blocks beside the MVAU, fitted to the Yosys figures of docs/conv.md
  * (synth_xilinx, bench/conv-blocks.ts): a window is its line buffer (the one memory policy, as
  * the hardware asks it) plus about 170 + B LUTs and 80 + 3B FFs for counters, the `lead`
- * register and the B-bit credit queue (B = beat bits); the max-pool adds its own window, about
+ * register and the B-bit credit queue (B = beat bits), a parallel window its own logic
+ * (parallelWindowLogic); the max-pool adds its own window, about
  * 6 LUTs per beat bit for comparators and the running-maximum memory, and a B-bit skid buffer;
  * the padding unit about 40 + B LUTs and 20 + 2B FFs.
  */
@@ -366,10 +374,13 @@ export function convBlocksEstimate(
   if (!w) return total;
   const addWindow = (p: SlidingWindowParams) => {
     const s = slidingWindowShape(p);
-    const mem = memoryCost("buffer", s.depth, s.beatWidth, options);
-    total.lut += 170 + s.beatWidth + mem.lut + mem.mux;
+    const mem = memoryCost("buffer", s.depth, s.lineWidth, options);
+    const logic = s.parallel
+      ? parallelWindowLogic(s, p.kernel)
+      : { lut: 170 + s.beatWidth, ff: 80 + 3 * s.beatWidth };
+    total.lut += logic.lut + mem.lut + mem.mux;
     total.lutram += mem.lut;
-    total.ff += 80 + 3 * s.beatWidth + (mem.ff ?? 0);
+    total.ff += logic.ff + (mem.ff ?? 0);
     total.bram18 += mem.bram18;
     return s.beatWidth;
   };
@@ -385,6 +396,23 @@ export function convBlocksEstimate(
   }
   total.bram36 = total.bram18 / 2;
   return total;
+}
+
+/**
+ * A parallel window's logic beside its line buffer (B = pixel bits, Bo = KH·KW·B window bits,
+ * L = (KH − 1)·B line-buffer word): 40 + 2B + Bo LUTs (counters, the queue's 3:1 output
+ * multiplexer per window bit) and 30 + B + L + KH·(KW − 1)·B + 3·Bo FFs (the pixel, the word
+ * read, the register window, three queue slots). Yosys (bench/conv-blocks.ts): 130 LUTs (3 as
+ * LUT RAM) / 316 FFs at 64×64×1 8-bit, 769 (19) / 2,332 at 34×34×16 4-bit; the formula without
+ * the line buffer 128 / 318 and 744 / 2,334.
+ */
+function parallelWindowLogic(s: SlidingWindowShape, kernel: readonly [number, number]) {
+  const registers = kernel[0] * (kernel[1] - 1) * s.beatWidth;
+  const line = s.depth > 0 ? s.lineWidth : 0;
+  return {
+    lut: 40 + 2 * s.beatWidth + s.outBeatWidth,
+    ff: 30 + s.beatWidth + line + registers + 3 * s.outBeatWidth,
+  };
 }
 
 /** True when the layer's products go to DSP slices (never with `lut` multipliers). */

@@ -19,7 +19,7 @@ import {
 } from "./estimate.js";
 import { type SelectOption, selectJoint } from "./fold-select.js";
 import { ICE40_CELLS_PER_FF } from "./ice40-boards.js";
-import type { LayerShape } from "./layer-shape.js";
+import { type LayerShape, simdChoices } from "./layer-shape.js";
 
 export type { Folding } from "./estimate.js";
 
@@ -116,7 +116,7 @@ export function formatFolding(shapes: readonly LayerShape[], foldings: readonly 
 
 /**
  * Matches a folding file to the model's layers by name and checks PE | MH and SIMD | MW (C for a
- * conv), and that a layer's weight memory can hold its weights (UltraRAM only with runtime weights).
+ * conv, or a conv's whole KH·KW·C window: the parallel window), and that a layer's weight memory can hold its weights (UltraRAM only with runtime weights).
  */
 export function applyFolding(
   shapes: readonly LayerShape[],
@@ -150,11 +150,15 @@ export function applyFolding(
         `${at}: pe ${entry.pe} does not divide MH = ${s.mh}; valid pe: ${divisors(s.mh).join(", ")}`,
       );
     }
-    if (s.simdSpan % entry.simd !== 0) {
-      const what = s.conv ? `the ${s.simdSpan} input channels` : `MW = ${s.mw}`;
-      throw new FoldingError(
-        `${at}: simd ${entry.simd} does not divide ${what}; valid simd: ${divisors(s.simdSpan).join(", ")}`,
-      );
+    const simds = simdChoices(s);
+    if (!simds.includes(entry.simd)) {
+      const parallel = simds.length > divisors(s.simdSpan).length;
+      const why = !s.conv
+        ? `does not divide MW = ${s.mw}`
+        : parallel
+          ? `neither divides the ${s.simdSpan} input channels nor is the whole ${s.mw}-value window (the parallel window)`
+          : `does not divide the ${s.simdSpan} input channels`;
+      throw new FoldingError(`${at}: simd ${entry.simd} ${why}; valid simd: ${simds.join(", ")}`);
     }
     const problem = placementProblem({
       use: "table",
@@ -183,9 +187,12 @@ export function fpsToCycles(fps: number, clockMHz: number): number {
   return Math.floor((clockMHz * 1e6) / fps);
 }
 
-/** Every (PE, SIMD) pair of a layer: PE divides MH (OC), SIMD divides MW (a conv's C). */
+/**
+ * Every (PE, SIMD) pair of a layer: PE divides MH (OC), SIMD divides MW (a conv's C) or is a
+ * conv's whole window, KH·KW·C (the parallel window, simdChoices).
+ */
 export function foldingCandidates(shape: LayerShape): Folding[] {
-  return divisors(shape.mh).flatMap((pe) => divisors(shape.simdSpan).map((simd) => ({ pe, simd })));
+  return divisors(shape.mh).flatMap((pe) => simdChoices(shape).map((simd) => ({ pe, simd })));
 }
 
 /** Scalar cost: each resource as a fraction of the reference board, summed (over those it has). */

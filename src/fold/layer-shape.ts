@@ -1,5 +1,7 @@
 // The numbers folding and resource estimation need from each layer, and nothing else.
 import { bitsFor } from "../core/bits.js";
+import { divisors } from "../core/divisors.js";
+import { parallelWindowProblem, parallelWindowSimd } from "../lib/conv/window-shape.js";
 import { multiplyOperandBits } from "../lib/mvau/dot-product.js";
 import { DSP48E2, type DspPacking, type DspPorts, dspPacking, NO_PACKING } from "../lib/mvau/dsp-packing.js";
 import { layerAccumulator } from "../model/layer-accumulator.js";
@@ -129,4 +131,26 @@ export function layerShapes(model: Model, dspPorts: DspPorts | "none" = DSP48E2)
 
 function withMultiplyBits(bits: [number, number] | undefined): { multiplyBits?: [number, number] } {
   return bits ? { multiplyBits: bits } : {};
+}
+
+/**
+ * The SIMD values a layer can be folded with: the divisors of `simdSpan` and, for a conv layer
+ * whose window can be built in parallel (parallelWindowProblem), KH·KW·C, the parallel window
+ * (one pixel per cycle in, one whole window per beat into the MVAU, SF = 1).
+ */
+export function simdChoices(shape: LayerShape): number[] {
+  const simds = divisors(shape.simdSpan);
+  const c = shape.conv;
+  if (!c || c.kernel[0] * c.kernel[1] === 1) return simds;
+  const channels = c.inShape[2];
+  const parallel = parallelWindowProblem({
+    height: c.paddedHeight,
+    width: c.paddedWidth,
+    channels,
+    kernel: c.kernel,
+    stride: c.stride,
+    simd: channels,
+    elementBits: shape.inputBits,
+  });
+  return parallel === undefined ? [...simds, parallelWindowSimd(c.kernel, channels)] : simds;
 }

@@ -8,11 +8,11 @@ import { compileModel, outputFiles } from "../../src/compiler/generate.js";
 import { inputElementsPerBeat, planAccelerator, scoreBeatsPerImage } from "../../src/compiler/plan.js";
 import { divisors } from "../../src/core/divisors.js";
 import { getBoard } from "../../src/fold/boards.js";
-import { layerCycles } from "../../src/fold/estimate.js";
+import { convWindows, layerCycles } from "../../src/fold/estimate.js";
 import { applyFolding, foldForBoard, foldForCycles, foldingCandidates } from "../../src/fold/fold.js";
 import { layerShapes } from "../../src/fold/layer-shape.js";
 import { maxPoolShape } from "../../src/lib/conv/max-pool.js";
-import { slidingWindowCycles } from "../../src/lib/conv/window-shape.js";
+import { parallelWindowCycles, slidingWindowCycles } from "../../src/lib/conv/window-shape.js";
 import type { Model } from "../../src/model/model-format.js";
 
 /** 10×10×4 → conv 3×3 same (16) → max-pool 2×2 → dense 400 → 3. */
@@ -70,9 +70,10 @@ describe("folding conv layers", () => {
     expect([conv.mw, conv.mh, conv.vectors, conv.simdSpan]).toEqual([36, 16, 100, 4]);
   });
 
-  it("puts SIMD over the input channels and PE over the output channels", () => {
+  it("puts SIMD over the input channels (or the whole window) and PE over the output channels", () => {
     const candidates = foldingCandidates(conv);
-    expect(new Set(candidates.map((f) => f.simd))).toEqual(new Set(divisors(4)));
+    // The divisors of C, and KH·KW·C = 36: the parallel window.
+    expect(new Set(candidates.map((f) => f.simd))).toEqual(new Set([...divisors(4), 36]));
     expect(new Set(candidates.map((f) => f.pe))).toEqual(new Set(divisors(16)));
     expect(() =>
       applyFolding(shapes, {
@@ -81,25 +82,37 @@ describe("folding conv layers", () => {
           { name: "fc", pe: 1, simd: 1 },
         ],
       }),
-    ).toThrow(/simd 3 does not divide the 4 input channels; valid simd: 1, 2, 4/);
+    ).toThrow(
+      /simd 3 neither divides the 4 input channels nor is the whole 36-value window \(the parallel window\); valid simd: 1, 2, 4, 36/,
+    );
   });
 
   it("takes OH·OW·(KH·KW·C/SIMD)·(OC/PE) cycles, or the window's when that is slower", () => {
+    const window = {
+      height: 12,
+      width: 12,
+      channels: 4,
+      kernel: [3, 3],
+      stride: [1, 1],
+      elementBits: 4,
+    } as const;
     for (const f of foldingCandidates(conv)) {
       const mvau = 10 * 10 * ((9 * 4) / f.simd) * (16 / f.pe);
-      const window = slidingWindowCycles({
-        height: 12,
-        width: 12,
-        channels: 4,
-        kernel: [3, 3],
-        stride: [1, 1],
-        simd: f.simd,
-        elementBits: 4,
-      });
-      expect(layerCycles(conv, f)).toBe(Math.max(mvau, window));
+      // The parallel window and its MVAU pace each other; the max-pool behind may be slower.
+      const pool = slidingWindowCycles(convWindows(conv, f)!.pool!);
+      const cycles =
+        f.simd === 36
+          ? Math.max(parallelWindowCycles({ ...window, simd: 4, parallel: true }, 16 / f.pe), pool)
+          : Math.max(mvau, slidingWindowCycles({ ...window, simd: f.simd }));
+      expect(layerCycles(conv, f)).toBe(cycles);
     }
     // Fully parallel, the window's one beat per cycle decides: 100 windows of 9 beats + 2 rows' load.
     expect(layerCycles(conv, { pe: 16, simd: 4 })).toBe(100 * 9 + 2 * (12 - 3));
+    // The parallel window: one pixel of the padded 12 × 12 image per cycle.
+    expect(layerCycles(conv, { pe: 16, simd: 36 })).toBe(144);
+    // At PE 1 the MVAU's 16 cycles per window pace it; the 2 rows + 2 pixels between images
+    // (26 pixels) outlast the 3 queued windows (48 cycles) by none: 100 · 16.
+    expect(parallelWindowCycles({ ...window, simd: 4, parallel: true }, 16)).toBe(1600);
   });
 
   it("balances conv and dense layers against a target and a board", () => {
@@ -107,8 +120,10 @@ describe("folding conv layers", () => {
     expect(r.cycles).toBeLessThanOrEqual(3600);
     expect(r.foldings[0]).toEqual({ pe: 4, simd: 4 });
     const board = foldForBoard(shapes, getBoard("zcu104"));
-    expect(board.cycles).toBe(918); // the window's floor: the fastest this layer can go
-    expect(() => foldForCycles(shapes, 500)).toThrow(/best reachable initiation interval is 918 cycles/);
+    // The parallel window's floor, one cycle per pixel of the padded 12 × 12 image (918 with
+    // SIMD-channel beats: 100 windows of 9 beats + 2 rows' load).
+    expect(board.cycles).toBe(144);
+    expect(() => foldForCycles(shapes, 100)).toThrow(/best reachable initiation interval is 144 cycles/);
   });
 });
 
@@ -163,9 +178,11 @@ describe("planning conv layers", () => {
   it("compiles for a board, with the conv blocks and their cycles in the report", () => {
     const c = compileModel(smallCnn(), { board: "zcu104" });
     const report = outputFiles(c).get("report.md")!;
-    expect(report).toMatch(/\| conv0 \| conv 3x3 s1x1 \(padded\) → max-pool 2x2 s2x2 \| 36 \| 16 \|/);
+    expect(report).toMatch(
+      /\| conv0 \| conv 3x3 s1x1 \(padded\), parallel window → max-pool 2x2 s2x2 \| 36 \| 16 \| 16 \| 36 \|/,
+    );
     expect(c.report.layers[0]!.cyclesPerInference).toBe(c.plan.layers[0]!.cycles);
-    expect(c.report.initiationInterval).toBe(918);
+    expect(c.report.initiationInterval).toBe(144);
     expect(c.report.streams.inputBeatsPerImage * c.plan.inputPerBeat).toBe(400);
     expect(c.system).toBeDefined();
   });

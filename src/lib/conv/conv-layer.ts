@@ -2,7 +2,9 @@
 // turns the image into one KH·KW·C vector per output pixel in (kh, kw, c) order, so the MVAU
 // runs unchanged with MW = KH·KW·C, MH = OC and the weight matrix row o = output channel o in
 // that order; its cycles are OH·OW·(KH·KW·C / SIMD)·(OC / PE) per image. The window unit and
-// the MVAU share SIMD (one beat is SIMD channels of one window position).
+// the MVAU share SIMD (one beat is SIMD channels of one window position), except at
+// SIMD = KH·KW·C, where the parallel window takes one pixel (C channels) per beat and emits the
+// whole window as one beat (convWindowFolding).
 
 import type { Padding2d } from "../../core/window.js";
 import {
@@ -20,8 +22,8 @@ import {
 import { Mvau, type MvauParams, mvauShape } from "../mvau/index.js";
 import type { StreamEnd } from "../stream/stream-types.js";
 import { Padding, paddingShape } from "./padding.js";
-import { SlidingWindow } from "./sliding-window.js";
-import type { SlidingWindowParams } from "./window-shape.js";
+import { windowBlock } from "./parallel-window.js";
+import { convWindowFolding, type SlidingWindowParams, slidingWindowShape } from "./window-shape.js";
 
 export interface ConvLayerParams extends Omit<MvauParams, "mw" | "mh"> {
   /** Unpadded input image. */
@@ -54,13 +56,14 @@ function padCode(p: ConvLayerParams): bigint {
 /** The layer's three blocks' parameters. */
 export function convLayerParts(p: ConvLayerParams) {
   const prefix = p.name ?? "Conv";
+  const fold = convWindowFolding(p.kernel, p.channels, p.simd);
   const padding = hasPadding(p)
     ? {
         name: `${prefix}_pad`,
         height: p.height,
         width: p.width,
         channels: p.channels,
-        simd: p.simd,
+        simd: fold.simd,
         dataType: p.inputType,
         padding: p.padding,
         padValue: padCode(p),
@@ -74,10 +77,10 @@ export function convLayerParts(p: ConvLayerParams) {
     channels: p.channels,
     kernel: p.kernel,
     stride: p.stride,
-    simd: p.simd,
     elementBits: p.inputType.bits,
     depth: p.windowDepth,
     memory: p.windowMemory,
+    ...fold,
   };
   const { height, width, channels, kernel, stride, padValue, windowDepth, windowMemory, ...rest } = p;
   const mvau: MvauParams = {
@@ -94,7 +97,8 @@ export const ConvLayer = defineModule(
   (p: ConvLayerParams) => {
     const parts = convLayerParts(p);
     const shape = mvauShape(parts.mvau);
-    const io = ports({ in: input(Stream(UInt(shape.inWidth))), out: output(Stream(UInt(shape.outWidth))) });
+    const inWidth = slidingWindowShape(parts.window).beatWidth;
+    const io = ports({ in: input(Stream(UInt(inWidth))), out: output(Stream(UInt(shape.outWidth))) });
     type Ends = { in: StreamEnd<Value>; out: StreamEnd<Value> };
     let stream: StreamEnd<Value> = io.in;
     const chain = (block: Ends) => {
@@ -102,7 +106,7 @@ export const ConvLayer = defineModule(
       stream = block.out;
     };
     if (parts.padding) chain(instance("padding", Padding, parts.padding));
-    chain(instance("window", SlidingWindow, parts.window));
+    chain(instance("window", windowBlock(parts.window), parts.window));
     chain(instance("mvau", Mvau, parts.mvau));
     connect(io.out, stream);
     return io;

@@ -41,10 +41,7 @@ import {
 import { addMod, counter, step } from "../counters.js";
 import { CreditQueue } from "../stream/credit-queue.js";
 import { widthFor } from "../stream/stream-types.js";
-import { type SlidingWindowParams, slidingWindowShape } from "./window-shape.js";
-
-/** Queue slots covering one credit round trip (issue, memory read, queue register). */
-export const WINDOW_QUEUE_DEPTH = 3;
+import { type SlidingWindowParams, slidingWindowShape, WINDOW_QUEUE_DEPTH } from "./window-shape.js";
 
 function moduleName(p: SlidingWindowParams): string {
   const [kh, kw] = p.kernel;

@@ -5,49 +5,67 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { elaborate } from "../../../src/dsl/index.js";
-import {
-  ConvLayer,
-  MaxPool,
-  Padding,
-  SlidingWindow,
-  slidingWindowShape,
-} from "../../../src/lib/conv/index.js";
-import { convCase, convStreams } from "./conv-cases.js";
+import { ConvLayer, MaxPool, Padding, slidingWindowShape, windowBlock } from "../../../src/lib/conv/index.js";
+import { convCase, convStreams, parallelConvCase } from "./conv-cases.js";
 import { paddingCase, paddingStreams } from "./padding-cases.js";
 import { poolCase, poolStreams } from "./pool-cases.js";
 import { expectStream } from "./run-interp.js";
-import { windowCase, windowStreams } from "./window-cases.js";
+import { anyWindowStreams, parallelWindowCase, type WindowCase, windowCase } from "./window-cases.js";
 
 const producer = fc.constantFrom(1, 0.7, 0.3);
 const consumer = fc.constantFrom(1, 0.6, 0.25);
 const seedArb = fc.integer({ min: 1, max: 1 << 30 });
 
+/** Four copies of the case's first image at full rate: the window's shape, the cycles between the
+ * first beats of images 1, 2 and 3, and the first beat's cycle. */
+function fullRate(c: WindowCase) {
+  const params = { ...c.params, memory: "auto" as const };
+  const s = slidingWindowShape(params);
+  const four = { ...c, params, images: [0, 1, 2, 3].map(() => c.images[0]!) };
+  const { inputs, expected } = anyWindowStreams(four);
+  const out = expectStream(elaborate(windowBlock(params), params), inputs, expected, 1, 1, 1).outputCycles
+    .out!;
+  const n = s.outBeats;
+  return { s, perImage: [out[2 * n]! - out[n]!, out[3 * n]! - out[2 * n]!], first: out[0] };
+}
+
 describe("conv blocks in the interpreter", () => {
-  it("sliding window: every window in FINN's order (kh, kw, channel fold, SIMD)", () => {
+  it("sliding window: every window in FINN's order (kh, kw, channel fold, SIMD), SIMD beats or whole windows", () => {
     fc.assert(
-      fc.property(windowCase(), producer, consumer, seedArb, (c, pv, pr, seed) => {
-        const { inputs, expected } = windowStreams(c);
-        expectStream(elaborate(SlidingWindow, c.params), inputs, expected, pv, pr, seed);
-      }),
-      { numRuns: 60 },
+      fc.property(
+        fc.oneof(windowCase(), parallelWindowCase()),
+        producer,
+        consumer,
+        seedArb,
+        (c, pv, pr, seed) => {
+          const { inputs, expected } = anyWindowStreams(c);
+          expectStream(elaborate(windowBlock(c.params), c.params), inputs, expected, pv, pr, seed);
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 
   it("sliding window, stride 1, full rate: OH·OW·KH·KW·CF + (KH − 1)·(W − KW)·CF cycles per image", () => {
     fc.assert(
       fc.property(windowCase({ maxSide: 6, maxChannels: 4, maxImages: 1 }), (c) => {
-        const params = { ...c.params, stride: [1, 1] as const, memory: "auto" as const, depth: undefined };
-        const s = slidingWindowShape(params);
-        const four = { ...c, params, images: [0, 1, 2, 3].map(() => c.images[0]!) };
-        const { inputs, expected } = windowStreams(four);
-        const out = expectStream(elaborate(SlidingWindow, params), inputs, expected, 1, 1, 1).outputCycles
-          .out!;
+        const params = { ...c.params, stride: [1, 1] as const, depth: undefined };
+        const { s, perImage, first } = fullRate({ ...c, params });
         const [kh, kw] = params.kernel;
-        const perImage = s.outBeats + (kh - 1) * (params.width - kw) * s.cf;
-        expect(out[2 * s.outBeats]! - out[s.outBeats]!).toBe(perImage);
-        expect(out[3 * s.outBeats]! - out[2 * s.outBeats]!).toBe(perImage);
+        const expected = s.outBeats + (kh - 1) * (params.width - kw) * s.cf;
+        expect(perImage).toEqual([expected, expected]);
         // The first beat leaves 3 cycles after it arrives (write, read, queue register).
-        expect(out[0]).toBe(3);
+        expect(first).toBe(3);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("parallel window, full rate: one cycle per input pixel, H·W per image at any stride", () => {
+    fc.assert(
+      fc.property(parallelWindowCase({ maxSide: 6, maxChannels: 3, maxImages: 1 }), (c) => {
+        const { s, perImage } = fullRate(c);
+        expect(perImage).toEqual([s.inBeats, s.inBeats]);
       }),
       { numRuns: 25 },
     );
@@ -80,13 +98,19 @@ describe("conv blocks in the interpreter", () => {
 });
 
 describe("a conv layer (padding → sliding window → MVAU) in the interpreter", () => {
-  it("equals the golden convolution and its activation", () => {
+  it("equals the golden convolution and its activation, with either window (parallel: SIMD = KH·KW·C)", () => {
     fc.assert(
-      fc.property(convCase(), producer, consumer, seedArb, (c, pv, pr, seed) => {
-        const { inputs, expected } = convStreams(c);
-        expectStream(elaborate(ConvLayer, c.params), inputs, expected, pv, pr, seed);
-      }),
-      { numRuns: 30 },
+      fc.property(
+        fc.oneof(convCase(), parallelConvCase()),
+        producer,
+        consumer,
+        seedArb,
+        (c, pv, pr, seed) => {
+          const { inputs, expected } = convStreams(c);
+          expectStream(elaborate(ConvLayer, c.params), inputs, expected, pv, pr, seed);
+        },
+      ),
+      { numRuns: 45 },
     );
   });
 });

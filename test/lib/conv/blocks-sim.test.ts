@@ -1,7 +1,7 @@
 // The conv blocks in Verilator (a sample of random configurations and a few typical ones — 3×3
-// windows in block RAM and at stride 2, 2×2 and 3×3/2 max-pools, a conv layer with TensorFlow's "same"
-// padding at stride 2 —, all in one build, driven
-// at full rate and under producer gaps and consumer stalls), lint-clean under -Wall, cycle for
+// windows in block RAM and at stride 2, parallel windows alone and in conv layers, 2×2 and 3×3/2
+// max-pools, a conv layer with TensorFlow's "same" padding at stride 2 —, all in one build,
+// driven at full rate and under producer gaps and consumer stalls), lint-clean under -Wall, cycle for
 // cycle equal to the interpreter; and a tiny set in Icarus.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -14,10 +14,16 @@ import { emitVerilog } from "../../../src/rtl/emit.js";
 import { interpStreams } from "../stream/interp-streams.js";
 import { imageArb } from "./beats.js";
 import { type Block, BlocksTop } from "./blocks-top.js";
-import { type ConvCase, convCase, convStreams } from "./conv-cases.js";
+import { type ConvCase, convCase, convStreams, parallelConvCase } from "./conv-cases.js";
 import { paddingCase, paddingStreams } from "./padding-cases.js";
 import { poolCase, poolStreams } from "./pool-cases.js";
-import { windowCase, windowStreams } from "./window-cases.js";
+import {
+  anyWindowStreams,
+  parallelWindowCase,
+  parallelWindowStreams,
+  windowCase,
+  windowStreams,
+} from "./window-cases.js";
 
 interface Checked {
   block: Block;
@@ -28,7 +34,7 @@ interface Checked {
 /** Random configurations drawn with a fixed seed, so the build is cached between runs. */
 function sample(
   seed: number,
-  counts: { window: number; padding: number; pool: number; conv: number },
+  counts: { window: number; padding: number; pool: number; conv: number; parallel?: number },
 ): Checked[] {
   const draw = <T>(arb: fc.Arbitrary<T>, n: number, s: number) =>
     n === 0 ? [] : fc.sample(arb, { seed: s, numRuns: n });
@@ -49,6 +55,16 @@ function sample(
       block: { kind: "conv" as const, params: c.params },
       ...convStreams(c),
     })),
+    // Parallel windows, alone and in a conv layer.
+    ...draw(
+      parallelWindowCase({ maxSide: 6, maxChannels: 3, maxImages: 2 }),
+      counts.parallel ?? 0,
+      seed + 4,
+    ).map((c) => ({ block: { kind: "window" as const, params: c.params }, ...parallelWindowStreams(c) })),
+    ...draw(parallelConvCase(5, 2), counts.parallel ?? 0, seed + 5).map((c) => ({
+      block: { kind: "conv" as const, params: c.params },
+      ...convStreams(c),
+    })),
   ];
 }
 
@@ -60,7 +76,7 @@ function typical(seed: number): Checked[] {
   const INT4: DataType = { kind: "INT", bits: 4 };
   const window = (params: SlidingWindowParams): Checked => ({
     block: { kind: "window", params },
-    ...windowStreams({
+    ...anyWindowStreams({
       params,
       dt: UINT4,
       images: images(params.height, params.width, params.channels, UINT4, 2),
@@ -107,6 +123,17 @@ function typical(seed: number): Checked[] {
   return [
     window({ ...base, height: 8, width: 8, channels: 4, stride: [1, 1], simd: 2, memory: "block" }),
     window({ ...base, height: 9, width: 9, channels: 2, stride: [2, 2], simd: 2 }),
+    window({
+      ...base,
+      height: 8,
+      width: 8,
+      channels: 2,
+      stride: [1, 1],
+      simd: 2,
+      memory: "block",
+      parallel: true,
+    }),
+    window({ ...base, height: 9, width: 7, channels: 1, stride: [2, 2], simd: 1, parallel: true }),
     pool({ height: 8, width: 8, channels: 4, kernel: [2, 2], stride: [2, 2], simd: 4, dataType: INT4 }),
     pool({ height: 7, width: 7, channels: 2, kernel: [3, 3], stride: [2, 2], simd: 1, dataType: UINT4 }),
     { block: { kind: "conv", params: conv.params }, ...convStreams(conv) },
@@ -144,7 +171,7 @@ function expectOutputs(
 
 describe("conv blocks in Verilator and Icarus", () => {
   it("random and typical configurations, one build: golden output, interpreter's cycles", async () => {
-    const cases = [...sample(2026, { window: 3, padding: 1, pool: 2, conv: 2 }), ...typical(5)];
+    const cases = [...sample(2026, { window: 3, padding: 1, pool: 2, conv: 2, parallel: 2 }), ...typical(5)];
     const design = elaborate(BlocksTop, { tag: "sample", blocks: cases.map((c) => c.block) });
     const emitted = emitVerilog(design);
     await lintVerilog(emitted);

@@ -22,9 +22,9 @@ import {
   Padding,
   type PaddingParams,
   paddingShape,
-  SlidingWindow,
   type SlidingWindowParams,
   slidingWindowShape,
+  windowBlock,
 } from "../../../src/lib/conv/index.js";
 import { mvauShape } from "../../../src/lib/mvau/index.js";
 
@@ -37,19 +37,25 @@ export type Block =
 function widths(b: Block): [number, number] {
   switch (b.kind) {
     case "window":
-      return [slidingWindowShape(b.params).beatWidth, slidingWindowShape(b.params).beatWidth];
+      return [slidingWindowShape(b.params).beatWidth, slidingWindowShape(b.params).outBeatWidth];
     case "padding":
       return [paddingShape(b.params).beatWidth, paddingShape(b.params).beatWidth];
     case "pool":
       return [maxPoolShape(b.params).beatWidth, maxPoolShape(b.params).beatWidth];
     case "conv": {
-      const s = mvauShape(convLayerParts(b.params).mvau);
-      return [s.inWidth, s.outWidth];
+      const parts = convLayerParts(b.params);
+      return [slidingWindowShape(parts.window).beatWidth, mvauShape(parts.mvau).outWidth];
     }
   }
 }
 
-const definitions = { window: SlidingWindow, padding: Padding, pool: MaxPool, conv: ConvLayer } as const;
+const definition = (b: Block) =>
+  ({
+    window: b.kind === "window" && windowBlock(b.params),
+    padding: Padding,
+    pool: MaxPool,
+    conv: ConvLayer,
+  })[b.kind];
 
 export const BlocksTop = defineModule(
   (p: { tag: string; blocks: Block[] }) => `ConvBlocks_${p.tag}`,
@@ -66,7 +72,7 @@ export const BlocksTop = defineModule(
       ),
     ) as Record<string, Value>;
     p.blocks.forEach((b, i) => {
-      const block = instance(`block${i}_${b.kind}`, definitions[b.kind] as never, b.params as never) as {
+      const block = instance(`block${i}_${b.kind}`, definition(b) as never, b.params as never) as {
         in: Value;
         out: Value;
       };

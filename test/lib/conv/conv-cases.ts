@@ -5,6 +5,7 @@ import { type DataType, maxValue, minValue } from "../../../src/core/datatypes.j
 import { divisors } from "../../../src/core/divisors.js";
 import type { ConvLayerParams } from "../../../src/lib/conv/index.js";
 import { convLayerParts } from "../../../src/lib/conv/index.js";
+import { convWindowFolding, parallelWindowSimd } from "../../../src/lib/conv/window-shape.js";
 import { mvauShape } from "../../../src/lib/mvau/index.js";
 import { convGolden, type Image } from "../../../src/model/golden/conv.js";
 import { multiThreshold } from "../../../src/model/golden/index.js";
@@ -103,6 +104,19 @@ export function convCase(maxSide = 6, maxImages = 2): fc.Arbitrary<ConvCase> {
     });
 }
 
+/** The same layers with the parallel window (MVAU SIMD = KH·KW·C), where it can be built. */
+export function parallelConvCase(maxSide = 6, maxImages = 2): fc.Arbitrary<ConvCase> {
+  return convCase(maxSide, maxImages)
+    .filter(({ params: p }) => {
+      const width = p.width + (p.padding?.left ?? 0) + (p.padding?.right ?? 0);
+      return p.kernel[0] * p.kernel[1] > 1 && (p.kernel[0] === 1 || width >= 2);
+    })
+    .map((c) => ({
+      ...c,
+      params: { ...c.params, simd: parallelWindowSimd(c.params.kernel, c.params.channels) },
+    }));
+}
+
 /** Input beats and expected output beats: golden conv, then the activation, PE per beat. */
 export function convStreams(c: ConvCase): { inputs: bigint[]; expected: bigint[] } {
   const p = c.params;
@@ -127,5 +141,6 @@ export function convStreams(c: ConvCase): { inputs: bigint[]; expected: bigint[]
     );
     return toBeats(out, p.pe, outType);
   });
-  return { inputs: c.images.flatMap((img) => toBeats(img.data, p.simd, p.inputType)), expected };
+  const perBeat = convWindowFolding(p.kernel, p.channels, p.simd).simd;
+  return { inputs: c.images.flatMap((img) => toBeats(img.data, perBeat, p.inputType)), expected };
 }

@@ -69,3 +69,29 @@ export function windowStreams(c: WindowCase): { inputs: bigint[]; expected: bigi
     expected: c.images.flatMap((img) => toBeats(im2col(img, c.params).flat(), simd, c.dt)),
   };
 }
+
+/** Parallel windows: the same random shapes with one whole pixel per input beat (SIMD = C). */
+export function parallelWindowCase(limits: WindowCaseLimits = {}): fc.Arbitrary<WindowCase> {
+  return windowCase(limits)
+    .filter((c) => c.params.kernel[0] === 1 || c.params.width >= 2)
+    .map((c) => ({
+      ...c,
+      params: { ...c.params, simd: c.params.channels, depth: undefined, parallel: true },
+    }));
+}
+
+/** Input pixels and the expected output beats, one whole window (kh, kw, channel) each. */
+export function parallelWindowStreams(c: WindowCase): { inputs: bigint[]; expected: bigint[] } {
+  const { channels, kernel } = c.params;
+  return {
+    inputs: c.images.flatMap((img) => toBeats(img.data, channels, c.dt)),
+    expected: c.images.flatMap((img) =>
+      toBeats(im2col(img, c.params).flat(), kernel[0] * kernel[1] * channels, c.dt),
+    ),
+  };
+}
+
+/** The streams of either kind of window case. */
+export function anyWindowStreams(c: WindowCase): { inputs: bigint[]; expected: bigint[] } {
+  return c.params.parallel ? parallelWindowStreams(c) : windowStreams(c);
+}
