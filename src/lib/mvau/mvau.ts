@@ -148,7 +148,8 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
 
   // ---- Stage 2: products, registered (twice in an instantiated DSP48E2) ---------------------
   // PEs are taken in groups that share one multiplier per lane when the products fit a DSP
-  // slice together (dsp-packing.ts); a group of one is a plain product, delayed to match.
+  // slice together (dsp-packing.ts); a group of one is a plain product, or with the DSP48E2
+  // primitive a group of one field (its product registers stay in the slice too).
   const packing = packingOf(p);
   const products: Expr[][] = weightData.map(() => []);
   for (let i = 0; i < p.simd; i++) {
@@ -156,13 +157,13 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
     for (let first = 0; first < p.pe; first += packing.fields) {
       const group = Array.from({ length: Math.min(packing.fields, p.pe - first) }, (_, j) => first + j);
       const ws = group.map((pe) => element(weightData[pe]!, i, p.weightType.bits));
-      if (group.length === 1) {
+      if (group.length === 1 && !packing.primitive) {
         const multiply = p.multipliers === "lut" ? lutProduct : product;
         const v = cap(multiply(x, ws[0]!, p.inputType, p.weightType), accWidth);
         products[first]!.push(delay(`product_${first}_${i}`, v, packing.stages, undefined, ""));
       } else {
         const values = packedProducts(
-          `product_${first}to${first + group.length - 1}_${i}`,
+          group.length === 1 ? `product_${first}_${i}` : `product_${first}to${first + group.length - 1}_${i}`,
           elementValue(x, p.inputType),
           ws.map((w) => elementValue(w, p.weightType)),
           p.inputType,
