@@ -136,10 +136,16 @@ describe("DSP packing", () => {
         { name: "fc2", pe: 1, simd: 1 },
       ],
     };
-    const dsp = (board: string, dspPacking?: boolean) => {
-      const c = compileModel("models/pneumonia-w8a8.json", { board, folding, dspPacking });
+    const dsp = (board: string, dspPacking?: boolean, dspPrimitive?: boolean) => {
+      const c = compileModel("models/pneumonia-w8a8.json", { board, folding, dspPacking, dspPrimitive });
       const multipliers = multipliersIn(c.emitted);
-      return { ports: c.plan.layers[0]!.mvau.dspPorts, dsp: c.report.layers[0]!.estimate.dsp, multipliers };
+      return {
+        ports: c.plan.layers[0]!.mvau.dspPorts,
+        dsp: c.report.layers[0]!.estimate.dsp,
+        ff: c.report.layers[0]!.estimate.ff,
+        multipliers,
+        models: [...c.emitted.simulationModels.keys()],
+      };
     };
     // fc0 and fc1 each have 16 lanes × 2 PEs: packing saves one multiplier per lane and layer,
     // on a DSP48E2 (guarded fields) and on a DSP48E1 (overlapping fields).
@@ -151,6 +157,17 @@ describe("DSP packing", () => {
     expect(off.dsp).toBe(32);
     expect(off.multipliers - packed.multipliers).toBe(32);
     expect(e1.multipliers).toBe(packed.multipliers);
+    // UltraScale+ instantiates DSP48E2s (their model only for simulators); --no-dsp-primitive
+    // infers the same multipliers and the estimate charges their product registers again.
+    const inferred = dsp("zcu104", undefined, false);
+    expect(packed.models).toEqual(["DSP48E2.v"]);
+    expect(inferred).toMatchObject({
+      ports: DSP48E2_INFERRED,
+      dsp: 16,
+      multipliers: packed.multipliers,
+      models: [],
+    });
+    expect(inferred.ff).toBeGreaterThan(packed.ff);
   });
 
   /**
