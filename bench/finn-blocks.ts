@@ -6,7 +6,7 @@
 
 import type { DataType } from "../src/core/datatypes.js";
 import { elaborate, UInt } from "../src/dsl/index.js";
-import { Mvau } from "../src/lib/mvau/index.js";
+import { Mvau, type MvauParams } from "../src/lib/mvau/index.js";
 import { StreamFifo, StreamWidthConverter } from "../src/lib/stream/index.js";
 import type { ThresholdSearch } from "../src/lib/threshold/search.js";
 import { Thresholding } from "../src/lib/threshold/thresholding.js";
@@ -26,7 +26,7 @@ function thresholds(channels: number, count: number, inBits: number, seed: numbe
   );
 }
 
-function mvau(
+export function mvau(
   mw: number,
   mh: number,
   pe: number,
@@ -35,6 +35,8 @@ function mvau(
   outBits: number,
   seed: number,
   search?: ThresholdSearch,
+  /** Generator options beside the block's parameters (bench/dsp48-primitive.ts). */
+  options: Partial<MvauParams> = {},
 ) {
   const next = lcg(seed);
   const half = 2 ** (bits - 1);
@@ -57,6 +59,7 @@ function mvau(
     weightType: t("INT", bits),
     weights,
     activation: { kind: "thresholds", thresholds: th, outputType: t("UINT", outBits), search },
+    ...options,
   });
 }
 

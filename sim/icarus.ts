@@ -8,6 +8,7 @@ import { decodeCycleResults, encodeCycleStimulus } from "./cycles.js";
 import { icarusCycleTestbench, icarusStreamFiles, icarusStreamTestbench } from "./icarus-tb.js";
 import { runTool } from "./process.js";
 import { withRunDir } from "./rundir.js";
+import { simulatorSources } from "./sources.js";
 import { planStreams } from "./stream-plan.js";
 import { decodeStreamResult } from "./stream-result.js";
 import type { CycleOutputs, CycleVector, RunOptions, SimModel, StreamResult, StreamSpec } from "./types.js";
@@ -58,18 +59,18 @@ class IcarusSim implements IcarusModel {
   }
 
   async compile(testbench: string): Promise<string> {
-    const files = [...this.emitted.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const { files, verilogFiles } = simulatorSources(this.emitted);
     const key = hashKey([
       await icarusVersion(),
       "-g2005",
-      this.emitted.verilogFiles.join(" "),
+      verilogFiles.join(" "),
       testbench,
       ...files.flat(),
     ]);
     const entry = await cachedBuild("icarus", key, async (dir) => {
       for (const [name, text] of files) await writeFile(join(dir, name), text);
       await writeFile(join(dir, "loom_tb.v"), testbench);
-      const args = ["-g2005", "-o", "sim.vvp", "-s", "loom_tb", "loom_tb.v", ...this.emitted.verilogFiles];
+      const args = ["-g2005", "-o", "sim.vvp", "-s", "loom_tb", "loom_tb.v", ...verilogFiles];
       await runTool("iverilog", args, { cwd: dir, what: `Icarus compile of ${this.topName}` });
     });
     this.cacheHit = entry.hit;

@@ -5,19 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import type { EmittedDesign } from "../src/rtl/emit.js";
+import { simulatorSources } from "./sources.js";
 
 export async function lintVerilog(emitted: EmittedDesign): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "loom-lint-"));
   try {
-    for (const [name, text] of emitted.files) await writeFile(join(dir, name), text);
-    const args = [
-      "--lint-only",
-      "-Wall",
-      "--no-timing",
-      "--top-module",
-      emitted.topName,
-      ...emitted.verilogFiles,
-    ];
+    const { files, verilogFiles } = simulatorSources(emitted);
+    for (const [name, text] of files) await writeFile(join(dir, name), text);
+    const args = ["--lint-only", "-Wall", "--no-timing", "--top-module", emitted.topName, ...verilogFiles];
     const result = await execa("verilator", args, { cwd: dir, reject: false, all: true, stdin: "ignore" });
     const output = result.all ?? "";
     // Each diagnostic starts with %Warning-CODE or %Error; continuation lines show the source.

@@ -7,6 +7,7 @@ import { cachedBuild, hashKey } from "./cache.js";
 import { decodeCycleResults, encodeCycleStimulus } from "./cycles.js";
 import { runTool } from "./process.js";
 import { withRunDir } from "./rundir.js";
+import { simulatorSources } from "./sources.js";
 import { planStreams } from "./stream-plan.js";
 import { decodeStreamResult } from "./stream-result.js";
 import type {
@@ -87,13 +88,13 @@ export async function buildVerilator(
   const runtimeFlags = [...VERILATOR_FLAGS, ...(trace ? [trace === "fst" ? "--trace-fst" : "--trace"] : [])];
   const depth = trace && opts.traceDepth !== undefined ? ["--trace-depth", `${opts.traceDepth}`] : [];
   const flags = [...runtimeFlags, ...depth];
-  const files = [...emitted.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const { files, verilogFiles } = simulatorSources(emitted);
   const key = hashKey([
     version,
     flags.join(" "),
     MAKE_FLAGS.join(" "),
     emitted.topName,
-    emitted.verilogFiles.join(" "),
+    verilogFiles.join(" "),
     testbench,
     ...files.flat(),
   ]);
@@ -109,7 +110,7 @@ export async function buildVerilator(
       "obj",
       "-o",
       EXE,
-      ...emitted.verilogFiles,
+      ...verilogFiles,
       "tb.cpp",
     ];
     await runTool("verilator", args, { cwd: dir, what, timeoutMs: BUILD_TIMEOUT_MS });

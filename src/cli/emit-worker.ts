@@ -3,7 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { LoomError } from "../core/errors.js";
 import { elaborate } from "../dsl/index.js";
-import { emitVerilog } from "../rtl/emit.js";
+import { emitVerilog, SIM_MODELS } from "../rtl/emit.js";
 import { importDesign } from "./design-loader.js";
 import type { WorkerReply } from "./design-worker.js";
 import { pickTop } from "./emit.js";
@@ -45,7 +45,15 @@ async function emitJob(job: EmitJob): Promise<EmitResult> {
   const emitted = emitVerilog(elaborate(def, merged, {}, { nodeBudget: job.nodeBudget }));
   return {
     topName: emitted.topName,
-    files: emitted.files,
+    // The primitives' simulation models in a folder of their own, so a tool that reads every
+    // top-level .v file never takes a model for the vendor's primitive.
+    files: new Map([
+      ...emitted.files,
+      ...[...emitted.simulationModels].map(([name, text]): [string, string] => [
+        `${SIM_MODELS}/${name}`,
+        text,
+      ]),
+    ]),
     moduleCount: emitted.verilogFiles.length,
     ms: performance.now() - started,
   };

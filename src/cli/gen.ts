@@ -58,6 +58,10 @@ export function register(program: Command): void {
       "--no-dsp-packing",
       "give every PE its own DSP multiplier (default: PEs share one where products fit)",
     )
+    .option(
+      "--no-dsp-primitive",
+      "write shared products as multiplications for synthesis to infer (default on UltraScale+: instantiated DSP48E2s, their pipeline registers inside)",
+    )
     .option("--scores", "also stream out the last layer's raw scores")
     .option(...FIXED_POINT_OPTION)
     .action(
@@ -75,6 +79,7 @@ export function register(program: Command): void {
         weights: "rom" | "runtime";
         multipliers?: string;
         dspPacking: boolean;
+        dspPrimitive: boolean;
         scores?: boolean;
         inputFixedPoint: string;
       }) =>
@@ -108,6 +113,7 @@ export function register(program: Command): void {
               runtimeWeights: opts.weights === "runtime",
               multipliers: opts.multipliers as "dsp" | "lut" | undefined,
               dspPacking: opts.dspPacking,
+              dspPrimitive: opts.dspPrimitive,
               scores: opts.scores,
               log: (line) => process.stderr.write(`loom: ${line}\n`),
             },

@@ -22,7 +22,7 @@ import { ModelError } from "../model/model-error.js";
 import type { Model } from "../model/model-format.js";
 import { loadModel } from "../model/model-load.js";
 import { formatModelJson } from "../model/model-save.js";
-import { type EmittedDesign, emitVerilog } from "../rtl/emit.js";
+import { type EmittedDesign, emitVerilog, SIM_MODELS } from "../rtl/emit.js";
 import { streamlineModel } from "../streamline/streamline.js";
 import { Accelerator, acceleratorIo } from "./accelerator.js";
 import { boardPcf, boardXdc } from "./constraints.js";
@@ -55,6 +55,11 @@ export interface CompileOptions {
   runtimeWeights?: boolean;
   /** Share DSP multipliers between PEs where products fit one together (default true). */
   dspPacking?: boolean;
+  /**
+   * On UltraScale+, packed products in instantiated DSP48E2s (default true; dsp48e2.ts); false
+   * writes them as multiplications for synthesis to infer.
+   */
+  dspPrimitive?: boolean;
   /** Also stream out the raw scores of the last layer. */
   scores?: boolean;
   /** Bring FIFO occupancies out as ports, so simulation can report their peaks. */
@@ -107,7 +112,7 @@ export function compileModel(modelOrPath: string | Model, o: CompileOptions): Co
   t("streamlined to integer thresholds", since);
 
   since = performance.now();
-  const dspPorts = dspPortsOf(board);
+  const dspPorts = dspPortsOf(board, o.dspPrimitive !== false);
   // iCE40's SB_MAC16 is not a DSP48: no packing of several products into one multiplier.
   const packing = o.dspPacking === false || board.ice40 ? "none" : dspPorts;
   const shapes = layerShapes(streamlined, packing);
@@ -211,7 +216,7 @@ export function vivadoOptions(c: Compiled): VivadoScriptOptions {
 }
 
 /**
- * The files of a `loom gen` directory: rtl/ (the system wrapper and the accelerator),
+ * The files of a `loom gen` directory: rtl/ (the system wrapper and the accelerator; rtl/sim_models/ the primitives' models for simulators),
  * constraints/, vivado/, driver/ (with runtime weights: driver/runtime_weights/<layer>.npy, the
  * bytes of each weight stream), on iCE40 boards the accelerator and a pin file; report.{json,md,svg},
  * folding.json and the streamlined model.
@@ -221,10 +226,12 @@ export function outputFiles(c: Compiled): Map<string, string | Uint8Array> {
   if (c.board.ice40) {
     // No processor and no Vivado flow: `loom synth` builds the UART top, places, routes and packs it.
     for (const [name, text] of c.emitted.files) files.set(`rtl/${name}`, text);
+    for (const [name, text] of c.emitted.simulationModels) files.set(`rtl/${SIM_MODELS}/${name}`, text);
     files.set(`constraints/${c.board.name}.pcf`, boardPcf(c.board));
   } else {
     const { system } = deployableSystem(c);
     for (const [name, text] of system.files) files.set(`rtl/${name}`, text);
+    for (const [name, text] of system.simulationModels) files.set(`rtl/${SIM_MODELS}/${name}`, text);
     files.set(`constraints/${c.board.name}.xdc`, boardXdc(c.board, c.clockMHz));
     files.set("vivado/build.tcl", vivadoTcl(vivadoOptions(c)));
     for (const [name, text] of driverFiles(driverIo(c))) files.set(`driver/${name}`, text);

@@ -117,7 +117,8 @@ export class ModuleBuilder implements SignalOwner {
       this.regs.length > 0 ||
       this.memories.some((m) => m.readPorts.some((p) => p.synchronous) || m.writePorts.length > 0) ||
       this.instances.some((i) => i.module.clocked) ||
-      (this.blackBox?.clocked ?? false);
+      (this.blackBox?.clocked ?? false) ||
+      this.blackBox?.clockPort !== undefined;
     const ir: ModuleIR = {
       desiredName: this.moduleName,
       params: this.params,

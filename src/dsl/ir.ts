@@ -51,6 +51,10 @@ export interface BlackBoxIR {
   readonly source?: string;
   /** Whether the black box has ap_clk / ap_rst_n ports that Loom should connect. */
   readonly clocked: boolean;
+  /** Its clock input, driven by the design's clock (a primitive's "CLK"). */
+  readonly clockPort?: string;
+  /** Its behaviour in Loom, for simulators only (blackbox.ts): same ports, clocked by `clockPort`. */
+  readonly model?: ModuleIR;
 }
 
 export interface ModuleIR {

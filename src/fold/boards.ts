@@ -1,6 +1,6 @@
 // Supported boards and their programmable-logic budgets (docs: shared semantics.md, "Boards").
 import { LoomError } from "../core/errors.js";
-import { DSP48E1, DSP48E2, type DspPorts } from "../lib/mvau/dsp-packing.js";
+import { DSP48E1, DSP48E2, DSP48E2_INFERRED, type DspPorts } from "../lib/mvau/dsp-packing.js";
 import type { EstimateOptions } from "./estimate.js";
 import { ICE40_BOARDS, ICE40_EBR_SHAPES, type Ice40Part } from "./ice40-boards.js";
 
@@ -105,9 +105,14 @@ export class BoardError extends LoomError {
   }
 }
 
-/** The DSP slice of the board's family (its multiplier widths decide DSP packing). */
-export function dspPortsOf(board: Board): DspPorts {
-  return board.family === "ultrascale+" ? DSP48E2 : DSP48E1;
+/**
+ * The DSP slice of the board's family (its multiplier widths decide DSP packing). On
+ * UltraScale+ packed products go to instantiated DSP48E2s with their pipeline registers inside,
+ * unless `primitive` is false (then synthesis infers them from multiplications).
+ */
+export function dspPortsOf(board: Board, primitive = true): DspPorts {
+  if (board.family !== "ultrascale+") return DSP48E1;
+  return primitive ? DSP48E2 : DSP48E2_INFERRED;
 }
 
 /**

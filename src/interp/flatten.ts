@@ -62,6 +62,8 @@ export function flatten(design: DesignIR): FlatDesign {
   };
 
   const walk = (m: ModuleIR, path: string, portSlots: Map<string, number> | undefined): Context => {
+    // A vendor primitive runs as its Loom model (blackbox.ts), on the black box's port slots.
+    if (m.blackBox?.model) return walk(m.blackBox.model, path, portSlots);
     if (m.blackBox)
       throw new Error(`the interpreter cannot simulate black box ${m.blackBox.verilogName}; use Verilator`);
     const ctx: Context = { id: ctxCount++, path, slots: new Map() };

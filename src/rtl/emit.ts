@@ -13,6 +13,11 @@ export interface EmittedDesign {
   files: Map<string, string>;
   /** Verilog files in dependency order (children first), for simulators and tools. */
   verilogFiles: string[];
+  /**
+   * File name → Verilog of a black box's Loom model (a vendor primitive's behaviour): for
+   * simulators and lint only, never for synthesis, which knows the real primitive.
+   */
+  simulationModels: Map<string, string>;
   /** Module IR → its final Verilog name. */
   moduleNames: Map<ModuleIR, string>;
   /** The top module's ports in declaration order, clock and reset included when present. */
@@ -28,6 +33,13 @@ export interface TopPort {
   signed: boolean;
 }
 
+/**
+ * Folder for the Loom models of vendor primitives (the DSP48E2) when written to disk (rtl/ of
+ * `loom gen`, `loom emit`'s output): for simulators beside the design's .v files, never read by
+ * `loom synth` or the Vivado script, which know the primitive.
+ */
+export const SIM_MODELS = "sim_models";
+
 /** Memory images at or above this many words go to a $readmemh file instead of inline initialisers. */
 const INLINE_INIT_LIMIT = 64;
 const NAME_PLACEHOLDER = "\u0000MODULE\u0000";
@@ -40,6 +52,7 @@ export function emitVerilog(design: DesignIR): EmittedDesign {
   const usedNames = new Set<string>();
   const files = new Map<string, string>();
   const verilogFiles: string[] = [];
+  const simulationModels = new Map<string, string>();
 
   const visit = (m: ModuleIR): void => {
     if (moduleNames.has(m)) return;
@@ -55,6 +68,7 @@ export function emitVerilog(design: DesignIR): EmittedDesign {
         files.set(`${m.blackBox.verilogName}.v`, m.blackBox.source);
         verilogFiles.push(`${m.blackBox.verilogName}.v`);
       }
+      if (m.blackBox.model) addModel(m.blackBox.verilogName, m.blackBox.model, m.blackBox);
       return;
     }
     const body = new ModuleWriter(m, {
@@ -87,6 +101,27 @@ export function emitVerilog(design: DesignIR): EmittedDesign {
     verilogFiles.push(`${name}.v`);
     for (const [mem, text] of body.images) files.set(`${name}_${mem}.hex`, text);
   };
+  /** A black box's model, named as the black box and accepting its parameters. */
+  const addModel = (name: string, model: ModuleIR, bb: NonNullable<ModuleIR["blackBox"]>): void => {
+    const body = new ModuleWriter(model, {
+      clock: bb.clockPort ?? clock,
+      reset,
+      resetActiveLow,
+      needsReset: false,
+      moduleNames,
+      usesReset,
+    }).write(bb.parameters);
+    const text = headerComment(model) + body.text.split(NAME_PLACEHOLDER).join(name);
+    const file = `${name}.v`;
+    const existing = simulationModels.get(file);
+    if (existing !== undefined && existing !== text) {
+      throw new ElaborationError(
+        `black box ${name} is used with two different parameter sets; its simulation model is one module, so one design can use only one`,
+        model.location,
+      );
+    }
+    simulationModels.set(file, text);
+  };
   visit(design.top);
   const top = design.top;
   const topPorts: TopPort[] = [];
@@ -104,6 +139,7 @@ export function emitVerilog(design: DesignIR): EmittedDesign {
     topName: moduleNames.get(top)!,
     files,
     verilogFiles,
+    simulationModels,
     moduleNames,
     topPorts,
     clock: top.clocked ? clock : undefined,
@@ -164,7 +200,11 @@ class ModuleWriter {
     return roots;
   }
 
-  write(): { text: string; images: Array<[string, string]> } {
+  /** The module's Verilog; `parameters` are declared (and unused) for a black box's model. */
+  write(parameters?: Readonly<Record<string, number | string>>): {
+    text: string;
+    images: Array<[string, string]>;
+  } {
     const { m, ctx } = this;
     for (const e of this.roots()) this.exprs.addRoot(e);
     for (const [s, v] of m.drivers) if (s.kind !== "reg") this.exprs.addDriver(s, v);
@@ -188,7 +228,7 @@ class ModuleWriter {
     const instBlocks = m.instances.map((inst) => {
       const child = inst.module;
       const conns: string[] = [];
-      if (child.clocked) conns.push(`.${ctx.clock}(${ctx.clock})`);
+      if (child.clocked) conns.push(`.${child.blackBox?.clockPort ?? ctx.clock}(${ctx.clock})`);
       if (ctx.usesReset.get(child)) conns.push(`.${ctx.reset}(${ctx.reset})`);
       for (const p of child.ports) conns.push(`.${p.signalName}(${inst.pins.get(p.signalName)!.signalName})`);
       const bb = child.blackBox;
@@ -219,7 +259,18 @@ class ModuleWriter {
     for (const w of m.wires) declare("wire", w);
     for (const inst of m.instances) for (const pin of inst.pins.values()) declare("wire", pin);
 
-    body.push(`module ${NAME_PLACEHOLDER} (`);
+    const params = Object.entries(parameters ?? {});
+    if (params.length === 0) body.push(`module ${NAME_PLACEHOLDER} (`);
+    else {
+      // The model is built for these values: they are declared so the instance's #(...) is accepted.
+      body.push(`module ${NAME_PLACEHOLDER} #(`, "  /* verilator lint_off UNUSEDPARAM */");
+      body.push(
+        params
+          .map(([k, v]) => `  parameter ${k} = ${typeof v === "string" ? JSON.stringify(v) : v}`)
+          .join(",\n"),
+      );
+      body.push("  /* verilator lint_on UNUSEDPARAM */", ") (");
+    }
     body.push(portLines.map((l) => `  ${l}`).join(",\n"));
     body.push(");");
     const section = (title: string, lines: string[]) => {

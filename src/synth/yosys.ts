@@ -155,10 +155,11 @@ export function failureSummary(e: unknown): string {
 export async function runSynthStat(
   input: SynthInput,
   options: SynthOptions = {},
-): Promise<{ stat: YosysStat; log?: string; depths?: Map<string, ModuleDepth> }> {
+): Promise<{ stat: YosysStat; log?: string; depths?: Map<string, ModuleDepth>; netlist?: string }> {
   const family = options.family ?? "xcup";
   const { files, read } = yosysFiles(input);
   const flatten = options.flatten ? " -flatten" : "";
+  // The JSON netlist (with `depth`) is returned too, for checks on its cells' parameters.
   const json = options.depth ? "; write_json netlist.json" : "";
   const script = `${read}; synth_xilinx -family ${family} -top ${input.top} -noiopad${flatten}; tee -q -o stat.json stat -json -top ${input.top}${json}`;
   const { out, log } = await runYosysScript(script, files, input.top, {
@@ -172,6 +173,7 @@ export async function runSynthStat(
     stat: parseStat(text),
     log: options.keepLog ? log : undefined,
     depths: netlist === undefined ? undefined : netlistDepths(netlist),
+    netlist,
   };
 }
 

@@ -15,20 +15,26 @@
 //   4-bit products in a DSP48E2: fields 7 bits apart instead of 9.
 // Xilinx's DSP48E2 multiplies 27 × 18 bits (the 7-series DSP48E1 25 × 18), so the packed weight
 // must fit the wide port and the input the narrow one (the idea of Xilinx WP486, "Deep learning
-// with INT8 on Xilinx devices").
+// with INT8 on Xilinx devices"). On UltraScale+ the packed product is an instantiated DSP48E2
+// (dsp48e2.ts): its pre-adder forms the packed weight and it holds the product's registers.
 
 import { worstCaseAccumulatorRange } from "../../core/accumulator.js";
 import { type DataType, maxValue, minValue } from "../../core/datatypes.js";
-import { cat, type Expr, lit, reg, SInt, type Signal, UInt } from "../../dsl/index.js";
+import { cat, type Expr, lit, reg, regNext, SInt, type Signal, UInt } from "../../dsl/index.js";
+import { DSP48E2_LATENCY, DSP48E2_WIDTHS, dsp48e2Product } from "./dsp48e2.js";
 
 /** Signed operand widths of a DSP slice's multiplier. */
 export interface DspPorts {
   wide: number;
   narrow: number;
+  /** Packed products go to an instantiated DSP48E2 (dsp48e2.ts) rather than an inferred multiply. */
+  primitive?: boolean;
 }
 
-/** UltraScale(+) DSP48E2: 27 × 18. */
-export const DSP48E2: DspPorts = { wide: 27, narrow: 18 };
+/** UltraScale(+) DSP48E2: 27 × 18, packed products in the instantiated primitive. */
+export const DSP48E2: DspPorts = { wide: 27, narrow: 18, primitive: true };
+/** The same slice, every product written as a multiplication for synthesis to infer. */
+export const DSP48E2_INFERRED: DspPorts = { wide: 27, narrow: 18 };
 /** 7-series DSP48E1: 25 × 18 (two 8 × 8-bit products do not fit: they need 26 bits). */
 export const DSP48E1: DspPorts = { wide: 25, narrow: 18 };
 /** Products narrower than this stay in LUTs in synthesis, so packing them would add DSPs. */
@@ -55,8 +61,15 @@ export interface DspPacking {
   canaryBits: number;
   /** Signed width of the packed weight (at most the wide port). */
   weightBits: number;
-  /** Register bits per multiplier: the wide product's fields and the canaries. */
+  /**
+   * Fabric register bits per multiplier: the wide product's fields and the canaries when the
+   * multiply is inferred; only the canaries (one copy per stage) when a DSP48E2 holds P.
+   */
   registerBits: number;
+  /** Register stages from the operands to the products (1, or DSP48E2_LATENCY in the primitive). */
+  stages: number;
+  /** The multiply is an instantiated DSP48E2 (dsp48e2.ts). */
+  primitive: boolean;
 }
 
 export const NO_PACKING: DspPacking = {
@@ -65,6 +78,8 @@ export const NO_PACKING: DspPacking = {
   canaryBits: 0,
   weightBits: 0,
   registerBits: 0,
+  stages: 1,
+  primitive: false,
 };
 
 /** Bits of a signed number that holds every value in [lo, hi]. */
@@ -128,7 +143,15 @@ function packingAt(
       // would rebuild the product in logic.
       if (canaryBits > Math.min(spacing, MAX_CANARY_BITS)) return best;
     }
-    const packing = { fields: k, spacing, canaryBits, weightBits, registerBits: 0 };
+    const packing = {
+      fields: k,
+      spacing,
+      canaryBits,
+      weightBits,
+      registerBits: 0,
+      stages: 1,
+      primitive: false,
+    };
     best = { ...packing, registerBits: productBits(packing, k, product) + (k - 1) * canaryBits };
   }
 }
@@ -147,7 +170,11 @@ export function dspPacking(inputType: DataType, weightType: DataType, ports: Dsp
     const overlapped = packingAt(product, weightType, spacing, false, ports.wide);
     if (overlapped.fields > best.fields) best = overlapped;
   }
-  return best.fields >= 2 ? best : NO_PACKING;
+  if (best.fields < 2) return NO_PACKING;
+  const wideP = productBits(best, best.fields, product);
+  if (!ports.primitive || best.weightBits > DSP48E2_WIDTHS.preAdder || wideP > DSP48E2_WIDTHS.p) return best;
+  const stages = DSP48E2_LATENCY;
+  return { ...best, primitive: true, stages, registerBits: stages * (best.fields - 1) * best.canaryBits };
 }
 
 /** Width of P that holds every field of a packing of `fields` products of [lo, hi]. */
@@ -164,11 +191,11 @@ function productBits(
 }
 
 /**
- * Σ wj·2^(jS) as (the weights' low bits, side by side) − (their sign bits at the sign's
- * weight): two concatenations and one subtraction, the shape of the DSP48E2's pre-adder (D − A).
- * Unsigned weights need no subtraction.
+ * Σ wj·2^(jS) as `plus` (the weights' low bits, side by side) − `minus` (their sign bits at the
+ * sign's weight): two concatenations, non-negative and below 2^weightBits, for one subtraction,
+ * the shape of the DSP48E2's pre-adder (D − A). Unsigned weights have no `minus`.
  */
-function packedWeight(ws: readonly Expr[], packing: DspPacking): Expr {
+function packedWeightParts(ws: readonly Expr[], packing: DspPacking): { plus: Expr; minus?: Expr } {
   const S = packing.spacing;
   const width = packing.weightBits;
   const bits = ws[0]!.width;
@@ -186,18 +213,38 @@ function packedWeight(ws: readonly Expr[], packing: DspPacking): Expr {
     if (width > at) pieces.push(lit(0, UInt(width - at)));
     return cat(...pieces.reverse());
   };
-  // Both concatenations are non-negative and below 2^width; the difference, taken modulo
-  // 2^width, is the packed weight's two's-complement pattern (it fits: weightBits).
-  if (!ws[0]!.signed) return fieldOf((j) => ws[j]!, 0).asSInt();
-  const lows = fieldOf((j) => (bits > 1 ? ws[j]!.bits(bits - 2, 0) : undefined), 0);
-  const signs = fieldOf((j) => ws[j]!.bit(bits - 1), bits - 1);
-  return lows.sub(signs).asSInt();
+  if (!ws[0]!.signed) return { plus: fieldOf((j) => ws[j]!, 0) };
+  return {
+    plus: fieldOf((j) => (bits > 1 ? ws[j]!.bits(bits - 2, 0) : undefined), 0),
+    minus: fieldOf((j) => ws[j]!.bit(bits - 1), bits - 1),
+  };
+}
+
+/**
+ * The packed weight times x, registered `packing.stages` times: an instantiated DSP48E2, or a
+ * multiplication for synthesis to infer. The difference plus − minus, taken modulo
+ * 2^weightBits, is the packed weight's two's-complement pattern (it fits: weightBits).
+ */
+function packedMultiply(
+  name: string,
+  x: Expr,
+  ws: readonly Expr[],
+  packing: DspPacking,
+  width: number,
+): Expr {
+  const { plus, minus } = packedWeightParts(ws, packing);
+  const xs = x.signed ? x : x.toSInt();
+  if (packing.primitive) return dsp48e2Product(name, plus, minus, xs, width);
+  const weight = (minus ? plus.sub(minus) : plus).asSInt();
+  const p = reg(name, SInt(width)) as Signal;
+  p.next(weight.mul(xs).trunc(width));
+  return p;
 }
 
 /**
  * The products x·w for each weight in `ws` (element values, SInt or UInt as their datatypes
- * say), computed by one registered multiplication named `name`. Returns one SInt per weight,
- * valid the cycle after its operands, like a registered plain product.
+ * say), computed by one multiplication named `name`. Returns one SInt per weight, valid
+ * `packing.stages` cycles after its operands.
  */
 export function packedProducts(
   name: string,
@@ -212,15 +259,14 @@ export function packedProducts(
   const product = worstCaseAccumulatorRange(inputType, weightType, 1);
   const width = productBits(packing, k, product);
   // |Σ wj·2^(jS)| < 2^(weightBits−1), so the packed weight and the product are exact.
-  const full = packedWeight(ws, packing).mul(x.signed ? x : x.toSInt());
-  const p = reg(name, SInt(width)) as Signal;
-  p.next(full.trunc(width));
+  const p = packedMultiply(name, x, ws, packing, width);
   if (packing.canaryBits === 0) return guardedFields(p, k, S);
-  // Each product's c low bits, from the operands' c low bits, registered beside P.
+  // Each product's c low bits, from the operands' c low bits, registered beside P as long.
   const c = packing.canaryBits;
   const canaries = ws.slice(1).map((w, j) => {
-    const r = reg(`${name}_canary${j + 1}`, UInt(c)) as Signal;
-    r.next(lowProductBits(x, w, c));
+    let r = lowProductBits(x, w, c);
+    for (let stage = 1; stage <= packing.stages; stage++)
+      r = regNext(`${name}_canary${j + 1}${stage > 1 ? `_d${stage}` : ""}`, r);
     return r;
   });
   // h(i), the carry of fields 0..i into field i + 1: P's c bits there minus that product's.
@@ -259,7 +305,7 @@ function lowProductBits(x: Expr, w: Expr, c: number): Expr {
 }
 
 /** Guarded fields: field j read as signed, plus the borrow of the signed fields below it. */
-function guardedFields(p: Signal, k: number, S: number): Expr[] {
+function guardedFields(p: Expr, k: number, S: number): Expr[] {
   return Array.from({ length: k }, (_, j) => {
     const field = p.bits(j * S + S - 1, j * S).asSInt();
     if (j === 0) return field;

@@ -38,24 +38,22 @@ import { CreditQueue } from "../stream/credit-queue.js";
 import { binarySearch, comparatorFor, thresholdSource, thresholdStage } from "../threshold/compare.js";
 import { checkThresholdSpec } from "../threshold/spec.js";
 import { adderTree, cap, element, elementValue, lutProduct, product, productsSigned } from "./dot-product.js";
-import { dspPacking, NO_PACKING, packedProducts } from "./dsp-packing.js";
+import { packedProducts } from "./dsp-packing.js";
 import { MvauInputBuffer } from "./input-buffer.js";
 import { weightWords } from "./layout.js";
-import { channelBias, checkWeights, type MvauParams, type MvauShape, mvauShape } from "./params.js";
+import {
+  channelBias,
+  checkWeights,
+  type MvauParams,
+  type MvauShape,
+  mvauShape,
+  packingOf,
+  possiblePacking,
+} from "./params.js";
 
 /** Where one PE's weight memory lives, by the project's one memory policy. */
 export function weightStyle(p: MvauParams, depth: number, width: number): MemoryStyle {
   return memoryStyle({ use: "table", depth, width, choice: p.weightMemory, writable: p.runtimeWeights });
-}
-
-/** How the PEs could share multipliers (NO_PACKING for a single PE or LUT multipliers). */
-function possiblePacking(p: MvauParams) {
-  return p.pe < 2 || p.multipliers === "lut" ? NO_PACKING : dspPacking(p.inputType, p.weightType, p.dspPorts);
-}
-
-/** Products per shared multiplier: packed unless turned off (`dspPacking: false`). */
-export function packingOf(p: MvauParams) {
-  return p.dspPacking === false ? NO_PACKING : possiblePacking(p);
 }
 
 /** What the name and the body both need, computed once per parameter set. */
@@ -80,12 +78,15 @@ function moduleName(p: MvauParams, { shape }: CheckedMvau): string {
   return `${p.name ?? "MVAU"}_mw${p.mw}_mh${p.mh}_s${p.simd}_p${p.pe}_${types}_${act}${variant}`;
 }
 
-/** A register chain delaying `value` by `stages` cycles (stages = 0 returns the value). */
-function delay(name: string, value: Expr, stages: number, init?: number): Expr {
+/**
+ * A register chain delaying `value` by `stages` cycles (stages = 0 returns the value); the
+ * registers are `${name}_d1`, `${name}_d2`…, or with `firstSuffix` "" `${name}`, `${name}_d2`….
+ */
+function delay(name: string, value: Expr, stages: number, init?: number, firstSuffix = "_d1"): Expr {
   let v = value;
   for (let i = 1; i <= stages; i++) {
     const r = reg(
-      `${name}_d${i}`,
+      i === 1 ? `${name}${firstSuffix}` : `${name}_d${i}`,
       v.signed ? SInt(v.width) : UInt(v.width),
       init === undefined ? {} : { init },
     ) as Signal;
@@ -145,9 +146,10 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
   const first1 = delay("first", sfCount.eq(0), 1);
   const last1 = delay("last", lastSf, 1);
 
-  // ---- Stage 2: products, registered --------------------------------------------------------
+  // ---- Stage 2: products, registered (twice in an instantiated DSP48E2) ---------------------
   // PEs are taken in groups that share one multiplier per lane when the products fit a DSP
-  // slice together (dsp-packing.ts); a group of one is a plain product.
+  // slice together (dsp-packing.ts); a group of one is a plain product, or with the DSP48E2
+  // primitive a group of one field (its product registers stay in the slice too).
   const packing = packingOf(p);
   const products: Expr[][] = weightData.map(() => []);
   for (let i = 0; i < p.simd; i++) {
@@ -155,15 +157,13 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
     for (let first = 0; first < p.pe; first += packing.fields) {
       const group = Array.from({ length: Math.min(packing.fields, p.pe - first) }, (_, j) => first + j);
       const ws = group.map((pe) => element(weightData[pe]!, i, p.weightType.bits));
-      if (group.length === 1) {
+      if (group.length === 1 && !packing.primitive) {
         const multiply = p.multipliers === "lut" ? lutProduct : product;
         const v = cap(multiply(x, ws[0]!, p.inputType, p.weightType), accWidth);
-        const r = reg(`product_${first}_${i}`, v.signed ? SInt(v.width) : UInt(v.width)) as Signal;
-        r.next(v);
-        products[first]!.push(r);
+        products[first]!.push(delay(`product_${first}_${i}`, v, packing.stages, undefined, ""));
       } else {
         const values = packedProducts(
-          `product_${first}to${first + group.length - 1}_${i}`,
+          group.length === 1 ? `product_${first}_${i}` : `product_${first}to${first + group.length - 1}_${i}`,
           elementValue(x, p.inputType),
           ws.map((w) => elementValue(w, p.weightType)),
           p.inputType,
@@ -179,7 +179,7 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
   // after its last iteration was added.
   const levelsPerStage = p.treeLevelsPerStage ?? 2;
   const sums = products.map((lanes, pe) => adderTree(`sum_${pe}`, lanes, accWidth, levelsPerStage));
-  const toAcc = 1 + shape.treeStages;
+  const toAcc = shape.productStages + shape.treeStages;
   const validA = delay("validA", valid1, toAcc, 0);
   const firstA = delay("firstA", first1, toAcc);
   const lastA = delay("lastA", last1, toAcc);

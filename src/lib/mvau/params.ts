@@ -8,7 +8,7 @@ import { ElaborationError } from "../../dsl/index.js";
 import { checkFold } from "../fold-check.js";
 import { activationStages, resolveSearch } from "../threshold/search.js";
 import { checkThresholdSpec, type ThresholdSpec } from "../threshold/spec.js";
-import type { DspPorts } from "./dsp-packing.js";
+import { type DspPacking, type DspPorts, dspPacking, NO_PACKING } from "./dsp-packing.js";
 
 /**
  * Where the weights live: `auto` picks block RAM for large per-PE memories, LUTs otherwise;
@@ -103,6 +103,8 @@ export interface MvauShape {
   pipelineDepth: number;
   /** Output queue depth (outputs that can be in flight without a bubble). */
   queueDepth: number;
+  /** Register stages of the products (DspPacking.stages: 2 in an instantiated DSP48E2). */
+  productStages: number;
   /** Adder-tree register stages. */
   treeStages: number;
   /** How the thresholds are searched (`auto` resolved); undefined without thresholds. */
@@ -166,6 +168,20 @@ export function channelBias(p: MvauParams): bigint[] | undefined {
   return b;
 }
 
+/** How the PEs could share multipliers (NO_PACKING for a single PE or LUT multipliers). */
+export function possiblePacking(
+  p: Pick<MvauParams, "pe" | "multipliers" | "inputType" | "weightType" | "dspPorts">,
+): DspPacking {
+  return p.pe < 2 || p.multipliers === "lut" ? NO_PACKING : dspPacking(p.inputType, p.weightType, p.dspPorts);
+}
+
+/** Products per shared multiplier: packed unless turned off (`dspPacking: false`). */
+export function packingOf(
+  p: Pick<MvauParams, "pe" | "multipliers" | "inputType" | "weightType" | "dspPorts" | "dspPacking">,
+): DspPacking {
+  return p.dspPacking === false ? NO_PACKING : possiblePacking(p);
+}
+
 /** Pipeline structure, shared by the shape helper and the generator so both agree. */
 export function pipelinePlan(simd: number, treeLevelsPerStage = 2) {
   if (!Number.isInteger(treeLevelsPerStage) || treeLevelsPerStage < 1) {
@@ -223,10 +239,11 @@ export function mvauShape(
     outType = smallestTypeFor(passed.lo, passed.hi);
   }
   const { treeStages } = pipelinePlan(p.simd, p.treeLevelsPerStage);
-  // issue → memory data (1) → products (1) → tree (treeStages) → accumulate (1) → activation
+  const productStages = packingOf(p).stages;
+  // issue → memory data (1) → products (productStages) → tree (treeStages) → accumulate (1) → activation
   // (thresholds: 1 stage of compare bits for `parallel`, B = ⌈log2(N + 1)⌉ search stages for
   // `binary`; the count + outBias feeds the queue's write directly; none: 0).
-  const pipelineDepth = 3 + treeStages + activationDepth;
+  const pipelineDepth = 2 + productStages + treeStages + activationDepth;
   const queueDepth = Math.ceil((pipelineDepth + 2) / sf) + 1;
   return {
     sf,
@@ -244,6 +261,7 @@ export function mvauShape(
     latency: 1 + (sf - 1) + pipelineDepth + 1,
     pipelineDepth,
     queueDepth,
+    productStages,
     treeStages,
     search,
     ...(p.runtimeWeights

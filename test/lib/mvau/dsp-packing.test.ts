@@ -2,6 +2,7 @@
 // interpreter against BigInt products at random and extreme values, and in the MVAU.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { buildIcarus } from "../../../sim/index.js";
 import { compileModel } from "../../../src/compiler/generate.js";
 import { type DataType, encode, maxValue, minValue } from "../../../src/core/datatypes.js";
 import {
@@ -19,12 +20,13 @@ import { elementValue } from "../../../src/lib/mvau/dot-product.js";
 import {
   DSP48E1,
   DSP48E2,
+  DSP48E2_INFERRED,
   type DspPorts,
   dspPacking,
   packedProducts,
 } from "../../../src/lib/mvau/dsp-packing.js";
 import { Mvau, type MvauParams, mvauShape } from "../../../src/lib/mvau/index.js";
-import { emitVerilog } from "../../../src/rtl/emit.js";
+import { type EmittedDesign, emitVerilog } from "../../../src/rtl/emit.js";
 import { expectedBeats, inputBeats } from "./reference.js";
 import { driveStreams, rng } from "./stream-driver.js";
 import { checkInVerilator } from "./verilator-run.js";
@@ -67,6 +69,12 @@ const PackedTop = defineModule(
 );
 
 const dt = (kind: "INT" | "UINT", bits: number): DataType => ({ kind, bits });
+
+/** Multiplications in the design's Verilog: inferred ones (` * `) and instantiated DSP48E2s. */
+const multipliersIn = (emitted: EmittedDesign) => {
+  const text = [...emitted.files.values()].join("\n");
+  return text.split(" * ").length - 1 + (text.split(/^ {2}DSP48E2 #\(/m).length - 1);
+};
 const typeArb = fc
   .record({ kind: fc.constantFrom<"INT" | "UINT">("INT", "UINT"), bits: fc.integer({ min: 2, max: 8 }) })
   .map(({ kind, bits }) => dt(kind, bits));
@@ -80,17 +88,29 @@ const edgyValue = (t: DataType) =>
 
 describe("DSP packing", () => {
   it("packs 8-bit × 8-bit in pairs and 4-bit × 4-bit four to a DSP48E2, as FINN does", () => {
-    const guarded8 = { fields: 2, spacing: 17, canaryBits: 0, weightBits: 26, registerBits: 34 };
-    expect(dspPacking(dt("UINT", 8), dt("INT", 8))).toEqual(guarded8);
-    expect(dspPacking(dt("INT", 8), dt("INT", 8))).toEqual(guarded8);
+    // Inferred: the product's 34 bits are registered in the fabric. Instantiated (the default
+    // on a DSP48E2), the slice's MREG and PREG hold it two cycles: no fabric register.
+    const guarded8 = { fields: 2, spacing: 17, canaryBits: 0, weightBits: 26 };
+    const inferred = { registerBits: 34, stages: 1, primitive: false };
+    const instantiated = { registerBits: 0, stages: 2, primitive: true };
+    expect(dspPacking(dt("UINT", 8), dt("INT", 8))).toEqual({ ...guarded8, ...instantiated });
+    expect(dspPacking(dt("INT", 8), dt("INT", 8))).toEqual({ ...guarded8, ...instantiated });
+    expect(dspPacking(dt("INT", 8), dt("INT", 8), DSP48E2_INFERRED)).toEqual({ ...guarded8, ...inferred });
     // Four fields 7 bits apart (a product needs 8): one canary bit per field recovers the carry.
-    // P holds 3 · 7 bits and the top field's 8; three canary bits beside it.
-    expect(dspPacking(dt("UINT", 4), dt("INT", 4))).toEqual({
-      fields: 4,
-      spacing: 7,
-      canaryBits: 1,
-      weightBits: 26,
+    // Inferred, P holds 3 · 7 bits and the top field's 8, three canary bits beside it; with the
+    // primitive only the three canaries, registered twice to keep pace with MREG and PREG.
+    const four = { fields: 4, spacing: 7, canaryBits: 1, weightBits: 26 };
+    expect(dspPacking(dt("UINT", 4), dt("INT", 4), DSP48E2_INFERRED)).toEqual({
+      ...four,
       registerBits: 21 + 8 + 3,
+      stages: 1,
+      primitive: false,
+    });
+    expect(dspPacking(dt("UINT", 4), dt("INT", 4))).toEqual({
+      ...four,
+      registerBits: 2 * 3,
+      stages: 2,
+      primitive: true,
     });
     expect(dspPacking(dt("INT", 4), dt("INT", 4)).fields).toBe(4);
     expect(dspPacking(dt("UINT", 8), dt("INT", 2)).fields).toBe(3); // guarded: 2 canary bits cost LUTs
@@ -116,10 +136,16 @@ describe("DSP packing", () => {
         { name: "fc2", pe: 1, simd: 1 },
       ],
     };
-    const dsp = (board: string, dspPacking?: boolean) => {
-      const c = compileModel("models/pneumonia-w8a8.json", { board, folding, dspPacking });
-      const multipliers = [...c.emitted.files.values()].join("\n").split(" * ").length - 1;
-      return { ports: c.plan.layers[0]!.mvau.dspPorts, dsp: c.report.layers[0]!.estimate.dsp, multipliers };
+    const dsp = (board: string, dspPacking?: boolean, dspPrimitive?: boolean) => {
+      const c = compileModel("models/pneumonia-w8a8.json", { board, folding, dspPacking, dspPrimitive });
+      const multipliers = multipliersIn(c.emitted);
+      return {
+        ports: c.plan.layers[0]!.mvau.dspPorts,
+        dsp: c.report.layers[0]!.estimate.dsp,
+        ff: c.report.layers[0]!.estimate.ff,
+        multipliers,
+        models: [...c.emitted.simulationModels.keys()],
+      };
     };
     // fc0 and fc1 each have 16 lanes × 2 PEs: packing saves one multiplier per lane and layer,
     // on a DSP48E2 (guarded fields) and on a DSP48E1 (overlapping fields).
@@ -131,18 +157,35 @@ describe("DSP packing", () => {
     expect(off.dsp).toBe(32);
     expect(off.multipliers - packed.multipliers).toBe(32);
     expect(e1.multipliers).toBe(packed.multipliers);
+    // UltraScale+ instantiates DSP48E2s (their model only for simulators); --no-dsp-primitive
+    // infers the same multipliers and the estimate charges their product registers again.
+    const inferred = dsp("zcu104", undefined, false);
+    expect(packed.models).toEqual(["DSP48E2.v"]);
+    expect(inferred).toMatchObject({
+      ports: DSP48E2_INFERRED,
+      dsp: 16,
+      multipliers: packed.multipliers,
+      models: [],
+    });
+    expect(inferred.ff).toBeGreaterThan(packed.ff);
   });
 
-  /** Steps the packed multiplier through (x, weights) and checks every field against x·w. */
+  /**
+   * Steps the packed multiplier through (x, weights), one pair per cycle, and checks every field
+   * against x·w `stages` cycles later (2 in an instantiated DSP48E2, run as its Loom model).
+   */
   const checkFields = (c: Case, steps: { x: bigint; w: bigint[] }[]) => {
+    const { stages } = dspPacking(c.inputType, c.weightType, c.ports);
     const sim = new Simulator(elaborate(PackedTop, c));
-    for (const { x, w } of steps) {
+    for (let t = 0; t < steps.length + stages - 1; t++) {
+      const { x, w } = steps[Math.min(t, steps.length - 1)]!;
       sim.poke("x", encode(c.inputType, x));
       w.forEach((wv, j) => sim.poke(`w${j}`, encode(c.weightType, wv)));
       sim.step();
-      w.forEach((wv, j) => {
+      const done = steps[t - stages + 1];
+      done?.w.forEach((wv, j) => {
         const got = BigInt.asIntN(FIELD_PORT_BITS, sim.peek(`p${j}`));
-        expect(got, `x=${x} w${j}=${wv}`).toBe(x * wv);
+        expect(got, `x=${done.x} w${j}=${wv}`).toBe(done.x * wv);
       });
     }
   };
@@ -163,6 +206,33 @@ describe("DSP packing", () => {
       }
   });
 
+  it("runs the DSP48E2's Loom model in Icarus too: every product two cycles after its operands", async () => {
+    const c: Case = { inputType: dt("UINT", 8), weightType: dt("INT", 8), ports: DSP48E2, fields: 2 };
+    expect(dspPacking(c.inputType, c.weightType, c.ports)).toMatchObject({ primitive: true, stages: 2 });
+    const emitted = emitVerilog(elaborate(PackedTop, c));
+    expect([...emitted.simulationModels.keys()]).toEqual(["DSP48E2.v"]);
+    expect(emitted.verilogFiles).not.toContain("DSP48E2.v");
+    const random = rng(77);
+    const pick = (t: DataType) =>
+      minValue(t) + BigInt(Math.floor(random() * Number(maxValue(t) - minValue(t) + 1n)));
+    const steps = Array.from({ length: 24 }, () => ({
+      x: pick(c.inputType),
+      w: [pick(c.weightType), pick(c.weightType)],
+    }));
+    steps[0] = { x: 255n, w: [-128n, -128n] };
+    steps[1] = { x: 255n, w: [127n, -128n] };
+    const vectors = steps.map(({ x, w }) => ({
+      x: encode(c.inputType, x),
+      w0: encode(c.weightType, w[0]!),
+      w1: encode(c.weightType, w[1]!),
+    }));
+    const outputs = await (await buildIcarus(emitted)).runCycles([...vectors, vectors[0]!, vectors[0]!]);
+    // Outputs are sampled before each clock edge: step t's products show at cycle t + 2.
+    steps.forEach(({ x, w }, t) =>
+      w.forEach((wv, j) => expect(BigInt.asIntN(FIELD_PORT_BITS, outputs[t + 2]![`p${j}`]!)).toBe(x * wv)),
+    );
+  });
+
   it("recovers every product exactly from one multiplication", () => {
     const caseArb = fc
       .tuple(typeArb, typeArb, fc.constantFrom(DSP48E2, DSP48E1))
@@ -172,7 +242,8 @@ describe("DSP packing", () => {
           inputType: fc.constant(inputType),
           weightType: fc.constant(weightType),
           ports: fc.constant(ports),
-          fields: fc.integer({ min: 2, max: dspPacking(inputType, weightType, ports).fields }),
+          // One field: a lone PE's product, which goes through the DSP48E2 primitive too.
+          fields: fc.integer({ min: 1, max: dspPacking(inputType, weightType, ports).fields }),
         }),
       );
     fc.assert(
@@ -197,7 +268,7 @@ describe("DSP packing", () => {
     );
   });
 
-  it("halves the MVAU's multipliers for 8-bit PE = 4 and computes the same outputs", () => {
+  it("halves the MVAU's multipliers for 8-bit PE = 4 and computes the same outputs, in DSP48E2s in Verilator too", async () => {
     const rnd = (n: number, lo: number, span: number) =>
       Array.from({ length: n }, (_, i) => BigInt(lo + ((i * 2654435761) % span)));
     const base: MvauParams = {
@@ -213,10 +284,7 @@ describe("DSP packing", () => {
       activation: { kind: "none" },
     };
     const vectors = [rnd(32, 0, 256), rnd(32, 3, 253).map((v) => 255n - v)];
-    const multipliers = (p: MvauParams) => {
-      const emitted = emitVerilog(elaborate(Mvau, p));
-      return [...emitted.files.values()].join("\n").split(" * ").length - 1;
-    };
+    const multipliers = (p: MvauParams) => multipliersIn(emitVerilog(elaborate(Mvau, p)));
     const packed = multipliers(base);
     const plain = multipliers({ ...base, dspPacking: false });
     expect(plain).toBe(8 * 4);
@@ -231,6 +299,9 @@ describe("DSP packing", () => {
         seed: 11,
       });
       expect(run.outputs).toEqual(expected);
+      // The instantiated DSP48E2s (their Loom model) in Verilator, under bubbles and backpressure.
+      if (p === base)
+        await checkInVerilator(elaborate(Mvau, p), inputBeats(p, vectors), expected, [[0.7, 0.5]], 23);
     }
   });
 
@@ -261,7 +332,7 @@ describe("DSP packing", () => {
       };
       const vectors = Array.from({ length: 6 }, () => Array.from({ length: 16 }, () => pick(inputType)));
       const design = elaborate(Mvau, p);
-      const multipliers = [...emitVerilog(design).files.values()].join("\n").split(" * ").length - 1;
+      const multipliers = multipliersIn(emitVerilog(design));
       expect(multipliers).toBe(4 * 2);
       const expected = vectors.flatMap((v) => expectedBeats(p, v, mvauShape(p).outType));
       const run = driveStreams(design, inputBeats(p, vectors), expected.length, {

@@ -86,7 +86,9 @@ describe("MVAU in the interpreter", () => {
           const shape = mvauShape(params);
           const act = params.activation as Extract<MvauParams["activation"], { kind: "thresholds" }>;
           expect(shape.search).toBe("binary");
-          expect(shape.pipelineDepth).toBe(3 + shape.treeStages + searchStages(act.thresholds[0]!.length));
+          expect(shape.pipelineDepth).toBe(
+            2 + shape.productStages + shape.treeStages + searchStages(act.thresholds[0]!.length),
+          );
           const run = expectGolden(params, vectors, pv, pr, seed);
           if (pv === 1 && pr === 1) {
             expect(run.outputCycles[0]! - run.inputCycles[0]!).toBe(shape.latency);
