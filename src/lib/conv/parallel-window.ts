@@ -88,7 +88,8 @@ export const ParallelWindow = defineModule(moduleName, (p: SlidingWindowParams) 
   const row = onGrid("row", y, kh, sh, accept.and(rowEnd), accept.and(imageEnd));
   const ends = column && row ? column.and(row) : (column ?? row);
   const endsWindow = ends ? named("endsWindow", ends) : undefined;
-  io.in.ready.set(endsWindow ? endsWindow.not().or(queue.canReserve) : lit(true));
+  // Without `endsWindow` (a 1×1 window at stride 1) every pixel ends a window and needs a slot.
+  io.in.ready.set(endsWindow ? endsWindow.not().or(queue.canReserve) : queue.canReserve);
   step(x, p.width - 1, accept);
   step(y, p.height - 1, accept.and(rowEnd));
   queue.reserve.set(endsWindow ? accept.and(endsWindow) : accept);

@@ -46,6 +46,21 @@ describe("conv blocks in the interpreter", () => {
     );
   });
 
+  // A 1×1 window at stride 1 ends a window at every pixel: each one must wait for a queue slot.
+  it("parallel window, 1×1 at stride 1: no window lost under backpressure", () => {
+    const oneByOne = parallelWindowCase().map((c) => ({
+      ...c,
+      params: { ...c.params, kernel: [1, 1] as const, stride: [1, 1] as const },
+    }));
+    fc.assert(
+      fc.property(oneByOne, producer, consumer, seedArb, (c, pv, pr, seed) => {
+        const { inputs, expected } = anyWindowStreams(c);
+        expectStream(elaborate(windowBlock(c.params), c.params), inputs, expected, pv, pr, seed);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it("sliding window, stride 1, full rate: OH·OW·KH·KW·CF + (KH − 1)·(W − KW)·CF cycles per image", () => {
     fc.assert(
       fc.property(windowCase({ maxSide: 6, maxChannels: 4, maxImages: 1 }), (c) => {
