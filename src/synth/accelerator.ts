@@ -2,10 +2,11 @@
 // layer plus one for the rest (split.ts), then each layer's MVAU module (with its submodules) and
 // the total are read from Yosys's per-module statistics and set against the board's capacity.
 import type { Board } from "../fold/boards.js";
+import { isWeightMemoryOf } from "../lib/mvau/weight-memory.js";
 import { familyForBoard } from "./family.js";
 import { hierarchicalDepth, type ModuleDepth } from "./logic-depth.js";
 import { checkWeightPlacement, romStyles, type WeightPlacement } from "./memory-check.js";
-import { runSplitSynth, splitPieces } from "./split.js";
+import { runSplitSynth, SPLIT_MEMORY_BITS, type SplitLayer, splitPieces } from "./split.js";
 import { hierarchicalCells, instanceCounts } from "./stat.js";
 import { type CellCounts, classifyCells, type SynthInput, type XilinxFamily } from "./yosys.js";
 
@@ -54,7 +55,8 @@ export function layerModule(modules: Iterable<string>, layerName: string): strin
       .replace(/^([^A-Za-z_])/, "_$1")
       .replace(/^_+/, "") || "layer";
   const re = new RegExp(`^${safe}_mw\\d+_mh\\d+_`);
-  return [...modules].find((m) => re.test(m));
+  const all = [...modules];
+  return all.find((m) => re.test(m) && !all.some((mvau) => mvau !== m && isWeightMemoryOf(mvau, m)));
 }
 
 /** LUTs a design occupies: logic LUTs plus LUT RAM and SRL primitives (RAM64M = 4 LUTs, etc.). */
@@ -70,6 +72,22 @@ export function lutsOccupied(c: CellCounts): number {
   return c.lut + ram + c.srl;
 }
 
+function runsText(runs: number, layers: number): string {
+  const memories = runs - layers - 1;
+  return `one per layer${memories > 0 ? `, ${memories} for large layers' weight memories` : ""} and one for the rest`;
+}
+
+/** Each layer's MVAU module, with its weight memories split off when it holds megabits (split.ts). */
+export function splitLayers(layers: readonly SynthLayer[], modules: readonly string[]): SplitLayer[] {
+  return layers.flatMap((l) => {
+    const module = layerModule(modules, l.name);
+    if (!module) return [];
+    const bits = l.pe * l.weightsPerPe.depth * l.weightsPerPe.width;
+    const memories = bits >= SPLIT_MEMORY_BITS ? modules.filter((m) => isWeightMemoryOf(module, m)) : [];
+    return [{ module, memories }];
+  });
+}
+
 export async function synthAccelerator(
   input: SynthInput & { layers: readonly SynthLayer[] },
   board: Board,
@@ -79,10 +97,9 @@ export async function synthAccelerator(
   const family = familyForBoard(board);
   const started = performance.now();
   const modules = input.verilogFiles.map((f) => f.replace(/\.v$/, ""));
-  const layerModules = input.layers.flatMap((l) => layerModule(modules, l.name) ?? []);
-  const pieces = splitPieces(input, layerModules);
+  const pieces = splitPieces(input, splitLayers(input.layers, modules));
   log(
-    `synth_xilinx -family ${family} on ${input.top} (${input.verilogFiles.length} modules, ${pieces.length} runs: one per layer and one for the rest); this can take minutes`,
+    `synth_xilinx -family ${family} on ${input.top} (${input.verilogFiles.length} modules, ${pieces.length} runs: ${runsText(pieces.length, input.layers.length)}); this can take minutes`,
   );
   const { stat, depths } = await runSplitSynth(input, pieces, {
     family,
@@ -106,7 +123,10 @@ export async function synthAccelerator(
     const cells = classifyCells(hierarchicalCells(stat, module));
     const times = instanceCounts(stat, input.top).get(module) ?? 1;
     for (const [t, n] of Object.entries(cells.byType)) rest[t] = (rest[t] ?? 0) - times * n;
-    const roms = romStyles(files.get(`${module}.v`) ?? "");
+    const memoryText = modules
+      .filter((m) => isWeightMemoryOf(module, m))
+      .map((m) => files.get(`${m}.v`) ?? "");
+    const roms = romStyles([files.get(`${module}.v`) ?? "", ...memoryText].join("\n"));
     const weights = checkWeightPlacement(l.name, roms, l.weightsPerPe, cells);
     if (weights.problem) warnings.push(weights.problem);
     layers.push({ name: l.name, module, cells, depth: depthOf(module), weights });
@@ -132,7 +152,7 @@ export async function synthAccelerator(
     warnings.push(`the design does not fit ${board.displayName}: ${over.join(", ")}`);
   }
   return {
-    tool: "Yosys synth_xilinx (@yowasp/yosys, out of context, hierarchy kept, one run per layer)",
+    tool: "Yosys synth_xilinx (@yowasp/yosys, out of context, hierarchy kept, one run per layer and per large weight memory)",
     family,
     board: { name: board.name, part: board.part },
     top: input.top,

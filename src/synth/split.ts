@@ -7,7 +7,8 @@
 // Why: a single run holds the whole design in one WebAssembly instance, whose memory is capped at
 // 4 GB. A build with a large LUT-ROM layer (pneumonia-w8a8 at II 128: 16,384 ROM output bits in
 // fc0) runs out of it in the final technology mapping. Split, the largest piece is one layer,
-// and the pieces run in parallel, one per core.
+// and the pieces run in parallel, one per core; a layer with megabits of weights also has each
+// PE's weight memory (a module of its own, src/lib/mvau/weight-memory.ts) synthesised apart.
 import { availableParallelism, totalmem } from "node:os";
 import { type ModuleDepth, netlistDepths } from "./logic-depth.js";
 import { parseStat, type YosysStat } from "./stat.js";
@@ -19,12 +20,33 @@ export interface SynthPiece {
   blackBoxes: readonly string[];
 }
 
-/** A layer per piece (largest first, so the longest run starts first), then the rest around them. */
-export function splitPieces(input: SynthInput, layerModules: readonly string[]): SynthPiece[] {
-  const size = (m: string) => fileText(input, `${m}.v`)?.length ?? 0;
-  const layers = [...new Set(layerModules)].sort((a, b) => size(b) - size(a) || a.localeCompare(b));
-  return [...layers.map((top) => ({ top, blackBoxes: [] })), { top: input.top, blackBoxes: layers }];
+/** A layer's MVAU module, and the weight-memory modules under it to synthesise in runs of their own. */
+export interface SplitLayer {
+  module: string;
+  memories: readonly string[];
 }
+
+/**
+ * A layer per piece (largest first, so the longest run starts first), each split-off weight
+ * memory in a piece of its own (the layer's run sees it as a black box), then the rest around
+ * the layers.
+ */
+export function splitPieces(input: SynthInput, layers: readonly SplitLayer[]): SynthPiece[] {
+  const size = (m: string) => fileText(input, `${m}.v`)?.length ?? 0;
+  const unique = [...new Map(layers.map((l) => [l.module, l])).values()];
+  const bySize = (a: string, b: string) => size(b) - size(a) || a.localeCompare(b);
+  const layerPieces = unique
+    .sort((a, b) => bySize(a.module, b.module))
+    .map((l) => ({ top: l.module, blackBoxes: [...l.memories] }));
+  const memoryPieces = unique.flatMap((l) => l.memories).map((top) => ({ top, blackBoxes: [] }));
+  return [...layerPieces, ...memoryPieces, { top: input.top, blackBoxes: unique.map((l) => l.module) }];
+}
+
+/**
+ * Weight bits in one layer above which its weight memories get runs of their own: a single run
+ * of fc0 of pneumonia-w8a8 at II 128 (2 Mbit of LUT ROM with the adder trees) exceeds 4 GB.
+ */
+export const SPLIT_MEMORY_BITS = 2 ** 20;
 
 function fileText(input: SynthInput, name: string): string | undefined {
   const files = input.files;

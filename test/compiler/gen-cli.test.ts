@@ -75,7 +75,7 @@ describe("loom gen", () => {
     await lintVerilog(compiled.emitted);
     for (const layer of compiled.report.layers) {
       const images = [...compiled.emitted.files.keys()].filter(
-        (f) => f.startsWith(`${layer.name}_`) && f.includes("_weights_"),
+        (f) => f.startsWith(`${layer.name}_`) && /_weights_\d+_words\.hex$/.test(f),
       );
       expect(images.length).toBe(layer.pe);
       for (const f of images) {

@@ -15,6 +15,7 @@ import { ICE40_EBR_SHAPES } from "../../src/fold/ice40-boards.js";
 import { layerShapes } from "../../src/fold/layer-shape.js";
 import { Mvau } from "../../src/lib/mvau/mvau.js";
 import type { WeightMemoryStyle } from "../../src/lib/mvau/params.js";
+import { isWeightMemoryOf } from "../../src/lib/mvau/weight-memory.js";
 import type { Model } from "../../src/model/model-format.js";
 import { forIce40 } from "../../src/synth/ice40.js";
 
@@ -126,9 +127,11 @@ describe("memory style: one policy for the estimate and the hardware", () => {
             runtimeWeights: runtime,
           },
         );
-        const weights = memories(elaborate(Mvau, plan.layers[0]!.mvau).top).filter((m) =>
-          m.name.startsWith("weights_"),
-        );
+        // Each PE's weights: a module of its own holding one memory (weight-memory.ts).
+        const top = elaborate(Mvau, plan.layers[0]!.mvau).top;
+        const weights = top.instances
+          .filter((i) => isWeightMemoryOf(top.desiredName, i.module.desiredName))
+          .flatMap((i) => memories(i.module));
         expect(weights).toHaveLength(pe);
         const style = weights[0]!.style;
         if (choice !== "auto") expect(style).toBe(choice);

@@ -24,7 +24,6 @@ import {
   mux,
   output,
   ports,
-  ram,
   reg,
   rom,
   SInt,
@@ -50,6 +49,7 @@ import {
   packingOf,
   possiblePacking,
 } from "./params.js";
+import { WeightRam, WeightRom, weightMemoryName } from "./weight-memory.js";
 
 /** Where one PE's weight memory lives, by the project's one memory policy. */
 export function weightStyle(p: MvauParams, depth: number, width: number): MemoryStyle {
@@ -127,7 +127,7 @@ function mvauBody(p: MvauParams, { shape, weights }: CheckedMvau) {
   // Runtime weights: the memories, and whether a full set is in them (no load half done).
   const memWidth = p.simd * p.weightType.bits;
   const style = weightStyle(p, nf * sf, memWidth);
-  const memories = weightMemories(p, weights, io.weights, style);
+  const memories = weightMemories(p, moduleName(p, { shape, weights }), weights, io.weights, style);
   // An iteration needs its input word and the weights; a neuron fold's last iteration also
   // needs a free slot in the output queue for the beat it will produce.
   const issue = buffer.wordReady.and(memories.loaded).and(lastSf.not().or(queue.canReserve)).named("issue");
@@ -243,7 +243,8 @@ interface WeightMemories {
 }
 
 /**
- * One memory per PE, in FINN's layout (layout.ts). From the bitstream: ROMs holding `weights`.
+ * One memory per PE, in FINN's layout (layout.ts), each a module of its own (weight-memory.ts).
+ * From the bitstream: ROMs holding `weights`.
  * Runtime-writable: RAMs without contents, written by the `weights` stream, one beat per
  * address in order 0 … NF·SF − 1 with PE p's word at bits [(p+1)·SIMD·W − 1 : p·SIMD·W] (the
  * words `weightWords` gives, so the host packs a beat exactly as the ROMs would be filled). The
@@ -253,26 +254,38 @@ interface WeightMemories {
  */
 function weightMemories(
   p: MvauParams,
+  mvau: string,
   weights: bigint[][],
   load: { valid: Expr; ready: Signal; data: Expr } | undefined,
   style: MemoryStyle,
 ): WeightMemories {
   const depth = (p.mw / p.simd) * (p.mh / p.pe);
   const width = p.simd * p.weightType.bits;
+  const reader =
+    (m: { readAddr: Signal; readEnable: Signal; readData: Signal }) => (addr: Expr, enable: Expr) => {
+      m.readAddr.set(addr);
+      m.readEnable.set(enable);
+      return m.readData;
+    };
   if (!load) {
     const roms = weightWords(weights, p.simd, p.pe, p.weightType).map((words, pe) =>
-      rom(`weights_${pe}`, UInt(width), words, { style }),
+      reader(instance(`weights_${pe}`, WeightRom, { name: weightMemoryName(mvau, pe), width, style, words })),
     );
-    return { loaded: lit(1, UInt(1)), read: (addr, enable) => roms.map((r) => r.read(addr, enable)) };
+    return { loaded: lit(1, UInt(1)), read: (addr, enable) => roms.map((r) => r(addr, enable)) };
   }
-  const rams = Array.from({ length: p.pe }, (_, pe) => ram(`weights_${pe}`, UInt(width), depth, { style }));
   load.ready.set(1);
   const loadAddr = counter("loadAddr", depth - 1);
   const loaded = reg("weightsLoaded", UInt(1), { init: 0 }) as Signal;
   step(loadAddr, depth - 1, load.valid);
   when(load.valid, () => loaded.next(loadAddr.eq(depth - 1)));
-  rams.forEach((r, pe) => r.write(loadAddr, load.data.bits((pe + 1) * width - 1, pe * width), load.valid));
-  return { loaded, read: (addr, enable) => rams.map((r) => r.read(addr, enable)) };
+  const rams = Array.from({ length: p.pe }, (_, pe) => {
+    const m = instance(`weights_${pe}`, WeightRam, { name: weightMemoryName(mvau, pe), width, depth, style });
+    m.writeAddr.set(loadAddr);
+    m.writeData.set(load.data.bits((pe + 1) * width - 1, pe * width));
+    m.writeEnable.set(load.valid);
+    return reader(m);
+  });
+  return { loaded, read: (addr, enable) => rams.map((r) => r(addr, enable)) };
 }
 
 /**
