@@ -11,9 +11,10 @@ import { midSize } from "./mvau-config.js";
 const p = midSize();
 const shape = mvauShape(p);
 const emitted = emitVerilog(elaborate(Mvau, p));
-const romLines = [...emitted.files.values()].flatMap((t) =>
-  t.split("\n").filter((l) => l.includes("rom_style") && l.includes(" weights_")),
-);
+// Each PE's weights are a module of its own (`<MVAU>_weights_<pe>.v`) holding one memory.
+const romLines = [...emitted.files]
+  .filter(([name]) => /_weights_\d+\.v$/.test(name))
+  .flatMap(([, t]) => t.split("\n").filter((l) => l.includes("rom_style")));
 console.log(
   `${emitted.topName}: NF=${shape.nf} SF=${shape.sf}, accumulator ${JSON.stringify(shape.accType)}, latency ${shape.latency}`,
 );

@@ -1,11 +1,15 @@
 // Synthesis of a whole generated accelerator: `synth_xilinx` with the hierarchy kept, one run per
-// layer plus one for the rest (split.ts), then each layer's MVAU module (with its submodules) and
+// layer (and per weight memory of a large layer) plus one for the rest (split.ts), then each layer's MVAU module (with its submodules) and
 // the total are read from Yosys's per-module statistics and set against the board's capacity.
 import type { Board } from "../fold/boards.js";
-import { isWeightMemoryOf } from "../lib/mvau/weight-memory.js";
 import { familyForBoard } from "./family.js";
 import { hierarchicalDepth, type ModuleDepth } from "./logic-depth.js";
-import { checkWeightPlacement, romStyles, type WeightPlacement } from "./memory-check.js";
+import {
+  checkWeightPlacement,
+  romStyles,
+  type WeightPlacement,
+  weightMemoryModules,
+} from "./memory-check.js";
 import { runSplitSynth, SPLIT_MEMORY_BITS, type SplitLayer, splitPieces } from "./split.js";
 import { hierarchicalCells, instanceCounts } from "./stat.js";
 import { type CellCounts, classifyCells, type SynthInput, type XilinxFamily } from "./yosys.js";
@@ -55,8 +59,7 @@ export function layerModule(modules: Iterable<string>, layerName: string): strin
       .replace(/^([^A-Za-z_])/, "_$1")
       .replace(/^_+/, "") || "layer";
   const re = new RegExp(`^${safe}_mw\\d+_mh\\d+_`);
-  const all = [...modules];
-  return all.find((m) => re.test(m) && !all.some((mvau) => mvau !== m && isWeightMemoryOf(mvau, m)));
+  return [...modules].find((m) => re.test(m) && !/_weights_\d+(_\d+)?$/.test(m));
 }
 
 /** LUTs a design occupies: logic LUTs plus LUT RAM and SRL primitives (RAM64M = 4 LUTs, etc.). */
@@ -72,18 +75,22 @@ export function lutsOccupied(c: CellCounts): number {
   return c.lut + ram + c.srl;
 }
 
-function runsText(runs: number, layers: number): string {
-  const memories = runs - layers - 1;
+function runsText(layers: readonly SplitLayer[]): string {
+  const memories = layers.reduce((n, l) => n + l.memories.length, 0);
   return `one per layer${memories > 0 ? `, ${memories} for large layers' weight memories` : ""} and one for the rest`;
 }
 
 /** Each layer's MVAU module, with its weight memories split off when it holds megabits (split.ts). */
-export function splitLayers(layers: readonly SynthLayer[], modules: readonly string[]): SplitLayer[] {
+export function splitLayers(
+  layers: readonly SynthLayer[],
+  modules: readonly string[],
+  files: ReadonlyMap<string, string>,
+): SplitLayer[] {
   return layers.flatMap((l) => {
     const module = layerModule(modules, l.name);
     if (!module) return [];
     const bits = l.pe * l.weightsPerPe.depth * l.weightsPerPe.width;
-    const memories = bits >= SPLIT_MEMORY_BITS ? modules.filter((m) => isWeightMemoryOf(module, m)) : [];
+    const memories = bits >= SPLIT_MEMORY_BITS ? weightMemoryModules(files.get(`${module}.v`) ?? "") : [];
     return [{ module, memories }];
   });
 }
@@ -97,9 +104,11 @@ export async function synthAccelerator(
   const family = familyForBoard(board);
   const started = performance.now();
   const modules = input.verilogFiles.map((f) => f.replace(/\.v$/, ""));
-  const pieces = splitPieces(input, splitLayers(input.layers, modules));
+  const files = input.files instanceof Map ? input.files : new Map(Object.entries(input.files));
+  const split = splitLayers(input.layers, modules, files);
+  const pieces = splitPieces(input, split);
   log(
-    `synth_xilinx -family ${family} on ${input.top} (${input.verilogFiles.length} modules, ${pieces.length} runs: ${runsText(pieces.length, input.layers.length)}); this can take minutes`,
+    `synth_xilinx -family ${family} on ${input.top} (${input.verilogFiles.length} modules, ${pieces.length} runs: ${runsText(split)}); this can take minutes`,
   );
   const { stat, depths } = await runSplitSynth(input, pieces, {
     family,
@@ -109,7 +118,6 @@ export async function synthAccelerator(
   const depthOf = (module: string) => hierarchicalDepth(depths, stat.modules, module);
   const seconds = (performance.now() - started) / 1000;
   log(`synthesised in ${seconds.toFixed(1)} s`);
-  const files = input.files instanceof Map ? input.files : new Map(Object.entries(input.files));
   const total = classifyCells(hierarchicalCells(stat, input.top));
   const warnings: string[] = [];
   const layers: LayerSynth[] = [];
@@ -123,10 +131,9 @@ export async function synthAccelerator(
     const cells = classifyCells(hierarchicalCells(stat, module));
     const times = instanceCounts(stat, input.top).get(module) ?? 1;
     for (const [t, n] of Object.entries(cells.byType)) rest[t] = (rest[t] ?? 0) - times * n;
-    const memoryText = modules
-      .filter((m) => isWeightMemoryOf(module, m))
-      .map((m) => files.get(`${m}.v`) ?? "");
-    const roms = romStyles([files.get(`${module}.v`) ?? "", ...memoryText].join("\n"));
+    const text = files.get(`${module}.v`) ?? "";
+    const memoryText = weightMemoryModules(text).map((m) => files.get(`${m}.v`) ?? "");
+    const roms = romStyles([text, ...memoryText].join("\n"));
     const weights = checkWeightPlacement(l.name, roms, l.weightsPerPe, cells);
     if (weights.problem) warnings.push(weights.problem);
     layers.push({ name: l.name, module, cells, depth: depthOf(module), weights });

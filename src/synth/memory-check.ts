@@ -15,6 +15,14 @@ export function romStyles(verilog: string): { block: number; distributed: number
   return { block: count("block") + count("ultra"), distributed: count("distributed") };
 }
 
+/**
+ * The modules of the weight memories an MVAU module instantiates (`weights_<pe>`, mvau.ts), read
+ * from its Verilog: by instance, not by module name, which the emitter may have made unique.
+ */
+export function weightMemoryModules(mvauVerilog: string): string[] {
+  return [...mvauVerilog.matchAll(/^\s*(\w+)\s+weights_\d+\s*\(/gm)].map((m) => m[1]!);
+}
+
 export interface WeightPlacement {
   /** ROMs the Verilog asks to be block RAM / distributed RAM (instances counted). */
   blockRoms: number;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { getBoard } from "../../src/fold/boards.js";
 import { layerModule, lutsOccupied } from "../../src/synth/accelerator.js";
 import { familyForBoard } from "../../src/synth/family.js";
-import { checkWeightPlacement, romStyles } from "../../src/synth/memory-check.js";
+import { checkWeightPlacement, romStyles, weightMemoryModules } from "../../src/synth/memory-check.js";
 import { hierarchicalCells, instanceCounts, parseStat } from "../../src/synth/stat.js";
 import { classifyCells } from "../../src/synth/yosys.js";
 
@@ -90,6 +90,16 @@ describe("family and memory placement", () => {
       "xcup",
     ]);
     expect(["pynq-z1", "pynq-z2"].map((b) => familyForBoard(getBoard(b)))).toEqual(["xc7", "xc7"]);
+  });
+
+  it("finds an MVAU's weight memories by instance, whatever name the emitter gave their modules", () => {
+    const mvau = [
+      "  fc0_mw8_x_weights_0 weights_0 (",
+      "  fc0_mw8_x_weights_1_1 weights_1 (",
+      "  CreditQueue_d2_w8 outputQueue (",
+      "  wire [7:0] weights_0_readData;",
+    ].join("\n");
+    expect(weightMemoryModules(mvau)).toEqual(["fc0_mw8_x_weights_0", "fc0_mw8_x_weights_1_1"]);
   });
 
   it("flags block-RAM weights that landed in LUTs and large weights built from LUTs", () => {
