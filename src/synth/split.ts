@@ -12,7 +12,15 @@
 import { availableParallelism, totalmem } from "node:os";
 import { type ModuleDepth, netlistDepths } from "./logic-depth.js";
 import { parseStat, type YosysStat } from "./stat.js";
-import { outputText, runYosysScript, type SynthInput, type XilinxFamily, yosysFiles } from "./yosys.js";
+import {
+  netlistOf,
+  outputText,
+  runYosysScript,
+  type SynthInput,
+  WRITE_NETLIST,
+  type XilinxFamily,
+  yosysFiles,
+} from "./yosys.js";
 
 /** One Yosys run of the split: synthesise `top`; the modules in `blackBoxes` are read as black boxes. */
 export interface SynthPiece {
@@ -69,7 +77,7 @@ export function pieceScript(input: SynthInput, piece: SynthPiece, family: Xilinx
     ...read,
     `synth_xilinx -family ${family} -top ${piece.top} -noiopad${clockBuffer}`,
     "tee -q -o stat.json stat -json",
-    "write_json netlist.json",
+    WRITE_NETLIST,
   ].join("; ");
 }
 
@@ -103,7 +111,7 @@ export async function runSplitSynth(
   const runPiece = async (i: number) => {
     const piece = pieces[i]!;
     status.set(i, "starting");
-    const { out } = await runYosysScript(pieceScript(input, piece, o.family), files, piece.top, {
+    const { out, log } = await runYosysScript(pieceScript(input, piece, o.family), files, piece.top, {
       onStatus: (s) => {
         status.set(i, s);
         report();
@@ -111,7 +119,7 @@ export async function runSplitSynth(
       lane: i,
     });
     const stat = outputText(out, "stat.json");
-    const netlist = outputText(out, "netlist.json");
+    const netlist = netlistOf(log);
     if (stat === undefined || netlist === undefined)
       throw new Error(`Yosys wrote no statistics for ${piece.top}`);
     results[i] = { stat: parseStat(stat), depths: netlistDepths(netlist) };

@@ -2,8 +2,13 @@
 // ABC pass …", "3.40.2. Extracting gate netlist of module `\fc0…' …"), for a progress line:
 // the current pass and, in the passes that go module by module, which module of how many.
 
-/** The Yosys option that prints section headers down to this depth (and otherwise only warnings and errors). */
-export const YOSYS_HEADER_ARGS = ["-v", "3"];
+/**
+ * The Yosys options: section headers down to this depth (and otherwise only warnings and errors),
+ * and no footer (-T).
+ */
+// -T drops the footer (log hash, version, time spent): it is written to stdout at exit, after the
+// netlist that WRITE_NETLIST (yosys.ts) sends there has been written but not yet flushed.
+export const YOSYS_HEADER_ARGS = ["-v", "3", "-T"];
 
 const HEADER = /^(\d+(?:\.\d+)*)\.\s+(.*?)\.*$/;
 const MODULE = /module `\\?([^']+)'/;

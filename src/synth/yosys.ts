@@ -103,6 +103,27 @@ export function yosysFiles(
   return { files, read };
 }
 
+const NETLIST_BEGIN = "LOOM-NETLIST-BEGIN";
+const NETLIST_END = "LOOM-NETLIST-END";
+
+/**
+ * The script step that writes the design's own modules (`-selected`: not the 8 MB of cell
+ * library that `write_json` adds otherwise) as a JSON netlist, read back with `netlistOf`. It goes
+ * to stdout between two markers, not to a file: the YoWASP runtime grows an output file by
+ * copying it on every write, so a netlist of a few hundred megabytes never finished writing
+ * (pneumonia-w8a8's fc0 at II 128 was still in `write_json` after 28 minutes).
+ */
+export const WRITE_NETLIST = `log -stdout ${NETLIST_BEGIN}; write_json -selected; log -stdout ${NETLIST_END}`;
+
+/** The JSON netlist that `WRITE_NETLIST` put in a run's output, or undefined when there is none. */
+export function netlistOf(output: string): string | undefined {
+  const begin = output.indexOf(`${NETLIST_BEGIN}\n`);
+  const end = output.indexOf(NETLIST_END, begin);
+  if (begin < 0 || end < 0) return undefined;
+  const json = output.indexOf("\n{", begin);
+  return json < 0 || json > end ? undefined : output.slice(json + 1, end);
+}
+
 /** A file Yosys or nextpnr wrote, as text. */
 export function outputText(out: Record<string, unknown>, name: string): string | undefined {
   const raw = out[name];
@@ -160,7 +181,7 @@ export async function runSynthStat(
   const { files, read } = yosysFiles(input);
   const flatten = options.flatten ? " -flatten" : "";
   // The JSON netlist (with `depth`) is returned too, for checks on its cells' parameters.
-  const json = options.depth ? "; write_json netlist.json" : "";
+  const json = options.depth ? `; ${WRITE_NETLIST}` : "";
   const script = `${read}; synth_xilinx -family ${family} -top ${input.top} -noiopad${flatten}; tee -q -o stat.json stat -json -top ${input.top}${json}`;
   const { out, log } = await runYosysScript(script, files, input.top, {
     onStatus: options.onStatus,
@@ -168,7 +189,7 @@ export async function runSynthStat(
   });
   const text = outputText(out, "stat.json");
   if (text === undefined) throw new Error(`Yosys wrote no statistics for ${input.top}: ${log.slice(0, 500)}`);
-  const netlist = options.depth ? outputText(out, "netlist.json") : undefined;
+  const netlist = options.depth ? netlistOf(log) : undefined;
   return {
     stat: parseStat(text),
     log: options.keepLog ? log : undefined,
