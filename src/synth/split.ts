@@ -13,6 +13,7 @@ import { availableParallelism, totalmem } from "node:os";
 import { type ModuleDepth, netlistDepths } from "./logic-depth.js";
 import { parseStat, type YosysStat } from "./stat.js";
 import {
+  inlineWeightMemories,
   netlistOf,
   outputText,
   runYosysScript,
@@ -73,9 +74,10 @@ export function pieceScript(input: SynthInput, piece: SynthPiece, family: Xilinx
   const boxed = new Set(piece.blackBoxes.map((m) => `${m}.v`));
   const read = input.verilogFiles.map((f) => (boxed.has(f) ? `read_verilog -lib ${f}` : `read_verilog ${f}`));
   const clockBuffer = piece.top === input.top ? "" : " -noclkbuf";
+  const inline = inlineWeightMemories(input, [...piece.blackBoxes, piece.top]);
   return [
     ...read,
-    `synth_xilinx -family ${family} -top ${piece.top} -noiopad${clockBuffer}`,
+    `${inline.before}synth_xilinx -family ${family} -top ${piece.top} -noiopad${clockBuffer}${inline.flatten}`,
     "tee -q -o stat.json stat -json",
     WRITE_NETLIST,
   ].join("; ");

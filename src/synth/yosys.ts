@@ -2,8 +2,10 @@
 // in a worker thread, so no vendor tool or native Yosys is needed. The numbers are Yosys's
 // technology mapping, not Vivado's, but they show what a block maps to (block RAM or LUT RAM,
 // how many LUTs of control logic) and catch a memory that failed to infer.
+
 import type { EmittedDesign } from "../rtl/emit.js";
 import { type ModuleDepth, netlistDepths } from "./logic-depth.js";
+import { weightMemoryModules } from "./memory-check.js";
 import { hierarchicalCells, parseStat, type YosysStat } from "./stat.js";
 import { YOSYS_HEADER_ARGS, YosysProgress } from "./yosys-progress.js";
 import { runTool, ToolFailure } from "./yowasp-worker.js";
@@ -35,6 +37,8 @@ export interface SynthOptions {
   keepLog?: boolean;
   /** Flatten the hierarchy before synthesis (`synth_xilinx -flatten`); default false. */
   flatten?: boolean;
+  /** Weight memories to keep as modules of their own rather than inline into their MVAU (`inlineWeightMemories`). */
+  memoriesApart?: readonly string[];
   /** Also measure each module's logic depth from the netlist (logic-depth.ts); default false. */
   depth?: boolean;
   /** Told what Yosys is doing as it goes (the pass, and the module in per-module passes). */
@@ -124,6 +128,29 @@ export function netlistOf(output: string): string | undefined {
   return json < 0 || json > end ? undefined : output.slice(json + 1, end);
 }
 
+/**
+ * How `synth_xilinx` keeps the hierarchy but inlines each weight memory (`weights_<pe>` in an MVAU,
+ * src/lib/mvau/weight-memory.ts) into its MVAU: every module gets `keep_hierarchy` but those, and
+ * `-flatten` then removes only their boundary. Inside the MVAU, Yosys merges a shallow LUT ROM's
+ * logic with the products it feeds; across a kept boundary it cannot (TFC's MatMul_1 at PE 64 /
+ * SIMD 16: 9,438 LUT inlined, 11,457 apart). Memories in `apart` (read as black boxes, or the
+ * run's top) keep their boundary: a large layer's memories are synthesised in runs of their own
+ * (split.ts).
+ */
+export function inlineWeightMemories(
+  input: SynthInput,
+  apart: readonly string[] = [],
+): { before: string; flatten: string } {
+  const texts = input.files instanceof Map ? [...input.files.values()] : Object.values(input.files);
+  const keep = new Set([...apart, input.top]);
+  const inline = [...new Set(texts.flatMap((t) => weightMemoryModules(t)))].filter((m) => !keep.has(m));
+  if (inline.length === 0) return { before: "", flatten: "" };
+  return {
+    before: `setattr -mod -set keep_hierarchy 1 *; setattr -mod -unset keep_hierarchy ${inline.join(" ")}; `,
+    flatten: " -flatten",
+  };
+}
+
 /** A file Yosys or nextpnr wrote, as text. */
 export function outputText(out: Record<string, unknown>, name: string): string | undefined {
   const raw = out[name];
@@ -179,10 +206,12 @@ export async function runSynthStat(
 ): Promise<{ stat: YosysStat; log?: string; depths?: Map<string, ModuleDepth>; netlist?: string }> {
   const family = options.family ?? "xcup";
   const { files, read } = yosysFiles(input);
-  const flatten = options.flatten ? " -flatten" : "";
+  const inline = options.flatten
+    ? { before: "", flatten: " -flatten" }
+    : inlineWeightMemories(input, options.memoriesApart);
   // The JSON netlist (with `depth`) is returned too, for checks on its cells' parameters.
   const json = options.depth ? `; ${WRITE_NETLIST}` : "";
-  const script = `${read}; synth_xilinx -family ${family} -top ${input.top} -noiopad${flatten}; tee -q -o stat.json stat -json -top ${input.top}${json}`;
+  const script = `${read}; ${inline.before}synth_xilinx -family ${family} -top ${input.top} -noiopad${inline.flatten}; tee -q -o stat.json stat -json -top ${input.top}${json}`;
   const { out, log } = await runYosysScript(script, files, input.top, {
     onStatus: options.onStatus,
     modules: input.verilogFiles.length,

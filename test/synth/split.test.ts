@@ -4,7 +4,7 @@
 // LUTs are ABC's mapping, which depends on the internal names Yosys has handed out before it
 // (they differ between runs of different inputs): the split may map a module's logic to a few
 // percent more or fewer LUTs, and its depth a level apart. One small two-layer MLP, a single run
-// and a split one with every weight memory in a run of its own (~40 s).
+// and a split one, with the weight memories inlined and then apart (~80 s).
 import { describe, expect, it } from "vitest";
 import { compileModel } from "../../src/compiler/generate.js";
 import { isWeightMemoryOf } from "../../src/lib/mvau/weight-memory.js";
@@ -18,39 +18,53 @@ import { smallSynthMlp } from "../support/small-synth-mlp.js";
 const model = smallSynthMlp("split");
 
 describe("split synthesis", () => {
+  // Twice: the weight memories inlined into their layer (a small layer's, the default), and each
+  // in a run of its own (a large layer's), the single run keeping the same ones apart.
   it("gives every module the structure of a single run, and its LUTs within 10 %", {
-    timeout: 240_000,
+    timeout: 300_000,
   }, async () => {
     const input = synthInputOf(compileModel(model, { board: "zcu104" }));
     const modules = input.verilogFiles.map((f) => f.replace(/\.v$/, ""));
     const layers = input.layers.map((l) => layerModule(modules, l.name)!);
     const memories = modules.filter((m) => layers.some((l) => isWeightMemoryOf(l, m)));
     expect(memories).toHaveLength(3); // PE 2 and PE 1
-    const pieces = splitPieces(
-      input,
-      layers.map((module) => ({ module, memories: memories.filter((m) => isWeightMemoryOf(module, m)) })),
-    );
-    expect(pieces.map((p) => p.top).sort()).toEqual([...layers, ...memories, input.top].sort());
-    const whole = await runSynthStat(input, { family: "xcup", depth: true });
-    const split = await runSplitSynth(input, pieces, { family: "xcup", parallel: 2 });
-    expect([...split.stat.modules.keys()].sort()).toEqual([...whole.stat.modules.keys()].sort());
-    for (const m of whole.stat.modules.keys()) {
-      const [a, b] = [split, whole].map((r) => classifyCells(hierarchicalCells(r.stat, m)));
-      const { lut: lutA, byType: _a, ...structureA } = a!;
-      const { lut: lutB, byType: _b, ...structureB } = b!;
-      expect(structureA, m).toEqual(structureB);
-      expect(Math.abs(lutA - lutB), `${m}: ${lutA} vs ${lutB} LUTs`).toBeLessThanOrEqual(
-        Math.max(2, 0.1 * lutB),
+    for (const apart of [false, true]) {
+      const pieces = splitPieces(
+        input,
+        layers.map((module) => ({
+          module,
+          memories: apart ? memories.filter((m) => isWeightMemoryOf(module, m)) : [],
+        })),
       );
-      const [da, db] = [split, whole].map((r) => r.depths!.get(m));
-      expect(da === undefined, m).toBe(db === undefined);
-      if (da && db) {
-        expect(Math.abs(da.lutLevels - db.lutLevels), m).toBeLessThanOrEqual(1);
-        expect(da.carryCells, m).toBe(db.carryCells);
+      expect(pieces.map((p) => p.top).sort()).toEqual(
+        [...layers, ...(apart ? memories : []), input.top].sort(),
+      );
+      const [whole, split] = await Promise.all([
+        runSynthStat(input, { family: "xcup", depth: true, memoriesApart: apart ? memories : [] }),
+        runSplitSynth(input, pieces, { family: "xcup", parallel: 1 }),
+      ]);
+      const names = (r: { stat: { modules: Map<string, unknown> } }) => [...r.stat.modules.keys()].sort();
+      expect(names(split)).toEqual(names(whole));
+      for (const m of memories) expect(whole.stat.modules.has(m), m).toBe(apart);
+      for (const m of whole.stat.modules.keys()) {
+        const [a, b] = [split, whole].map((r) => classifyCells(hierarchicalCells(r.stat, m)));
+        const { lut: lutA, byType: _a, ...structureA } = a!;
+        const { lut: lutB, byType: _b, ...structureB } = b!;
+        expect(structureA, m).toEqual(structureB);
+        expect(Math.abs(lutA - lutB), `${m}: ${lutA} vs ${lutB} LUTs`).toBeLessThanOrEqual(
+          Math.max(2, 0.1 * lutB),
+        );
+        const [da, db] = [split, whole].map((r) => r.depths!.get(m));
+        expect(da === undefined, m).toBe(db === undefined);
+        if (da && db) {
+          expect(Math.abs(da.lutLevels - db.lutLevels), m).toBeLessThanOrEqual(1);
+          expect(da.carryCells, m).toBe(db.carryCells);
+        }
       }
+      // A memory alone: one module, nothing else in its run to perturb the mapping.
+      if (apart)
+        for (const m of memories) expect(split.stat.modules.get(m), m).toEqual(whole.stat.modules.get(m));
     }
-    // The memories alone: one module each, nothing else in their runs to perturb the mapping.
-    for (const m of memories) expect(split.stat.modules.get(m), m).toEqual(whole.stat.modules.get(m));
   });
 
   it("reads the other layers as black boxes only in the rest's run, split-off memories in their layer's", () => {
