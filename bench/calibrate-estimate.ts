@@ -127,10 +127,6 @@ export const CONFIGS: CalibrationConfig[] = [
     input: "UINT8",
     weights: "INT2",
     activations: "UINT2",
-    // Measured with inferred products (before the DSP48E2 primitive); re-measuring it with the
-    // primitive takes about 6 minutes of Yosys unloaded and was not done: its row checks the
-    // inferred build until then.
-    dspPrimitive: false,
   },
 ];
 
