@@ -1,7 +1,9 @@
 // Synthesis of a whole generated accelerator: `synth_xilinx` with the hierarchy kept, one run per
-// layer (and per weight memory of a large layer) plus one for the rest (split.ts), then each layer's MVAU module (with its submodules) and
-// the total are read from Yosys's per-module statistics and set against the board's capacity.
+// layer (and per weight memory of a large layer) plus one for the rest (split.ts), then each
+// layer's MVAU module (with its submodules) and the total are read from Yosys's per-module
+// statistics and set against the board's capacity.
 import type { Board } from "../fold/boards.js";
+import { isWeightMemoryName } from "../lib/mvau/weight-memory.js";
 import { familyForBoard } from "./family.js";
 import { hierarchicalDepth, type ModuleDepth } from "./logic-depth.js";
 import {
@@ -59,7 +61,7 @@ export function layerModule(modules: Iterable<string>, layerName: string): strin
       .replace(/^([^A-Za-z_])/, "_$1")
       .replace(/^_+/, "") || "layer";
   const re = new RegExp(`^${safe}_mw\\d+_mh\\d+_`);
-  return [...modules].find((m) => re.test(m) && !/_weights_\d+(_\d+)?$/.test(m));
+  return [...modules].find((m) => re.test(m) && !isWeightMemoryName(m));
 }
 
 /** LUTs a design occupies: logic LUTs plus LUT RAM and SRL primitives (RAM64M = 4 LUTs, etc.). */

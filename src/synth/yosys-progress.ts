@@ -4,10 +4,9 @@
 
 /**
  * The Yosys options: section headers down to this depth (and otherwise only warnings and errors),
- * and no footer (-T).
+ * and no footer (-T): the footer goes to stdout at exit, before the netlist that WRITE_NETLIST
+ * (yosys.ts) sent there has been flushed, and would land inside it.
  */
-// -T drops the footer (log hash, version, time spent): it is written to stdout at exit, after the
-// netlist that WRITE_NETLIST (yosys.ts) sends there has been written but not yet flushed.
 export const YOSYS_HEADER_ARGS = ["-v", "3", "-T"];
 
 const HEADER = /^(\d+(?:\.\d+)*)\.\s+(.*?)\.*$/;

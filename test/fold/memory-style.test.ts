@@ -15,7 +15,7 @@ import { ICE40_EBR_SHAPES } from "../../src/fold/ice40-boards.js";
 import { layerShapes } from "../../src/fold/layer-shape.js";
 import { Mvau } from "../../src/lib/mvau/mvau.js";
 import type { WeightMemoryStyle } from "../../src/lib/mvau/params.js";
-import { isWeightMemoryOf } from "../../src/lib/mvau/weight-memory.js";
+import { isWeightMemoryName } from "../../src/lib/mvau/weight-memory.js";
 import type { Model } from "../../src/model/model-format.js";
 import { forIce40 } from "../../src/synth/ice40.js";
 
@@ -130,7 +130,7 @@ describe("memory style: one policy for the estimate and the hardware", () => {
         // Each PE's weights: a module of its own holding one memory (weight-memory.ts).
         const top = elaborate(Mvau, plan.layers[0]!.mvau).top;
         const weights = top.instances
-          .filter((i) => isWeightMemoryOf(top.desiredName, i.module.desiredName))
+          .filter((i) => isWeightMemoryName(i.module.desiredName))
           .flatMap((i) => memories(i.module));
         expect(weights).toHaveLength(pe);
         const style = weights[0]!.style;

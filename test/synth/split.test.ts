@@ -7,9 +7,9 @@
 // and a split one, with the weight memories inlined and then apart (~80 s).
 import { describe, expect, it } from "vitest";
 import { compileModel } from "../../src/compiler/generate.js";
-import { isWeightMemoryOf } from "../../src/lib/mvau/weight-memory.js";
 import { layerModule } from "../../src/synth/accelerator.js";
 import { synthInputOf } from "../../src/synth/compiled.js";
+import { weightMemoryModules } from "../../src/synth/memory-check.js";
 import { mergePieces, pieceScript, runSplitSynth, splitPieces } from "../../src/synth/split.js";
 import { hierarchicalCells } from "../../src/synth/stat.js";
 import { classifyCells, runSynthStat } from "../../src/synth/yosys.js";
@@ -26,14 +26,16 @@ describe("split synthesis", () => {
     const input = synthInputOf(compileModel(model, { board: "zcu104" }));
     const modules = input.verilogFiles.map((f) => f.replace(/\.v$/, ""));
     const layers = input.layers.map((l) => layerModule(modules, l.name)!);
-    const memories = modules.filter((m) => layers.some((l) => isWeightMemoryOf(l, m)));
+    const files = input.files instanceof Map ? input.files : new Map(Object.entries(input.files));
+    const memoriesOf = (layer: string) => weightMemoryModules(files.get(`${layer}.v`) ?? "");
+    const memories = layers.flatMap(memoriesOf);
     expect(memories).toHaveLength(3); // PE 2 and PE 1
     for (const apart of [false, true]) {
       const pieces = splitPieces(
         input,
         layers.map((module) => ({
           module,
-          memories: apart ? memories.filter((m) => isWeightMemoryOf(module, m)) : [],
+          memories: apart ? memoriesOf(module) : [],
         })),
       );
       expect(pieces.map((p) => p.top).sort()).toEqual(

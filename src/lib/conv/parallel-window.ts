@@ -24,7 +24,6 @@ import {
   fire,
   input,
   instance,
-  lit,
   named,
   output,
   ports,
@@ -40,12 +39,15 @@ import {
 import { counter, step } from "../counters.js";
 import { CreditQueue } from "../stream/credit-queue.js";
 import { SlidingWindow } from "./sliding-window.js";
-import { type SlidingWindowParams, slidingWindowShape, WINDOW_QUEUE_DEPTH } from "./window-shape.js";
+import {
+  type SlidingWindowParams,
+  slidingWindowShape,
+  WINDOW_QUEUE_DEPTH,
+  windowGeometryName,
+} from "./window-shape.js";
 
 function moduleName(p: SlidingWindowParams): string {
-  const [kh, kw] = p.kernel;
-  const [sh, sw] = p.stride;
-  return `${p.name ?? "ParallelWindow"}_${p.height}x${p.width}x${p.channels}_k${kh}x${kw}_s${sh}x${sw}_par_b${p.elementBits}`;
+  return `${p.name ?? "ParallelWindow"}_${windowGeometryName(p)}_par_b${p.elementBits}`;
 }
 
 /**

@@ -41,12 +41,15 @@ import {
 import { addMod, counter, step } from "../counters.js";
 import { CreditQueue } from "../stream/credit-queue.js";
 import { widthFor } from "../stream/stream-types.js";
-import { type SlidingWindowParams, slidingWindowShape, WINDOW_QUEUE_DEPTH } from "./window-shape.js";
+import {
+  type SlidingWindowParams,
+  slidingWindowShape,
+  WINDOW_QUEUE_DEPTH,
+  windowGeometryName,
+} from "./window-shape.js";
 
 function moduleName(p: SlidingWindowParams): string {
-  const [kh, kw] = p.kernel;
-  const [sh, sw] = p.stride;
-  return `${p.name ?? "SlidingWindow"}_${p.height}x${p.width}x${p.channels}_k${kh}x${kw}_s${sh}x${sw}_simd${p.simd}_b${p.elementBits}`;
+  return `${p.name ?? "SlidingWindow"}_${windowGeometryName(p)}_simd${p.simd}_b${p.elementBits}`;
 }
 
 export const SlidingWindow = defineModule(moduleName, (p: SlidingWindowParams) => {

@@ -37,6 +37,13 @@ export interface SlidingWindowParams {
   parallel?: boolean;
 }
 
+/** The geometry part of a window block's module name: `HxWxC_kKHxKW_sSHxSW`. */
+export function windowGeometryName(p: SlidingWindowParams): string {
+  const [kh, kw] = p.kernel;
+  const [sh, sw] = p.stride;
+  return `${p.height}x${p.width}x${p.channels}_k${kh}x${kw}_s${sh}x${sw}`;
+}
+
 export interface SlidingWindowShape {
   outHeight: number;
   outWidth: number;

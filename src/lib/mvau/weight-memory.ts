@@ -32,9 +32,12 @@ export function weightMemoryName(mvau: string, pe: number): string {
   return `${mvau}_weights_${pe}`;
 }
 
-/** True for a module `weightMemoryName` named for the MVAU module `mvau`. */
-export function isWeightMemoryOf(mvau: string, module: string): boolean {
-  return module.startsWith(`${mvau}_weights_`) && /^\d+$/.test(module.slice(mvau.length + 9));
+/**
+ * True for a module `weightMemoryName` named, also after the emitter made a clashing name unique
+ * with a `_<n>` suffix. (Which MVAU holds a memory is read from the MVAU's instances instead.)
+ */
+export function isWeightMemoryName(module: string): boolean {
+  return /_weights_\d+(_\d+)?$/.test(module);
 }
 
 export const WeightRom = defineModule(

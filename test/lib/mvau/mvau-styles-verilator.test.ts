@@ -8,7 +8,7 @@ import { buildVerilator, lintVerilog } from "../../../sim/index.js";
 import type { DataType } from "../../../src/core/datatypes.js";
 import { elaborate } from "../../../src/dsl/index.js";
 import { Mvau, type MvauParams, mvauShape } from "../../../src/lib/mvau/index.js";
-import { isWeightMemoryOf } from "../../../src/lib/mvau/weight-memory.js";
+import { isWeightMemoryName } from "../../../src/lib/mvau/weight-memory.js";
 import { emitVerilog } from "../../../src/rtl/emit.js";
 import { INT, layerCase, UINT } from "./random-layer.js";
 import { expectedBeats, inputBeats, weightLoadBeats } from "./reference.js";
@@ -35,7 +35,7 @@ describe("MVAU styles in Verilator", () => {
           // No weight reaches the bitstream: every weight memory is a RAM without contents.
           // Each PE's weights are a module of their own (weight-memory.ts) holding one memory.
           const mems = design.top.instances
-            .filter((i) => isWeightMemoryOf(design.top.desiredName, i.module.desiredName))
+            .filter((i) => isWeightMemoryName(i.module.desiredName))
             .flatMap((i) => i.module.memories);
           expect(mems).toHaveLength(params.pe);
           for (const m of mems) {
